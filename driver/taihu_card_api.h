@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The interface between the Taihu driver and the T1 card: the layout of the
+ * card's BAR2 (register/ID page, control mailbox, event ring, queue
+ * descriptors, sensor page, firmware log, VRAM), the mailbox messages, the
+ * hardware queue ring and completion formats, and the command-stream packets.
+ *
+ * This header is shared by driver/ and firmware/. It is versioned by
+ * TAIHU_CARD_IF_MAJOR/MINOR: a change that breaks an existing field bumps the
+ * major, an addition bumps the minor. Every field is little-endian. Structures
+ * have explicit padding and fixed sizes; they are accessed by the driver with
+ * readl()/writel() at offsetof() positions and by the card directly.
+ */
+#ifndef __TAIHU_CARD_API_H__
+#define __TAIHU_CARD_API_H__
+
+#include <linux/const.h>
+#include <linux/types.h>
+
+#define TAIHU_CARD_IF_MAJOR		1
+#define TAIHU_CARD_IF_MINOR		0
+
+/* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
+#define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
+
+/* ivshmem transport: the card's peer id and the MSI-X vector plan. */
+#define TAIHU_CARD_PEER_ID		0
+#define TAIHU_VECTOR_CONTROL		0	/* mailbox and event ring */
+#define TAIHU_VECTOR_QUEUE(q)		(1 + (q))
+#define TAIHU_MAX_QUEUES		8
+#define TAIHU_NUM_VECTORS		(1 + TAIHU_MAX_QUEUES)
+
+/* BAR2 layout. VRAM starts at TAIHU_BAR2_VRAM_OFFSET and fills the rest. */
+#define TAIHU_BAR2_ID_OFFSET		0x00000
+#define TAIHU_BAR2_MBOX_OFFSET		0x01000
+#define TAIHU_BAR2_EVENT_OFFSET		0x02000
+#define TAIHU_BAR2_QUEUE_OFFSET		0x03000
+#define TAIHU_BAR2_SENSOR_OFFSET	0x04000
+#define TAIHU_BAR2_FWLOG_OFFSET		0x08000
+#define TAIHU_BAR2_FWLOG_SIZE		0x08000
+#define TAIHU_BAR2_VRAM_OFFSET		0x100000
+
+/* Device address space: VRAM at 0, host DMA addresses above HOST_BASE. */
+#define TAIHU_DEVADDR_HOST_BASE		_BITULL(48)
+
+/**
+ * enum taihu_card_state - the card's boot state, in &taihu_card_id.state
+ * @TAIHU_CARD_STATE_OFF: the card process has not initialised BAR2 yet
+ * @TAIHU_CARD_STATE_WAIT_FW: reset done, waiting for a firmware image
+ * @TAIHU_CARD_STATE_BOOTING: verifying and starting the firmware
+ * @TAIHU_CARD_STATE_READY: firmware running, queues may be enabled
+ * @TAIHU_CARD_STATE_ERROR: boot failed or firmware crashed; see error_code
+ */
+enum taihu_card_state {
+	TAIHU_CARD_STATE_OFF = 0,
+	TAIHU_CARD_STATE_WAIT_FW = 1,
+	TAIHU_CARD_STATE_BOOTING = 2,
+	TAIHU_CARD_STATE_READY = 3,
+	TAIHU_CARD_STATE_ERROR = 4,
+};
+
+/**
+ * enum taihu_boot_error - why a firmware image was refused, in
+ * &taihu_card_id.error_code and in the BOOT response status
+ * @TAIHU_BOOT_OK: no error
+ * @TAIHU_BOOT_ERR_TRUNCATED: image smaller than its header or its image_size
+ * @TAIHU_BOOT_ERR_MAGIC: wrong magic number
+ * @TAIHU_BOOT_ERR_ABI: firmware ABI major not supported by this card
+ * @TAIHU_BOOT_ERR_DIGEST: SHA-256 digest mismatch
+ * @TAIHU_BOOT_ERR_SECTION: section table malformed (overlap, out of range)
+ * @TAIHU_BOOT_ERR_CONFIG: configuration section invalid
+ * @TAIHU_BOOT_ERR_RANGE: the image does not lie inside VRAM
+ * @TAIHU_BOOT_ERR_INJECTED: boot failure requested by fault injection
+ */
+enum taihu_boot_error {
+	TAIHU_BOOT_OK = 0,
+	TAIHU_BOOT_ERR_TRUNCATED = 1,
+	TAIHU_BOOT_ERR_MAGIC = 2,
+	TAIHU_BOOT_ERR_ABI = 3,
+	TAIHU_BOOT_ERR_DIGEST = 4,
+	TAIHU_BOOT_ERR_SECTION = 5,
+	TAIHU_BOOT_ERR_CONFIG = 6,
+	TAIHU_BOOT_ERR_RANGE = 7,
+	TAIHU_BOOT_ERR_INJECTED = 8,
+};
+
+/**
+ * struct taihu_card_id - the register/ID page at BAR2 offset 0 (4 KiB)
+ * @signature: TAIHU_CARD_SIGNATURE, written last by the card at start-up
+ * @if_major: TAIHU_CARD_IF_MAJOR implemented by the card
+ * @if_minor: TAIHU_CARD_IF_MINOR implemented by the card
+ * @bar2_size: size of BAR2 in bytes (a power of two)
+ * @vram_offset: BAR2 offset of VRAM
+ * @vram_size: VRAM size in bytes
+ * @device_id: card model (0x0001 for T1)
+ * @revision: silicon revision
+ * @card_peer_id: ivshmem peer id the doorbells must name
+ * @num_vectors: interrupt/doorbell vectors the card serves
+ * @max_queues: hardware queue slots (at most TAIHU_MAX_QUEUES)
+ * @state: &enum taihu_card_state
+ * @error_code: &enum taihu_boot_error or a firmware crash code
+ * @heartbeat: incremented by the card every heartbeat_period_ms while alive
+ * @heartbeat_period_ms: heartbeat period
+ * @fw_version: running firmware version, (major << 16 | minor << 8 | patch)
+ * @fw_abi_major: running firmware's ABI major
+ * @fw_abi_minor: running firmware's ABI minor
+ * @num_queues: queues the running firmware enables
+ * @capabilities: TAIHU_CARD_CAP_* of the running firmware
+ * @timestamp_ns: the card clock, in ns, updated with the heartbeat
+ * @fw_version_str: NUL-terminated firmware version string
+ * @serial: NUL-terminated board serial number
+ * @reserved: zero
+ */
+struct taihu_card_id {
+	__u64 signature;
+	__u32 if_major;
+	__u32 if_minor;
+	__u64 bar2_size;
+	__u64 vram_offset;
+	__u64 vram_size;
+	__u32 device_id;
+	__u32 revision;
+	__u32 card_peer_id;
+	__u32 num_vectors;
+	__u32 max_queues;
+	__u32 state;
+	__u32 error_code;
+	__u32 heartbeat_period_ms;
+	__u64 heartbeat;
+	__u32 fw_version;
+	__u16 fw_abi_major;
+	__u16 fw_abi_minor;
+	__u32 num_queues;
+	__u32 reserved0;
+	__u64 capabilities;
+	__u64 timestamp_ns;
+	char fw_version_str[32];
+	char serial[32];
+	__u64 reserved[8];
+};
+
+/* Capabilities the firmware enables (TAIHU_CARD_CAP_*). */
+#define TAIHU_CARD_CAP_NOP		_BITULL(0)
+#define TAIHU_CARD_CAP_FILL		_BITULL(1)
+#define TAIHU_CARD_CAP_COPY		_BITULL(2)
+#define TAIHU_CARD_CAP_TIMESTAMP	_BITULL(3)
+
+/**
+ * enum taihu_mbox_op - control mailbox requests
+ * @TAIHU_MBOX_OP_NOP: does nothing; answers with status 0
+ * @TAIHU_MBOX_OP_RESET: stops all queues and returns to WAIT_FW
+ * @TAIHU_MBOX_OP_BOOT: verifies the image described by &taihu_mbox_boot and
+ *	starts it; the response status is an &enum taihu_boot_error
+ * @TAIHU_MBOX_OP_QUEUE_ENABLE: starts serving the queue described by
+ *	&taihu_mbox_queue from its descriptor
+ * @TAIHU_MBOX_OP_QUEUE_DISABLE: stops serving a queue once its current
+ *	entry finishes
+ * @TAIHU_MBOX_OP_PING: echoes &taihu_mbox_ping with the card clock
+ */
+enum taihu_mbox_op {
+	TAIHU_MBOX_OP_NOP = 0,
+	TAIHU_MBOX_OP_RESET = 1,
+	TAIHU_MBOX_OP_BOOT = 2,
+	TAIHU_MBOX_OP_QUEUE_ENABLE = 3,
+	TAIHU_MBOX_OP_QUEUE_DISABLE = 4,
+	TAIHU_MBOX_OP_PING = 5,
+};
+
+/* Mailbox response status besides the boot errors: negative errno values. */
+#define TAIHU_MBOX_PAYLOAD_SIZE		224
+
+/**
+ * struct taihu_mbox_boot - payload of TAIHU_MBOX_OP_BOOT
+ * @image_addr: VRAM offset of the firmware image
+ * @image_size: size of the image in bytes
+ * @reserved: zero
+ */
+struct taihu_mbox_boot {
+	__u64 image_addr;
+	__u32 image_size;
+	__u32 reserved;
+};
+
+/**
+ * struct taihu_mbox_queue - payload of QUEUE_ENABLE and QUEUE_DISABLE
+ * @queue: queue index, below &taihu_card_id.num_queues
+ * @reserved: zero
+ */
+struct taihu_mbox_queue {
+	__u32 queue;
+	__u32 reserved;
+};
+
+/**
+ * struct taihu_mbox_ping - payload of TAIHU_MBOX_OP_PING, request and response
+ * @cookie: echoed back by the card
+ * @card_ns: in the response, the card clock when the request was served
+ */
+struct taihu_mbox_ping {
+	__u64 cookie;
+	__u64 card_ns;
+};
+
+/**
+ * struct taihu_mbox - the control mailbox at TAIHU_BAR2_MBOX_OFFSET
+ * @req_seq: written last by the driver to post a request; one at a time
+ * @req_op: &enum taihu_mbox_op
+ * @req_len: bytes of @req_payload used
+ * @req_reserved: zero
+ * @req_payload: the request's payload structure
+ * @rsp_seq: written last by the card, equal to @req_seq when answered
+ * @rsp_status: 0, a negative errno, or an &enum taihu_boot_error for BOOT
+ * @rsp_len: bytes of @rsp_payload used
+ * @rsp_reserved: zero
+ * @rsp_payload: the response's payload structure
+ *
+ * The driver writes the request, then @req_seq, then kicks vector 0. The
+ * card answers by writing the response, then @rsp_seq, then raising MSI-X
+ * vector 0.
+ */
+struct taihu_mbox {
+	__u32 req_seq;
+	__u32 req_op;
+	__u32 req_len;
+	__u32 req_reserved;
+	__u8 req_payload[TAIHU_MBOX_PAYLOAD_SIZE];
+	__u32 rsp_seq;
+	__s32 rsp_status;
+	__u32 rsp_len;
+	__u32 rsp_reserved;
+	__u8 rsp_payload[TAIHU_MBOX_PAYLOAD_SIZE];
+};
+
+/**
+ * enum taihu_event_type - records of the event ring
+ * @TAIHU_EVENT_NONE: unused slot
+ * @TAIHU_EVENT_BOOTED: firmware reached READY; data[0] = fw_version
+ * @TAIHU_EVENT_FW_ERROR: firmware error; data[0] = code
+ * @TAIHU_EVENT_QUEUE_ERROR: a queue stopped; data[0] = queue, data[1] = code
+ */
+enum taihu_event_type {
+	TAIHU_EVENT_NONE = 0,
+	TAIHU_EVENT_BOOTED = 1,
+	TAIHU_EVENT_FW_ERROR = 2,
+	TAIHU_EVENT_QUEUE_ERROR = 3,
+};
+
+#define TAIHU_EVENT_RING_ENTRIES	64
+
+/**
+ * struct taihu_event - one event ring record
+ * @type: &enum taihu_event_type
+ * @context: device context concerned, or 0
+ * @timestamp_ns: card clock when the event was raised
+ * @data: type-specific words
+ */
+struct taihu_event {
+	__u32 type;
+	__u32 context;
+	__u64 timestamp_ns;
+	__u64 data[2];
+};
+
+/**
+ * struct taihu_event_ring - card-to-driver events at TAIHU_BAR2_EVENT_OFFSET
+ * @head: next slot the driver reads; written by the driver
+ * @tail: next slot the card writes; written by the card after the record
+ * @dropped: events lost because the ring was full
+ * @reserved: zero
+ * @entries: TAIHU_EVENT_RING_ENTRIES records, indexed modulo the size
+ *
+ * The card raises vector 0 after adding records.
+ */
+struct taihu_event_ring {
+	__u32 head;
+	__u32 tail;
+	__u32 dropped;
+	__u32 reserved;
+	struct taihu_event entries[TAIHU_EVENT_RING_ENTRIES];
+};
+
+/**
+ * struct taihu_queue_desc - one hardware queue, in the array of
+ * TAIHU_MAX_QUEUES descriptors at TAIHU_BAR2_QUEUE_OFFSET
+ * @ring_addr: VRAM offset of the ring of &struct taihu_ring_entry
+ * @compl_addr: VRAM offset of the array of &struct taihu_completion, one
+ *	per ring slot
+ * @ring_entries: number of ring slots, a power of two
+ * @tail: free-running producer index; written by the driver
+ * @head: free-running consumer index; the card advances it after writing
+ *	the entry's completion record
+ * @status: 0 while healthy, else the error that stopped the queue
+ * @completed_seqno: seqno of the last completed entry; written by the card
+ * @reserved: zero
+ *
+ * The driver fills @ring_addr, @compl_addr and @ring_entries, then sends
+ * QUEUE_ENABLE. To submit, it writes ring slot (tail % ring_entries),
+ * advances @tail and kicks the queue's vector.
+ */
+struct taihu_queue_desc {
+	__u64 ring_addr;
+	__u64 compl_addr;
+	__u32 ring_entries;
+	__u32 tail;
+	__u32 head;
+	__u32 status;
+	__u64 completed_seqno;
+	__u64 reserved[3];
+};
+
+/**
+ * struct taihu_ring_entry - one job in a hardware queue
+ * @cmd_addr: device address of the command stream
+ * @cmd_len: length of the command stream in bytes, a multiple of 8
+ * @context: device context the job runs in
+ * @seqno: the driver's sequence number for the job, echoed in completion
+ * @flags: zero
+ * @reserved: zero
+ */
+struct taihu_ring_entry {
+	__u64 cmd_addr;
+	__u32 cmd_len;
+	__u32 context;
+	__u64 seqno;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * enum taihu_job_status_code - how a job ended, in &taihu_completion.status
+ * @TAIHU_STATUS_SUCCESS: all packets executed
+ * @TAIHU_STATUS_INVALID_CMD: unknown opcode, bad size or reserved bits set
+ * @TAIHU_STATUS_DMA_ERROR: an address outside the card's reach
+ * @TAIHU_STATUS_MMU_FAULT: an address outside the context's mappings
+ * @TAIHU_STATUS_ABORTED: stopped by a reset or queue disable
+ */
+enum taihu_job_status_code {
+	TAIHU_STATUS_SUCCESS = 0,
+	TAIHU_STATUS_INVALID_CMD = 1,
+	TAIHU_STATUS_DMA_ERROR = 2,
+	TAIHU_STATUS_MMU_FAULT = 3,
+	TAIHU_STATUS_ABORTED = 4,
+};
+
+/**
+ * struct taihu_completion - the card's record of a finished ring entry
+ * @seqno: &taihu_ring_entry.seqno
+ * @status: &enum taihu_job_status_code
+ * @error_offset: byte offset in the command stream of the failing packet
+ * @start_ns: card clock when the job started
+ * @end_ns: card clock when the job ended
+ * @error_addr: the faulting address for DMA_ERROR and MMU_FAULT
+ * @reserved: zero
+ */
+struct taihu_completion {
+	__u64 seqno;
+	__u32 status;
+	__u32 error_offset;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 error_addr;
+	__u64 reserved[3];
+};
+
+/*
+ * Command stream: a sequence of packets, each starting with a
+ * struct taihu_pkt_header and sized in multiples of 8 bytes.
+ */
+
+/**
+ * enum taihu_pkt_opcode - command stream packet opcodes
+ * @TAIHU_PKT_NOP: no operation; skips &taihu_pkt_header.size bytes
+ * @TAIHU_PKT_FILL: &struct taihu_pkt_fill
+ * @TAIHU_PKT_COPY: &struct taihu_pkt_copy
+ * @TAIHU_PKT_TIMESTAMP: &struct taihu_pkt_timestamp
+ */
+enum taihu_pkt_opcode {
+	TAIHU_PKT_NOP = 0,
+	TAIHU_PKT_FILL = 1,
+	TAIHU_PKT_COPY = 2,
+	TAIHU_PKT_TIMESTAMP = 3,
+};
+
+/**
+ * struct taihu_pkt_header - first 8 bytes of every packet
+ * @opcode: &enum taihu_pkt_opcode
+ * @flags: zero
+ * @size: size of the whole packet in bytes, a multiple of 8, at least 8
+ * @reserved: zero
+ */
+struct taihu_pkt_header {
+	__u8 opcode;
+	__u8 flags;
+	__u16 size;
+	__u32 reserved;
+};
+
+/**
+ * struct taihu_pkt_fill - fill device memory with a 32-bit pattern
+ * @hdr: opcode TAIHU_PKT_FILL, size 32
+ * @dst: destination device address
+ * @size: bytes to fill; the pattern repeats, a tail gets its first bytes
+ * @value: the pattern
+ * @reserved: zero
+ */
+struct taihu_pkt_fill {
+	struct taihu_pkt_header hdr;
+	__u64 dst;
+	__u64 size;
+	__u32 value;
+	__u32 reserved;
+};
+
+/**
+ * struct taihu_pkt_copy - copy between two device addresses
+ * @hdr: opcode TAIHU_PKT_COPY, size 32
+ * @src: source device address
+ * @dst: destination device address
+ * @size: bytes to copy; overlapping ranges behave like memmove()
+ */
+struct taihu_pkt_copy {
+	struct taihu_pkt_header hdr;
+	__u64 src;
+	__u64 dst;
+	__u64 size;
+};
+
+/**
+ * struct taihu_pkt_timestamp - write the card clock (ns, 64-bit) to memory
+ * @hdr: opcode TAIHU_PKT_TIMESTAMP, size 16
+ * @dst: destination device address, 8-byte aligned
+ */
+struct taihu_pkt_timestamp {
+	struct taihu_pkt_header hdr;
+	__u64 dst;
+};
+
+#endif /* __TAIHU_CARD_API_H__ */

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ */
+#ifndef __UAPI_TAIHU_ACCEL_H__
+#define __UAPI_TAIHU_ACCEL_H__
+
+#include "drm.h"
+#include <linux/const.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+#define DRM_TAIHU_QUERY			0x00
+#define DRM_TAIHU_BO_CREATE		0x01
+#define DRM_TAIHU_BO_INFO		0x02
+#define DRM_TAIHU_SUBMIT		0x03
+#define DRM_TAIHU_WAIT			0x04
+
+#define DRM_IOCTL_TAIHU_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_QUERY, struct drm_taihu_query)
+#define DRM_IOCTL_TAIHU_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_BO_CREATE, struct drm_taihu_bo_create)
+#define DRM_IOCTL_TAIHU_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_BO_INFO, struct drm_taihu_bo_info)
+#define DRM_IOCTL_TAIHU_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_SUBMIT, struct drm_taihu_submit)
+#define DRM_IOCTL_TAIHU_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_WAIT, struct drm_taihu_wait)
+
+/**
+ * DOC: Taihu accelerator ABI
+ *
+ * Every structure has explicit padding. Reserved fields, pads and unknown
+ * flag bits must be zero; the driver rejects anything else with -EINVAL.
+ * Queries negotiate their size so that structures can grow at the end.
+ */
+
+/**
+ * enum drm_taihu_query_id - what &drm_taihu_query.query asks for
+ * @DRM_TAIHU_QUERY_DEVICE_INFO: &struct drm_taihu_device_info
+ */
+enum drm_taihu_query_id {
+	DRM_TAIHU_QUERY_DEVICE_INFO = 0,
+};
+
+/**
+ * struct drm_taihu_query - read a device property block
+ * @query: &enum drm_taihu_query_id
+ * @size: in: bytes available at @data, or 0 to learn the size; out: the
+ *	size of the kernel's structure. When @size is smaller than the
+ *	kernel's structure, only @size bytes are copied; when larger, the
+ *	bytes beyond the kernel's structure are left untouched.
+ * @data: user pointer to the result structure
+ */
+struct drm_taihu_query {
+	__u32 query;
+	__u32 size;
+	__u64 data;
+};
+
+/* Capability bits of &drm_taihu_device_info.capabilities. */
+#define DRM_TAIHU_CAP_NOP		_BITULL(0)
+#define DRM_TAIHU_CAP_FILL		_BITULL(1)
+#define DRM_TAIHU_CAP_COPY		_BITULL(2)
+#define DRM_TAIHU_CAP_TIMESTAMP		_BITULL(3)
+
+/**
+ * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
+ * @device_id: card model (0x0001 for T1)
+ * @revision: silicon revision
+ * @vram_size: usable VRAM in bytes
+ * @vram_used: VRAM allocated now, including the driver's own
+ * @fw_version: firmware version, (major << 16 | minor << 8 | patch)
+ * @fw_abi_major: firmware ABI major
+ * @fw_abi_minor: firmware ABI minor
+ * @card_if_major: driver/card interface major
+ * @card_if_minor: driver/card interface minor
+ * @num_queues: hardware queues available for submission
+ * @reserved0: zero
+ * @capabilities: DRM_TAIHU_CAP_* bits
+ * @fw_version_str: NUL-terminated firmware version string
+ * @serial: NUL-terminated board serial number
+ */
+struct drm_taihu_device_info {
+	__u32 device_id;
+	__u32 revision;
+	__u64 vram_size;
+	__u64 vram_used;
+	__u32 fw_version;
+	__u16 fw_abi_major;
+	__u16 fw_abi_minor;
+	__u32 card_if_major;
+	__u32 card_if_minor;
+	__u32 num_queues;
+	__u32 reserved0;
+	__u64 capabilities;
+	char fw_version_str[32];
+	char serial[32];
+};
+
+/**
+ * enum drm_taihu_placement - where a buffer object lives
+ * @DRM_TAIHU_PLACEMENT_VRAM: on-card memory, CPU-mapped write-combined
+ */
+enum drm_taihu_placement {
+	DRM_TAIHU_PLACEMENT_VRAM = 0,
+};
+
+/**
+ * struct drm_taihu_bo_create - create a buffer object
+ * @size: in: size in bytes, rounded up to the page size; out: that size
+ * @placement: &enum drm_taihu_placement
+ * @flags: zero
+ * @handle: out: GEM handle
+ * @pad: zero
+ * @dev_addr: out: the device address the card uses for the buffer
+ */
+struct drm_taihu_bo_create {
+	__u64 size;
+	__u32 placement;
+	__u32 flags;
+	__u32 handle;
+	__u32 pad;
+	__u64 dev_addr;
+};
+
+/**
+ * struct drm_taihu_bo_info - describe a buffer object
+ * @handle: GEM handle
+ * @pad: zero
+ * @mmap_offset: out: offset to pass to mmap() on the device file
+ * @dev_addr: out: device address
+ * @size: out: size in bytes
+ * @placement: out: &enum drm_taihu_placement
+ * @flags: out: creation flags
+ */
+struct drm_taihu_bo_info {
+	__u32 handle;
+	__u32 pad;
+	__u64 mmap_offset;
+	__u64 dev_addr;
+	__u64 size;
+	__u32 placement;
+	__u32 flags;
+};
+
+/**
+ * enum drm_taihu_priority - scheduling priority of a submission
+ * @DRM_TAIHU_PRIORITY_LOW: background work
+ * @DRM_TAIHU_PRIORITY_NORMAL: the default
+ * @DRM_TAIHU_PRIORITY_HIGH: latency-sensitive work
+ */
+enum drm_taihu_priority {
+	DRM_TAIHU_PRIORITY_LOW = 0,
+	DRM_TAIHU_PRIORITY_NORMAL = 1,
+	DRM_TAIHU_PRIORITY_HIGH = 2,
+};
+
+/**
+ * struct drm_taihu_sync - a syncobj and, for timelines, a point
+ * @handle: syncobj handle
+ * @pad: zero
+ * @point: timeline point, or 0 for a binary syncobj
+ */
+struct drm_taihu_sync {
+	__u32 handle;
+	__u32 pad;
+	__u64 point;
+};
+
+/**
+ * struct drm_taihu_submit - queue a command stream for execution
+ * @queue: hardware queue, below &drm_taihu_device_info.num_queues
+ * @priority: &enum drm_taihu_priority
+ * @flags: zero
+ * @cmd_handle: GEM handle of the buffer holding the command stream
+ * @cmd_offset: byte offset of the stream in that buffer, 8-byte aligned
+ * @cmd_len: stream length in bytes, a non-zero multiple of 8
+ * @bo_count: entries at @bo_handles
+ * @bo_handles: user pointer to __u32 GEM handles the job uses; the job
+ *	waits for and then fences their reservations
+ * @in_syncs: user pointer to &struct drm_taihu_sync the job waits for
+ * @in_sync_count: entries at @in_syncs
+ * @out_sync_handle: syncobj signalled when the job ends, or 0 for none
+ * @out_sync_point: timeline point to signal, or 0 for a binary syncobj
+ * @seqno: out: the job's sequence number in this file, for
+ *	DRM_IOCTL_TAIHU_WAIT
+ */
+struct drm_taihu_submit {
+	__u32 queue;
+	__u32 priority;
+	__u32 flags;
+	__u32 cmd_handle;
+	__u64 cmd_offset;
+	__u32 cmd_len;
+	__u32 bo_count;
+	__u64 bo_handles;
+	__u64 in_syncs;
+	__u32 in_sync_count;
+	__u32 out_sync_handle;
+	__u64 out_sync_point;
+	__u64 seqno;
+};
+
+/**
+ * enum drm_taihu_job_status - how a job ended
+ * @DRM_TAIHU_JOB_SUCCESS: completed
+ * @DRM_TAIHU_JOB_INVALID_CMD: the card found a malformed command stream
+ * @DRM_TAIHU_JOB_DMA_ERROR: the stream named an address the card cannot reach
+ * @DRM_TAIHU_JOB_MMU_FAULT: the stream named an address outside the
+ *	context's mappings
+ * @DRM_TAIHU_JOB_TIMEOUT: the job ran past the queue's timeout and was killed
+ * @DRM_TAIHU_JOB_CANCELLED: the job was aborted by a reset or by closing
+ *	its file
+ */
+enum drm_taihu_job_status {
+	DRM_TAIHU_JOB_SUCCESS = 0,
+	DRM_TAIHU_JOB_INVALID_CMD = 1,
+	DRM_TAIHU_JOB_DMA_ERROR = 2,
+	DRM_TAIHU_JOB_MMU_FAULT = 3,
+	DRM_TAIHU_JOB_TIMEOUT = 4,
+	DRM_TAIHU_JOB_CANCELLED = 5,
+};
+
+/**
+ * struct drm_taihu_wait - wait for a job and read how it ended
+ * @seqno: &drm_taihu_submit.seqno of a job of this file
+ * @timeout_ns: absolute CLOCK_MONOTONIC deadline in ns; 0 polls
+ * @flags: zero
+ * @status: out: &enum drm_taihu_job_status
+ * @start_ns: out: card clock when the job started
+ * @end_ns: out: card clock when the job ended
+ * @error_addr: out: faulting address, for DMA_ERROR and MMU_FAULT
+ * @error_offset: out: byte offset in the stream of the failing packet
+ * @pad: zero
+ *
+ * Returns 0 once the job has ended, -ETIME if it has not by @timeout_ns,
+ * -ENOENT if @seqno names no job whose result this file still holds (the
+ * driver keeps the results of the most recent jobs of each file), and
+ * -ERESTARTSYS if interrupted.
+ */
+struct drm_taihu_wait {
+	__u64 seqno;
+	__s64 timeout_ns;
+	__u32 flags;
+	__u32 status;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 error_addr;
+	__u32 error_offset;
+	__u32 pad;
+};
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* __UAPI_TAIHU_ACCEL_H__ */

@@ -42,6 +42,19 @@
 #define TAIHU_BAR2_FWLOG_SIZE		0x08000
 #define TAIHU_BAR2_VRAM_OFFSET		0x100000
 
+/**
+ * struct taihu_fwlog_header - the firmware log ring at TAIHU_BAR2_FWLOG_OFFSET
+ * @head: free-running count of bytes ever written; written by the card
+ *	after the bytes
+ * @size: bytes of text after this header; byte i is at text[i % size]
+ * @reserved: zero
+ */
+struct taihu_fwlog_header {
+	__u32 head;
+	__u32 size;
+	__u32 reserved[14];
+};
+
 /* Device address space: VRAM at 0, host DMA addresses above HOST_BASE. */
 #define TAIHU_DEVADDR_HOST_BASE		_BITULL(48)
 
@@ -93,7 +106,7 @@ enum taihu_boot_error {
  * @if_minor: TAIHU_CARD_IF_MINOR implemented by the card
  * @bar2_size: size of BAR2 in bytes (a power of two)
  * @vram_offset: BAR2 offset of VRAM
- * @vram_size: VRAM size in bytes
+ * @vram_size: VRAM size in bytes (BAR2 may be larger: it is a power of two)
  * @device_id: card model (0x0001 for T1)
  * @revision: silicon revision
  * @card_peer_id: ivshmem peer id the doorbells must name
@@ -217,8 +230,14 @@ struct taihu_mbox_ping {
  * @rsp_payload: the response's payload structure
  *
  * The driver writes the request, then @req_seq, then kicks vector 0. The
- * card answers by writing the response, then @rsp_seq, then raising MSI-X
- * vector 0.
+ * card serves a request whenever @req_seq differs from the last sequence
+ * number it answered; so the driver starts from the @rsp_seq it finds and
+ * never posts the same number twice in a row. The card answers by writing
+ * the response, then @rsp_seq, then raising MSI-X vector 0.
+ *
+ * Status -EINVAL: bad length or reserved bits; -EOPNOTSUPP: unknown op;
+ * -EIO: QUEUE_ENABLE before READY; -EBUSY: queue already enabled, or BOOT
+ * while READY (RESET first).
  */
 struct taihu_mbox {
 	__u32 req_seq;
@@ -291,7 +310,9 @@ struct taihu_event_ring {
  * @tail: free-running producer index; written by the driver
  * @head: free-running consumer index; the card advances it after writing
  *	the entry's completion record
- * @status: 0 while healthy, else the error that stopped the queue
+ * @status: 0 while healthy, else the &enum taihu_job_status_code that
+ *	stopped the queue (a QUEUE_ERROR event says so too); QUEUE_DISABLE
+ *	then QUEUE_ENABLE restarts it
  * @completed_seqno: seqno of the last completed entry; written by the card
  * @reserved: zero
  *

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Reset and boot. The image is copied out of VRAM before it is verified so
+ * that the guest cannot change it between the check and its use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/fw_verify.h"
+#include "bar2.h"
+#include "boot.h"
+#include "dma.h"
+#include "engine.h"
+#include "events.h"
+#include "log.h"
+#include "shm.h"
+
+void boot_reset(struct card *card)
+{
+	engine_stop_all(card);
+	memset(&card->cfg, 0, sizeof(card->cfg));
+	bar2_publish_firmware(card, NULL);
+	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
+	card_log("reset: queues stopped, waiting for firmware");
+}
+
+static int boot_fail(struct card *card, int code, const char *why)
+{
+	card_log("boot failed: %s (%s)", taihu_boot_error_name(code), why);
+	bar2_set_state(card, TAIHU_CARD_STATE_ERROR, (uint32_t)code);
+	events_post(card, TAIHU_EVENT_FW_ERROR, 0, (uint64_t)code, 0);
+	return code;
+}
+
+int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size)
+{
+	struct taihu_fw_info info;
+	char why[160];
+	uint8_t *copy;
+	uint32_t state = shm_load32(&card->id->state);
+	int code;
+
+	if (state == TAIHU_CARD_STATE_READY || card->cfg.booted) {
+		card_log("BOOT refused: firmware already running (send RESET first)");
+		return -EBUSY;
+	}
+	bar2_set_state(card, TAIHU_CARD_STATE_BOOTING, TAIHU_BOOT_OK);
+
+	if (!vram_range_ok(card, image_addr, image_size)) {
+		snprintf(why, sizeof(why), "image [0x%llx, +%u) is not inside VRAM",
+			 (unsigned long long)image_addr, image_size);
+		return boot_fail(card, TAIHU_BOOT_ERR_RANGE, why);
+	}
+	if (image_size > TAIHU_FW_MAX_IMAGE_SIZE) {
+		snprintf(why, sizeof(why), "image of %u bytes exceeds the %u-byte limit",
+			 image_size, TAIHU_FW_MAX_IMAGE_SIZE);
+		return boot_fail(card, TAIHU_BOOT_ERR_RANGE, why);
+	}
+	copy = malloc(image_size ? image_size : 1);
+	if (!copy)
+		return boot_fail(card, TAIHU_BOOT_ERR_RANGE, "out of memory for the image");
+	memcpy(copy, card->vram + image_addr, image_size);
+	code = taihu_fw_verify(copy, image_size, &info, why, sizeof(why));
+	free(copy);
+	if (code != TAIHU_BOOT_OK)
+		return boot_fail(card, code, why);
+
+	card->cfg.booted = true;
+	card->cfg.num_queues = info.cfg.num_queues;
+	card->cfg.heartbeat_period_ms = info.cfg.heartbeat_period_ms;
+	card->cfg.capabilities = info.cfg.capabilities;
+	card->cfg.max_cmd_len = info.cfg.max_cmd_len;
+	card->cfg.max_ring_entries = info.cfg.max_ring_entries;
+	bar2_publish_firmware(card, &info);
+	bar2_set_state(card, TAIHU_CARD_STATE_READY, TAIHU_BOOT_OK);
+	card_log("firmware %s booted: ABI %u.%u, %u queues, caps 0x%llx, max_cmd_len %u, max_ring_entries %u",
+		 info.hdr.version_str, info.hdr.abi_major, info.hdr.abi_minor,
+		 info.cfg.num_queues, (unsigned long long)info.cfg.capabilities,
+		 info.cfg.max_cmd_len, info.cfg.max_ring_entries);
+	events_post(card, TAIHU_EVENT_BOOTED, 0, info.hdr.fw_version, 0);
+	return TAIHU_BOOT_OK;
+}

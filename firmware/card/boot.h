@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Card reset and firmware boot.
+ */
+#ifndef TAIHU_CARD_BOOT_H
+#define TAIHU_CARD_BOOT_H
+
+#include "card.h"
+
+/* Stop every queue, forget the firmware, state WAIT_FW. */
+void boot_reset(struct card *card);
+
+/*
+ * Verify the image at VRAM [@image_addr, +@image_size) and start it.
+ * Returns an enum taihu_boot_error (also published as state/error_code),
+ * or -EBUSY when firmware is already running.
+ */
+int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size);
+
+#endif /* TAIHU_CARD_BOOT_H */

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Engine threads. The guest owns tail; the card owns head and keeps its own
+ * copy, so a guest that scribbles on head cannot make the card re-run or
+ * skip entries. A tail more than ring_entries ahead stops the queue with an
+ * error event instead of running garbage.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "cmdstream.h"
+#include "dma.h"
+#include "engine.h"
+#include "events.h"
+#include "log.h"
+#include "shm.h"
+
+void engine_init(struct card *card)
+{
+	unsigned int q;
+
+	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
+		struct engine *e = &card->engines[q];
+
+		e->card = card;
+		e->index = q;
+		pthread_mutex_init(&e->lock, NULL);
+		pthread_cond_init(&e->wake, NULL);
+	}
+}
+
+/* Wait for a kick; false when asked to stop. */
+static bool engine_wait(struct engine *e)
+{
+	bool stop;
+
+	pthread_mutex_lock(&e->lock);
+	while (!e->kicks && !e->stop)
+		pthread_cond_wait(&e->wake, &e->lock);
+	e->kicks = 0;
+	stop = e->stop;
+	pthread_mutex_unlock(&e->lock);
+	return !stop;
+}
+
+static bool engine_stopping(struct engine *e)
+{
+	bool stop;
+
+	pthread_mutex_lock(&e->lock);
+	stop = e->stop;
+	pthread_mutex_unlock(&e->lock);
+	return stop;
+}
+
+static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
+{
+	struct card *card = e->card;
+	struct taihu_ring_entry entry;
+	struct taihu_completion compl;
+
+	memcpy(&entry, card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry), sizeof(entry));
+	memset(&compl, 0, sizeof(compl));
+	compl.seqno = entry.seqno;
+	compl.start_ns = card_clock_ns();
+	cmdstream_execute(card, &entry, e->cmd_buf, &compl);
+	compl.end_ns = card_clock_ns();
+	if (compl.status != TAIHU_STATUS_SUCCESS)
+		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx",
+			 e->index, (unsigned long long)entry.seqno, entry.context, compl.status,
+			 compl.error_offset, (unsigned long long)compl.error_addr);
+
+	memcpy(card->vram + e->compl_addr + (uint64_t)slot * sizeof(compl), &compl, sizeof(compl));
+	/* Completion record first, then head, then completed_seqno. */
+	e->head++;
+	shm_store32(&d->head, e->head);
+	shm_store64(&d->completed_seqno, entry.seqno);
+}
+
+static void *engine_main(void *arg)
+{
+	struct engine *e = arg;
+	struct card *card = e->card;
+	struct taihu_queue_desc *d = &card->qdesc[e->index];
+	bool broken = false;
+
+	while (engine_wait(e)) {
+		unsigned int done = 0;
+
+		while (!broken && !engine_stopping(e)) {
+			uint32_t tail = shm_load32(&d->tail);
+			uint32_t pending = tail - e->head;
+
+			if (!pending)
+				break;
+			if (pending > e->ring_entries) {
+				card_log("queue %u: tail %u is %u entries past head %u (ring of %u); queue stopped",
+					 e->index, tail, pending, e->head, e->ring_entries);
+				shm_store32(&d->status, TAIHU_STATUS_INVALID_CMD);
+				events_post(card, TAIHU_EVENT_QUEUE_ERROR, 0, e->index,
+					    TAIHU_STATUS_INVALID_CMD);
+				broken = true;
+				break;
+			}
+			run_entry(e, d, e->head & (e->ring_entries - 1));
+			done++;
+		}
+		if (done)
+			card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
+	}
+	return NULL;
+}
+
+int engine_enable(struct card *card, unsigned int q)
+{
+	struct engine *e;
+	struct taihu_queue_desc *d;
+	uint64_t ring_bytes, compl_bytes;
+	uint32_t n, head, tail;
+
+	if (!card->cfg.booted)
+		return -EIO;
+	if (q >= card->cfg.num_queues)
+		return -EINVAL;
+	e = &card->engines[q];
+	if (e->running)
+		return -EBUSY;
+
+	d = &card->qdesc[q];
+	e->ring_addr = d->ring_addr;
+	e->compl_addr = d->compl_addr;
+	n = d->ring_entries;
+	head = shm_load32(&d->head);
+	tail = shm_load32(&d->tail);
+	ring_bytes = (uint64_t)n * sizeof(struct taihu_ring_entry);
+	compl_bytes = (uint64_t)n * sizeof(struct taihu_completion);
+
+	if (!n || (n & (n - 1)) || n > card->cfg.max_ring_entries ||
+	    e->ring_addr % 8 || e->compl_addr % 8 ||
+	    !vram_range_ok(card, e->ring_addr, ring_bytes) ||
+	    !vram_range_ok(card, e->compl_addr, compl_bytes) ||
+	    (e->ring_addr < e->compl_addr + compl_bytes &&
+	     e->compl_addr < e->ring_addr + ring_bytes) ||
+	    tail - head > n) {
+		card_log("queue %u: bad descriptor (ring 0x%llx, compl 0x%llx, %u entries, head %u, tail %u)",
+			 q, (unsigned long long)e->ring_addr, (unsigned long long)e->compl_addr,
+			 n, head, tail);
+		return -EINVAL;
+	}
+
+	e->ring_entries = n;
+	e->head = head;
+	e->cmd_buf = malloc(card->cfg.max_cmd_len);
+	if (!e->cmd_buf)
+		return -ENOMEM;
+	e->stop = false;
+	e->kicks = 1;	/* entries queued before the enable are served too */
+	shm_store32(&d->status, 0);
+	if (pthread_create(&e->thread, NULL, engine_main, e)) {
+		free(e->cmd_buf);
+		e->cmd_buf = NULL;
+		return -EAGAIN;
+	}
+	e->running = true;
+	card_log("queue %u enabled: ring 0x%llx, compl 0x%llx, %u entries",
+		 q, (unsigned long long)e->ring_addr, (unsigned long long)e->compl_addr, n);
+	return 0;
+}
+
+void engine_disable(struct card *card, unsigned int q)
+{
+	struct engine *e = &card->engines[q];
+
+	if (!e->running)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->stop = true;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(e->thread, NULL);
+	free(e->cmd_buf);
+	e->cmd_buf = NULL;
+	e->running = false;
+	card_log("queue %u disabled", q);
+}
+
+void engine_stop_all(struct card *card)
+{
+	unsigned int q;
+
+	for (q = 0; q < TAIHU_MAX_QUEUES; q++)
+		engine_disable(card, q);
+}
+
+void engine_kick(struct card *card, unsigned int q)
+{
+	struct engine *e = &card->engines[q];
+
+	if (!e->running)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->kicks++;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->lock);
+}
+
+void engine_destroy(struct card *card)
+{
+	unsigned int q;
+
+	engine_stop_all(card);
+	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
+		pthread_mutex_destroy(&card->engines[q].lock);
+		pthread_cond_destroy(&card->engines[q].wake);
+	}
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Hardware queues: one engine thread per enabled queue.
+ *
+ * At QUEUE_ENABLE the card copies ring_addr, compl_addr and ring_entries
+ * from the descriptor and validates them (ring entries a power of two up to
+ * the firmware's max_ring_entries; ring and completion arrays inside VRAM
+ * and not overlapping; tail - head <= ring_entries). The card starts
+ * consuming at the descriptor's head, so the driver writes head == tail
+ * (normally 0) before enabling.
+ */
+#ifndef TAIHU_CARD_ENGINE_H
+#define TAIHU_CARD_ENGINE_H
+
+#include "card.h"
+
+void engine_init(struct card *card);
+/* Returns 0 or a negative errno for the mailbox response. */
+int engine_enable(struct card *card, unsigned int q);
+/* Stops the queue after its current entry; idempotent. */
+void engine_disable(struct card *card, unsigned int q);
+void engine_stop_all(struct card *card);
+/* A doorbell for queue @q: scan its ring. */
+void engine_kick(struct card *card, unsigned int q);
+void engine_destroy(struct card *card);
+
+#endif /* TAIHU_CARD_ENGINE_H */

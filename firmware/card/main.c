@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * taihu-card: the T1 reference card. The main thread runs an epoll loop
+ * over the listening socket, the client socket, the doorbell eventfds, the
+ * heartbeat timerfd and a signalfd; engine threads run the queues.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "bar2.h"
+#include "card.h"
+#include "clock.h"
+#include "dma.h"
+#include "engine.h"
+#include "events.h"
+#include "ivshmem_server.h"
+#include "log.h"
+#include "mailbox.h"
+#include "options.h"
+#include "shm.h"
+
+/* epoll tags: doorbell vectors are 0..TAIHU_NUM_VECTORS-1. */
+enum {
+	TAG_LISTEN = 1000,
+	TAG_CLIENT,
+	TAG_TIMER,
+	TAG_SIGNAL,
+};
+
+void card_raise_irq(struct card *card, unsigned int vector)
+{
+	uint64_t one = 1;
+
+	/* Non-blocking; the counter cannot realistically saturate. */
+	if (write(card->irq_fd[vector], &one, sizeof(one)) != sizeof(one))
+		card_log("cannot raise vector %u: %s", vector, strerror(errno));
+}
+
+void card_rearm_heartbeat(struct card *card)
+{
+	uint32_t ms = card->cfg.booted ? card->cfg.heartbeat_period_ms
+				       : CARD_DEFAULT_HEARTBEAT_MS;
+	struct itimerspec its = {
+		.it_interval = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L },
+	};
+
+	its.it_value = its.it_interval;
+	timerfd_settime(card->timer_fd, 0, &its, NULL);
+}
+
+static int watch(struct card *card, int fd, uint64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	if (epoll_ctl(card->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
+		card_log("epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(struct card *card)
+{
+	sigset_t mask;
+	unsigned int i;
+
+	card->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	card->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	/* Block before threads start so that they inherit the mask. */
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	card->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (card->epoll_fd < 0 || card->timer_fd < 0 || card->signal_fd < 0) {
+		card_log("epoll/timerfd/signalfd: %s", strerror(errno));
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	if (dma_map_guest_ram(card) || bar2_create(card))
+		return -1;
+	events_init(card);
+	engine_init(card);
+	if (ivshmem_server_init(card))
+		return -1;
+
+	if (watch(card, card->listen_fd, TAG_LISTEN) ||
+	    watch(card, card->timer_fd, TAG_TIMER) ||
+	    watch(card, card->signal_fd, TAG_SIGNAL))
+		return -1;
+	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
+		if (watch(card, card->doorbell_fd[i], i))
+			return -1;
+	card_rearm_heartbeat(card);
+	return 0;
+}
+
+static void doorbell(struct card *card, unsigned int vector)
+{
+	uint64_t count;
+
+	/* Kicks coalesce: whatever the count, scan once. */
+	if (read(card->doorbell_fd[vector], &count, sizeof(count)) != sizeof(count))
+		return;
+	if (vector == TAIHU_VECTOR_CONTROL) {
+		if (!card->opt.mute)
+			mailbox_service(card);
+	} else {
+		engine_kick(card, vector - 1);
+	}
+}
+
+/* Returns false when the card should exit. */
+static bool client_event(struct card *card)
+{
+	char buf[64];
+	ssize_t n = read(card->client_fd, buf, sizeof(buf));
+
+	if (n > 0)
+		return true;	/* QEMU sends nothing after the handshake; ignore */
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	card_log("client disconnected");
+	return false;
+}
+
+static int run(struct card *card)
+{
+	for (;;) {
+		struct epoll_event evs[16];
+		int i, n;
+
+		n = epoll_wait(card->epoll_fd, evs, 16, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			card_log("epoll_wait: %s", strerror(errno));
+			return 1;
+		}
+		for (i = 0; i < n; i++) {
+			uint64_t tag = evs[i].data.u64;
+			uint64_t ticks;
+
+			if (tag < TAIHU_NUM_VECTORS) {
+				doorbell(card, (unsigned int)tag);
+			} else if (tag == TAG_TIMER) {
+				if (read(card->timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
+					bar2_heartbeat(card);
+			} else if (tag == TAG_LISTEN) {
+				if (card->client_fd >= 0) {
+					ivshmem_server_refuse(card);
+				} else if (ivshmem_server_accept(card) == 0) {
+					if (watch(card, card->client_fd, TAG_CLIENT))
+						return 1;
+				}
+			} else if (tag == TAG_CLIENT) {
+				if (!client_event(card))
+					return 0;
+			} else if (tag == TAG_SIGNAL) {
+				struct signalfd_siginfo si;
+
+				if (read(card->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+					card_log("signal %u: exiting", si.ssi_signo);
+					return 0;
+				}
+			}
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct card *card;
+	unsigned int i;
+	int ret;
+
+	card_clock_init();
+	card = calloc(1, sizeof(*card));
+	if (!card) {
+		fprintf(stderr, "taihu-card: out of memory\n");
+		return 1;
+	}
+	ret = card_parse_options(argc, argv, &card->opt);
+	if (ret) {
+		free(card);
+		return ret > 0 ? 0 : 2;
+	}
+	if (card_log_open(card->opt.log_path))
+		fprintf(stderr, "taihu-card: cannot open log '%s': %s; logging to stderr\n",
+			card->opt.log_path, strerror(errno));
+
+	card->bar2_fd = card->listen_fd = card->client_fd = -1;
+	card->epoll_fd = card->timer_fd = card->signal_fd = -1;
+	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
+		card->doorbell_fd[i] = card->irq_fd[i] = -1;
+	pthread_mutex_init(&card->event_lock, NULL);
+
+	card_log("taihu-card starting: socket %s, guest RAM %s (%llu MiB)%s",
+		 card->opt.socket_path, card->opt.guest_ram_path,
+		 (unsigned long long)(card->opt.ram_size >> 20), card->opt.mute ? ", mute" : "");
+	ret = setup(card) ? 1 : run(card);
+
+	if (card->bar2)
+		engine_destroy(card);
+	ivshmem_server_cleanup(card);
+	bar2_destroy(card);
+	dma_unmap_guest_ram(card);
+	if (card->epoll_fd >= 0)
+		close(card->epoll_fd);
+	if (card->timer_fd >= 0)
+		close(card->timer_fd);
+	if (card->signal_fd >= 0)
+		close(card->signal_fd);
+	pthread_mutex_destroy(&card->event_lock);
+	card_log("taihu-card exiting with status %d", ret);
+	card_log_close();
+	free(card);
+	return ret;
+}

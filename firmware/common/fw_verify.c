@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Firmware image verification. The image is untrusted: every offset and
+ * size is checked with 64-bit arithmetic that cannot overflow, and fields
+ * are read with memcpy() so that no alignment is assumed.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "fw_verify.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the firmware image format is little-endian; add byte swapping"
+#endif
+
+_Static_assert(sizeof(struct taihu_fw_header) == 128, "header layout");
+_Static_assert(sizeof(struct taihu_fw_section) == 16, "section layout");
+_Static_assert(sizeof(struct taihu_fw_config) == 56, "config layout");
+
+static const char *const boot_error_names[] = {
+	[TAIHU_BOOT_OK] = "OK",
+	[TAIHU_BOOT_ERR_TRUNCATED] = "TRUNCATED",
+	[TAIHU_BOOT_ERR_MAGIC] = "MAGIC",
+	[TAIHU_BOOT_ERR_ABI] = "ABI",
+	[TAIHU_BOOT_ERR_DIGEST] = "DIGEST",
+	[TAIHU_BOOT_ERR_SECTION] = "SECTION",
+	[TAIHU_BOOT_ERR_CONFIG] = "CONFIG",
+	[TAIHU_BOOT_ERR_RANGE] = "RANGE",
+	[TAIHU_BOOT_ERR_INJECTED] = "INJECTED",
+};
+
+const char *taihu_boot_error_name(int code)
+{
+	if (code < 0 || (size_t)code >= sizeof(boot_error_names) / sizeof(boot_error_names[0]))
+		return "UNKNOWN";
+	return boot_error_names[code];
+}
+
+__attribute__((format(printf, 4, 5)))
+static int fail(char *why, size_t why_len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && why_len) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_len, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int taihu_fw_digest(const void *img, size_t image_size, uint8_t out[32])
+{
+	struct taihu_fw_header hdr;
+	const uint8_t *p = img;
+	EVP_MD_CTX *ctx;
+	unsigned int len = 0;
+	int ok;
+
+	if (image_size < sizeof(hdr))
+		return -1;
+	memcpy(&hdr, p, sizeof(hdr));
+	memset(hdr.digest, 0, sizeof(hdr.digest));
+
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, &hdr, sizeof(hdr)) &&
+	     EVP_DigestUpdate(ctx, p + sizeof(hdr), image_size - sizeof(hdr)) &&
+	     EVP_DigestFinal_ex(ctx, out, &len) && len == 32;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+static bool str_terminated(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL;
+}
+
+static int check_sections(const uint8_t *p, const struct taihu_fw_header *hdr,
+			  struct taihu_fw_section *sec, char *why, size_t why_len)
+{
+	uint64_t table_end = (uint64_t)hdr->header_size +
+			     (uint64_t)hdr->num_sections * sizeof(*sec);
+	uint32_t i, j;
+
+	if (hdr->num_sections == 0 || hdr->num_sections > TAIHU_FW_MAX_SECTIONS)
+		return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+			    "num_sections %u not in 1..%u", hdr->num_sections,
+			    TAIHU_FW_MAX_SECTIONS);
+	if (table_end > hdr->image_size)
+		return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+			    "section table ends at %llu, past image_size %u",
+			    (unsigned long long)table_end, hdr->image_size);
+
+	for (i = 0; i < hdr->num_sections; i++) {
+		uint64_t end;
+
+		memcpy(&sec[i], p + hdr->header_size + i * sizeof(*sec), sizeof(*sec));
+		end = (uint64_t)sec[i].offset + sec[i].size;
+		if (sec[i].flags)
+			return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+				    "section %u: flags 0x%x must be zero", i, sec[i].flags);
+		if (sec[i].offset % 8)
+			return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+				    "section %u: offset %u not 8-byte aligned", i, sec[i].offset);
+		if (sec[i].offset < table_end || end > hdr->image_size)
+			return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+				    "section %u: [%u, %llu) outside the payload area [%llu, %u)",
+				    i, sec[i].offset, (unsigned long long)end,
+				    (unsigned long long)table_end, hdr->image_size);
+		for (j = 0; j < i; j++) {
+			uint64_t oend = (uint64_t)sec[j].offset + sec[j].size;
+
+			if (sec[i].size && sec[j].size &&
+			    sec[i].offset < oend && sec[j].offset < end)
+				return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+					    "sections %u and %u overlap", j, i);
+		}
+	}
+	return TAIHU_BOOT_OK;
+}
+
+static int check_config(const uint8_t *p, const struct taihu_fw_header *hdr,
+			const struct taihu_fw_section *sec, struct taihu_fw_config *cfg,
+			char *why, size_t why_len)
+{
+	const struct taihu_fw_section *found = NULL;
+	uint32_t i;
+
+	for (i = 0; i < hdr->num_sections; i++) {
+		if (sec[i].type != TAIHU_FW_SECTION_CONFIG)
+			continue;
+		if (found)
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "more than one CONFIG section");
+		found = &sec[i];
+	}
+	if (!found)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG, "no CONFIG section");
+	/* A later ABI minor may append fields; the known prefix must be there. */
+	if (found->size < sizeof(*cfg))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "CONFIG section is %u bytes, needs %zu", found->size, sizeof(*cfg));
+	memcpy(cfg, p + found->offset, sizeof(*cfg));
+
+	if (cfg->num_queues < 1 || cfg->num_queues > TAIHU_MAX_QUEUES)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "num_queues %u not in 1..%u", cfg->num_queues, TAIHU_MAX_QUEUES);
+	if (cfg->heartbeat_period_ms < 1 || cfg->heartbeat_period_ms > 1000)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "heartbeat_period_ms %u not in 1..1000", cfg->heartbeat_period_ms);
+	if (cfg->capabilities & ~(uint64_t)TAIHU_FW_CFG_KNOWN_CAPS)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "unknown capability bits 0x%llx",
+			    (unsigned long long)(cfg->capabilities & ~(uint64_t)TAIHU_FW_CFG_KNOWN_CAPS));
+	if (cfg->max_cmd_len < TAIHU_FW_CFG_MIN_CMD_LEN ||
+	    cfg->max_cmd_len > TAIHU_FW_CFG_MAX_CMD_LEN || cfg->max_cmd_len % 8)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "max_cmd_len %u not a multiple of 8 in %u..%u", cfg->max_cmd_len,
+			    TAIHU_FW_CFG_MIN_CMD_LEN, TAIHU_FW_CFG_MAX_CMD_LEN);
+	if (cfg->max_ring_entries < 1 || cfg->max_ring_entries > TAIHU_FW_CFG_MAX_RING_ENTRIES ||
+	    (cfg->max_ring_entries & (cfg->max_ring_entries - 1)))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "max_ring_entries %u not a power of two in 1..%u",
+			    cfg->max_ring_entries, TAIHU_FW_CFG_MAX_RING_ENTRIES);
+	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
+		if (cfg->reserved[i])
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "CONFIG reserved[%u] is not zero", i);
+	return TAIHU_BOOT_OK;
+}
+
+int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
+		    char *why, size_t why_len)
+{
+	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS];
+	struct taihu_fw_config cfg;
+	struct taihu_fw_header hdr;
+	const uint8_t *p = img;
+	uint8_t digest[32];
+	int ret;
+
+	if (size < sizeof(hdr))
+		return fail(why, why_len, TAIHU_BOOT_ERR_TRUNCATED,
+			    "image is %zu bytes, smaller than its %zu-byte header",
+			    size, sizeof(hdr));
+	memcpy(&hdr, p, sizeof(hdr));
+
+	if (hdr.magic != TAIHU_FW_MAGIC)
+		return fail(why, why_len, TAIHU_BOOT_ERR_MAGIC,
+			    "bad magic 0x%08x (want 0x%08x)", hdr.magic, TAIHU_FW_MAGIC);
+	if (hdr.abi_major != TAIHU_FW_ABI_MAJOR)
+		return fail(why, why_len, TAIHU_BOOT_ERR_ABI,
+			    "firmware ABI %u.%u, card supports major %u",
+			    hdr.abi_major, hdr.abi_minor, TAIHU_FW_ABI_MAJOR);
+	if (hdr.header_size < sizeof(hdr) || hdr.header_size % 8)
+		return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+			    "header_size %u is not a multiple of 8 of at least %zu",
+			    hdr.header_size, sizeof(hdr));
+	if (hdr.image_size > TAIHU_FW_MAX_IMAGE_SIZE)
+		return fail(why, why_len, TAIHU_BOOT_ERR_RANGE,
+			    "image_size %u exceeds the %u-byte limit",
+			    hdr.image_size, TAIHU_FW_MAX_IMAGE_SIZE);
+	if (hdr.image_size < hdr.header_size)
+		return fail(why, why_len, TAIHU_BOOT_ERR_TRUNCATED,
+			    "image_size %u smaller than header_size %u",
+			    hdr.image_size, hdr.header_size);
+	if (hdr.image_size > size)
+		return fail(why, why_len, TAIHU_BOOT_ERR_TRUNCATED,
+			    "image is %zu bytes, header says %u", size, hdr.image_size);
+
+	/* The digest covers everything, so check it before parsing further. */
+	if (taihu_fw_digest(p, hdr.image_size, digest))
+		return fail(why, why_len, TAIHU_BOOT_ERR_DIGEST, "SHA-256 computation failed");
+	if (memcmp(digest, hdr.digest, sizeof(digest)))
+		return fail(why, why_len, TAIHU_BOOT_ERR_DIGEST, "SHA-256 digest mismatch");
+
+	if (hdr.flags || hdr.reserved)
+		return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+			    "header flags/reserved not zero");
+	if (!str_terminated(hdr.version_str, sizeof(hdr.version_str)) ||
+	    !str_terminated(hdr.build, sizeof(hdr.build)))
+		return fail(why, why_len, TAIHU_BOOT_ERR_SECTION,
+			    "version_str or build not NUL-terminated");
+
+	ret = check_sections(p, &hdr, sec, why, why_len);
+	if (ret)
+		return ret;
+	ret = check_config(p, &hdr, sec, &cfg, why, why_len);
+	if (ret)
+		return ret;
+
+	if (info) {
+		memset(info, 0, sizeof(*info));
+		info->hdr = hdr;
+		info->cfg = cfg;
+		info->num_sections = hdr.num_sections;
+		memcpy(info->sections, sec, hdr.num_sections * sizeof(sec[0]));
+	}
+	fail(why, why_len, TAIHU_BOOT_OK, "firmware %s (ABI %u.%u) verified",
+	     hdr.version_str, hdr.abi_major, hdr.abi_minor);
+	return TAIHU_BOOT_OK;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Firmware image verification, shared by the card (BOOT), taihu-fwpack
+ * (--info) and the host tests, so that all three refuse exactly the same
+ * images with exactly the same enum taihu_boot_error code.
+ */
+#ifndef TAIHU_FW_VERIFY_H
+#define TAIHU_FW_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <taihu_card_api.h>
+#include <taihu_fw_image.h>
+
+/* Limits the card places on a firmware configuration. */
+#define TAIHU_FW_CFG_MIN_CMD_LEN	8U
+#define TAIHU_FW_CFG_MAX_CMD_LEN	(1U << 20)
+#define TAIHU_FW_CFG_MAX_RING_ENTRIES	65536U
+#define TAIHU_FW_CFG_KNOWN_CAPS		(TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL | \
+					 TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_TIMESTAMP)
+
+/* What a verified image contains, in host byte order. */
+struct taihu_fw_info {
+	struct taihu_fw_header hdr;
+	struct taihu_fw_config cfg;
+	uint32_t num_sections;
+	struct taihu_fw_section sections[TAIHU_FW_MAX_SECTIONS];
+};
+
+/*
+ * Verify @size bytes at @img. Returns an enum taihu_boot_error; on
+ * TAIHU_BOOT_OK fills @info (if not NULL). @why (if not NULL) receives a
+ * one-line human-readable reason either way.
+ */
+int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
+		    char *why, size_t why_len);
+
+/*
+ * SHA-256 of the first @image_size bytes of @img with the header's digest
+ * field taken as zero. @image_size must be at least the header size.
+ * Returns 0, or -1 if libcrypto failed.
+ */
+int taihu_fw_digest(const void *img, size_t image_size, uint8_t out[32]);
+
+/* "OK", "TRUNCATED", "MAGIC", ... for an enum taihu_boot_error. */
+const char *taihu_boot_error_name(int code);
+
+#endif /* TAIHU_FW_VERIFY_H */

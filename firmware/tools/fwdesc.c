@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Parser for firmware descriptions.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <taihu_card_api.h>
+
+#include "../common/fw_verify.h"
+#include "fwdesc.h"
+
+#define MAX_CODE_SIZE	(TAIHU_FW_MAX_IMAGE_SIZE / 2)
+
+enum {
+	SEEN_VERSION = 1 << 0,
+	SEEN_QUEUES = 1 << 1,
+	SEEN_HEARTBEAT = 1 << 2,
+	SEEN_CAPS = 1 << 3,
+	SEEN_CMD_LEN = 1 << 4,
+	SEEN_RING = 1 << 5,
+	SEEN_CODE = 1 << 6,
+	SEEN_REQUIRED = (1 << 6) - 1,
+};
+
+struct parser {
+	const char *path;
+	unsigned int line;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int perr(const struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%u: ", p->path, p->line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_u32(const struct parser *p, const char *key, const char *v,
+		     uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*v))
+		return perr(p, "%s: '%s' is not a number", key, v);
+	n = strtoull(v, &end, 0);
+	if (errno || *end)
+		return perr(p, "%s: '%s' is not a number", key, v);
+	if (n < min || n > max)
+		return perr(p, "%s: %llu is not in %u..%u", key, n, min, max);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* "A.B" or "A.B.C" with each part a small decimal number. */
+static int parse_dotted(const char *v, unsigned int *parts, int nparts, unsigned int max)
+{
+	int i;
+
+	for (i = 0; i < nparts; i++) {
+		unsigned long n;
+		char *end;
+
+		if (!isdigit((unsigned char)*v))
+			return -1;
+		n = strtoul(v, &end, 10);
+		if (n > max)
+			return -1;
+		parts[i] = (unsigned int)n;
+		v = end;
+		if (i < nparts - 1 && *v++ != '.')
+			return -1;
+	}
+	return *v ? -1 : 0;
+}
+
+static int parse_string(const struct parser *p, const char *key, const char *v,
+			char *out, size_t size)
+{
+	if (strlen(v) >= size)
+		return perr(p, "%s: '%s' is longer than %zu characters", key, v, size - 1);
+	snprintf(out, size, "%s", v);
+	return 0;
+}
+
+static int parse_caps(const struct parser *p, char *v, __u64 *caps)
+{
+	static const struct { const char *name; uint64_t bit; } names[] = {
+		{ "nop", TAIHU_CARD_CAP_NOP },
+		{ "fill", TAIHU_CARD_CAP_FILL },
+		{ "copy", TAIHU_CARD_CAP_COPY },
+		{ "timestamp", TAIHU_CARD_CAP_TIMESTAMP },
+	};
+	char *save = NULL, *tok;
+	size_t i;
+
+	*caps = 0;
+	for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(tok, names[i].name))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return perr(p, "capabilities: unknown capability '%s' (known: nop fill copy timestamp)",
+				    tok);
+		*caps |= names[i].bit;
+	}
+	if (!*caps)
+		return perr(p, "capabilities: empty list");
+	return 0;
+}
+
+static int read_code_file(const struct parser *p, const char *file, struct fw_desc *d)
+{
+	char path[PATH_MAX];
+	const char *slash = strrchr(p->path, '/');
+	FILE *f;
+	long size;
+
+	if (file[0] != '/' && slash)
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - p->path), p->path, file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	f = fopen(path, "rb");
+	if (!f)
+		return perr(p, "code: cannot open '%s': %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return perr(p, "code: cannot size '%s'", path);
+	}
+	if (size == 0 || size > (long)MAX_CODE_SIZE) {
+		fclose(f);
+		return perr(p, "code: '%s' is %ld bytes, want 1..%u", path, size, MAX_CODE_SIZE);
+	}
+	d->code = malloc((size_t)size);
+	if (!d->code || fread(d->code, 1, (size_t)size, f) != (size_t)size) {
+		fclose(f);
+		return perr(p, "code: cannot read '%s'", path);
+	}
+	fclose(f);
+	d->code_size = (size_t)size;
+	return 0;
+}
+
+static int generate_code(const struct parser *p, const char *v, struct fw_desc *d)
+{
+	uint32_t size, x = 0x7461696du;	/* fixed seed: reproducible images */
+	size_t i;
+
+	if (parse_u32(p, "code", v, 1, MAX_CODE_SIZE, &size))
+		return -1;
+	d->code = malloc(size);
+	if (!d->code)
+		return perr(p, "code: out of memory");
+	for (i = 0; i < size; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		d->code[i] = (uint8_t)x;
+	}
+	d->code_size = size;
+	return 0;
+}
+
+static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, unsigned int *seen)
+{
+	unsigned int parts[3];
+	uint32_t u;
+
+	if (!strcmp(key, "version")) {
+		if (parse_dotted(v, parts, 3, 255))
+			return perr(p, "version: '%s' is not MAJOR.MINOR.PATCH (each 0..255)", v);
+		d->fw_version = TAIHU_FW_VERSION(parts[0], parts[1], parts[2]);
+		if (!d->version_str[0] && parse_string(p, key, v, d->version_str, sizeof(d->version_str)))
+			return -1;
+		*seen |= SEEN_VERSION;
+	} else if (!strcmp(key, "version_str")) {
+		return parse_string(p, key, v, d->version_str, sizeof(d->version_str));
+	} else if (!strcmp(key, "build")) {
+		return parse_string(p, key, v, d->build, sizeof(d->build));
+	} else if (!strcmp(key, "abi")) {
+		if (parse_dotted(v, parts, 2, 65535))
+			return perr(p, "abi: '%s' is not MAJOR.MINOR", v);
+		d->abi_major = (uint16_t)parts[0];
+		d->abi_minor = (uint16_t)parts[1];
+	} else if (!strcmp(key, "num_queues")) {
+		if (parse_u32(p, key, v, 1, TAIHU_MAX_QUEUES, &d->cfg.num_queues))
+			return -1;
+		*seen |= SEEN_QUEUES;
+	} else if (!strcmp(key, "heartbeat_period_ms")) {
+		if (parse_u32(p, key, v, 1, 1000, &d->cfg.heartbeat_period_ms))
+			return -1;
+		*seen |= SEEN_HEARTBEAT;
+	} else if (!strcmp(key, "capabilities")) {
+		if (parse_caps(p, v, &d->cfg.capabilities))
+			return -1;
+		*seen |= SEEN_CAPS;
+	} else if (!strcmp(key, "max_cmd_len")) {
+		if (parse_u32(p, key, v, TAIHU_FW_CFG_MIN_CMD_LEN, TAIHU_FW_CFG_MAX_CMD_LEN, &u))
+			return -1;
+		if (u % 8)
+			return perr(p, "max_cmd_len: %u is not a multiple of 8", u);
+		d->cfg.max_cmd_len = u;
+		*seen |= SEEN_CMD_LEN;
+	} else if (!strcmp(key, "max_ring_entries")) {
+		if (parse_u32(p, key, v, 1, TAIHU_FW_CFG_MAX_RING_ENTRIES, &u))
+			return -1;
+		if (u & (u - 1))
+			return perr(p, "max_ring_entries: %u is not a power of two", u);
+		d->cfg.max_ring_entries = u;
+		*seen |= SEEN_RING;
+	} else if (!strcmp(key, "code")) {
+		if (*seen & SEEN_CODE)
+			return perr(p, "code: given twice");
+		*seen |= SEEN_CODE;
+		if (!strncmp(v, "file:", 5))
+			return read_code_file(p, v + 5, d);
+		if (!strncmp(v, "generate:", 9))
+			return generate_code(p, v + 9, d);
+		return perr(p, "code: '%s' is neither file:PATH nor generate:SIZE", v);
+	} else {
+		return perr(p, "unknown key '%s'", key);
+	}
+	return 0;
+}
+
+int fw_desc_parse(const char *path, struct fw_desc *d)
+{
+	struct parser p = { .path = path };
+	unsigned int seen = 0;
+	char buf[1024];
+	FILE *f;
+	int ret = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->abi_major = TAIHU_FW_ABI_MAJOR;
+	d->abi_minor = TAIHU_FW_ABI_MINOR;
+	snprintf(d->build, sizeof(d->build), "taihu-fwpack");
+
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (!ret && fgets(buf, sizeof(buf), f)) {
+		char *line, *eq, *hash;
+
+		p.line++;
+		if (!strchr(buf, '\n') && !feof(f)) {
+			ret = perr(&p, "line too long");
+			break;
+		}
+		hash = strchr(buf, '#');
+		if (hash)
+			*hash = '\0';
+		line = trim(buf);
+		if (!*line)
+			continue;
+		eq = strchr(line, '=');
+		if (!eq) {
+			ret = perr(&p, "expected 'key = value', got '%s'", line);
+			break;
+		}
+		*eq = '\0';
+		ret = parse_line(&p, trim(line), trim(eq + 1), d, &seen);
+	}
+	fclose(f);
+	if (!ret && (seen & SEEN_REQUIRED) != SEEN_REQUIRED) {
+		static const char *const names[] = { "version", "num_queues", "heartbeat_period_ms",
+						     "capabilities", "max_cmd_len", "max_ring_entries" };
+		unsigned int i;
+
+		for (i = 0; i < 6; i++)
+			if (!(seen & (1u << i)))
+				break;
+		fprintf(stderr, "%s: missing required key '%s'\n", path, names[i]);
+		ret = -1;
+	}
+	if (ret)
+		fw_desc_free(d);
+	return ret;
+}
+
+void fw_desc_free(struct fw_desc *d)
+{
+	free(d->code);
+	d->code = NULL;
+	d->code_size = 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The firmware description (.fw) read by taihu-fwpack: "key = value" lines,
+ * '#' comments, blank lines ignored. Keys:
+ *   version             MAJOR.MINOR.PATCH (required)
+ *   version_str         free text, default the version (max 31 chars)
+ *   build               free text (max 31 chars)
+ *   abi                 MAJOR.MINOR, default the packer's TAIHU_FW_ABI
+ *   num_queues          1..TAIHU_MAX_QUEUES (required)
+ *   heartbeat_period_ms 1..1000 (required)
+ *   capabilities        names from nop fill copy timestamp (required)
+ *   max_cmd_len         bytes, multiple of 8 (required)
+ *   max_ring_entries    power of two (required)
+ *   code                file:PATH (relative to the .fw file) or
+ *                       generate:SIZE (deterministic opaque bytes)
+ */
+#ifndef TAIHU_FWDESC_H
+#define TAIHU_FWDESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <taihu_fw_image.h>
+
+struct fw_desc {
+	uint32_t fw_version;
+	char version_str[32];
+	char build[32];
+	uint16_t abi_major;
+	uint16_t abi_minor;
+	struct taihu_fw_config cfg;
+	uint8_t *code;
+	size_t code_size;
+};
+
+/* Parse @path into @desc. Returns 0, or -1 after printing "path:line: why". */
+int fw_desc_parse(const char *path, struct fw_desc *desc);
+void fw_desc_free(struct fw_desc *desc);
+
+#endif /* TAIHU_FWDESC_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Building command streams in tests.
+ */
+#ifndef TAIHU_CMDBUF_H
+#define TAIHU_CMDBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <taihu_card_api.h>
+
+struct cmdbuf {
+	uint8_t data[16384];
+	uint32_t len;
+};
+
+void cb_init(struct cmdbuf *cb);
+/* Append a raw header (any values, for malformed streams) and @body_len zero bytes. */
+void cb_raw(struct cmdbuf *cb, uint8_t opcode, uint8_t flags, uint16_t size,
+	    uint32_t reserved, uint32_t body_len);
+void cb_nop(struct cmdbuf *cb, uint16_t size);
+void cb_fill(struct cmdbuf *cb, uint64_t dst, uint64_t size, uint32_t value);
+void cb_copy(struct cmdbuf *cb, uint64_t src, uint64_t dst, uint64_t size);
+void cb_timestamp(struct cmdbuf *cb, uint64_t dst);
+
+#endif /* TAIHU_CMDBUF_H */

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw_images.h"
+#include "fw_verify.h"
+
+static struct taihu_fw_header *hdr(uint8_t *img)
+{
+	return (struct taihu_fw_header *)img;
+}
+
+static struct taihu_fw_section *sec(uint8_t *img, unsigned int i)
+{
+	return (struct taihu_fw_section *)(img + hdr(img)->header_size) + i;
+}
+
+static struct taihu_fw_config *cfg(uint8_t *img)
+{
+	unsigned int i;
+
+	for (i = 0; i < hdr(img)->num_sections; i++)
+		if (sec(img, i)->type == TAIHU_FW_SECTION_CONFIG)
+			return (struct taihu_fw_config *)(img + sec(img, i)->offset);
+	return NULL;
+}
+
+void fw_fix_digest(uint8_t *img)
+{
+	taihu_fw_digest(img, hdr(img)->image_size, hdr(img)->digest);
+}
+
+static size_t truncated(uint8_t *img, size_t size)
+{
+	(void)img;
+	return size - 100;
+}
+
+static size_t truncated_header(uint8_t *img, size_t size)
+{
+	(void)img;
+	(void)size;
+	return 64;
+}
+
+static size_t bad_magic(uint8_t *img, size_t size)
+{
+	hdr(img)->magic ^= 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t bad_abi(uint8_t *img, size_t size)
+{
+	hdr(img)->abi_major = TAIHU_FW_ABI_MAJOR + 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t bad_digest(uint8_t *img, size_t size)
+{
+	hdr(img)->digest[7] ^= 0x40;
+	return size;
+}
+
+static size_t bad_payload(uint8_t *img, size_t size)
+{
+	img[size - 1] ^= 0x80;
+	return size;
+}
+
+static size_t bad_version_field(uint8_t *img, size_t size)
+{
+	hdr(img)->fw_version ^= 0x100;	/* a header byte, not re-signed */
+	return size;
+}
+
+static size_t section_out_of_range(uint8_t *img, size_t size)
+{
+	sec(img, hdr(img)->num_sections - 1)->offset = hdr(img)->image_size;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t section_overlap(uint8_t *img, size_t size)
+{
+	sec(img, 1)->offset = sec(img, 0)->offset;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t section_misaligned(uint8_t *img, size_t size)
+{
+	sec(img, 1)->offset += 4;
+	sec(img, 1)->size -= 4;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t section_count(uint8_t *img, size_t size)
+{
+	hdr(img)->num_sections = TAIHU_FW_MAX_SECTIONS + 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t header_size(uint8_t *img, size_t size)
+{
+	hdr(img)->header_size = 64;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t oversize(uint8_t *img, size_t size)
+{
+	hdr(img)->image_size = TAIHU_FW_MAX_IMAGE_SIZE + 8;
+	return size;
+}
+
+static size_t no_config(uint8_t *img, size_t size)
+{
+	sec(img, 0)->type = TAIHU_FW_SECTION_THERMAL;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t dup_config(uint8_t *img, size_t size)
+{
+	sec(img, 1)->type = TAIHU_FW_SECTION_CONFIG;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_queues(uint8_t *img, size_t size)
+{
+	cfg(img)->num_queues = TAIHU_MAX_QUEUES + 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_caps(uint8_t *img, size_t size)
+{
+	cfg(img)->capabilities |= 1ULL << 40;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_ring(uint8_t *img, size_t size)
+{
+	cfg(img)->max_ring_entries = 100;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_short(uint8_t *img, size_t size)
+{
+	sec(img, 0)->size = 16;
+	fw_fix_digest(img);
+	return size;
+}
+
+const struct fw_bad_case fw_bad_cases[] = {
+	{ "truncated", TAIHU_BOOT_ERR_TRUNCATED, truncated },
+	{ "truncated header", TAIHU_BOOT_ERR_TRUNCATED, truncated_header },
+	{ "wrong magic", TAIHU_BOOT_ERR_MAGIC, bad_magic },
+	{ "wrong ABI major", TAIHU_BOOT_ERR_ABI, bad_abi },
+	{ "flipped digest byte", TAIHU_BOOT_ERR_DIGEST, bad_digest },
+	{ "flipped payload byte", TAIHU_BOOT_ERR_DIGEST, bad_payload },
+	{ "flipped header byte", TAIHU_BOOT_ERR_DIGEST, bad_version_field },
+	{ "section out of range", TAIHU_BOOT_ERR_SECTION, section_out_of_range },
+	{ "sections overlap", TAIHU_BOOT_ERR_SECTION, section_overlap },
+	{ "section misaligned", TAIHU_BOOT_ERR_SECTION, section_misaligned },
+	{ "too many sections", TAIHU_BOOT_ERR_SECTION, section_count },
+	{ "bad header_size", TAIHU_BOOT_ERR_SECTION, header_size },
+	{ "image_size over the limit", TAIHU_BOOT_ERR_RANGE, oversize },
+	{ "missing config", TAIHU_BOOT_ERR_CONFIG, no_config },
+	{ "duplicate config", TAIHU_BOOT_ERR_CONFIG, dup_config },
+	{ "config num_queues 9", TAIHU_BOOT_ERR_CONFIG, config_queues },
+	{ "config unknown capability", TAIHU_BOOT_ERR_CONFIG, config_caps },
+	{ "config ring entries not power of two", TAIHU_BOOT_ERR_CONFIG, config_ring },
+	{ "config section too short", TAIHU_BOOT_ERR_CONFIG, config_short },
+};
+
+const size_t fw_num_bad_cases = sizeof(fw_bad_cases) / sizeof(fw_bad_cases[0]);
+
+uint8_t *fw_make_bad(const struct fw_bad_case *bc, const uint8_t *img, size_t size,
+		     size_t *bad_size)
+{
+	uint8_t *copy = calloc(1, size + 64);
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, img, size);
+	*bad_size = bc->mutate(copy, size);
+	return copy;
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Bad firmware images are refused at probe with the driver's message for
+ * the cause, and the card comes back with the good image.
+ *
+ * For each variant: unbind the device, replace /lib/firmware/taihu/t1.bin
+ * by a broken image (or remove it), write the device to the driver's bind
+ * attribute - which must fail - and look for the driver's message in the
+ * kernel log. Then restore the good image, bind (must succeed) and run a
+ * NOP job. The good image is also kept in a backup file next to it, so a
+ * run that dies half-way is repaired by the teardown or the next run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "kselftest_harness.h"
+#include "taihu_fw_image.h"
+#include "taihu_test_util.h"
+
+#define FW_PATH		"/lib/firmware/taihu/t1.bin"
+#define FW_BACKUP	"/lib/firmware/taihu/.t1.bin.taihu_fw_test"
+
+enum corruption {
+	FW_MISSING,
+	FW_TRUNCATED,
+	FW_BAD_MAGIC,
+	FW_BAD_ABI_MAJOR,
+	FW_BAD_DIGEST,
+};
+
+/* Recompute the header digest so that only the intended defect remains. */
+static int fix_digest(uint8_t *img, size_t len)
+{
+	struct taihu_fw_header *h = (struct taihu_fw_header *)img;
+	unsigned int out = 0;
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	memset(h->digest, 0, sizeof(h->digest));
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, img, len) &&
+	     EVP_DigestFinal_ex(ctx, h->digest, &out) && out == 32;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -EIO;
+}
+
+/* The good image, corrupted as @kind asks; *@len may shrink. */
+static int corrupt(enum corruption kind, uint8_t *img, size_t *len)
+{
+	struct taihu_fw_header *h = (struct taihu_fw_header *)img;
+
+	switch (kind) {
+	case FW_MISSING:
+		return 0;
+	case FW_TRUNCATED:
+		/* Header intact, payload cut: shorter than image_size. */
+		*len = *len / 2 > sizeof(*h) ? *len / 2 : sizeof(*h);
+		return 0;
+	case FW_BAD_MAGIC:
+		h->magic ^= 0x20202020u;
+		return fix_digest(img, *len);
+	case FW_BAD_ABI_MAJOR:
+		h->abi_major = TAIHU_FW_ABI_MAJOR + 1;
+		return fix_digest(img, *len);
+	case FW_BAD_DIGEST:
+		h->digest[7] ^= 0x01;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Put the good image back and make sure the device is bound. */
+static int restore(const char *slot)
+{
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	ret = tt_read_file(FW_BACKUP, &img, &len);
+	if (ret == -ENOENT)
+		return 0;	/* nothing was changed */
+	if (ret)
+		return ret;
+	ret = tt_write_file(FW_PATH, img, len);
+	free(img);
+	if (ret)
+		return ret;
+	if (slot && *slot && !tt_pci_bound(slot)) {
+		ret = tt_pci_bind(slot);
+		if (ret)
+			return ret;
+	}
+	return unlink(FW_BACKUP) ? -errno : 0;
+}
+
+FIXTURE(fw)
+{
+	char slot[32];
+};
+
+FIXTURE_VARIANT(fw)
+{
+	enum corruption kind;
+	const char *message;
+};
+
+FIXTURE_VARIANT_ADD(fw, missing)
+{
+	.kind = FW_MISSING,
+	.message = "cannot load firmware taihu/t1.bin",
+};
+
+FIXTURE_VARIANT_ADD(fw, truncated)
+{
+	.kind = FW_TRUNCATED,
+	.message = "boot failed: image truncated",
+};
+
+FIXTURE_VARIANT_ADD(fw, bad_magic)
+{
+	.kind = FW_BAD_MAGIC,
+	.message = "boot failed: bad magic",
+};
+
+FIXTURE_VARIANT_ADD(fw, bad_abi_major)
+{
+	.kind = FW_BAD_ABI_MAJOR,
+	.message = "boot failed: incompatible ABI",
+};
+
+FIXTURE_VARIANT_ADD(fw, flipped_digest)
+{
+	.kind = FW_BAD_DIGEST,
+	.message = "boot failed: digest mismatch",
+};
+
+FIXTURE_SETUP(fw)
+{
+	struct taihu_device_desc d;
+	struct taihu_fw_header h;
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to rebind the driver");
+	/* A previous run died with a broken image in place: repair first. */
+	if (access(FW_BACKUP, F_OK) == 0) {
+		ret = tt_read_file(FW_BACKUP, &img, &len);
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(0, tt_write_file(FW_PATH, img, len));
+		free(img);
+		ASSERT_EQ(0, unlink(FW_BACKUP));
+	}
+	ret = tt_wait_device(NULL, 2000, &d);
+	if (ret) {
+		/* Maybe a dead run left it unbound: offer every candidate. */
+		tt_bind_unbound_candidates();
+		ret = tt_wait_device(NULL, TT_DEVICE_WAIT_MS, &d);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	memcpy(self->slot, d.pci_slot, sizeof(self->slot));
+
+	ret = tt_read_file(FW_PATH, &img, &len);
+	ASSERT_EQ(0, ret) TH_LOG(FW_PATH ": %s", strerror(-ret));
+	ASSERT_GE(len, sizeof(h));
+	memcpy(&h, img, sizeof(h));
+	ASSERT_EQ(TAIHU_FW_MAGIC, h.magic) TH_LOG("the installed image is not good");
+	ASSERT_EQ(len, h.image_size);
+	ret = tt_write_file(FW_BACKUP, img, len);
+	free(img);
+	ASSERT_EQ(0, ret) TH_LOG("backup: %s", strerror(-ret));
+}
+
+/* In the parent, so that it runs even when the test process crashes. */
+FIXTURE_TEARDOWN_PARENT(fw)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		return;
+	ret = restore(self->slot);
+	EXPECT_EQ(0, ret) TH_LOG("restoring the good image: %s", strerror(-ret));
+}
+
+TEST_F_TIMEOUT(fw, bad_image_refused_then_good_image_boots, 180)
+{
+	struct taihu_job_result res = { 0 };
+	struct taihu_device_desc d;
+	struct taihu_device *dev;
+	struct tt_klog klog;
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	/* Unbind first: nothing may hold the device during the swap. */
+	ASSERT_TRUE(tt_pci_bound(self->slot));
+	ret = tt_pci_unbind(self->slot);
+	ASSERT_EQ(0, ret) TH_LOG("unbind %s: %s", self->slot, strerror(-ret));
+	ASSERT_FALSE(tt_pci_bound(self->slot));
+
+	if (variant->kind == FW_MISSING) {
+		ASSERT_EQ(0, unlink(FW_PATH));
+	} else {
+		ASSERT_EQ(0, tt_read_file(FW_BACKUP, &img, &len));
+		ASSERT_EQ(0, corrupt(variant->kind, img, &len));
+		ret = tt_write_file(FW_PATH, img, len);
+		free(img);
+		ASSERT_EQ(0, ret);
+	}
+
+	ASSERT_EQ(0, tt_klog_mark(&klog));
+	ret = tt_pci_bind(self->slot);
+	EXPECT_NE(0, ret) TH_LOG("bind succeeded with a bad image");
+	EXPECT_FALSE(tt_pci_bound(self->slot));
+	ret = tt_klog_since_contains(&klog, variant->message);
+	tt_klog_close(&klog);
+	EXPECT_EQ(1, ret) TH_LOG("kernel log lacks '%s'", variant->message);
+	EXPECT_NE(0, tt_wait_device(self->slot, 0, NULL))
+		TH_LOG("device present after a failed boot");
+
+	/* The good image again: bind works and the card runs jobs. */
+	ASSERT_EQ(0, tt_read_file(FW_BACKUP, &img, &len));
+	ret = tt_write_file(FW_PATH, img, len);
+	free(img);
+	ASSERT_EQ(0, ret);
+	if (tt_pci_bound(self->slot))
+		ASSERT_EQ(0, tt_pci_unbind(self->slot));
+	ret = tt_pci_bind(self->slot);
+	ASSERT_EQ(0, ret) TH_LOG("bind with the good image: %s", strerror(-ret));
+	ret = tt_wait_device(self->slot, TT_DEVICE_WAIT_MS, &d);
+	ASSERT_EQ(0, ret) TH_LOG("device did not come back: %s",
+				 taihu_strerror(ret));
+	ASSERT_EQ(0, taihu_device_open(d.node, &dev));
+	ret = tt_run_nop(dev, 0, &res);
+	taihu_device_close(dev);
+	EXPECT_EQ(0, ret) TH_LOG("NOP job: %s (%s)", taihu_strerror(ret),
+				 taihu_job_status_name(res.status));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Helpers shared by the Taihu kselftests.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "taihu_test_util.h"
+
+#define SYSLOG_ACTION_READ_ALL		3
+#define SYSLOG_ACTION_SIZE_BUFFER	10
+
+int tt_ioctl(int fd, unsigned long request, void *arg)
+{
+	return drmIoctl(fd, request, arg) ? -errno : 0;
+}
+
+int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc)
+{
+	struct taihu_device_desc d;
+	int n;
+
+	n = taihu_enumerate(&d, 1);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENODEV;
+	if (desc)
+		*desc = d;
+	return taihu_device_open(d.node, dev);
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int tt_wait_device(const char *slot, unsigned int timeout_ms,
+		   struct taihu_device_desc *desc)
+{
+	struct taihu_device_desc d[8];
+	unsigned int waited = 0;
+	struct stat st;
+	int n, i;
+
+	for (;;) {
+		n = taihu_enumerate(d, 8);
+		for (i = 0; i < n && i < 8; i++) {
+			if (slot && *slot && strcmp(d[i].pci_slot, slot))
+				continue;
+			/* devtmpfs creates the node asynchronously. */
+			if (stat(d[i].node, &st) || !S_ISCHR(st.st_mode))
+				continue;
+			if (desc)
+				*desc = d[i];
+			return 0;
+		}
+		if (waited >= timeout_ms)
+			return n < 0 ? n : -ETIMEDOUT;
+		sleep_ms(50);
+		waited += 50;
+	}
+}
+
+int tt_run_nop(struct taihu_device *dev, uint32_t queue,
+	       struct taihu_job_result *res)
+{
+	struct taihu_cmdbuf *cb;
+	int ret;
+
+	ret = taihu_cmdbuf_new(&cb);
+	if (ret)
+		return ret;
+	ret = taihu_cmdbuf_nop(cb, 8);
+	if (ret >= 0)
+		ret = taihu_run(dev, cb, queue, NULL, 0, TT_JOB_TIMEOUT_NS, res);
+	taihu_cmdbuf_free(cb);
+	return ret;
+}
+
+int tt_pci_bound(const char *slot)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), TT_PCI_DRIVER_DIR "/%s", slot);
+	return lstat(path, &st) == 0;
+}
+
+static int write_attr(const char *attr, const char *slot)
+{
+	char path[256];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), TT_PCI_DRIVER_DIR "/%s", attr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* The attribute's store returns the driver core's error, e.g. probe's. */
+	n = write(fd, slot, strlen(slot));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(slot))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+int tt_pci_bind(const char *slot)
+{
+	return write_attr("bind", slot);
+}
+
+int tt_pci_unbind(const char *slot)
+{
+	return write_attr("unbind", slot);
+}
+
+static unsigned long read_hex_attr(const char *dir, const char *name)
+{
+	char path[512], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoul(buf, NULL, 16);
+}
+
+void tt_bind_unbound_candidates(void)
+{
+	char dir[512], drv[600];
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+
+	dp = opendir("/sys/bus/pci/devices");
+	if (!dp)
+		return;
+	while ((e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
+		snprintf(drv, sizeof(drv), "%s/driver", dir);
+		if (lstat(drv, &st) == 0)
+			continue;	/* bound to something */
+		if (read_hex_attr(dir, "vendor") != 0x1af4 ||
+		    read_hex_attr(dir, "device") != 0x1110)
+			continue;
+		/* Not a Taihu card: the driver refuses it, which is fine. */
+		tt_pci_bind(e->d_name);
+	}
+	closedir(dp);
+}
+
+int tt_read_file(const char *path, uint8_t **data, size_t *len)
+{
+	uint8_t *buf = NULL, *tmp;
+	size_t cap = 0, used = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (used == cap) {
+			cap = cap ? cap * 2 : 65536;
+			tmp = realloc(buf, cap);
+			if (!tmp) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = tmp;
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			free(buf);
+			close(fd);
+			return (int)n;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	*data = buf;
+	*len = used;
+	return 0;
+}
+
+int tt_write_file(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	const uint8_t *p = data;
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	/* rename(): the firmware loader never sees a half-written image. */
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static char *klog_read_all(void)
+{
+	char *buf;
+	int size, n;
+
+	size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+	if (size <= 0)
+		size = 1 << 20;
+	buf = malloc((size_t)size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static size_t count_occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+int tt_klog_mark(struct tt_klog *k)
+{
+	k->snapshot = NULL;
+	k->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->kmsg_fd >= 0) {
+		if (lseek(k->kmsg_fd, 0, SEEK_END) >= 0)
+			return 0;
+		close(k->kmsg_fd);
+		k->kmsg_fd = -1;
+	}
+	k->snapshot = klog_read_all();
+	return k->snapshot ? 0 : -errno;
+}
+
+int tt_klog_since_contains(struct tt_klog *k, const char *needle)
+{
+	char rec[8192];
+	char *now;
+	ssize_t n;
+	int found = 0;
+
+	if (k->kmsg_fd >= 0) {
+		/* One record per read(); the text follows the first ';'. */
+		for (;;) {
+			n = read(k->kmsg_fd, rec, sizeof(rec) - 1);
+			if (n < 0 && errno == EPIPE)
+				continue;	/* overwritten records: go on */
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			rec[n] = '\0';
+			if (strstr(rec, needle))
+				found = 1;
+		}
+		return found;
+	}
+	if (!k->snapshot)
+		return -EINVAL;
+	now = klog_read_all();
+	if (!now)
+		return -errno;
+	/* Without /dev/kmsg: more occurrences now than at the mark. */
+	found = count_occurrences(now, needle) >
+		count_occurrences(k->snapshot, needle);
+	free(now);
+	return found;
+}
+
+void tt_klog_close(struct tt_klog *k)
+{
+	if (k->kmsg_fd >= 0)
+		close(k->kmsg_fd);
+	k->kmsg_fd = -1;
+	free(k->snapshot);
+	k->snapshot = NULL;
+}
+
+void tt_fill_random(uint8_t *p, size_t len, uint32_t seed)
+{
+	uint32_t x = seed ? seed : 0x9e3779b9u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (uint8_t)(x >> 7);
+	}
+}

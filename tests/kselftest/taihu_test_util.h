@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Helpers shared by the Taihu kselftests: finding the device, running
+ * small jobs, reading the kernel log, sysfs binding and file I/O.
+ */
+#ifndef TAIHU_TEST_UTIL_H
+#define TAIHU_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taihu/taihu.h"
+
+/* Generous: the guest runs under TCG. */
+#define TT_JOB_TIMEOUT_NS	(30LL * 1000000000LL)
+#define TT_DEVICE_WAIT_MS	30000	/* after a (re)load or bind */
+#define TT_DEVICE_PRESENT_MS	5000	/* at the start of a test */
+
+#define TT_PCI_DRIVER_DIR	"/sys/bus/pci/drivers/taihu"
+
+/* drmIoctl() returning 0 or -errno. */
+int tt_ioctl(int fd, unsigned long request, void *arg);
+
+/* Open the first Taihu device; fills @desc (may be NULL). 0 or -errno. */
+int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc);
+
+/*
+ * Wait up to @timeout_ms for a Taihu device on PCI @slot (any slot when
+ * NULL or empty) to be enumerated with its node present; fills @desc.
+ */
+int tt_wait_device(const char *slot, unsigned int timeout_ms,
+		   struct taihu_device_desc *desc);
+
+/* Run one NOP job on @queue; 0 when it ended with SUCCESS, else < 0. */
+int tt_run_nop(struct taihu_device *dev, uint32_t queue,
+	       struct taihu_job_result *res);
+
+/* 1 if the PCI device @slot is bound to the taihu driver. */
+int tt_pci_bound(const char *slot);
+/* Write @slot to .../drivers/taihu/{bind,unbind}; 0 or -errno of write. */
+int tt_pci_bind(const char *slot);
+int tt_pci_unbind(const char *slot);
+/* Offer every unbound ivshmem (1af4:1110) PCI device to the taihu driver. */
+void tt_bind_unbound_candidates(void);
+
+/* Whole-file helpers; 0 or -errno. tt_write_file() replaces atomically. */
+int tt_read_file(const char *path, uint8_t **data, size_t *len);
+int tt_write_file(const char *path, const void *data, size_t len);
+
+/*
+ * Kernel log: tt_klog_mark() remembers the current end of the log;
+ * tt_klog_since_contains() reports whether a record added since then
+ * contains @needle (1), not (0), or an error (< 0).
+ */
+struct tt_klog {
+	int kmsg_fd;		/* /dev/kmsg positioned at the mark, or -1 */
+	char *snapshot;		/* klogctl fallback: the log at the mark */
+};
+
+int tt_klog_mark(struct tt_klog *k);
+int tt_klog_since_contains(struct tt_klog *k, const char *needle);
+void tt_klog_close(struct tt_klog *k);
+
+/* Fill @p with a deterministic byte pattern seeded by @seed. */
+void tt_fill_random(uint8_t *p, size_t len, uint32_t seed);
+
+#endif /* TAIHU_TEST_UTIL_H */

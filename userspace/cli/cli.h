@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The taihu CLI: subcommand table and helpers shared by the subcommands.
+ */
+#ifndef TAIHU_CLI_H
+#define TAIHU_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taihu/taihu.h"
+
+/* Exit codes: 0 success, 1 failure at run time, 2 bad command line. */
+#define CLI_EXIT_OK	0
+#define CLI_EXIT_FAIL	1
+#define CLI_EXIT_USAGE	2
+
+/**
+ * struct cli_cmd - one subcommand
+ * @name: what the user types
+ * @summary: one line for `taihu --help`
+ * @usage: full help text for `taihu help NAME` and `taihu NAME --help`
+ * @run: entry point; argv[0] is the subcommand name
+ */
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cli_cmd cli_cmd_list;
+extern const struct cli_cmd cli_cmd_info;
+extern const struct cli_cmd cli_cmd_diag;
+
+const struct cli_cmd *cli_find_cmd(const char *name);
+
+/* Print "taihu: CMD: message" and a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print "taihu: message" to stderr; returns CLI_EXIT_FAIL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse the getopt failure at argv[optind - 1] into a usage error. */
+int cli_bad_option(const char *cmd, int opt, char **argv);
+
+/* Parse decimal digits up to @max; returns 0 or -1 (no message). */
+int cli_parse_uint(const char *arg, unsigned int max, unsigned int *out);
+/* Parse a device index; returns 0 or CLI_EXIT_USAGE after a message. */
+int cli_parse_index(const char *cmd, const char *arg, unsigned int *out);
+
+/*
+ * Find device @index and open it. On failure prints the reason and
+ * returns CLI_EXIT_FAIL; @desc is filled on success.
+ */
+int cli_open_device(unsigned int index, struct taihu_device **dev,
+		    struct taihu_device_desc *desc);
+
+/* "1.2.3" from the packed (major << 16 | minor << 8 | patch) version. */
+void cli_fw_version(const struct drm_taihu_device_info *info, char *buf,
+		    size_t len);
+/* "256.0 MiB" */
+void cli_bytes(uint64_t bytes, char *buf, size_t len);
+/* "NOP FILL COPY" plus "bitN" for unknown bits; "-" when none. */
+void cli_caps(uint64_t caps, char *buf, size_t len);
+
+#endif /* TAIHU_CLI_H */

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * `taihu info`: the DEVICE_INFO query of one device.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+static const char info_usage[] =
+	"Usage: taihu info [-d N] [--json]\n"
+	"\n"
+	"Show a device's identity, firmware, queues, capabilities, VRAM and\n"
+	"serial number.\n"
+	"\n"
+	"Options:\n"
+	"  -d, --device N   device index from 'taihu list' (default 0)\n"
+	"  -j, --json       print a JSON object\n"
+	"  -h, --help       show this help\n";
+
+static json_object *json_u64(uint64_t v)
+{
+	/* Unsigned, so that sizes above INT64_MAX stay exact. */
+	return json_object_new_uint64(v);
+}
+
+static int print_json(const struct taihu_device_desc *desc,
+		      const struct drm_taihu_device_info *info)
+{
+	json_object *o = json_object_new_object();
+	json_object *caps = json_object_new_array();
+	char fw[40];
+	unsigned int bit;
+
+	if (!o || !caps) {
+		json_object_put(o);
+		json_object_put(caps);
+		return cli_error("out of memory");
+	}
+	cli_fw_version(info, fw, sizeof(fw));
+	for (bit = 0; bit < 64; bit++) {
+		char tmp[16];
+		const char *name;
+
+		if (!(info->capabilities & (1ULL << bit)))
+			continue;
+		name = taihu_cap_name(bit);
+		if (!name) {
+			snprintf(tmp, sizeof(tmp), "bit%u", bit);
+			name = tmp;
+		}
+		json_object_array_add(caps, json_object_new_string(name));
+	}
+	json_object_object_add(o, "index", json_object_new_int((int)desc->index));
+	json_object_object_add(o, "node", json_object_new_string(desc->node));
+	json_object_object_add(o, "pci", json_object_new_string(desc->pci_slot));
+	json_object_object_add(o, "device_id", json_u64(info->device_id));
+	json_object_object_add(o, "revision", json_u64(info->revision));
+	json_object_object_add(o, "firmware_version", json_object_new_string(fw));
+	json_object_object_add(o, "firmware_version_code", json_u64(info->fw_version));
+	json_object_object_add(o, "firmware_abi_major", json_u64(info->fw_abi_major));
+	json_object_object_add(o, "firmware_abi_minor", json_u64(info->fw_abi_minor));
+	json_object_object_add(o, "card_if_major", json_u64(info->card_if_major));
+	json_object_object_add(o, "card_if_minor", json_u64(info->card_if_minor));
+	json_object_object_add(o, "num_queues", json_u64(info->num_queues));
+	json_object_object_add(o, "capabilities", caps);
+	json_object_object_add(o, "capabilities_mask", json_u64(info->capabilities));
+	json_object_object_add(o, "vram_size_bytes", json_u64(info->vram_size));
+	json_object_object_add(o, "vram_used_bytes", json_u64(info->vram_used));
+	json_object_object_add(o, "serial", json_object_new_string(info->serial));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return CLI_EXIT_OK;
+}
+
+static void print_text(const struct taihu_device_desc *desc,
+		       const struct drm_taihu_device_info *info)
+{
+	char fw[40], size[32], used[32], caps[256];
+
+	cli_fw_version(info, fw, sizeof(fw));
+	cli_bytes(info->vram_size, size, sizeof(size));
+	cli_bytes(info->vram_used, used, sizeof(used));
+	cli_caps(info->capabilities, caps, sizeof(caps));
+	printf("Device %u: %s (%s)\n", desc->index, desc->node, desc->pci_slot);
+	printf("  %-18s 0x%04x%s\n", "Device ID:", info->device_id,
+	       info->device_id == 1 ? " (T1)" : "");
+	printf("  %-18s %u\n", "Revision:", info->revision);
+	printf("  %-18s %s (0x%06x)\n", "Firmware version:", fw,
+	       info->fw_version);
+	printf("  %-18s %u.%u\n", "Firmware ABI:", info->fw_abi_major,
+	       info->fw_abi_minor);
+	printf("  %-18s %u.%u\n", "Card interface:", info->card_if_major,
+	       info->card_if_minor);
+	printf("  %-18s %u\n", "Queues:", info->num_queues);
+	printf("  %-18s %s\n", "Capabilities:", caps);
+	printf("  %-18s %s total, %s used (%" PRIu64 " of %" PRIu64 " bytes)\n",
+	       "VRAM:", size, used, (uint64_t)info->vram_used,
+	       (uint64_t)info->vram_size);
+	printf("  %-18s %s\n", "Serial:", info->serial[0] ? info->serial : "-");
+}
+
+static int info_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct drm_taihu_device_info info;
+	struct taihu_device_desc desc;
+	struct taihu_device *dev;
+	unsigned int index = 0;
+	int json = 0, opt, ret;
+
+	while ((opt = getopt_long(argc, argv, ":d:jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (cli_parse_index("info", optarg, &index))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(info_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			return cli_bad_option("info", opt, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("info", "unexpected argument '%s'",
+				       argv[optind]);
+
+	ret = cli_open_device(index, &dev, &desc);
+	if (ret)
+		return ret;
+	ret = taihu_device_info(dev, &info);
+	taihu_device_close(dev);
+	if (ret)
+		return cli_error("%s: device info query failed: %s", desc.node,
+				 taihu_strerror(ret));
+	if (json)
+		return print_json(&desc, &info);
+	print_text(&desc, &info);
+	return CLI_EXIT_OK;
+}
+
+const struct cli_cmd cli_cmd_info = {
+	.name = "info",
+	.summary = "show a device's identity, firmware and capabilities",
+	.usage = info_usage,
+	.run = info_run,
+};

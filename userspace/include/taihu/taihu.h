@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * libtaihu: the C library for Taihu accelerator cards.
+ *
+ * Conventions: every function that can fail returns 0 (or a non-negative
+ * count/offset) on success and a negative error code on failure: a negative
+ * errno value or one of the negative TAIHU_E* codes below. taihu_strerror()
+ * describes either kind. Functions never crash on NULL or out-of-range
+ * arguments; they return -EINVAL.
+ */
+#ifndef TAIHU_TAIHU_H
+#define TAIHU_TAIHU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taihu_accel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Library-specific error codes (returned negated), above the errno range. */
+#define TAIHU_EBASE		4096
+#define TAIHU_ENOTTAIHU		(TAIHU_EBASE + 0)  /* node's driver is not taihu */
+#define TAIHU_ENODEVICE		(TAIHU_EBASE + 1)  /* no Taihu device at that index */
+#define TAIHU_EJOBFAILED	(TAIHU_EBASE + 2)  /* job ended with a non-success status */
+
+/**
+ * taihu_strerror() - describe an error code returned by the library
+ * @err: a negative (or positive) errno value or TAIHU_E* code
+ *
+ * Return: a static string; never NULL.
+ */
+const char *taihu_strerror(int err);
+
+/**
+ * taihu_job_status_name() - name of an &enum drm_taihu_job_status
+ * Return: e.g. "SUCCESS", "DMA_ERROR"; "UNKNOWN" for unknown values.
+ */
+const char *taihu_job_status_name(uint32_t status);
+
+/**
+ * taihu_cap_name() - name of one DRM_TAIHU_CAP_* bit
+ * @bit: bit number (0..63)
+ * Return: e.g. "NOP", or NULL for a bit the library does not know.
+ */
+const char *taihu_cap_name(unsigned int bit);
+
+/* ---- enumeration ------------------------------------------------------ */
+
+/**
+ * struct taihu_device_desc - one Taihu device found by taihu_enumerate()
+ * @index: position in the list (devices are ordered by PCI address)
+ * @minor: N of /dev/accel/accelN
+ * @node: device node path, e.g. "/dev/accel/accel0"
+ * @pci_slot: PCI slot name, e.g. "0000:00:03.0"
+ * @syspath: sysfs path of the accel device
+ */
+struct taihu_device_desc {
+	unsigned int index;
+	unsigned int minor;
+	char node[64];
+	char pci_slot[32];
+	char syspath[256];
+};
+
+/**
+ * taihu_enumerate() - list Taihu accel devices (libudev, subsystem "accel",
+ * PCI parent bound to the "taihu" driver)
+ * @descs: array to fill, may be NULL when @max is 0
+ * @max: entries available at @descs
+ *
+ * Return: the number of devices found (which may exceed @max; only @max
+ * entries are filled), or a negative error code.
+ */
+int taihu_enumerate(struct taihu_device_desc *descs, size_t max);
+
+/* ---- device ----------------------------------------------------------- */
+
+struct taihu_device;
+
+/**
+ * taihu_device_open() - open a device node and check its driver is "taihu"
+ * @path: node path, e.g. "/dev/accel/accel0"
+ * @out: receives the device handle
+ */
+int taihu_device_open(const char *path, struct taihu_device **out);
+
+/** taihu_device_open_index() - open the device at enumeration @index */
+int taihu_device_open_index(unsigned int index, struct taihu_device **out);
+
+/** taihu_device_close() - close a device; NULL is allowed */
+void taihu_device_close(struct taihu_device *dev);
+
+/** taihu_device_fd() - the file descriptor, or -EINVAL for NULL */
+int taihu_device_fd(const struct taihu_device *dev);
+
+/** taihu_device_path() - the node path, or "" for NULL */
+const char *taihu_device_path(const struct taihu_device *dev);
+
+/**
+ * taihu_device_query() - raw DRM_IOCTL_TAIHU_QUERY
+ * @dev: device
+ * @query: &enum drm_taihu_query_id
+ * @data: result buffer, may be NULL when *@size is 0
+ * @size: in: bytes at @data (0 asks for the size); out: kernel's size
+ */
+int taihu_device_query(struct taihu_device *dev, uint32_t query, void *data,
+		       uint32_t *size);
+
+/**
+ * taihu_device_info() - query DEVICE_INFO with size negotiation
+ * @dev: device
+ * @info: zeroed and filled; fields the kernel does not know stay zero
+ */
+int taihu_device_info(struct taihu_device *dev,
+		      struct drm_taihu_device_info *info);
+
+/* ---- buffer objects --------------------------------------------------- */
+
+struct taihu_bo;
+
+/**
+ * taihu_bo_create() - create a buffer object
+ * @dev: device
+ * @size: bytes (the kernel rounds up to the page size)
+ * @placement: &enum drm_taihu_placement
+ * @out: receives the BO
+ */
+int taihu_bo_create(struct taihu_device *dev, uint64_t size,
+		    uint32_t placement, struct taihu_bo **out);
+
+/** taihu_bo_info() - raw DRM_IOCTL_TAIHU_BO_INFO for @handle */
+int taihu_bo_info(struct taihu_device *dev, uint32_t handle,
+		  struct drm_taihu_bo_info *info);
+
+/** taihu_bo_map() - map the BO read/write (idempotent); *@ptr gets the address */
+int taihu_bo_map(struct taihu_bo *bo, void **ptr);
+
+/** taihu_bo_unmap() - undo taihu_bo_map(); no-op when not mapped */
+int taihu_bo_unmap(struct taihu_bo *bo);
+
+/** taihu_bo_free() - unmap and close the GEM handle; NULL is allowed */
+int taihu_bo_free(struct taihu_bo *bo);
+
+uint32_t taihu_bo_handle(const struct taihu_bo *bo);	/* 0 for NULL */
+uint64_t taihu_bo_size(const struct taihu_bo *bo);	/* 0 for NULL */
+uint64_t taihu_bo_dev_addr(const struct taihu_bo *bo);	/* 0 for NULL */
+
+/* ---- command-stream builder ------------------------------------------- */
+
+/* Longest stream the builder produces (bytes). */
+#define TAIHU_CMDBUF_MAX	(16u << 20)
+
+struct taihu_cmdbuf;
+
+int taihu_cmdbuf_new(struct taihu_cmdbuf **out);
+void taihu_cmdbuf_free(struct taihu_cmdbuf *cb);
+/** taihu_cmdbuf_reset() - drop all packets, keep the allocation */
+int taihu_cmdbuf_reset(struct taihu_cmdbuf *cb);
+
+/*
+ * The append functions return the byte offset of the new packet in the
+ * stream (>= 0) or a negative error code; the stream is unchanged on error.
+ */
+
+/** taihu_cmdbuf_nop() - NOP packet of @size bytes (multiple of 8, 8..65528) */
+int taihu_cmdbuf_nop(struct taihu_cmdbuf *cb, uint32_t size);
+/** taihu_cmdbuf_fill() - FILL @size bytes at @dst with the 32-bit @value */
+int taihu_cmdbuf_fill(struct taihu_cmdbuf *cb, uint64_t dst, uint64_t size,
+		      uint32_t value);
+/** taihu_cmdbuf_copy() - COPY @size bytes from @src to @dst */
+int taihu_cmdbuf_copy(struct taihu_cmdbuf *cb, uint64_t src, uint64_t dst,
+		      uint64_t size);
+/** taihu_cmdbuf_timestamp() - write the card clock at @dst (8-byte aligned) */
+int taihu_cmdbuf_timestamp(struct taihu_cmdbuf *cb, uint64_t dst);
+/** taihu_cmdbuf_raw() - append @len bytes as they are (multiple of 8) */
+int taihu_cmdbuf_raw(struct taihu_cmdbuf *cb, const void *data, size_t len);
+
+const void *taihu_cmdbuf_data(const struct taihu_cmdbuf *cb);	/* NULL for NULL */
+size_t taihu_cmdbuf_size(const struct taihu_cmdbuf *cb);	/* 0 for NULL */
+
+/**
+ * taihu_cmdbuf_upload() - copy the stream into a new VRAM BO
+ * @cb: non-empty stream
+ * @dev: device
+ * @out: receives the BO (free with taihu_bo_free()); the stream starts at
+ *	offset 0 and is taihu_cmdbuf_size() bytes long
+ */
+int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb, struct taihu_device *dev,
+			struct taihu_bo **out);
+
+/* ---- submission ------------------------------------------------------- */
+
+/**
+ * struct taihu_job - what taihu_submit() sends
+ * @queue: hardware queue
+ * @priority: &enum drm_taihu_priority
+ * @cmd_bo: BO holding the command stream
+ * @cmd_offset: offset of the stream in @cmd_bo (8-byte aligned)
+ * @cmd_len: stream length in bytes
+ * @bos: BOs the job uses (may be NULL when @bo_count is 0)
+ * @bo_count: entries at @bos
+ * @in_syncs: syncobjs to wait for (may be NULL when @in_sync_count is 0)
+ * @in_sync_count: entries at @in_syncs
+ * @out_sync_handle: syncobj to signal, or 0
+ * @out_sync_point: timeline point, or 0
+ */
+struct taihu_job {
+	uint32_t queue;
+	uint32_t priority;
+	struct taihu_bo *cmd_bo;
+	uint64_t cmd_offset;
+	uint32_t cmd_len;
+	struct taihu_bo *const *bos;
+	uint32_t bo_count;
+	const struct drm_taihu_sync *in_syncs;
+	uint32_t in_sync_count;
+	uint32_t out_sync_handle;
+	uint64_t out_sync_point;
+};
+
+/**
+ * struct taihu_job_result - how a job ended (from DRM_IOCTL_TAIHU_WAIT)
+ * @status: &enum drm_taihu_job_status
+ * @error_offset: stream offset of the failing packet
+ * @start_ns: card clock at start
+ * @end_ns: card clock at end
+ * @error_addr: faulting address
+ */
+struct taihu_job_result {
+	uint32_t status;
+	uint32_t error_offset;
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t error_addr;
+};
+
+/** taihu_submit() - DRM_IOCTL_TAIHU_SUBMIT; *@seqno gets the job's seqno */
+int taihu_submit(struct taihu_device *dev, const struct taihu_job *job,
+		 uint64_t *seqno);
+
+/**
+ * taihu_wait() - DRM_IOCTL_TAIHU_WAIT with an absolute CLOCK_MONOTONIC deadline
+ * @result: may be NULL
+ *
+ * Return: 0 when the job ended (see @result->status), -ETIME if not by the
+ * deadline, -ENOENT for an unknown seqno, or another negative error.
+ */
+int taihu_wait(struct taihu_device *dev, uint64_t seqno, int64_t deadline_ns,
+	       struct taihu_job_result *result);
+
+/** taihu_deadline_ns() - CLOCK_MONOTONIC now + @rel_ns, saturating */
+int64_t taihu_deadline_ns(int64_t rel_ns);
+
+/**
+ * taihu_run() - upload @cb, submit it on @queue with @bos, wait up to
+ * @timeout_ns (relative) and free the command BO
+ *
+ * Return: 0 if the job ended with SUCCESS, -TAIHU_EJOBFAILED if it ended
+ * with another status (in @result), or a negative error.
+ */
+int taihu_run(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
+	      uint32_t queue, struct taihu_bo *const *bos, uint32_t bo_count,
+	      int64_t timeout_ns, struct taihu_job_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TAIHU_TAIHU_H */

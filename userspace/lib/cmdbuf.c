@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Command-stream builder: packets of driver/taihu_card_api.h, encoded
+ * little-endian into a growing buffer, then uploaded into a BO.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "taihu_card_api.h"
+#include "taihu_internal.h"
+
+struct taihu_cmdbuf {
+	uint8_t *buf;
+	size_t len;
+	size_t cap;
+};
+
+_Static_assert(sizeof(struct taihu_pkt_header) == 8, "packet header size");
+_Static_assert(sizeof(struct taihu_pkt_fill) == 32, "FILL size");
+_Static_assert(sizeof(struct taihu_pkt_copy) == 32, "COPY size");
+_Static_assert(sizeof(struct taihu_pkt_timestamp) == 16, "TIMESTAMP size");
+
+TAIHU_EXPORT int taihu_cmdbuf_new(struct taihu_cmdbuf **out)
+{
+	struct taihu_cmdbuf *cb;
+
+	if (!out)
+		return -EINVAL;
+	cb = calloc(1, sizeof(*cb));
+	if (!cb) {
+		*out = NULL;
+		return -ENOMEM;
+	}
+	*out = cb;
+	return 0;
+}
+
+TAIHU_EXPORT void taihu_cmdbuf_free(struct taihu_cmdbuf *cb)
+{
+	if (!cb)
+		return;
+	free(cb->buf);
+	free(cb);
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_reset(struct taihu_cmdbuf *cb)
+{
+	if (!cb)
+		return -EINVAL;
+	cb->len = 0;
+	return 0;
+}
+
+/* Reserve @len zeroed bytes at the end; returns their offset or -errno. */
+static int reserve(struct taihu_cmdbuf *cb, size_t len, uint8_t **p)
+{
+	size_t cap;
+	uint8_t *nb;
+
+	if (len > TAIHU_CMDBUF_MAX || cb->len > TAIHU_CMDBUF_MAX - len)
+		return -E2BIG;
+	if (cb->len + len > cb->cap) {
+		cap = cb->cap ? cb->cap : 256;
+		while (cap < cb->len + len)
+			cap *= 2;
+		nb = realloc(cb->buf, cap);
+		if (!nb)
+			return -ENOMEM;
+		cb->buf = nb;
+		cb->cap = cap;
+	}
+	*p = cb->buf + cb->len;
+	memset(*p, 0, len);
+	cb->len += len;
+	return (int)(cb->len - len);
+}
+
+static void put_header(struct taihu_pkt_header *h, uint8_t opcode,
+		       uint16_t size)
+{
+	h->opcode = opcode;
+	h->flags = 0;
+	h->size = htole16(size);
+	h->reserved = 0;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_nop(struct taihu_cmdbuf *cb, uint32_t size)
+{
+	struct taihu_pkt_header h;
+	uint8_t *p;
+	int off;
+
+	/* The header's size field is 16 bits: the largest multiple of 8 fits. */
+	if (!cb || size < 8 || size % 8 || size > 0xfff8)
+		return -EINVAL;
+	off = reserve(cb, size, &p);
+	if (off < 0)
+		return off;
+	put_header(&h, TAIHU_PKT_NOP, (uint16_t)size);
+	memcpy(p, &h, sizeof(h));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_fill(struct taihu_cmdbuf *cb, uint64_t dst,
+				   uint64_t size, uint32_t value)
+{
+	struct taihu_pkt_fill f;
+	uint8_t *p;
+	int off;
+
+	if (!cb)
+		return -EINVAL;
+	memset(&f, 0, sizeof(f));
+	put_header(&f.hdr, TAIHU_PKT_FILL, sizeof(f));
+	f.dst = htole64(dst);
+	f.size = htole64(size);
+	f.value = htole32(value);
+	off = reserve(cb, sizeof(f), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &f, sizeof(f));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_copy(struct taihu_cmdbuf *cb, uint64_t src,
+				   uint64_t dst, uint64_t size)
+{
+	struct taihu_pkt_copy c;
+	uint8_t *p;
+	int off;
+
+	if (!cb)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	put_header(&c.hdr, TAIHU_PKT_COPY, sizeof(c));
+	c.src = htole64(src);
+	c.dst = htole64(dst);
+	c.size = htole64(size);
+	off = reserve(cb, sizeof(c), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &c, sizeof(c));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_timestamp(struct taihu_cmdbuf *cb, uint64_t dst)
+{
+	struct taihu_pkt_timestamp t;
+	uint8_t *p;
+	int off;
+
+	if (!cb || dst % 8)
+		return -EINVAL;
+	memset(&t, 0, sizeof(t));
+	put_header(&t.hdr, TAIHU_PKT_TIMESTAMP, sizeof(t));
+	t.dst = htole64(dst);
+	off = reserve(cb, sizeof(t), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &t, sizeof(t));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_raw(struct taihu_cmdbuf *cb, const void *data,
+				  size_t len)
+{
+	uint8_t *p;
+	int off;
+
+	if (!cb || !data || !len || len % 8)
+		return -EINVAL;
+	off = reserve(cb, len, &p);
+	if (off < 0)
+		return off;
+	memcpy(p, data, len);
+	return off;
+}
+
+TAIHU_EXPORT const void *taihu_cmdbuf_data(const struct taihu_cmdbuf *cb)
+{
+	return cb ? cb->buf : NULL;
+}
+
+TAIHU_EXPORT size_t taihu_cmdbuf_size(const struct taihu_cmdbuf *cb)
+{
+	return cb ? cb->len : 0;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb,
+				     struct taihu_device *dev,
+				     struct taihu_bo **out)
+{
+	struct taihu_bo *bo;
+	void *p;
+	int ret;
+
+	if (!cb || !dev || !out)
+		return -EINVAL;
+	*out = NULL;
+	if (!cb->len)
+		return -ENODATA;
+	ret = taihu_bo_create(dev, cb->len, DRM_TAIHU_PLACEMENT_VRAM, &bo);
+	if (ret)
+		return ret;
+	ret = taihu_bo_map(bo, &p);
+	if (ret) {
+		taihu_bo_free(bo);
+		return ret;
+	}
+	memcpy(p, cb->buf, cb->len);
+	/* Drain write-combining buffers before the card may read the stream. */
+	__sync_synchronize();
+	taihu_bo_unmap(bo);
+	*out = bo;
+	return 0;
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Job submission and waiting.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "taihu_internal.h"
+
+/* Refuse BO lists that could not be meant seriously (and avoid overflow). */
+#define TAIHU_MAX_JOB_BOS	4096
+
+TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
+			      const struct taihu_job *job, uint64_t *seqno)
+{
+	struct drm_taihu_submit args = { 0 };
+	uint32_t *handles = NULL;
+	uint32_t i;
+	int ret;
+
+	if (!dev || !job || !seqno || !job->cmd_bo)
+		return -EINVAL;
+	if (job->cmd_bo->dev != dev)
+		return -EXDEV;
+	if ((job->bo_count && !job->bos) ||
+	    (job->in_sync_count && !job->in_syncs) ||
+	    job->bo_count > TAIHU_MAX_JOB_BOS)
+		return -EINVAL;
+	if (job->bo_count) {
+		handles = calloc(job->bo_count, sizeof(*handles));
+		if (!handles)
+			return -ENOMEM;
+		for (i = 0; i < job->bo_count; i++) {
+			if (!job->bos[i] || job->bos[i]->dev != dev) {
+				free(handles);
+				return -EINVAL;
+			}
+			handles[i] = job->bos[i]->handle;
+		}
+	}
+	args.queue = job->queue;
+	args.priority = job->priority;
+	args.cmd_handle = job->cmd_bo->handle;
+	args.cmd_offset = job->cmd_offset;
+	args.cmd_len = job->cmd_len;
+	args.bo_count = job->bo_count;
+	args.bo_handles = (uintptr_t)handles;
+	args.in_syncs = (uintptr_t)job->in_syncs;
+	args.in_sync_count = job->in_sync_count;
+	args.out_sync_handle = job->out_sync_handle;
+	args.out_sync_point = job->out_sync_point;
+	/* CPU writes through write-combined maps must land before the card reads. */
+	__sync_synchronize();
+	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_SUBMIT, &args);
+	free(handles);
+	if (ret)
+		return ret;
+	*seqno = args.seqno;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_wait(struct taihu_device *dev, uint64_t seqno,
+			    int64_t deadline_ns, struct taihu_job_result *result)
+{
+	struct drm_taihu_wait args = { 0 };
+	int ret;
+
+	if (!dev)
+		return -EINVAL;
+	args.seqno = seqno;
+	args.timeout_ns = deadline_ns;
+	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_WAIT, &args);
+	if (ret)
+		return ret;
+	if (result) {
+		result->status = args.status;
+		result->error_offset = args.error_offset;
+		result->start_ns = args.start_ns;
+		result->end_ns = args.end_ns;
+		result->error_addr = args.error_addr;
+	}
+	return 0;
+}
+
+TAIHU_EXPORT int64_t taihu_deadline_ns(int64_t rel_ns)
+{
+	struct timespec ts;
+	int64_t now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return INT64_MAX;
+	now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (rel_ns > 0 && now > INT64_MAX - rel_ns)
+		return INT64_MAX;
+	if (rel_ns < 0 && now < INT64_MIN - rel_ns)
+		return INT64_MIN;
+	return now + rel_ns;
+}
+
+TAIHU_EXPORT int taihu_run(struct taihu_device *dev,
+			   const struct taihu_cmdbuf *cb, uint32_t queue,
+			   struct taihu_bo *const *bos, uint32_t bo_count,
+			   int64_t timeout_ns, struct taihu_job_result *result)
+{
+	struct taihu_job_result res = { 0 };
+	struct taihu_job job = { 0 };
+	struct taihu_bo *cmd;
+	uint64_t seqno;
+	size_t len;
+	int ret;
+
+	if (!dev || !cb)
+		return -EINVAL;
+	len = taihu_cmdbuf_size(cb);
+	if (len > UINT32_MAX)
+		return -E2BIG;
+	ret = taihu_cmdbuf_upload(cb, dev, &cmd);
+	if (ret)
+		return ret;
+	job.queue = queue;
+	job.priority = DRM_TAIHU_PRIORITY_NORMAL;
+	job.cmd_bo = cmd;
+	job.cmd_len = (uint32_t)len;
+	job.bos = bos;
+	job.bo_count = bo_count;
+	ret = taihu_submit(dev, &job, &seqno);
+	if (!ret)
+		ret = taihu_wait(dev, seqno, taihu_deadline_ns(timeout_ns), &res);
+	/* After a timed-out wait the kernel still holds its own reference. */
+	taihu_bo_free(cmd);
+	if (ret)
+		return ret;
+	if (result)
+		*result = res;
+	return res.status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
+}

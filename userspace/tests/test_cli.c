@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The taihu CLI's command-line handling: help, unknown commands and
+ * options, bad values (exit 2 with a message on stderr), and the commands
+ * on a host without Taihu devices.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+struct run {
+	int status;		/* exit code, or -1 if it did not exit */
+	char out[8192];
+	char err[8192];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Run @cli with the NULL-terminated @args; never fails the test harness. */
+static void run_cli(const char *cli, const char *const *args, struct run *r)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	char *argv[16];
+	int i, st;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	if (!out || !err) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return;
+	}
+	argv[0] = (char *)cli;
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(err), 2);
+		execv(cli, argv);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+		r->status = WEXITSTATUS(st);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Exit 2, nothing on stdout, and stderr mentions @needle. */
+static void expect_usage_error(const char *cli, const char *const *args,
+			       const char *needle, const char *what)
+{
+	struct run r;
+
+	run_cli(cli, args, &r);
+	if (!tap_ok(r.status == 2 && r.out[0] == '\0' && strstr(r.err, needle),
+		    "cli: %s -> exit 2 with '%s' on stderr", what, needle))
+		tap_diag("status %d, stdout '%s', stderr '%s'", r.status, r.out,
+			 r.err);
+}
+
+void test_cli(const char *cli)
+{
+	static const char *const cmds[] = { "list", "info", "diag" };
+	struct run r;
+	size_t i;
+
+	run_cli(cli, ARGS("--help"), &r);
+	tap_ok(r.status == 0 && strstr(r.out, "Usage: taihu") &&
+	       strstr(r.out, "list") && strstr(r.out, "info") &&
+	       strstr(r.out, "diag") && !r.err[0],
+	       "cli: --help lists the commands on stdout, exit 0");
+	run_cli(cli, ARGS("--version"), &r);
+	tap_ok(r.status == 0 && !strncmp(r.out, "taihu ", 6),
+	       "cli: --version");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), "Usage: taihu %s", cmds[i]);
+		run_cli(cli, ARGS("help", cmds[i]), &r);
+		tap_ok(r.status == 0 && strstr(r.out, needle),
+		       "cli: help %s prints its usage", cmds[i]);
+		run_cli(cli, ARGS(cmds[i], "--help"), &r);
+		tap_ok(r.status == 0 && strstr(r.out, needle),
+		       "cli: %s --help prints its usage", cmds[i]);
+	}
+
+	run_cli(cli, (const char *const[]){ NULL }, &r);
+	tap_ok(r.status == 2 && strstr(r.err, "missing command"),
+	       "cli: no command -> exit 2");
+	expect_usage_error(cli, ARGS("frobnicate"), "unknown command 'frobnicate'",
+			   "unknown command");
+	expect_usage_error(cli, ARGS("help", "frobnicate"),
+			   "unknown command 'frobnicate'", "help of an unknown command");
+	expect_usage_error(cli, ARGS("help", "list", "info"), "too many arguments",
+			   "help with two commands");
+	expect_usage_error(cli, ARGS("-x"), "unknown option '-x'",
+			   "unknown global short option");
+	expect_usage_error(cli, ARGS("--frob"), "unrecognized option '--frob'",
+			   "unknown global long option");
+	expect_usage_error(cli, ARGS("list", "--frob"),
+			   "unrecognized option '--frob'", "list --frob");
+	expect_usage_error(cli, ARGS("list", "-q"), "unknown option '-q'",
+			   "list -q");
+	expect_usage_error(cli, ARGS("list", "extra"), "unexpected argument 'extra'",
+			   "list with an extra argument");
+	expect_usage_error(cli, ARGS("list", "--json=yes"), "'--json=yes'",
+			   "list --json=yes");
+	expect_usage_error(cli, ARGS("info", "-d"), "needs an argument",
+			   "info -d without a value");
+	expect_usage_error(cli, ARGS("info", "--device"), "needs an argument",
+			   "info --device without a value");
+	expect_usage_error(cli, ARGS("info", "-d", "abc"), "invalid device index 'abc'",
+			   "info -d abc");
+	expect_usage_error(cli, ARGS("info", "-d", "-1"), "invalid device index '-1'",
+			   "info -d -1");
+	expect_usage_error(cli, ARGS("info", "-d", "99999999999999999999"),
+			   "invalid device index", "info -d with an overflowing index");
+	expect_usage_error(cli, ARGS("info", "-d", "1x"), "invalid device index '1x'",
+			   "info -d 1x");
+	expect_usage_error(cli, ARGS("diag", "-t", "0"), "invalid timeout '0'",
+			   "diag -t 0");
+	expect_usage_error(cli, ARGS("diag", "--timeout", "soon"),
+			   "invalid timeout 'soon'", "diag --timeout soon");
+	expect_usage_error(cli, ARGS("diag", "x"), "unexpected argument 'x'",
+			   "diag with an extra argument");
+	/* Usage errors win over device problems: nothing is opened. */
+	expect_usage_error(cli, ARGS("diag", "-d", "7", "--bogus"),
+			   "unrecognized option '--bogus'",
+			   "diag with a bad option after a device");
+
+	/* Without devices the commands fail cleanly (or list nothing). */
+	run_cli(cli, ARGS("list"), &r);
+	if (strstr(r.out, "INDEX")) {
+		tap_skip("cli: list without devices", "Taihu devices present");
+		return;
+	}
+	tap_ok(r.status == 0 && strstr(r.err, "No Taihu devices found"),
+	       "cli: list without devices says so, exit 0");
+	run_cli(cli, ARGS("list", "--json"), &r);
+	tap_ok(r.status == 0 && r.out[0] == '[' && strchr(r.out, ']'),
+	       "cli: list --json without devices prints an empty array");
+	run_cli(cli, ARGS("info"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "no Taihu device found"),
+	       "cli: info without devices -> exit 1 with a message");
+	run_cli(cli, ARGS("diag", "-d", "3"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "no Taihu device found"),
+	       "cli: diag without devices -> exit 1 with a message");
+}

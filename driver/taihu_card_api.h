@@ -120,6 +120,7 @@ enum taihu_boot_error {
  * @fw_abi_major: running firmware's ABI major
  * @fw_abi_minor: running firmware's ABI minor
  * @num_queues: queues the running firmware enables
+ * @reserved0: zero
  * @capabilities: TAIHU_CARD_CAP_* of the running firmware
  * @timestamp_ns: the card clock, in ns, updated with the heartbeat
  * @fw_version_str: NUL-terminated firmware version string

@@ -70,7 +70,7 @@ struct drm_taihu_query {
  * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
  * @device_id: card model (0x0001 for T1)
  * @revision: silicon revision
- * @vram_size: usable VRAM in bytes
+ * @vram_size: total VRAM in bytes
  * @vram_used: VRAM allocated now, including the driver's own
  * @fw_version: firmware version, (major << 16 | minor << 8 | patch)
  * @fw_abi_major: firmware ABI major
@@ -180,7 +180,8 @@ struct drm_taihu_sync {
  * @cmd_len: stream length in bytes, a non-zero multiple of 8
  * @bo_count: entries at @bo_handles
  * @bo_handles: user pointer to __u32 GEM handles the job uses; the job
- *	waits for and then fences their reservations
+ *	waits for and then fences their reservations as a writer. The
+ *	command buffer itself is only read: it need not be listed
  * @in_syncs: user pointer to &struct drm_taihu_sync the job waits for
  * @in_sync_count: entries at @in_syncs
  * @out_sync_handle: syncobj signalled when the job ends, or 0 for none
@@ -238,8 +239,8 @@ enum drm_taihu_job_status {
  *
  * Returns 0 once the job has ended, -ETIME if it has not by @timeout_ns,
  * -ENOENT if @seqno names no job whose result this file still holds (the
- * driver keeps the results of the most recent jobs of each file), and
- * -ERESTARTSYS if interrupted.
+ * driver keeps the results of the 4096 most recent jobs of each file),
+ * -ENODEV once the device is gone, and -ERESTARTSYS if interrupted.
  */
 struct drm_taihu_wait {
 	__u64 seqno;

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The Taihu accelerator driver: module and PCI driver, the DRM accel
+ * device, its ioctl table, per-file device contexts and the QUERY ioctl.
+ */
+
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/taihu_accel.h>
+
+#include "taihu_drv.h"
+#include "taihu_fw.h"
+#include "taihu_gem.h"
+#include "taihu_hw.h"
+#include "taihu_irq.h"
+#include "taihu_job.h"
+#include "taihu_mbox.h"
+#include "taihu_queue.h"
+
+static int taihu_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct taihu_device *tdev = to_taihu_device(drm);
+	struct taihu_file *tfile;
+	int ret;
+
+	tfile = kzalloc(sizeof(*tfile), GFP_KERNEL);
+	if (!tfile)
+		return -ENOMEM;
+
+	/* Context 0 is the driver's own. */
+	ret = ida_alloc_min(&tdev->ctx_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	tfile->ctx_id = ret;
+	tfile->tdev = tdev;
+	tfile->next_seqno = 1;
+	mutex_init(&tfile->submit_lock);
+	xa_init(&tfile->results);
+
+	ret = taihu_job_file_init(tfile);
+	if (ret)
+		goto err_ctx;
+
+	file->driver_priv = tfile;
+	return 0;
+
+err_ctx:
+	mutex_destroy(&tfile->submit_lock);
+	ida_free(&tdev->ctx_ida, tfile->ctx_id);
+err_free:
+	kfree(tfile);
+	return ret;
+}
+
+static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+
+	taihu_job_file_fini(tfile);
+	mutex_destroy(&tfile->submit_lock);
+	ida_free(&tfile->tdev->ctx_ida, tfile->ctx_id);
+	kfree(tfile);
+}
+
+static u64 taihu_uapi_caps(u64 card_caps)
+{
+	u64 caps = 0;
+
+	if (card_caps & TAIHU_CARD_CAP_NOP)
+		caps |= DRM_TAIHU_CAP_NOP;
+	if (card_caps & TAIHU_CARD_CAP_FILL)
+		caps |= DRM_TAIHU_CAP_FILL;
+	if (card_caps & TAIHU_CARD_CAP_COPY)
+		caps |= DRM_TAIHU_CAP_COPY;
+	if (card_caps & TAIHU_CARD_CAP_TIMESTAMP)
+		caps |= DRM_TAIHU_CAP_TIMESTAMP;
+	return caps;
+}
+
+static void taihu_query_device_info(struct taihu_device *tdev,
+				    struct drm_taihu_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->device_id = tdev->device_id;
+	info->revision = tdev->revision;
+	info->vram_size = tdev->hw.vram_size;
+	info->vram_used = taihu_vram_used(tdev);
+	info->fw_version = tdev->fw.version;
+	info->fw_abi_major = tdev->fw.abi_major;
+	info->fw_abi_minor = tdev->fw.abi_minor;
+	info->card_if_major = TAIHU_CARD_IF_MAJOR;
+	info->card_if_minor = tdev->card_if_minor;
+	info->num_queues = tdev->num_queues;
+	info->capabilities = taihu_uapi_caps(tdev->fw.capabilities);
+	strscpy(info->fw_version_str, tdev->fw.version_str,
+		sizeof(info->fw_version_str));
+	strscpy(info->serial, tdev->fw.serial, sizeof(info->serial));
+}
+
+static int taihu_query_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct taihu_device *tdev = to_taihu_device(drm);
+	struct drm_taihu_query *args = data;
+	struct drm_taihu_device_info info;
+	int idx, ret = 0;
+
+	if (args->query != DRM_TAIHU_QUERY_DEVICE_INFO)
+		return -EINVAL;
+
+	/* Size negotiation: report ours, copy at most what fits. */
+	if (!args->size) {
+		args->size = sizeof(info);
+		return 0;
+	}
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	taihu_query_device_info(tdev, &info);
+	if (copy_to_user(u64_to_user_ptr(args->data), &info,
+			 min_t(u32, args->size, sizeof(info))))
+		ret = -EFAULT;
+	else
+		args->size = sizeof(info);
+
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static const struct drm_ioctl_desc taihu_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(TAIHU_QUERY, taihu_query_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_BO_CREATE, taihu_bo_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_BO_INFO, taihu_bo_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT, taihu_submit_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(taihu_fops);
+
+static const struct drm_driver taihu_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
+			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
+	.open = taihu_open,
+	.postclose = taihu_postclose,
+	.ioctls = taihu_ioctls,
+	.num_ioctls = ARRAY_SIZE(taihu_ioctls),
+	.fops = &taihu_fops,
+	.name = TAIHU_DRIVER_NAME,
+	.desc = TAIHU_DRIVER_DESC,
+	.major = TAIHU_DRIVER_MAJOR,
+	.minor = TAIHU_DRIVER_MINOR,
+};
+
+/* Generic checks of the ID page, after the transport found a Taihu card. */
+static int taihu_check_card(struct taihu_device *tdev)
+{
+	struct device *dev = tdev->drm.dev;
+	u32 major, vectors;
+
+	major = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(if_major));
+	tdev->card_if_minor = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(if_minor));
+	if (major != TAIHU_CARD_IF_MAJOR) {
+		dev_err(dev, "card interface %u.%u not supported, driver has %u.%u\n",
+			major, tdev->card_if_minor, TAIHU_CARD_IF_MAJOR,
+			TAIHU_CARD_IF_MINOR);
+		return -ENODEV;
+	}
+
+	vectors = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(num_vectors));
+	if (vectors < TAIHU_NUM_VECTORS) {
+		dev_err(dev, "card serves %u vectors, %u needed\n", vectors,
+			TAIHU_NUM_VECTORS);
+		return -ENODEV;
+	}
+
+	tdev->device_id = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(device_id));
+	tdev->revision = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(revision));
+	return 0;
+}
+
+static void taihu_ida_fini(struct drm_device *drm, void *arg)
+{
+	struct taihu_device *tdev = arg;
+
+	ida_destroy(&tdev->ctx_ida);
+}
+
+static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct taihu_device *tdev;
+	int ret;
+
+	tdev = devm_drm_dev_alloc(&pdev->dev, &taihu_drm_driver,
+				  struct taihu_device, drm);
+	if (IS_ERR(tdev))
+		return PTR_ERR(tdev);
+
+	tdev->pdev = pdev;
+	tdev->hw.ops = (const struct taihu_hw_ops *)id->driver_data;
+	pci_set_drvdata(pdev, tdev);
+	ida_init(&tdev->ctx_ida);
+	atomic_set(&tdev->jobs_alive, 0);
+	init_waitqueue_head(&tdev->jobs_wq);
+	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);
+	if (ret)
+		return ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	ret = tdev->hw.ops->init(tdev);
+	if (ret)
+		return ret;
+
+	ret = taihu_check_card(tdev);
+	if (ret)
+		return ret;
+
+	pci_set_master(pdev);
+
+	ret = taihu_vram_init(tdev);
+	if (ret)
+		return ret;
+
+	taihu_mbox_init(tdev);
+	taihu_queues_early_init(tdev);
+
+	ret = taihu_irq_init(tdev);
+	if (ret)
+		return ret;
+
+	ret = taihu_fw_boot(tdev);
+	if (ret)
+		return ret;
+
+	ret = taihu_queues_enable(tdev);
+	if (ret)
+		goto err_reset;
+
+	ret = taihu_job_sched_init(tdev);
+	if (ret)
+		goto err_reset;
+
+	ret = drm_dev_register(&tdev->drm, 0);
+	if (ret)
+		goto err_reset;
+
+	return 0;
+
+err_reset:
+	/* Stop the queues already enabled before their VRAM is released. */
+	taihu_fw_reset(tdev, TAIHU_MBOX_TIMEOUT_MS);
+	taihu_queues_stop(tdev);
+	return ret;
+}
+
+static void taihu_pci_remove(struct pci_dev *pdev)
+{
+	struct taihu_device *tdev = pci_get_drvdata(pdev);
+	int ret;
+
+	/* No new ioctls, mmaps or ring writes; user mappings are zapped. */
+	drm_dev_unplug(&tdev->drm);
+
+	/* Stop the card writing VRAM before it is handed back. */
+	ret = taihu_fw_reset(tdev, TAIHU_MBOX_TIMEOUT_MS);
+	if (ret)
+		dev_warn(&pdev->dev, "card did not acknowledge reset: %d\n", ret);
+
+	/* End every job still on a ring; the schedulers drain the rest. */
+	taihu_queues_stop(tdev);
+}
+
+static struct pci_driver taihu_pci_driver = {
+	.name = TAIHU_DRIVER_NAME,
+	.id_table = taihu_ivshmem_pci_ids,
+	.probe = taihu_pci_probe,
+	.remove = taihu_pci_remove,
+};
+module_pci_driver(taihu_pci_driver);
+
+MODULE_AUTHOR("The Taihu authors");
+MODULE_DESCRIPTION("Taihu accelerator driver");
+MODULE_LICENSE("GPL");
+MODULE_FIRMWARE(TAIHU_FW_NAME);

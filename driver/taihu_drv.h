@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The Taihu device and file contexts.
+ */
+#ifndef __TAIHU_DRV_H__
+#define __TAIHU_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/gpu_scheduler.h>
+
+#include "taihu_card_api.h"
+#include "taihu_fw.h"
+#include "taihu_gem.h"
+#include "taihu_hw.h"
+#include "taihu_mbox.h"
+#include "taihu_queue.h"
+
+#define TAIHU_DRIVER_NAME		"taihu"
+#define TAIHU_DRIVER_DESC		"Taihu accelerator"
+#define TAIHU_DRIVER_MAJOR		0
+#define TAIHU_DRIVER_MINOR		1
+
+/* Driver priorities map onto these scheduler priorities. */
+#define TAIHU_NUM_PRIORITIES		3
+
+/**
+ * struct taihu_device - one card
+ * @drm: the DRM device
+ * @pdev: the PCI function
+ * @hw: the mapped card
+ * @mbox: control mailbox
+ * @vram: VRAM allocator
+ * @fw: what the firmware reported at boot
+ * @num_queues: hardware queues in use
+ * @card_if_minor: interface minor the card implements
+ * @device_id: card model from the ID page
+ * @revision: silicon revision from the ID page
+ * @queues: the hardware queues, the first @num_queues in use
+ * @ctx_ida: device context ids of open files, from 1
+ * @jobs_alive: jobs created and not yet freed
+ * @jobs_wq: woken when @jobs_alive drops to zero
+ */
+struct taihu_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+	struct taihu_hw hw;
+	struct taihu_mailbox mbox;
+	struct taihu_vram vram;
+	struct taihu_fw_info fw;
+	u32 num_queues;
+	u32 card_if_minor;
+	u32 device_id;
+	u32 revision;
+	struct taihu_queue queues[TAIHU_MAX_QUEUES];
+	struct ida ctx_ida;
+	atomic_t jobs_alive;
+	wait_queue_head_t jobs_wq;
+};
+
+/**
+ * struct taihu_file - one open file: a device context
+ * @tdev: the device
+ * @ctx_id: device context id, >= 1; 0 is the driver's own
+ * @entities: scheduler entity per queue and priority
+ * @submit_lock: orders seqno assignment, arming and pushing of jobs
+ * @next_seqno: seqno of the file's next job, under @submit_lock
+ * @results: seqno -> &struct taihu_result of the latest jobs
+ */
+struct taihu_file {
+	struct taihu_device *tdev;
+	u32 ctx_id;
+	struct drm_sched_entity entities[TAIHU_MAX_QUEUES][TAIHU_NUM_PRIORITIES];
+	struct mutex submit_lock; /* orders seqnos, arm and push */
+	u64 next_seqno;
+	struct xarray results;
+};
+
+static inline struct taihu_device *to_taihu_device(struct drm_device *drm)
+{
+	return container_of(drm, struct taihu_device, drm);
+}
+
+static inline u32 taihu_ctrl_rd32(struct taihu_device *tdev, u32 off)
+{
+	return readl(tdev->hw.ctrl + off);
+}
+
+static inline u64 taihu_ctrl_rd64(struct taihu_device *tdev, u32 off)
+{
+	return readq(tdev->hw.ctrl + off);
+}
+
+static inline void taihu_ctrl_wr32(struct taihu_device *tdev, u32 off, u32 val)
+{
+	writel(val, tdev->hw.ctrl + off);
+}
+
+static inline void taihu_ctrl_wr64(struct taihu_device *tdev, u32 off, u64 val)
+{
+	writeq(val, tdev->hw.ctrl + off);
+}
+
+static inline void taihu_kick(struct taihu_device *tdev, u32 vector)
+{
+	tdev->hw.ops->kick(tdev, vector);
+}
+
+#endif /* __TAIHU_DRV_H__ */

@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Jobs. Each hardware queue is fed by a drm_sched scheduler; each open file
+ * has an entity per queue and priority. SUBMIT resolves a job's
+ * dependencies (in-syncobjs and the reservations of its buffers), arms it,
+ * publishes its finished fence (buffers, out-syncobj) and pushes it; the
+ * scheduler's run_job writes the ring entry. WAIT looks the job up by its
+ * per-file seqno in the file's result table.
+ *
+ * Locking: &taihu_file.submit_lock orders seqno assignment, arming and
+ * pushing; it is taken inside the buffers' reservation locks. The result
+ * table is an xarray with its own lock.
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_syncobj.h>
+#include <drm/gpu_scheduler.h>
+#include <drm/taihu_accel.h>
+
+#include "taihu_drv.h"
+#include "taihu_gem.h"
+#include "taihu_job.h"
+#include "taihu_queue.h"
+
+/**
+ * struct taihu_job - one submission
+ * @base: the scheduler job
+ * @tdev: the device
+ * @queue: the hardware queue
+ * @result: outcome, shared with the file's result table
+ * @hw_fence: hardware fence, allocated at submit so that run_job does not
+ *	allocate; initialised by run_job
+ * @hw_fence_live: run_job initialised @hw_fence and the job holds a
+ *	reference to it
+ * @cmd_addr: device address of the command stream
+ * @cmd_len: its length
+ * @ctx_id: device context of the submitting file
+ * @cmd_bo: buffer holding the command stream, kept until the job is freed
+ * @bos: the buffers the job uses, kept until the job is freed
+ * @bo_count: entries of @bos
+ */
+struct taihu_job {
+	struct drm_sched_job base;
+	struct taihu_device *tdev;
+	struct taihu_queue *queue;
+	struct taihu_result *result;
+	struct taihu_fence *hw_fence;
+	bool hw_fence_live;
+	u64 cmd_addr;
+	u32 cmd_len;
+	u32 ctx_id;
+	struct drm_gem_object *cmd_bo;
+	struct drm_gem_object **bos;
+	u32 bo_count;
+};
+
+static struct taihu_job *to_taihu_job(struct drm_sched_job *sched_job)
+{
+	return container_of(sched_job, struct taihu_job, base);
+}
+
+static const enum drm_sched_priority taihu_sched_prio[TAIHU_NUM_PRIORITIES] = {
+	[DRM_TAIHU_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
+	[DRM_TAIHU_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
+	[DRM_TAIHU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
+};
+
+/* Release what a job holds; drm_sched_job_cleanup() is the caller's. */
+static void taihu_job_destroy(struct taihu_job *job)
+{
+	struct taihu_device *tdev = job->tdev;
+	u32 i;
+
+	if (job->hw_fence_live)
+		dma_fence_put(&job->hw_fence->base);
+	else
+		kfree(job->hw_fence);
+	taihu_result_put(job->result);
+
+	if (job->bos) {
+		for (i = 0; i < job->bo_count; i++)
+			if (job->bos[i])
+				drm_gem_object_put(job->bos[i]);
+		kvfree(job->bos);
+	}
+	if (job->cmd_bo)
+		drm_gem_object_put(job->cmd_bo);
+	kfree(job);
+
+	if (atomic_dec_and_test(&tdev->jobs_alive))
+		wake_up_all(&tdev->jobs_wq);
+}
+
+static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
+{
+	struct taihu_job *job = to_taihu_job(sched_job);
+	int ret;
+
+	/* Cancelled before it could run: nothing to write to the ring. */
+	if (unlikely(sched_job->s_fence->finished.error))
+		return NULL;
+
+	ret = taihu_queue_submit(job->queue, job->hw_fence, job->result,
+				 job->cmd_addr, job->cmd_len, job->ctx_id);
+	if (ret)
+		return ERR_PTR(ret);
+
+	job->hw_fence_live = true;
+	/* The job's own reference, for the timeout handler. */
+	dma_fence_get(&job->hw_fence->base);
+	return &job->hw_fence->base;
+}
+
+static void taihu_job_free(struct drm_sched_job *sched_job)
+{
+	struct taihu_job *job = to_taihu_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	taihu_job_destroy(job);
+}
+
+/*
+ * The card has been running the job for too long: end it with status
+ * TIMEOUT. The entry stays in the ring until the card moves past it (its
+ * completion record is then ignored); jobs behind it keep their fences and
+ * time out on their own if the queue stays stuck.
+ *
+ * drm_sched takes the job off its pending list before calling us and only
+ * puts it back in drm_sched_stop(), which would also detach every innocent
+ * job from its hardware fence. Without it, the job is ours to free once its
+ * finished fence has signalled.
+ */
+static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct taihu_job *job = to_taihu_job(sched_job);
+	struct taihu_queue *q = job->queue;
+	int idx;
+
+	/* A lost interrupt is not a timeout. */
+	if (drm_dev_enter(&job->tdev->drm, &idx)) {
+		taihu_queue_process(q);
+		drm_dev_exit(idx);
+	}
+
+	if (job->hw_fence_live &&
+	    taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
+			       -ETIMEDOUT))
+		dev_warn_ratelimited(job->tdev->drm.dev,
+				     "queue %u: job of context %u timed out, cancelled\n",
+				     q->index, job->ctx_id);
+
+	/* Signalled now, or about to be by the scheduler's run_job work. */
+	dma_fence_wait(&sched_job->s_fence->finished, false);
+	taihu_job_free(sched_job);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static const struct drm_sched_backend_ops taihu_sched_ops = {
+	.run_job = taihu_job_run,
+	.timedout_job = taihu_job_timedout,
+	.free_job = taihu_job_free,
+};
+
+static void taihu_job_sched_fini(struct drm_device *drm, void *arg)
+{
+	struct taihu_device *tdev = arg;
+	u32 i;
+
+	/*
+	 * All files are closed and the hardware fences were ended at remove;
+	 * let the scheduler free the last jobs before it goes away.
+	 */
+	if (!wait_event_timeout(tdev->jobs_wq, !atomic_read(&tdev->jobs_alive),
+				msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS)))
+		dev_err(drm->dev, "%d jobs still alive at teardown\n",
+			atomic_read(&tdev->jobs_alive));
+
+	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
+		if (tdev->queues[i].sched_ready) {
+			drm_sched_fini(&tdev->queues[i].sched);
+			tdev->queues[i].sched_ready = false;
+		}
+	}
+}
+
+int taihu_job_sched_init(struct taihu_device *tdev)
+{
+	struct drm_sched_init_args args = {
+		.ops = &taihu_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = TAIHU_RING_ENTRIES,
+		.timeout = msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS),
+		.dev = tdev->drm.dev,
+	};
+	struct taihu_queue *q;
+	u32 i;
+	int ret;
+
+	ret = drmm_add_action_or_reset(&tdev->drm, taihu_job_sched_fini, tdev);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < tdev->num_queues; i++) {
+		q = &tdev->queues[i];
+		snprintf(q->name, sizeof(q->name), "taihu-q%u", i);
+		args.name = q->name;
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret) {
+			dev_err(tdev->drm.dev, "queue %u: scheduler init failed: %d\n",
+				i, ret);
+			return ret;
+		}
+		q->sched_ready = true;
+	}
+	return 0;
+}
+
+int taihu_job_file_init(struct taihu_file *tfile)
+{
+	struct taihu_device *tdev = tfile->tdev;
+	struct drm_gpu_scheduler *sched;
+	u32 q, p;
+	int ret;
+
+	for (q = 0; q < tdev->num_queues; q++) {
+		sched = &tdev->queues[q].sched;
+		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++) {
+			ret = drm_sched_entity_init(&tfile->entities[q][p],
+						    taihu_sched_prio[p], &sched,
+						    1, NULL);
+			if (ret)
+				goto err;
+		}
+	}
+	return 0;
+
+err:
+	while (p--)
+		drm_sched_entity_destroy(&tfile->entities[q][p]);
+	while (q--)
+		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++)
+			drm_sched_entity_destroy(&tfile->entities[q][p]);
+	return ret;
+}
+
+void taihu_job_file_fini(struct taihu_file *tfile)
+{
+	struct taihu_result *result;
+	unsigned long seqno;
+	u32 q, p;
+
+	/* Waits for queued jobs to reach the ring, or kills them. */
+	for (q = 0; q < tfile->tdev->num_queues; q++)
+		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++)
+			drm_sched_entity_destroy(&tfile->entities[q][p]);
+
+	xa_for_each(&tfile->results, seqno, result) {
+		xa_erase(&tfile->results, seqno);
+		taihu_result_put(result);
+	}
+	xa_destroy(&tfile->results);
+}
+
+static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
+				  u64 user_ptr, u32 count)
+{
+	struct drm_taihu_sync *syncs;
+	struct dma_fence *fence;
+	u32 i;
+	int ret = 0;
+
+	if (!count)
+		return 0;
+
+	syncs = kvmalloc_array(count, sizeof(*syncs), GFP_KERNEL);
+	if (!syncs)
+		return -ENOMEM;
+	if (copy_from_user(syncs, u64_to_user_ptr(user_ptr),
+			   count * sizeof(*syncs))) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	for (i = 0; i < count; i++) {
+		if (syncs[i].pad) {
+			ret = -EINVAL;
+			goto out;
+		}
+		ret = drm_syncobj_find_fence(file, syncs[i].handle,
+					     syncs[i].point, 0, &fence);
+		if (ret)
+			goto out;
+		/* Consumes the reference, also on error. */
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			goto out;
+	}
+out:
+	kvfree(syncs);
+	return ret;
+}
+
+/*
+ * Lock the job's buffers and make the job wait for their users. The command
+ * buffer is only read: the job waits for its writers only. The listed
+ * buffers count as written: simple, and never wrong.
+ */
+static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec)
+{
+	u32 i;
+	int ret;
+
+	drm_exec_until_all_locked(exec) {
+		/* Two slots: it may also be in the list, then it gets both. */
+		ret = drm_exec_prepare_obj(exec, job->cmd_bo, 2);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			return ret;
+
+		for (i = 0; i < job->bo_count; i++) {
+			ret = drm_exec_prepare_obj(exec, job->bos[i], 1);
+			drm_exec_retry_on_contention(exec);
+			if (ret)
+				return ret;
+		}
+	}
+
+	ret = drm_sched_job_add_implicit_dependencies(&job->base, job->cmd_bo,
+						      false);
+	if (ret)
+		return ret;
+	for (i = 0; i < job->bo_count; i++) {
+		ret = drm_sched_job_add_implicit_dependencies(&job->base,
+							      job->bos[i], true);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Publish the job's finished fence on the buffers it uses. */
+static void taihu_job_fence_bos(struct taihu_job *job, struct dma_fence *done)
+{
+	u32 i;
+
+	dma_resv_add_fence(job->cmd_bo->resv, done, DMA_RESV_USAGE_READ);
+	/* Same context: a write entry replaces a read one, no new slot. */
+	for (i = 0; i < job->bo_count; i++)
+		dma_resv_add_fence(job->bos[i]->resv, done,
+				   DMA_RESV_USAGE_WRITE);
+}
+
+static struct taihu_job *taihu_job_alloc(struct taihu_device *tdev)
+{
+	struct taihu_job *job;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return NULL;
+	job->tdev = tdev;
+	atomic_inc(&tdev->jobs_alive);
+
+	job->hw_fence = kzalloc(sizeof(*job->hw_fence), GFP_KERNEL);
+	job->result = taihu_result_alloc();
+	if (!job->hw_fence || !job->result) {
+		taihu_job_destroy(job);
+		return NULL;
+	}
+	return job;
+}
+
+static int taihu_submit_check(struct taihu_device *tdev,
+			      const struct drm_taihu_submit *args)
+{
+	if (args->flags || args->priority >= TAIHU_NUM_PRIORITIES ||
+	    args->queue >= tdev->num_queues ||
+	    !args->cmd_len || !IS_ALIGNED(args->cmd_len, 8) ||
+	    !IS_ALIGNED(args->cmd_offset, 8) ||
+	    args->bo_count > TAIHU_MAX_BO_HANDLES ||
+	    args->in_sync_count > TAIHU_MAX_IN_SYNCS ||
+	    (!args->out_sync_handle && args->out_sync_point))
+		return -EINVAL;
+	return 0;
+}
+
+/* Everything up to the point of no return; on error the caller cleans up. */
+static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
+				const struct drm_taihu_submit *args)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct taihu_bo *cmd_bo;
+	int ret;
+
+	job->queue = &job->tdev->queues[args->queue];
+	job->ctx_id = tfile->ctx_id;
+	job->cmd_len = args->cmd_len;
+
+	job->cmd_bo = drm_gem_object_lookup(file, args->cmd_handle);
+	if (!job->cmd_bo)
+		return -ENOENT;
+	cmd_bo = to_taihu_bo(job->cmd_bo);
+	if (args->cmd_offset > job->cmd_bo->size ||
+	    args->cmd_len > job->cmd_bo->size - args->cmd_offset)
+		return -EINVAL;
+	job->cmd_addr = cmd_bo->node.start + args->cmd_offset;
+
+	if (args->bo_count) {
+		job->bo_count = args->bo_count;
+		ret = drm_gem_objects_lookup(file,
+					     u64_to_user_ptr(args->bo_handles),
+					     args->bo_count, &job->bos);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int taihu_submit_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	struct taihu_device *tdev = to_taihu_device(drm);
+	struct taihu_file *tfile = file->driver_priv;
+	struct drm_taihu_submit *args = data;
+	struct dma_fence_chain *chain = NULL;
+	struct drm_syncobj *out_sync = NULL;
+	struct drm_sched_entity *entity;
+	struct taihu_result *old;
+	struct dma_fence *done;
+	struct taihu_job *job;
+	struct drm_exec exec;
+	bool job_inited = false;
+	u64 seqno;
+	int idx, ret;
+
+	ret = taihu_submit_check(tdev, args);
+	if (ret)
+		return ret;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	job = taihu_job_alloc(tdev);
+	if (!job) {
+		ret = -ENOMEM;
+		goto out_exit;
+	}
+
+	ret = taihu_submit_prepare(job, file, args);
+	if (ret)
+		goto err_job;
+
+	entity = &tfile->entities[args->queue][args->priority];
+	ret = drm_sched_job_init(&job->base, entity, 1, tfile, file->client_id);
+	if (ret)
+		goto err_job;
+	job_inited = true;
+
+	ret = taihu_job_add_in_syncs(job, file, args->in_syncs,
+				     args->in_sync_count);
+	if (ret)
+		goto err_job;
+
+	if (args->out_sync_handle) {
+		out_sync = drm_syncobj_find(file, args->out_sync_handle);
+		if (!out_sync) {
+			ret = -ENOENT;
+			goto err_job;
+		}
+		if (args->out_sync_point) {
+			chain = dma_fence_chain_alloc();
+			if (!chain) {
+				ret = -ENOMEM;
+				goto err_job;
+			}
+		}
+	}
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
+	ret = taihu_job_lock_bos(job, &exec);
+	if (ret)
+		goto err_exec;
+
+	mutex_lock(&tfile->submit_lock);
+	seqno = tfile->next_seqno;
+	/* After arming there is no way back: reserve the result slot now. */
+	ret = xa_reserve(&tfile->results, seqno, GFP_KERNEL);
+	if (ret) {
+		mutex_unlock(&tfile->submit_lock);
+		goto err_exec;
+	}
+
+	drm_sched_job_arm(&job->base);
+	done = &job->base.s_fence->finished;
+	job->result->done = dma_fence_get(done);
+	kref_get(&job->result->ref);
+	xa_store(&tfile->results, seqno, job->result, GFP_KERNEL);
+	tfile->next_seqno++;
+
+	taihu_job_fence_bos(job, done);
+
+	if (chain) {
+		drm_syncobj_add_point(out_sync, chain, done,
+				      args->out_sync_point);
+		chain = NULL;
+	} else if (out_sync) {
+		drm_syncobj_replace_fence(out_sync, done);
+	}
+
+	drm_sched_entity_push_job(&job->base);
+
+	/* Keep the latest TAIHU_MAX_RESULTS results of this file. */
+	if (seqno > TAIHU_MAX_RESULTS) {
+		old = xa_erase(&tfile->results, seqno - TAIHU_MAX_RESULTS);
+		taihu_result_put(old);
+	}
+	mutex_unlock(&tfile->submit_lock);
+
+	drm_exec_fini(&exec);
+	args->seqno = seqno;
+	ret = 0;
+	goto out_put;
+
+err_exec:
+	drm_exec_fini(&exec);
+err_job:
+	if (job_inited)
+		drm_sched_job_cleanup(&job->base);
+	taihu_job_destroy(job);
+out_put:
+	dma_fence_chain_free(chain);
+	if (out_sync)
+		drm_syncobj_put(out_sync);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
+{
+	s64 now = ktime_get_ns();
+	long left;
+
+	if (deadline_ns <= now)
+		return dma_fence_is_signaled(fence) ? 0 : -ETIME;
+
+	left = dma_fence_wait_timeout(fence, true,
+				      min_t(u64, nsecs_to_jiffies(deadline_ns - now),
+					    MAX_SCHEDULE_TIMEOUT - 1));
+	if (left < 0)
+		return left;
+	return left ? 0 : -ETIME;
+}
+
+int taihu_wait_ioctl(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct drm_taihu_wait *args = data;
+	struct taihu_result *result;
+	int idx, ret;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	/* Only around the lookup: a long wait must not hold up unplug. */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	xa_lock(&tfile->results);
+	result = xa_load(&tfile->results, args->seqno);
+	if (result)
+		kref_get(&result->ref);
+	xa_unlock(&tfile->results);
+	drm_dev_exit(idx);
+
+	if (!result)
+		return -ENOENT;
+
+	ret = taihu_wait_fence(result->done, args->timeout_ns);
+	if (!ret) {
+		/* The outcome was written before the fence signalled. */
+		smp_rmb();
+		args->status = result->status;
+		args->start_ns = result->start_ns;
+		args->end_ns = result->end_ns;
+		args->error_addr = result->error_addr;
+		args->error_offset = result->error_offset;
+	}
+
+	taihu_result_put(result);
+	return ret;
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Control mailbox and event ring. The driver writes a request, then
+ * req_seq, then kicks vector 0; the card writes the response, then rsp_seq,
+ * then raises MSI-X vector 0. Waiting also polls, so a lost interrupt costs
+ * a few milliseconds rather than a timeout.
+ */
+
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+
+#include "taihu_drv.h"
+#include "taihu_mbox.h"
+
+#define TAIHU_MBOX_POLL_MS		10
+
+void taihu_mbox_init(struct taihu_device *tdev)
+{
+	struct taihu_mailbox *mbox = &tdev->mbox;
+
+	mutex_init(&mbox->lock);
+	init_waitqueue_head(&mbox->wq);
+	spin_lock_init(&mbox->event_lock);
+	/* Continue after the last request posted, by us or a previous load. */
+	mbox->seq = taihu_ctrl_rd32(tdev, TAIHU_MBOX_REG(req_seq));
+}
+
+static bool taihu_mbox_answered(struct taihu_device *tdev, u32 seq)
+{
+	return taihu_ctrl_rd32(tdev, TAIHU_MBOX_REG(rsp_seq)) == seq;
+}
+
+int taihu_mbox_request(struct taihu_device *tdev, u32 op,
+		       const void *req, u32 req_len, void *rsp, u32 rsp_size,
+		       unsigned int timeout_ms, s32 *status)
+{
+	struct taihu_mailbox *mbox = &tdev->mbox;
+	void __iomem *ctrl = tdev->hw.ctrl;
+	unsigned long deadline;
+	u32 seq, len;
+	int ret = 0;
+
+	if (req_len > TAIHU_MBOX_PAYLOAD_SIZE || (req_len && !req))
+		return -EINVAL;
+
+	mutex_lock(&mbox->lock);
+
+	seq = ++mbox->seq;
+	if (!seq)
+		seq = ++mbox->seq;
+
+	taihu_ctrl_wr32(tdev, TAIHU_MBOX_REG(req_op), op);
+	taihu_ctrl_wr32(tdev, TAIHU_MBOX_REG(req_len), req_len);
+	taihu_ctrl_wr32(tdev, TAIHU_MBOX_REG(req_reserved), 0);
+	memset_io(ctrl + TAIHU_MBOX_REG(req_payload), 0,
+		  TAIHU_MBOX_PAYLOAD_SIZE);
+	if (req_len)
+		memcpy_toio(ctrl + TAIHU_MBOX_REG(req_payload), req, req_len);
+	/* The request must be visible before its sequence number. */
+	wmb();
+	taihu_ctrl_wr32(tdev, TAIHU_MBOX_REG(req_seq), seq);
+	taihu_kick(tdev, TAIHU_VECTOR_CONTROL);
+
+	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	while (!taihu_mbox_answered(tdev, seq)) {
+		if (time_after(jiffies, deadline)) {
+			ret = -ETIMEDOUT;
+			goto out;
+		}
+		wait_event_timeout(mbox->wq, taihu_mbox_answered(tdev, seq),
+				   msecs_to_jiffies(TAIHU_MBOX_POLL_MS));
+	}
+	/* Read the response only after its sequence number. */
+	rmb();
+
+	*status = (s32)taihu_ctrl_rd32(tdev, TAIHU_MBOX_REG(rsp_status));
+	if (rsp && rsp_size) {
+		len = taihu_ctrl_rd32(tdev, TAIHU_MBOX_REG(rsp_len));
+		len = min3(len, rsp_size, (u32)TAIHU_MBOX_PAYLOAD_SIZE);
+		memset(rsp, 0, rsp_size);
+		memcpy_fromio(rsp, ctrl + TAIHU_MBOX_REG(rsp_payload), len);
+	}
+out:
+	mutex_unlock(&mbox->lock);
+	return ret;
+}
+
+int taihu_mbox_simple(struct taihu_device *tdev, u32 op, const void *req,
+		      u32 req_len, unsigned int timeout_ms)
+{
+	s32 status;
+	int ret;
+
+	ret = taihu_mbox_request(tdev, op, req, req_len, NULL, 0, timeout_ms,
+				 &status);
+	if (ret)
+		return ret;
+	if (!status)
+		return 0;
+	/* The card is not trusted to answer with a valid errno. */
+	if (status < 0 && status >= -MAX_ERRNO)
+		return status;
+	return -EIO;
+}
+
+static void taihu_event_log(struct taihu_device *tdev,
+			    const struct taihu_event *ev)
+{
+	struct device *dev = tdev->drm.dev;
+
+	switch (ev->type) {
+	case TAIHU_EVENT_BOOTED:
+		dev_dbg(dev, "event: firmware %#llx booted\n", ev->data[0]);
+		break;
+	case TAIHU_EVENT_FW_ERROR:
+		dev_err_ratelimited(dev, "event: firmware error %llu\n",
+				    ev->data[0]);
+		break;
+	case TAIHU_EVENT_QUEUE_ERROR:
+		dev_err_ratelimited(dev, "event: queue %llu stopped, error %llu\n",
+				    ev->data[0], ev->data[1]);
+		break;
+	default:
+		dev_dbg(dev, "event: unknown type %u\n", ev->type);
+		break;
+	}
+}
+
+static void taihu_events_drain(struct taihu_device *tdev)
+{
+	struct taihu_event ev;
+	unsigned long flags;
+	u32 head, tail;
+
+	spin_lock_irqsave(&tdev->mbox.event_lock, flags);
+	head = taihu_ctrl_rd32(tdev, TAIHU_EVENT_REG(head));
+	tail = taihu_ctrl_rd32(tdev, TAIHU_EVENT_REG(tail));
+	if (tail - head > TAIHU_EVENT_RING_ENTRIES) {
+		/* The card broke the ring protocol: skip to its tail. */
+		dev_err_ratelimited(tdev->drm.dev,
+				    "event ring indices %u..%u out of range\n",
+				    head, tail);
+		head = tail;
+	}
+	/* Read records only after the tail that covers them. */
+	rmb();
+	while (head != tail) {
+		memcpy_fromio(&ev, tdev->hw.ctrl +
+			      TAIHU_EVENT_ENTRY(head % TAIHU_EVENT_RING_ENTRIES),
+			      sizeof(ev));
+		taihu_event_log(tdev, &ev);
+		head++;
+	}
+	taihu_ctrl_wr32(tdev, TAIHU_EVENT_REG(head), head);
+	spin_unlock_irqrestore(&tdev->mbox.event_lock, flags);
+}
+
+void taihu_mbox_irq(struct taihu_device *tdev)
+{
+	wake_up_all(&tdev->mbox.wq);
+	taihu_events_drain(tdev);
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Hardware queues. Each queue is a ring of &struct taihu_ring_entry and an
+ * array of &struct taihu_completion in VRAM, one completion slot per ring
+ * slot. The driver writes slot (tail % n), advances the descriptor's tail and
+ * kicks the queue's vector; the card writes the completion record of slot
+ * (head % n), advances head and raises the queue's vector.
+ *
+ * Nothing the card writes is trusted: a head outside the entries written, or
+ * a record naming another seqno than the entry of its slot, ends the entry
+ * with an error instead of confusing the driver.
+ *
+ * Locking: &taihu_queue.lock (IRQ-safe) protects the ring state and the
+ * in-flight table; fences are signalled under it, so fence callbacks must
+ * not take it.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/taihu_accel.h>
+
+#include "taihu_drv.h"
+#include "taihu_gem.h"
+#include "taihu_mbox.h"
+#include "taihu_queue.h"
+
+#define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
+
+static_assert((TAIHU_RING_ENTRIES & TAIHU_RING_MASK) == 0);
+
+struct taihu_result *taihu_result_alloc(void)
+{
+	struct taihu_result *result;
+
+	result = kzalloc(sizeof(*result), GFP_KERNEL);
+	if (!result)
+		return NULL;
+	kref_init(&result->ref);
+	/* A job that never reaches the card ends as cancelled. */
+	result->status = DRM_TAIHU_JOB_CANCELLED;
+	return result;
+}
+
+static void taihu_result_release(struct kref *ref)
+{
+	struct taihu_result *result = container_of(ref, struct taihu_result, ref);
+
+	dma_fence_put(result->done);
+	kfree(result);
+}
+
+void taihu_result_put(struct taihu_result *result)
+{
+	if (result)
+		kref_put(&result->ref, taihu_result_release);
+}
+
+static struct taihu_fence *to_taihu_fence(struct dma_fence *f)
+{
+	return container_of(f, struct taihu_fence, base);
+}
+
+static const char *taihu_fence_driver_name(struct dma_fence *f)
+{
+	return TAIHU_DRIVER_NAME;
+}
+
+static const char *taihu_fence_timeline_name(struct dma_fence *f)
+{
+	return "taihu-queue";
+}
+
+static void taihu_fence_release(struct dma_fence *f)
+{
+	struct taihu_fence *fence = to_taihu_fence(f);
+
+	taihu_result_put(fence->result);
+	dma_fence_free(f);
+}
+
+static const struct dma_fence_ops taihu_fence_ops = {
+	.get_driver_name = taihu_fence_driver_name,
+	.get_timeline_name = taihu_fence_timeline_name,
+	.release = taihu_fence_release,
+};
+
+/*
+ * Record the outcome, signal the fence and drop the queue's reference.
+ * The fence lets go of the result here: the result holds the job's finished
+ * fence, which holds this fence, so keeping it would be a cycle.
+ */
+static void taihu_fence_end(struct taihu_fence *fence,
+			    const struct taihu_result *out, int error)
+{
+	struct taihu_result *result = fence->result;
+
+	result->status = out->status;
+	result->error_offset = out->error_offset;
+	result->start_ns = out->start_ns;
+	result->end_ns = out->end_ns;
+	result->error_addr = out->error_addr;
+
+	if (error)
+		dma_fence_set_error(&fence->base, error);
+	dma_fence_signal(&fence->base);
+
+	fence->result = NULL;
+	taihu_result_put(result);
+	dma_fence_put(&fence->base);
+}
+
+static void taihu_queue_end_error(struct taihu_fence *fence, u32 status,
+				  int error)
+{
+	struct taihu_result out = { .status = status };
+
+	taihu_fence_end(fence, &out, error);
+}
+
+/* Map the card's status to the uapi status and a fence error. */
+static int taihu_queue_status(struct taihu_queue *q, u32 card_status,
+			      u32 *status)
+{
+	switch (card_status) {
+	case TAIHU_STATUS_SUCCESS:
+		*status = DRM_TAIHU_JOB_SUCCESS;
+		return 0;
+	case TAIHU_STATUS_INVALID_CMD:
+		*status = DRM_TAIHU_JOB_INVALID_CMD;
+		return -EINVAL;
+	case TAIHU_STATUS_DMA_ERROR:
+		*status = DRM_TAIHU_JOB_DMA_ERROR;
+		return -EFAULT;
+	case TAIHU_STATUS_MMU_FAULT:
+		*status = DRM_TAIHU_JOB_MMU_FAULT;
+		return -EFAULT;
+	case TAIHU_STATUS_ABORTED:
+		*status = DRM_TAIHU_JOB_CANCELLED;
+		return -ECANCELED;
+	default:
+		dev_err_ratelimited(q->tdev->drm.dev,
+				    "queue %u: unknown completion status %u\n",
+				    q->index, card_status);
+		*status = DRM_TAIHU_JOB_CANCELLED;
+		return -EIO;
+	}
+}
+
+static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
+				 struct taihu_fence *fence)
+{
+	void __iomem *rec = q->tdev->hw.vram + q->compl_node.start +
+			    slot * sizeof(struct taihu_completion);
+	struct taihu_result out = {};
+	u64 seqno;
+	int error;
+
+	seqno = readq(rec + offsetof(struct taihu_completion, seqno));
+	if (seqno != fence->base.seqno) {
+		dev_err_ratelimited(q->tdev->drm.dev,
+				    "queue %u: completion names seqno %llu, expected %llu\n",
+				    q->index, seqno, fence->base.seqno);
+		taihu_queue_end_error(fence, DRM_TAIHU_JOB_CANCELLED, -EIO);
+		return;
+	}
+
+	error = taihu_queue_status(q, readl(rec + offsetof(struct taihu_completion,
+							   status)),
+				   &out.status);
+	out.error_offset = readl(rec + offsetof(struct taihu_completion,
+						error_offset));
+	out.start_ns = readq(rec + offsetof(struct taihu_completion, start_ns));
+	out.end_ns = readq(rec + offsetof(struct taihu_completion, end_ns));
+	out.error_addr = readq(rec + offsetof(struct taihu_completion,
+					      error_addr));
+	taihu_fence_end(fence, &out, error);
+}
+
+static void __taihu_queue_process(struct taihu_queue *q)
+{
+	struct taihu_fence *fence;
+	u32 head, slot;
+
+	lockdep_assert_held(&q->lock);
+
+	head = taihu_ctrl_rd32(q->tdev, TAIHU_QDESC_REG(q->index, head));
+	if (head - q->done_idx > q->tail - q->done_idx) {
+		dev_err_ratelimited(q->tdev->drm.dev,
+				    "queue %u: card head %u outside %u..%u\n",
+				    q->index, head, q->done_idx, q->tail);
+		return;
+	}
+	/* Records are written before head moves past them. */
+	rmb();
+
+	while (q->done_idx != head) {
+		slot = q->done_idx & TAIHU_RING_MASK;
+		fence = q->inflight[slot];
+		q->inflight[slot] = NULL;
+		q->done_idx++;
+		/* NULL: the entry was cancelled, its record is stale. */
+		if (fence)
+			taihu_queue_complete(q, slot, fence);
+	}
+}
+
+void taihu_queue_process(struct taihu_queue *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->enabled)
+		__taihu_queue_process(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
+		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
+		       u32 context)
+{
+	struct taihu_device *tdev = q->tdev;
+	void __iomem *entry;
+	unsigned long flags;
+	int idx, ret = 0;
+	u32 slot;
+
+	if (!drm_dev_enter(&tdev->drm, &idx))
+		return -ENODEV;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->enabled) {
+		ret = -ENODEV;
+		goto out;
+	}
+	/* Free the slots the card is done with even if its IRQ is pending. */
+	__taihu_queue_process(q);
+	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES) {
+		ret = -EBUSY;
+		goto out;
+	}
+
+	dma_fence_init(&fence->base, &taihu_fence_ops, &q->fence_lock,
+		       q->fence_ctx, ++q->seqno);
+	kref_get(&result->ref);
+	fence->result = result;
+	fence->ring_idx = q->tail;
+
+	slot = q->tail & TAIHU_RING_MASK;
+	entry = tdev->hw.vram + q->ring_node.start +
+		slot * sizeof(struct taihu_ring_entry);
+	writeq(cmd_addr, entry + offsetof(struct taihu_ring_entry, cmd_addr));
+	writel(cmd_len, entry + offsetof(struct taihu_ring_entry, cmd_len));
+	writel(context, entry + offsetof(struct taihu_ring_entry, context));
+	writeq(fence->base.seqno, entry + offsetof(struct taihu_ring_entry, seqno));
+	writel(0, entry + offsetof(struct taihu_ring_entry, flags));
+	writel(0, entry + offsetof(struct taihu_ring_entry, reserved));
+
+	/* The queue's reference, dropped when the entry ends. */
+	q->inflight[slot] = fence;
+	dma_fence_get(&fence->base);
+
+	/* The entry must be in VRAM before the card sees the new tail. */
+	wmb();
+	q->tail++;
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
+	taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
+out:
+	spin_unlock_irqrestore(&q->lock, flags);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
+			u32 status, int error)
+{
+	u32 slot = fence->ring_idx & TAIHU_RING_MASK;
+	unsigned long flags;
+	bool cancelled = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->inflight[slot] == fence) {
+		/* The slot stays busy until the card moves past it. */
+		q->inflight[slot] = NULL;
+		taihu_queue_end_error(fence, status, error);
+		cancelled = true;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	return cancelled;
+}
+
+void taihu_queues_stop(struct taihu_device *tdev)
+{
+	struct taihu_queue *q;
+	unsigned long flags;
+	u32 i, slot;
+
+	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
+		q = &tdev->queues[i];
+		spin_lock_irqsave(&q->lock, flags);
+		q->enabled = false;
+		for (slot = 0; slot < TAIHU_RING_ENTRIES; slot++) {
+			if (!q->inflight[slot])
+				continue;
+			taihu_queue_end_error(q->inflight[slot],
+					      DRM_TAIHU_JOB_CANCELLED, -ENODEV);
+			q->inflight[slot] = NULL;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+}
+
+void taihu_queues_early_init(struct taihu_device *tdev)
+{
+	struct taihu_queue *q;
+	u32 i;
+
+	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
+		q = &tdev->queues[i];
+		q->tdev = tdev;
+		q->index = i;
+		spin_lock_init(&q->lock);
+		spin_lock_init(&q->fence_lock);
+	}
+}
+
+static void taihu_queues_release(struct drm_device *drm, void *arg)
+{
+	struct taihu_device *tdev = arg;
+	u32 i;
+
+	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
+		taihu_vram_free(tdev, &tdev->queues[i].ring_node);
+		taihu_vram_free(tdev, &tdev->queues[i].compl_node);
+	}
+}
+
+static int taihu_queue_enable(struct taihu_queue *q)
+{
+	const size_t ring_bytes = TAIHU_RING_ENTRIES *
+				  sizeof(struct taihu_ring_entry);
+	const size_t compl_bytes = TAIHU_RING_ENTRIES *
+				   sizeof(struct taihu_completion);
+	struct taihu_device *tdev = q->tdev;
+	struct taihu_mbox_queue req = { .queue = q->index };
+	u32 desc = TAIHU_QDESC_REG(q->index, ring_addr);
+	int ret;
+
+	ret = taihu_vram_alloc(tdev, &q->ring_node, ring_bytes);
+	if (ret)
+		return ret;
+	ret = taihu_vram_alloc(tdev, &q->compl_node, compl_bytes);
+	if (ret)
+		return ret;
+	memset_io(tdev->hw.vram + q->ring_node.start, 0, ring_bytes);
+	memset_io(tdev->hw.vram + q->compl_node.start, 0, compl_bytes);
+
+	q->tail = 0;
+	q->done_idx = 0;
+	q->seqno = 0;
+	q->fence_ctx = dma_fence_context_alloc(1);
+
+	memset_io(tdev->hw.ctrl + desc, 0, sizeof(struct taihu_queue_desc));
+	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, ring_addr),
+			q->ring_node.start);
+	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, compl_addr),
+			q->compl_node.start);
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, ring_entries),
+			TAIHU_RING_ENTRIES);
+	/* The descriptor must be complete before the card reads it. */
+	wmb();
+
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+	if (ret) {
+		dev_err(tdev->drm.dev, "queue %u: enable failed: %d\n",
+			q->index, ret);
+		return ret;
+	}
+
+	spin_lock_irq(&q->lock);
+	q->enabled = true;
+	spin_unlock_irq(&q->lock);
+	return 0;
+}
+
+int taihu_queues_enable(struct taihu_device *tdev)
+{
+	u32 i;
+	int ret;
+
+	ret = drmm_add_action_or_reset(&tdev->drm, taihu_queues_release, tdev);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < tdev->num_queues; i++) {
+		ret = taihu_queue_enable(&tdev->queues[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

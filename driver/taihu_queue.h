@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Hardware queues: rings and completion arrays in VRAM, ring writes,
+ * doorbells and completion processing, and the hardware fences that tell
+ * the scheduler a ring entry has ended.
+ */
+#ifndef __TAIHU_QUEUE_H__
+#define __TAIHU_QUEUE_H__
+
+#include <linux/dma-fence.h>
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_mm.h>
+#include <drm/gpu_scheduler.h>
+
+struct taihu_device;
+
+/* Ring slots per hardware queue (a power of two). */
+#define TAIHU_RING_ENTRIES		64
+
+/**
+ * struct taihu_result - how a job ended, shared by the job, its hardware
+ * fence and the file's result table
+ * @ref: reference count
+ * @done: the scheduler's finished fence of the job, once armed
+ * @status: &enum drm_taihu_job_status
+ * @error_offset: byte offset of the failing packet
+ * @start_ns: card clock when the job started
+ * @end_ns: card clock when the job ended
+ * @error_addr: faulting address
+ *
+ * The fields after @done are written once, before the hardware fence is
+ * signalled; readers look at them only after @done has signalled.
+ */
+struct taihu_result {
+	struct kref ref;
+	struct dma_fence *done;
+	u32 status;
+	u32 error_offset;
+	u64 start_ns;
+	u64 end_ns;
+	u64 error_addr;
+};
+
+struct taihu_result *taihu_result_alloc(void);
+void taihu_result_put(struct taihu_result *result);
+
+/**
+ * struct taihu_fence - hardware fence of one ring entry
+ * @base: the fence; first member, freed with dma_fence_free()
+ * @result: where the outcome goes; the fence holds a reference
+ * @ring_idx: free-running ring index of the entry
+ */
+struct taihu_fence {
+	struct dma_fence base;
+	struct taihu_result *result;
+	u32 ring_idx;
+};
+
+/**
+ * struct taihu_queue - one hardware queue
+ * @tdev: the device
+ * @index: queue number
+ * @name: scheduler name
+ * @sched: the scheduler feeding this queue
+ * @sched_ready: @sched was initialised
+ * @fence_ctx: dma_fence context of the hardware fences
+ * @fence_lock: lock of the hardware fences
+ * @lock: protects the fields below; taken in hard IRQ context
+ * @enabled: the card serves the queue and completions are processed
+ * @tail: free-running producer index
+ * @done_idx: free-running index of the next completion to process
+ * @seqno: last ring sequence number handed out
+ * @inflight: fence of each ring slot between write and completion; a
+ *	cancelled entry leaves NULL until the card moves past it
+ * @ring_node: VRAM of the ring
+ * @compl_node: VRAM of the completion array
+ */
+struct taihu_queue {
+	struct taihu_device *tdev;
+	u32 index;
+	char name[16];
+	struct drm_gpu_scheduler sched;
+	bool sched_ready;
+	u64 fence_ctx;
+	spinlock_t fence_lock; /* lock of the hardware fences */
+
+	spinlock_t lock; /* ring state, in-flight table; IRQ-safe */
+	bool enabled;
+	u32 tail;
+	u32 done_idx;
+	u64 seqno;
+	struct taihu_fence *inflight[TAIHU_RING_ENTRIES];
+	struct drm_mm_node ring_node;
+	struct drm_mm_node compl_node;
+};
+
+/**
+ * taihu_queues_early_init() - initialise locks so that interrupts may arrive
+ * @tdev: the device
+ */
+void taihu_queues_early_init(struct taihu_device *tdev);
+
+/**
+ * taihu_queues_enable() - allocate rings, fill descriptors, send QUEUE_ENABLE
+ * @tdev: the device, with firmware booted and &taihu_device.num_queues set
+ *
+ * VRAM is released by a DRM-managed action.
+ *
+ * Return: 0 or a negative errno.
+ */
+int taihu_queues_enable(struct taihu_device *tdev);
+
+/**
+ * taihu_queues_stop() - stop processing and cancel every entry in flight
+ * @tdev: the device; the card must be reset or gone
+ *
+ * Fences in flight are signalled with -ENODEV and status CANCELLED.
+ */
+void taihu_queues_stop(struct taihu_device *tdev);
+
+/**
+ * taihu_queue_submit() - write a ring entry and ring the doorbell
+ * @q: the queue
+ * @fence: preallocated, zeroed hardware fence; initialised here on success
+ * @result: result the fence will fill; the fence takes a reference
+ * @cmd_addr: device address of the command stream
+ * @cmd_len: its length
+ * @context: device context of the job
+ *
+ * Does not sleep or allocate, so it may run in the scheduler's run_job.
+ *
+ * Return: 0; -EBUSY if the ring is full; -ENODEV if the queue is stopped.
+ */
+int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
+		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
+		       u32 context);
+
+/**
+ * taihu_queue_process() - process the completion records the card wrote
+ * @q: the queue
+ *
+ * Called from the queue's interrupt and to catch lost interrupts.
+ */
+void taihu_queue_process(struct taihu_queue *q);
+
+/**
+ * taihu_queue_cancel() - end an entry in flight without the card
+ * @q: the queue
+ * @fence: the entry's fence
+ * @status: &enum drm_taihu_job_status to report
+ * @error: negative errno for the fence
+ *
+ * Return: true if the entry was cancelled, false if it had already ended.
+ */
+bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
+			u32 status, int error);
+
+#endif /* __TAIHU_QUEUE_H__ */

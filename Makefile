@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: (GPL-2.0 OR MIT)
+# Taihu: one make for everything.
+#
+#   make            build the module (Kbuild), card + firmware, userspace, tests
+#   make run        boot a guest with one card; taihu list / info / diag
+#   make check      host tests + VM scenarios; last line "N passed, N failed"
+#   make shell      interactive guest on the serial console (Ctrl-A X quits)
+#   make lint       checkpatch --strict and sparse (C=2) on driver/ and uapi/
+#   make clean
+#
+# run, check and shell first install missing Debian packages (scripts/deps.sh).
+# Variables: KVER (guest/build kernel, default: scripts/kver.sh), BUILD, CARDS
+# (cards for run/shell, default 1).
+
+BUILD ?= $(CURDIR)/build
+override BUILD := $(abspath $(BUILD))
+CARDS ?= 1
+
+# The newest installed Debian 6.12 kernel with headers; empty until deps.sh ran.
+ifeq ($(strip $(KVER)),)
+KVER := $(shell $(CURDIR)/scripts/kver.sh 2>/dev/null)
+endif
+KDIR = /usr/src/linux-headers-$(KVER)
+export KVER BUILD
+
+.PHONY: all module firmware userspace kselftest host-tests \
+	deps run check shell lint clean help
+
+all: module firmware userspace kselftest host-tests
+
+module:
+	@test -n "$(KVER)" || { $(CURDIR)/scripts/kver.sh; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+firmware:
+	$(MAKE) -C firmware O=$(BUILD)
+
+userspace:
+	$(MAKE) -C userspace O=$(BUILD)
+
+kselftest: userspace
+	$(MAKE) -C tests/kselftest O=$(BUILD)
+
+host-tests: firmware userspace
+	$(MAKE) -C tests/host O=$(BUILD)
+
+deps:
+	scripts/deps.sh
+
+# The recipes below re-enter make after deps.sh so that KVER is found again.
+run:
+	scripts/deps.sh
+	$(MAKE) all
+	tests/vm/run --cards $(CARDS)
+
+check:
+	scripts/deps.sh
+	$(MAKE) all
+	MAKE="$(MAKE)" scripts/check.sh
+
+shell:
+	scripts/deps.sh
+	$(MAKE) all
+	tests/vm/mkinitramfs
+	tests/vm/run-vm --job shell --interactive --timeout 0 --cards $(CARDS)
+
+lint:
+	scripts/deps.sh
+	scripts/lint.sh
+
+clean:
+	-test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '2,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

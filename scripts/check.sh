@@ -1,0 +1,75 @@
+#!/bin/bash
+# `make check`: run every test suite, print one numbered line per test, and end
+# with "N passed, N failed[, N skipped]" as the last line.
+#
+# A suite is a command that prints TAP-style lines ("ok ..." / "not ok ...",
+# "# SKIP" marks a skipped test, "# ..." lines are comments). Its complete output
+# goes to build/check/SUITE.log. A suite that exits non-zero without a failing
+# test line, or that prints no test at all, counts as one failed test.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+make=${MAKE:-make}
+logs=$build/check
+mkdir -p "$logs"
+
+passed=0
+failed=0
+skipped=0
+n=0
+
+report() {	# report ok|not-ok DESC
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		case "$2" in
+		*"# SKIP"* | *"# skip"*) skipped=$((skipped + 1)) ;;
+		*) passed=$((passed + 1)) ;;
+		esac
+		echo "ok $n $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+# suite LABEL COMMAND...: run one suite and report its tests as "LABEL: ..."
+suite() {
+	local label=$1 log=$logs/$1.log rc tests=0 fails=0 line desc
+	shift
+	echo "# $label: $*"
+	rm -f "$log.rc"
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		"ok "* | "not ok "*)
+			desc=$(sed -E 's/^(not )?ok( [0-9]+)?( -)? //' <<<"$line")
+			tests=$((tests + 1))
+			if [[ $line == ok* ]]; then
+				report ok "$label: $desc"
+			else
+				fails=$((fails + 1))
+				report not-ok "$label: $desc"
+			fi
+			;;
+		"# "*) [ "$label" != vm ] || echo "$line" ;;
+		esac
+	done < <({ "$@"; echo $? >"$log.rc"; } 2>&1 </dev/null | tee "$log")
+	rc=$(cat "$log.rc" 2>/dev/null || echo 255)
+	rm -f "$log.rc"
+	if [ $tests -eq 0 ]; then
+		report not-ok "$label: no test ran (exit code $rc, see $log)"
+	elif [ $rc -ne 0 ] && [ $fails -eq 0 ]; then
+		report not-ok "$label: exited with code $rc (see $log)"
+	fi
+}
+
+export BUILD=$build
+suite host $make -C "$top/tests/host" O="$build" check
+suite userspace $make -C "$top/userspace" O="$build" check
+suite vm "$top/tests/vm/check"
+
+summary="$passed passed, $failed failed"
+[ $skipped -eq 0 ] || summary+=", $skipped skipped"
+echo "$summary"
+[ $failed -eq 0 ]

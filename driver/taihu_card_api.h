@@ -20,7 +20,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		0
+#define TAIHU_CARD_IF_MINOR		1
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -160,18 +160,32 @@ struct taihu_card_id {
 #define TAIHU_CARD_CAP_FILL		_BITULL(1)
 #define TAIHU_CARD_CAP_COPY		_BITULL(2)
 #define TAIHU_CARD_CAP_TIMESTAMP	_BITULL(3)
+#define TAIHU_CARD_CAP_MMU		_BITULL(4)
+#define TAIHU_CARD_CAP_SEMAPHORE	_BITULL(5)
+#define TAIHU_CARD_CAP_BARRIER		_BITULL(6)
 
 /**
  * enum taihu_mbox_op - control mailbox requests
  * @TAIHU_MBOX_OP_NOP: does nothing; answers with status 0
- * @TAIHU_MBOX_OP_RESET: stops all queues and returns to WAIT_FW
+ * @TAIHU_MBOX_OP_RESET: aborts running jobs, stops all queues, forgets all
+ *	contexts and returns to WAIT_FW
  * @TAIHU_MBOX_OP_BOOT: verifies the image described by &taihu_mbox_boot and
  *	starts it; the response status is an &enum taihu_boot_error
  * @TAIHU_MBOX_OP_QUEUE_ENABLE: starts serving the queue described by
  *	&taihu_mbox_queue from its descriptor
- * @TAIHU_MBOX_OP_QUEUE_DISABLE: stops serving a queue once its current
- *	entry finishes
+ * @TAIHU_MBOX_OP_QUEUE_DISABLE: stops serving a queue; a job running or
+ *	stalled in SEM_WAIT ends at once with TAIHU_STATUS_ABORTED and later
+ *	entries stay in the ring unrun
  * @TAIHU_MBOX_OP_PING: echoes &taihu_mbox_ping with the card clock
+ * @TAIHU_MBOX_OP_CTX_CREATE: gives a device context (1..TAIHU_MAX_CONTEXTS-1)
+ *	the page table of &taihu_mbox_ctx; its jobs then translate every
+ *	address through it
+ * @TAIHU_MBOX_OP_CTX_DESTROY: forgets a context and its translations; the
+ *	driver first makes sure none of its jobs is queued
+ * @TAIHU_MBOX_OP_TLB_INVALIDATE: drops cached translations of a context in
+ *	the range of &taihu_mbox_tlb; translations are re-walked afterwards
+ * @TAIHU_MBOX_OP_MEMCPY_BENCH: the card times a memcpy() of
+ *	&taihu_mbox_memcpy_bench.size bytes within its own memory
  */
 enum taihu_mbox_op {
 	TAIHU_MBOX_OP_NOP = 0,
@@ -180,6 +194,10 @@ enum taihu_mbox_op {
 	TAIHU_MBOX_OP_QUEUE_ENABLE = 3,
 	TAIHU_MBOX_OP_QUEUE_DISABLE = 4,
 	TAIHU_MBOX_OP_PING = 5,
+	TAIHU_MBOX_OP_CTX_CREATE = 6,
+	TAIHU_MBOX_OP_CTX_DESTROY = 7,
+	TAIHU_MBOX_OP_TLB_INVALIDATE = 8,
+	TAIHU_MBOX_OP_MEMCPY_BENCH = 9,
 };
 
 /* Mailbox response status besides the boot errors: negative errno values. */
@@ -218,6 +236,80 @@ struct taihu_mbox_ping {
 };
 
 /**
+ * struct taihu_mbox_ctx - payload of CTX_CREATE and CTX_DESTROY
+ * @context: context id, 1..TAIHU_MAX_CONTEXTS-1 (0 is the driver's own,
+ *	untranslated context)
+ * @flags: zero
+ * @pt_root: VRAM offset of the context's level-0 page table (CTX_CREATE;
+ *	zero for CTX_DESTROY)
+ */
+struct taihu_mbox_ctx {
+	__u32 context;
+	__u32 flags;
+	__u64 pt_root;
+};
+
+/**
+ * struct taihu_mbox_tlb - payload of TAIHU_MBOX_OP_TLB_INVALIDATE
+ * @context: context id
+ * @reserved: zero
+ * @va: first device virtual address to drop, page aligned
+ * @size: bytes to drop, page aligned; 0 drops the whole context
+ */
+struct taihu_mbox_tlb {
+	__u32 context;
+	__u32 reserved;
+	__u64 va;
+	__u64 size;
+};
+
+/**
+ * struct taihu_mbox_memcpy_bench - payload of TAIHU_MBOX_OP_MEMCPY_BENCH
+ * @size: in: bytes to copy, at most 256 MiB; out: bytes copied
+ * @ns: out: card clock time the copy took
+ */
+struct taihu_mbox_memcpy_bench {
+	__u64 size;
+	__u64 ns;
+};
+
+/*
+ * Device virtual memory (the MMU). Every job of a context other than 0
+ * addresses memory through its context's page table: three levels of 512
+ * 64-bit entries, each table one 4 KiB page in VRAM, covering a 39-bit
+ * virtual address space. VA bits 38..30 index level 0, 29..21 level 1,
+ * 20..12 level 2 (the leaf PTEs), 11..0 are the page offset. Directory
+ * entries (levels 0 and 1) hold TAIHU_PTE_VALID and the VRAM offset of the
+ * next table. Leaf entries hold TAIHU_PTE_VALID, the access bits, and
+ * either a VRAM offset or, with TAIHU_PTE_HOST, a host DMA address.
+ * Anything else (an invalid entry, a write to a page without
+ * TAIHU_PTE_WRITE, a table or target outside the card's reach) is an MMU
+ * fault: the job ends with TAIHU_STATUS_MMU_FAULT and a
+ * TAIHU_EVENT_MMU_FAULT event is raised. Context 0 is untranslated.
+ */
+#define TAIHU_MAX_CONTEXTS		4096
+#define TAIHU_MMU_PAGE_SHIFT		12
+#define TAIHU_MMU_PAGE_SIZE		_BITULL(TAIHU_MMU_PAGE_SHIFT)
+#define TAIHU_MMU_LEVELS		3
+#define TAIHU_MMU_LEVEL_BITS		9
+#define TAIHU_MMU_ENTRIES		512
+#define TAIHU_MMU_VA_BITS		39
+#define TAIHU_PTE_VALID			_BITULL(0)
+#define TAIHU_PTE_WRITE			_BITULL(1)
+#define TAIHU_PTE_HOST			_BITULL(2)
+#define TAIHU_PTE_ADDR_MASK		0x000ffffffffff000ULL
+
+/**
+ * enum taihu_access - the access that faulted
+ * @TAIHU_ACCESS_READ: a read
+ * @TAIHU_ACCESS_WRITE: a write
+ */
+enum taihu_access {
+	TAIHU_ACCESS_READ = 0,
+	TAIHU_ACCESS_WRITE = 1,
+};
+
+/**
  * struct taihu_mbox - the control mailbox at TAIHU_BAR2_MBOX_OFFSET
  * @req_seq: written last by the driver to post a request; one at a time
  * @req_op: &enum taihu_mbox_op
@@ -237,8 +329,9 @@ struct taihu_mbox_ping {
  * the response, then @rsp_seq, then raising MSI-X vector 0.
  *
  * Status -EINVAL: bad length or reserved bits; -EOPNOTSUPP: unknown op;
- * -EIO: QUEUE_ENABLE before READY; -EBUSY: queue already enabled, or BOOT
- * while READY (RESET first).
+ * -EIO: QUEUE_ENABLE or a context operation before READY; -EBUSY: queue or
+ * context already exists, or BOOT while READY (RESET first); -ENOENT: no
+ * such context; -EOPNOTSUPP: the firmware lacks TAIHU_CARD_CAP_MMU.
  */
 struct taihu_mbox {
 	__u32 req_seq;
@@ -259,12 +352,15 @@ struct taihu_mbox {
  * @TAIHU_EVENT_BOOTED: firmware reached READY; data[0] = fw_version
  * @TAIHU_EVENT_FW_ERROR: firmware error; data[0] = code
  * @TAIHU_EVENT_QUEUE_ERROR: a queue stopped; data[0] = queue, data[1] = code
+ * @TAIHU_EVENT_MMU_FAULT: a job of @context faulted; data[0] = virtual
+ *	address, data[1] = &enum taihu_access | queue << 8
  */
 enum taihu_event_type {
 	TAIHU_EVENT_NONE = 0,
 	TAIHU_EVENT_BOOTED = 1,
 	TAIHU_EVENT_FW_ERROR = 2,
 	TAIHU_EVENT_QUEUE_ERROR = 3,
+	TAIHU_EVENT_MMU_FAULT = 4,
 };
 
 #define TAIHU_EVENT_RING_ENTRIES	64
@@ -374,6 +470,8 @@ enum taihu_job_status_code {
  * @start_ns: card clock when the job started
  * @end_ns: card clock when the job ended
  * @error_addr: the faulting address for DMA_ERROR and MMU_FAULT
+ * @error_access: &enum taihu_access of the faulting access
+ * @reserved0: zero
  * @reserved: zero
  */
 struct taihu_completion {
@@ -383,7 +481,9 @@ struct taihu_completion {
 	__u64 start_ns;
 	__u64 end_ns;
 	__u64 error_addr;
-	__u64 reserved[3];
+	__u32 error_access;
+	__u32 reserved0;
+	__u64 reserved[2];
 };
 
 /*
@@ -397,12 +497,18 @@ struct taihu_completion {
  * @TAIHU_PKT_FILL: &struct taihu_pkt_fill
  * @TAIHU_PKT_COPY: &struct taihu_pkt_copy
  * @TAIHU_PKT_TIMESTAMP: &struct taihu_pkt_timestamp
+ * @TAIHU_PKT_SEM_SIGNAL: &struct taihu_pkt_sem_signal
+ * @TAIHU_PKT_SEM_WAIT: &struct taihu_pkt_sem_wait
+ * @TAIHU_PKT_BARRIER: &struct taihu_pkt_barrier
  */
 enum taihu_pkt_opcode {
 	TAIHU_PKT_NOP = 0,
 	TAIHU_PKT_FILL = 1,
 	TAIHU_PKT_COPY = 2,
 	TAIHU_PKT_TIMESTAMP = 3,
+	TAIHU_PKT_SEM_SIGNAL = 4,
+	TAIHU_PKT_SEM_WAIT = 5,
+	TAIHU_PKT_BARRIER = 6,
 };
 
 /**
@@ -457,6 +563,76 @@ struct taihu_pkt_copy {
 struct taihu_pkt_timestamp {
 	struct taihu_pkt_header hdr;
 	__u64 dst;
+};
+
+/**
+ * enum taihu_sem_op - how SEM_SIGNAL updates the semaphore
+ * @TAIHU_SEM_SET: store the value
+ * @TAIHU_SEM_ADD: add the value atomically
+ */
+enum taihu_sem_op {
+	TAIHU_SEM_SET = 0,
+	TAIHU_SEM_ADD = 1,
+};
+
+/**
+ * struct taihu_pkt_sem_signal - update a 64-bit semaphore in device memory
+ * @hdr: opcode TAIHU_PKT_SEM_SIGNAL, size 32
+ * @addr: device address of the semaphore, 8-byte aligned
+ * @value: the operand
+ * @op: &enum taihu_sem_op
+ * @reserved: zero
+ *
+ * All writes of the job before the packet are visible before the update,
+ * and engines waiting on the semaphore re-check it.
+ */
+struct taihu_pkt_sem_signal {
+	struct taihu_pkt_header hdr;
+	__u64 addr;
+	__u64 value;
+	__u32 op;
+	__u32 reserved;
+};
+
+/**
+ * enum taihu_sem_cond - when SEM_WAIT lets the job go on
+ * @TAIHU_SEM_GEQUAL: the semaphore is at least the value
+ * @TAIHU_SEM_EQUAL: the semaphore equals the value
+ */
+enum taihu_sem_cond {
+	TAIHU_SEM_GEQUAL = 0,
+	TAIHU_SEM_EQUAL = 1,
+};
+
+/**
+ * struct taihu_pkt_sem_wait - stall the queue until a semaphore condition
+ * @hdr: opcode TAIHU_PKT_SEM_WAIT, size 32
+ * @addr: device address of the semaphore, 8-byte aligned
+ * @value: the operand
+ * @cond: &enum taihu_sem_cond
+ * @reserved: zero
+ *
+ * The engine stalls until the condition holds; QUEUE_DISABLE and RESET end
+ * the stall with TAIHU_STATUS_ABORTED. Writes of other engines made before
+ * the signal that satisfied the condition are visible after the wait.
+ */
+struct taihu_pkt_sem_wait {
+	struct taihu_pkt_header hdr;
+	__u64 addr;
+	__u64 value;
+	__u32 cond;
+	__u32 reserved;
+};
+
+/**
+ * struct taihu_pkt_barrier - order memory effects
+ * @hdr: opcode TAIHU_PKT_BARRIER, size 8
+ *
+ * Every write of the job before the barrier is visible to every engine and
+ * to the host before any packet after it executes.
+ */
+struct taihu_pkt_barrier {
+	struct taihu_pkt_header hdr;
 };
 
 #endif /* __TAIHU_CARD_API_H__ */

@@ -17,15 +17,17 @@
 #include "engine.h"
 #include "events.h"
 #include "log.h"
+#include "mmu.h"
 #include "shm.h"
 
 void boot_reset(struct card *card)
 {
 	engine_stop_all(card);
+	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
 	bar2_publish_firmware(card, NULL);
 	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
-	card_log("reset: queues stopped, waiting for firmware");
+	card_log("reset: queues stopped, contexts forgotten, waiting for firmware");
 }
 
 static int boot_fail(struct card *card, int code, const char *why)

@@ -9,7 +9,7 @@
 
 #include "card.h"
 
-/* Stop every queue, forget the firmware, state WAIT_FW. */
+/* Stop every queue (aborting running jobs), forget every context and the firmware, state WAIT_FW. */
 void boot_reset(struct card *card);
 
 /*

@@ -8,6 +8,7 @@
 #define TAIHU_CARD_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,6 +18,40 @@
 #include "options.h"
 
 struct card;
+
+/*
+ * One cached translation: the leaf PTE of page @vpn of context @context,
+ * valid while the context's generation is still @gen (0: empty slot).
+ */
+struct tlb_entry {
+	uint64_t vpn;
+	uint64_t gen;
+	uint64_t pte;
+	uint32_t context;
+	uint32_t reserved;
+};
+
+#define TLB_ENTRIES	512	/* direct-mapped, per engine */
+
+struct tlb {
+	struct tlb_entry e[TLB_ENTRIES];
+	/* Walk cache: the level-2 table of the last 2 MiB region walked. */
+	uint64_t pwc_gen;	/* 0: empty */
+	uint64_t pwc_region;	/* va >> 21 */
+	uint64_t pwc_table;	/* VRAM offset of the level-2 table */
+	uint32_t pwc_context;
+};
+
+/*
+ * A device context as the mailbox left it. @root is the level-0 table's
+ * VRAM offset | 1 while the context exists, 0 otherwise. @gen is bumped
+ * (after @root changes) by CTX_CREATE, CTX_DESTROY and TLB_INVALIDATE, so a
+ * TLB entry stamped with an older generation is never used again.
+ */
+struct mmu_context {
+	_Atomic uint64_t root;
+	_Atomic uint64_t gen;
+};
 
 /* One hardware queue and the engine thread serving it. */
 struct engine {
@@ -28,6 +63,7 @@ struct engine {
 	pthread_cond_t wake;
 	unsigned int kicks;	/* under lock: doorbells not yet scanned */
 	bool stop;		/* under lock: finish the current entry and exit */
+	atomic_bool abort;	/* end the running job with ABORTED, promptly */
 	/* Private copies taken at QUEUE_ENABLE; the guest cannot change them. */
 	uint64_t ring_addr;
 	uint64_t compl_addr;
@@ -35,6 +71,7 @@ struct engine {
 	uint32_t head;
 	uint64_t cmd_bufsize;
 	uint8_t *cmd_buf;	/* private copy of the command stream */
+	struct tlb tlb;		/* used by the engine thread only */
 };
 
 /* The configuration the running firmware imposes (zero before boot). */
@@ -81,6 +118,25 @@ struct card {
 
 	pthread_mutex_t event_lock;
 	uint32_t event_tail;
+
+	/* Device contexts 1..TAIHU_MAX_CONTEXTS-1; written by the main thread. */
+	struct mmu_context contexts[TAIHU_MAX_CONTEXTS];
+	_Atomic uint64_t mmu_gen;	/* source of context generations */
+
+	/* Semaphores: SEM_SIGNAL bumps sem_seq and wakes stalled SEM_WAITs. */
+	pthread_mutex_t sem_lock;
+	pthread_cond_t sem_cond;
+	uint64_t sem_seq;
+
+	/* Background mapping of VRAM and guest RAM (prefault.h). */
+	pthread_t prefault_thread;
+	bool prefault_started;
+	atomic_bool prefault_stop;
+
+	/* A MEMCPY_BENCH running in its own thread keeps the mailbox busy. */
+	atomic_bool mbox_busy;
+	bool bench_started;
+	pthread_t bench_thread;
 
 	struct engine engines[TAIHU_MAX_QUEUES];
 };

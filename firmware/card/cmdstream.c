@@ -6,16 +6,24 @@
  * first, so every packet is validated and used from memory the guest cannot
  * change underneath. Packets whose capability the firmware does not enable
  * are INVALID_CMD, like unknown opcodes.
+ *
+ * FILL and COPY check their whole ranges before writing anything, so a
+ * fault names the lowest unreachable address (source before destination)
+ * and leaves memory untouched; then they work span by span (jobmem.h).
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "clock.h"
 #include "cmdstream.h"
-#include "dma.h"
+#include "events.h"
+#include "jobmem.h"
+#include "sem.h"
 
 struct exec {
 	struct card *card;
-	uint32_t context;
+	struct engine *e;
+	struct job_mem mem;
 	struct taihu_completion *compl;
 };
 
@@ -26,81 +34,248 @@ static int invalid(struct exec *x, uint32_t offset)
 	return -1;
 }
 
-static uint8_t *resolve(struct exec *x, uint32_t offset, uint64_t addr, uint64_t len)
+static int fault(struct exec *x, uint32_t offset, const struct mem_fault *f)
 {
-	uint64_t bad;
-	uint8_t *p = dma_resolve(x->card, x->context, addr, len, &bad);
+	struct taihu_completion *compl = x->compl;
 
-	if (!p) {
-		x->compl->status = TAIHU_STATUS_DMA_ERROR;
-		x->compl->error_offset = offset;
-		x->compl->error_addr = bad;
-	}
-	return p;
+	compl->status = f->status;
+	compl->error_offset = offset;
+	if (f->status == TAIHU_STATUS_ABORTED)
+		return -1;
+	compl->error_addr = f->addr;
+	compl->error_access = f->access;
+	if (f->status == TAIHU_STATUS_MMU_FAULT)
+		events_post(x->card, TAIHU_EVENT_MMU_FAULT, x->mem.context, f->addr,
+			    f->access | (uint64_t)x->e->index << 8);
+	return -1;
 }
 
-static void fill_pattern(uint8_t *dst, uint64_t size, uint32_t value)
+/* True (with the job ABORTED at @offset) once QUEUE_DISABLE or RESET asked. */
+static bool aborted(struct exec *x, uint32_t offset)
 {
-	uint8_t pat[4];
-	uint64_t done;
+	if (!atomic_load_explicit(&x->e->abort, memory_order_relaxed))
+		return false;
+	x->compl->status = TAIHU_STATUS_ABORTED;
+	x->compl->error_offset = offset;
+	return true;
+}
 
-	memcpy(pat, &value, sizeof(pat));
-	for (done = 0; done < size && done < 4096; done++)
-		dst[done] = pat[done % 4];
-	/* Double the filled prefix; it stays a whole number of patterns. */
-	while (done < size) {
-		uint64_t n = size - done < done ? size - done : done;
+/* The 8-byte aligned word at @addr, as an atomic; NULL after a fault. */
+static _Atomic uint64_t *word_at(struct exec *x, uint32_t offset, uint64_t addr,
+				 enum taihu_access access)
+{
+	struct mem_fault f;
+	uint64_t span;
+	uint8_t *p = jobmem_span(&x->mem, addr, sizeof(uint64_t), access, &span, &f);
 
-		memcpy(dst + done, dst, n);
-		done += n;
+	if (!p) {
+		fault(x, offset, &f);
+		return NULL;
+	}
+	/* Aligned device addresses are aligned in the card's mappings too. */
+	return (_Atomic uint64_t *)(void *)p;
+}
+
+#define FILL_BLOCK	4096
+
+/* @value repeated over FILL_BLOCK + 4 bytes: any phase, any length up to FILL_BLOCK. */
+static void fill_block_init(uint8_t *block, uint32_t value)
+{
+	unsigned int i;
+
+	for (i = 0; i < FILL_BLOCK + 4; i += 4)
+		memcpy(block + i, &value, 4);
+}
+
+/* Fill @size bytes with the pattern, starting at byte @phase of it. */
+static void fill_pattern(uint8_t *dst, uint64_t size, const uint8_t *block, unsigned int phase)
+{
+	uint64_t done, n;
+
+	/* FILL_BLOCK is a multiple of 4: every piece starts at the same phase. */
+	for (done = 0; done < size; done += n) {
+		n = size - done < FILL_BLOCK ? size - done : FILL_BLOCK;
+		memcpy(dst + done, block + phase, n);
 	}
 }
 
 static int exec_fill(struct exec *x, uint32_t off, const uint8_t *pkt)
 {
+	uint8_t block[FILL_BLOCK + 4];
 	struct taihu_pkt_fill f;
+	struct mem_fault mf;
+	uint64_t done, span;
 	uint8_t *dst;
 
 	memcpy(&f, pkt, sizeof(f));
 	if (f.reserved)
 		return invalid(x, off);
-	dst = resolve(x, off, f.dst, f.size);
-	if (!dst)
-		return -1;
-	fill_pattern(dst, f.size, f.value);
+	if (jobmem_check(&x->mem, f.dst, f.size, TAIHU_ACCESS_WRITE, &mf))
+		return fault(x, off, &mf);
+	fill_block_init(block, f.value);
+	for (done = 0; done < f.size; done += span) {
+		if (aborted(x, off))
+			return -1;
+		dst = jobmem_span(&x->mem, f.dst + done, f.size - done, TAIHU_ACCESS_WRITE,
+				  &span, &mf);
+		if (!dst)
+			return fault(x, off, &mf);
+		fill_pattern(dst, span, block, (unsigned int)(done % 4));
+	}
+	return 0;
+}
+
+/*
+ * Overlap is judged on device (virtual) addresses: a destination above an
+ * overlapping source is copied from the end, span by span, which is
+ * memmove() as long as the pages involved are not aliased. The unused part
+ * of the longer span is kept for the next step, so scattered pages on one
+ * side cost one translation each, not one span walk each.
+ */
+static int copy_backward(struct exec *x, uint32_t off, const struct taihu_pkt_copy *c)
+{
+	uint64_t left = c->size, sleft = 0, dleft = 0, n;
+	uint8_t *src = NULL, *dst = NULL;	/* one past the bytes still to copy */
+	struct mem_fault mf;
+
+	while (left) {
+		if (aborted(x, off))
+			return -1;
+		if (!sleft) {
+			src = jobmem_span_back(&x->mem, c->src, left, TAIHU_ACCESS_READ, &sleft, &mf);
+			if (!src)
+				return fault(x, off, &mf);
+			src += sleft;
+		}
+		if (!dleft) {
+			dst = jobmem_span_back(&x->mem, c->dst, left, TAIHU_ACCESS_WRITE, &dleft, &mf);
+			if (!dst)
+				return fault(x, off, &mf);
+			dst += dleft;
+		}
+		n = sleft < dleft ? sleft : dleft;
+		src -= n;
+		dst -= n;
+		memmove(dst, src, n);
+		sleft -= n;
+		dleft -= n;
+		left -= n;
+	}
+	return 0;
+}
+
+static int copy_forward(struct exec *x, uint32_t off, const struct taihu_pkt_copy *c)
+{
+	uint64_t done = 0, sleft = 0, dleft = 0, n;
+	uint8_t *src = NULL, *dst = NULL;
+	struct mem_fault mf;
+
+	while (done < c->size) {
+		if (aborted(x, off))
+			return -1;
+		if (!sleft) {
+			src = jobmem_span(&x->mem, c->src + done, c->size - done, TAIHU_ACCESS_READ,
+					  &sleft, &mf);
+			if (!src)
+				return fault(x, off, &mf);
+		}
+		if (!dleft) {
+			dst = jobmem_span(&x->mem, c->dst + done, c->size - done, TAIHU_ACCESS_WRITE,
+					  &dleft, &mf);
+			if (!dst)
+				return fault(x, off, &mf);
+		}
+		n = sleft < dleft ? sleft : dleft;
+		memmove(dst, src, n);
+		src += n;
+		dst += n;
+		sleft -= n;
+		dleft -= n;
+		done += n;
+	}
 	return 0;
 }
 
 static int exec_copy(struct exec *x, uint32_t off, const uint8_t *pkt)
 {
 	struct taihu_pkt_copy c;
-	uint8_t *src, *dst;
+	struct mem_fault mf;
 
 	memcpy(&c, pkt, sizeof(c));
-	src = resolve(x, off, c.src, c.size);
-	if (!src)
-		return -1;
-	dst = resolve(x, off, c.dst, c.size);
-	if (!dst)
-		return -1;
-	memmove(dst, src, c.size);
-	return 0;
+	if (jobmem_check(&x->mem, c.src, c.size, TAIHU_ACCESS_READ, &mf) ||
+	    jobmem_check(&x->mem, c.dst, c.size, TAIHU_ACCESS_WRITE, &mf))
+		return fault(x, off, &mf);
+	if (c.dst > c.src && c.dst - c.src < c.size)
+		return copy_backward(x, off, &c);
+	return copy_forward(x, off, &c);
 }
 
 static int exec_timestamp(struct exec *x, uint32_t off, const uint8_t *pkt)
 {
 	struct taihu_pkt_timestamp t;
-	uint64_t now;
-	uint8_t *dst;
+	_Atomic uint64_t *dst;
 
 	memcpy(&t, pkt, sizeof(t));
 	if (t.dst % 8)
 		return invalid(x, off);
-	dst = resolve(x, off, t.dst, sizeof(now));
+	dst = word_at(x, off, t.dst, TAIHU_ACCESS_WRITE);
 	if (!dst)
 		return -1;
-	now = card_clock_ns();
-	memcpy(dst, &now, sizeof(now));
+	atomic_store_explicit(dst, card_clock_ns(), memory_order_relaxed);
+	return 0;
+}
+
+static int exec_sem_signal(struct exec *x, uint32_t off, const uint8_t *pkt)
+{
+	struct taihu_pkt_sem_signal s;
+	_Atomic uint64_t *sem;
+
+	memcpy(&s, pkt, sizeof(s));
+	if (s.reserved || s.addr % 8 || (s.op != TAIHU_SEM_SET && s.op != TAIHU_SEM_ADD))
+		return invalid(x, off);
+	sem = word_at(x, off, s.addr, TAIHU_ACCESS_WRITE);
+	if (!sem)
+		return -1;
+	/* Release: the job's earlier writes are visible to whoever sees the value. */
+	if (s.op == TAIHU_SEM_SET)
+		atomic_store_explicit(sem, s.value, memory_order_seq_cst);
+	else
+		atomic_fetch_add_explicit(sem, s.value, memory_order_seq_cst);
+	sem_wake_all(x->card);
+	return 0;
+}
+
+static int exec_sem_wait(struct exec *x, uint32_t off, const uint8_t *pkt)
+{
+	struct taihu_pkt_sem_wait w;
+
+	memcpy(&w, pkt, sizeof(w));
+	if (w.reserved || w.addr % 8 || (w.cond != TAIHU_SEM_GEQUAL && w.cond != TAIHU_SEM_EQUAL))
+		return invalid(x, off);
+	for (;;) {
+		uint64_t seen = sem_snapshot(x->card);
+		/* Translated again each time: the mapping may change while we wait. */
+		_Atomic uint64_t *sem = word_at(x, off, w.addr, TAIHU_ACCESS_READ);
+		uint64_t v;
+
+		if (!sem)
+			return -1;
+		v = atomic_load_explicit(sem, memory_order_acquire);
+		if (w.cond == TAIHU_SEM_EQUAL ? v == w.value : v >= w.value)
+			return 0;
+		if (aborted(x, off))
+			return -1;
+		sem_sleep(x->card, seen, &x->e->abort);
+	}
+}
+
+static int exec_barrier(struct exec *x, uint32_t off, const uint8_t *pkt)
+{
+	(void)x;
+	(void)off;
+	(void)pkt;
+	/* Every store before is globally visible before any access after. */
+	atomic_thread_fence(memory_order_seq_cst);
 	return 0;
 }
 
@@ -115,30 +290,56 @@ static const struct {
 	[TAIHU_PKT_COPY] = { TAIHU_CARD_CAP_COPY, sizeof(struct taihu_pkt_copy), exec_copy },
 	[TAIHU_PKT_TIMESTAMP] = { TAIHU_CARD_CAP_TIMESTAMP,
 				  sizeof(struct taihu_pkt_timestamp), exec_timestamp },
+	[TAIHU_PKT_SEM_SIGNAL] = { TAIHU_CARD_CAP_SEMAPHORE,
+				   sizeof(struct taihu_pkt_sem_signal), exec_sem_signal },
+	[TAIHU_PKT_SEM_WAIT] = { TAIHU_CARD_CAP_SEMAPHORE,
+				 sizeof(struct taihu_pkt_sem_wait), exec_sem_wait },
+	[TAIHU_PKT_BARRIER] = { TAIHU_CARD_CAP_BARRIER,
+				sizeof(struct taihu_pkt_barrier), exec_barrier },
 };
 
-void cmdstream_execute(struct card *card, const struct taihu_ring_entry *entry,
-		       uint8_t *buf, struct taihu_completion *compl)
+/* Copy the stream into the private buffer, span by span. */
+static int fetch_stream(struct exec *x, uint64_t addr, uint32_t len, uint8_t *buf)
 {
-	struct exec x = { .card = card, .context = entry->context, .compl = compl };
-	uint32_t len = entry->cmd_len;
-	uint32_t off = 0;
+	struct mem_fault f;
+	uint64_t done, span;
 	const uint8_t *src;
 
+	if (jobmem_check(&x->mem, addr, len, TAIHU_ACCESS_READ, &f))
+		return fault(x, 0, &f);
+	for (done = 0; done < len; done += span) {
+		src = jobmem_span(&x->mem, addr + done, len - done, TAIHU_ACCESS_READ, &span, &f);
+		if (!src)
+			return fault(x, 0, &f);
+		memcpy(buf + done, src, span);
+	}
+	return 0;
+}
+
+void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
+		       struct taihu_completion *compl)
+{
+	struct card *card = e->card;
+	struct exec x = { .card = card, .e = e, .compl = compl };
+	uint32_t len = entry->cmd_len;
+	uint32_t off = 0;
+	uint8_t *buf = e->cmd_buf;
+
+	jobmem_init(&x.mem, card, &e->tlb, &e->abort, entry->context);
 	compl->status = TAIHU_STATUS_SUCCESS;
 	if (entry->flags || entry->reserved || len == 0 || len % 8 ||
 	    len > card->cfg.max_cmd_len) {
 		invalid(&x, 0);
 		return;
 	}
-	src = resolve(&x, 0, entry->cmd_addr, len);
-	if (!src)
+	if (fetch_stream(&x, entry->cmd_addr, len, buf))
 		return;
-	memcpy(buf, src, len);
 
 	while (off < len) {
 		struct taihu_pkt_header hdr;
 
+		if (aborted(&x, off))
+			return;
 		memcpy(&hdr, buf + off, sizeof(hdr));
 		if (hdr.flags || hdr.reserved || hdr.size < sizeof(hdr) || hdr.size % 8 ||
 		    hdr.size > len - off ||

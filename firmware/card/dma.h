@@ -19,9 +19,10 @@ int dma_map_guest_ram(struct card *card);
 void dma_unmap_guest_ram(struct card *card);
 
 /*
- * Translate [@addr, @addr + @len) for a job of @context. Context 0 (the
- * kernel driver) may reach VRAM and host memory; other contexts only VRAM
- * (until the card has an MMU). Returns a pointer to the first byte, or NULL
+ * Resolve [@addr, @addr + @len) for an untranslated job of @context
+ * (jobmem.h). Context 0 (the kernel driver) may reach VRAM and host memory;
+ * other contexts, which are untranslated only when the firmware has no MMU,
+ * reach VRAM only. Returns a pointer to the first byte, or NULL
  * with *@bad_addr set to @addr when @addr itself is unreachable, else to the
  * first device address past the reachable region.
  */

@@ -17,6 +17,8 @@
 #include "engine.h"
 #include "events.h"
 #include "log.h"
+#include "mmu.h"
+#include "sem.h"
 #include "shm.h"
 
 void engine_init(struct card *card)
@@ -67,12 +69,13 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 	memset(&compl, 0, sizeof(compl));
 	compl.seqno = entry.seqno;
 	compl.start_ns = card_clock_ns();
-	cmdstream_execute(card, &entry, e->cmd_buf, &compl);
+	cmdstream_execute(e, &entry, &compl);
 	compl.end_ns = card_clock_ns();
 	if (compl.status != TAIHU_STATUS_SUCCESS)
-		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx",
+		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx (%s)",
 			 e->index, (unsigned long long)entry.seqno, entry.context, compl.status,
-			 compl.error_offset, (unsigned long long)compl.error_addr);
+			 compl.error_offset, (unsigned long long)compl.error_addr,
+			 compl.error_access == TAIHU_ACCESS_WRITE ? "write" : "read");
 
 	memcpy(card->vram + e->compl_addr + (uint64_t)slot * sizeof(compl), &compl, sizeof(compl));
 	/* Completion record first, then head, then completed_seqno. */
@@ -157,6 +160,8 @@ int engine_enable(struct card *card, unsigned int q)
 	e->cmd_buf = malloc(card->cfg.max_cmd_len);
 	if (!e->cmd_buf)
 		return -ENOMEM;
+	mmu_tlb_init(&e->tlb);
+	atomic_store(&e->abort, false);
 	e->stop = false;
 	e->kicks = 1;	/* entries queued before the enable are served too */
 	shm_store32(&d->status, 0);
@@ -177,6 +182,9 @@ void engine_disable(struct card *card, unsigned int q)
 
 	if (!e->running)
 		return;
+	/* The running job ends ABORTED at its next span, packet or re-check. */
+	atomic_store(&e->abort, true);
+	sem_wake_all(card);
 	pthread_mutex_lock(&e->lock);
 	e->stop = true;
 	pthread_cond_signal(&e->wake);

@@ -10,6 +10,8 @@
  * and not overlapping; tail - head <= ring_entries). The card starts
  * consuming at the descriptor's head, so the driver writes head == tail
  * (normally 0) before enabling.
+ *
+ * Every queue's engine has its own TLB (mmu.h), emptied at QUEUE_ENABLE.
  */
 #ifndef TAIHU_CARD_ENGINE_H
 #define TAIHU_CARD_ENGINE_H
@@ -19,7 +21,13 @@
 void engine_init(struct card *card);
 /* Returns 0 or a negative errno for the mailbox response. */
 int engine_enable(struct card *card, unsigned int q);
-/* Stops the queue after its current entry; idempotent. */
+/*
+ * Stops the queue: the running entry, if any, ends promptly with
+ * TAIHU_STATUS_ABORTED (a stalled SEM_WAIT, a long FILL or COPY) and gets
+ * its completion record; head then points past it and the entries after it
+ * stay in the ring unrun. Returns after the engine thread has exited.
+ * Idempotent.
+ */
 void engine_disable(struct card *card, unsigned int q);
 void engine_stop_all(struct card *card);
 /* A doorbell for queue @q: scan its ring. */

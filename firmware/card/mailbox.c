@@ -7,13 +7,17 @@
  * the response is written, then rsp_seq, then vector 0 is raised.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "boot.h"
 #include "clock.h"
 #include "engine.h"
 #include "log.h"
 #include "mailbox.h"
+#include "membench.h"
+#include "mmu.h"
 #include "shm.h"
 
 struct mbox_request {
@@ -25,6 +29,7 @@ struct mbox_request {
 };
 
 struct mbox_response {
+	bool deferred;		/* another thread answers */
 	int32_t status;
 	uint32_t len;
 	uint8_t payload[TAIHU_MBOX_PAYLOAD_SIZE];
@@ -73,6 +78,128 @@ static int op_ping(const struct mbox_request *req, struct mbox_response *rsp)
 	return 0;
 }
 
+/* Contexts exist only while a firmware with an MMU runs. */
+static int mmu_ready(const struct card *card)
+{
+	if (!card->cfg.booted)
+		return -EIO;
+	if (!(card->cfg.capabilities & TAIHU_CARD_CAP_MMU))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int op_ctx(struct card *card, const struct mbox_request *req)
+{
+	struct taihu_mbox_ctx c;
+	int ret = mmu_ready(card);
+
+	if (ret)
+		return ret;
+	if (req->len < sizeof(c))
+		return -EINVAL;
+	memcpy(&c, req->payload, sizeof(c));
+	if (c.flags)
+		return -EINVAL;
+	if (req->op == TAIHU_MBOX_OP_CTX_CREATE)
+		return mmu_ctx_create(card, c.context, c.pt_root);
+	if (c.pt_root)
+		return -EINVAL;
+	return mmu_ctx_destroy(card, c.context);
+}
+
+static int op_tlb(struct card *card, const struct mbox_request *req)
+{
+	struct taihu_mbox_tlb t;
+	int ret = mmu_ready(card);
+
+	if (ret)
+		return ret;
+	if (req->len < sizeof(t))
+		return -EINVAL;
+	memcpy(&t, req->payload, sizeof(t));
+	if (t.reserved)
+		return -EINVAL;
+	return mmu_tlb_invalidate(card, t.context, t.va, t.size);
+}
+
+static void answer(struct card *card, uint32_t seq, uint32_t op,
+		   const struct mbox_response *rsp)
+{
+	struct taihu_mbox *mb = card->mbox;
+
+	/* The driver invalidates after every unmap: only failures are news. */
+	if (op != TAIHU_MBOX_OP_TLB_INVALIDATE || rsp->status)
+		card_log("mailbox: seq %u op %u -> status %d", seq, op, rsp->status);
+	mb->rsp_status = rsp->status;
+	mb->rsp_len = rsp->len;
+	mb->rsp_reserved = 0;
+	memcpy(mb->rsp_payload, rsp->payload, sizeof(rsp->payload));
+	shm_store32(&mb->rsp_seq, seq);
+	card_raise_irq(card, TAIHU_VECTOR_CONTROL);
+}
+
+struct bench_request {
+	struct card *card;
+	uint32_t seq;
+	uint64_t size;
+};
+
+static void *bench_main(void *arg)
+{
+	struct bench_request *br = arg;
+	struct card *card = br->card;
+	struct taihu_mbox_memcpy_bench b = { .size = br->size };
+	struct mbox_response rsp;
+	uint64_t one = 1, ns = 0;
+
+	memset(&rsp, 0, sizeof(rsp));
+	rsp.status = membench_memcpy(b.size, &ns);
+	b.ns = ns;
+	if (!rsp.status) {
+		card_log("memcpy bench: %llu bytes in %llu ns", (unsigned long long)b.size,
+			 (unsigned long long)b.ns);
+		memcpy(rsp.payload, &b, sizeof(b));
+		rsp.len = sizeof(b);
+	}
+	/* Not busy before the answer: the next request may follow it at once. */
+	atomic_store(&card->mbox_busy, false);
+	answer(card, br->seq, TAIHU_MBOX_OP_MEMCPY_BENCH, &rsp);
+	/* Make the main loop look again, in case a request came meanwhile. */
+	if (write(card->doorbell_fd[TAIHU_VECTOR_CONTROL], &one, sizeof(one)) != sizeof(one))
+		card_log("memcpy bench: cannot re-kick the mailbox");
+	free(br);
+	return NULL;
+}
+
+/* Start MEMCPY_BENCH; returns 0 when its thread will answer, else a status. */
+static int op_bench(struct card *card, const struct mbox_request *req,
+		    struct mbox_response *rsp)
+{
+	struct taihu_mbox_memcpy_bench b;
+	struct bench_request *br;
+
+	if (req->len < sizeof(b))
+		return -EINVAL;
+	memcpy(&b, req->payload, sizeof(b));
+	if (!b.size || b.size > MEMBENCH_MAX_SIZE)
+		return -EINVAL;
+	br = malloc(sizeof(*br));
+	if (!br)
+		return -ENOMEM;
+	br->card = card;
+	br->seq = req->seq;
+	br->size = b.size;
+	atomic_store(&card->mbox_busy, true);
+	if (pthread_create(&card->bench_thread, NULL, bench_main, br)) {
+		atomic_store(&card->mbox_busy, false);
+		free(br);
+		return -EAGAIN;
+	}
+	card->bench_started = true;
+	rsp->deferred = true;
+	return 0;
+}
+
 static void dispatch(struct card *card, const struct mbox_request *req,
 		     struct mbox_response *rsp)
 {
@@ -99,6 +226,16 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 	case TAIHU_MBOX_OP_PING:
 		rsp->status = op_ping(req, rsp);
 		break;
+	case TAIHU_MBOX_OP_CTX_CREATE:
+	case TAIHU_MBOX_OP_CTX_DESTROY:
+		rsp->status = op_ctx(card, req);
+		break;
+	case TAIHU_MBOX_OP_TLB_INVALIDATE:
+		rsp->status = op_tlb(card, req);
+		break;
+	case TAIHU_MBOX_OP_MEMCPY_BENCH:
+		rsp->status = op_bench(card, req, rsp);
+		break;
 	default:
 		rsp->status = -EOPNOTSUPP;
 		break;
@@ -111,6 +248,9 @@ void mailbox_service(struct card *card)
 	struct mbox_request req;
 	struct mbox_response rsp;
 
+	if (atomic_load(&card->mbox_busy))
+		return;
+	mailbox_cleanup(card);
 	req.seq = shm_load32(&mb->req_seq);
 	if (req.seq == card->last_req_seq)
 		return;
@@ -122,13 +262,15 @@ void mailbox_service(struct card *card)
 
 	memset(&rsp, 0, sizeof(rsp));
 	dispatch(card, &req, &rsp);
-	card_log("mailbox: seq %u op %u -> status %d", req.seq, req.op, rsp.status);
-
-	mb->rsp_status = rsp.status;
-	mb->rsp_len = rsp.len;
-	mb->rsp_reserved = 0;
-	memcpy(mb->rsp_payload, rsp.payload, sizeof(rsp.payload));
 	card->last_req_seq = req.seq;
-	shm_store32(&mb->rsp_seq, req.seq);
-	card_raise_irq(card, TAIHU_VECTOR_CONTROL);
+	if (rsp.deferred)
+		return;
+	answer(card, req.seq, req.op, &rsp);
+}
+
+void mailbox_cleanup(struct card *card)
+{
+	if (card->bench_started)
+		pthread_join(card->bench_thread, NULL);
+	card->bench_started = false;
 }

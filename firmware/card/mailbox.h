@@ -9,7 +9,15 @@
 
 #include "card.h"
 
-/* A doorbell on vector 0: answer the posted request, if any. */
+/*
+ * A doorbell on vector 0: answer the posted request, if any. MEMCPY_BENCH
+ * is answered by a thread of its own so that the heartbeat and the queues'
+ * doorbells keep being served meanwhile; until it answers, the mailbox
+ * takes no new request (the thread re-kicks vector 0 when it is done).
+ */
 void mailbox_service(struct card *card);
+
+/* Wait for a MEMCPY_BENCH still running (before BAR2 goes away). */
+void mailbox_cleanup(struct card *card);
 
 #endif /* TAIHU_CARD_MAILBOX_H */

@@ -26,6 +26,8 @@
 #include "log.h"
 #include "mailbox.h"
 #include "options.h"
+#include "prefault.h"
+#include "sem.h"
 #include "shm.h"
 
 /* epoll tags: doorbell vectors are 0..TAIHU_NUM_VECTORS-1. */
@@ -90,6 +92,7 @@ static int setup(struct card *card)
 
 	if (dma_map_guest_ram(card) || bar2_create(card))
 		return -1;
+	prefault_start(card);
 	events_init(card);
 	engine_init(card);
 	if (ivshmem_server_init(card))
@@ -205,12 +208,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
 	pthread_mutex_init(&card->event_lock, NULL);
+	sem_init(card);
 
 	card_log("taihu-card starting: socket %s, guest RAM %s (%llu MiB)%s",
 		 card->opt.socket_path, card->opt.guest_ram_path,
 		 (unsigned long long)(card->opt.ram_size >> 20), card->opt.mute ? ", mute" : "");
 	ret = setup(card) ? 1 : run(card);
 
+	mailbox_cleanup(card);
+	prefault_stop(card);
 	if (card->bar2)
 		engine_destroy(card);
 	ivshmem_server_cleanup(card);
@@ -223,6 +229,7 @@ int main(int argc, char **argv)
 	if (card->signal_fd >= 0)
 		close(card->signal_fd);
 	pthread_mutex_destroy(&card->event_lock);
+	sem_destroy(card);
 	card_log("taihu-card exiting with status %d", ret);
 	card_log_close();
 	free(card);

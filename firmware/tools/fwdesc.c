@@ -117,6 +117,9 @@ static int parse_caps(const struct parser *p, char *v, __u64 *caps)
 		{ "fill", TAIHU_CARD_CAP_FILL },
 		{ "copy", TAIHU_CARD_CAP_COPY },
 		{ "timestamp", TAIHU_CARD_CAP_TIMESTAMP },
+		{ "mmu", TAIHU_CARD_CAP_MMU },
+		{ "semaphore", TAIHU_CARD_CAP_SEMAPHORE },
+		{ "barrier", TAIHU_CARD_CAP_BARRIER },
 	};
 	char *save = NULL, *tok;
 	size_t i;
@@ -127,7 +130,7 @@ static int parse_caps(const struct parser *p, char *v, __u64 *caps)
 			if (!strcmp(tok, names[i].name))
 				break;
 		if (i == sizeof(names) / sizeof(names[0]))
-			return perr(p, "capabilities: unknown capability '%s' (known: nop fill copy timestamp)",
+			return perr(p, "capabilities: unknown capability '%s' (known: nop fill copy timestamp mmu semaphore barrier)",
 				    tok);
 		*caps |= names[i].bit;
 	}

@@ -136,11 +136,14 @@ static uint8_t *read_file(const char *path, size_t *size)
 
 static const char *caps_string(uint64_t caps, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s%s%s",
 		 caps & TAIHU_CARD_CAP_NOP ? " nop" : "",
 		 caps & TAIHU_CARD_CAP_FILL ? " fill" : "",
 		 caps & TAIHU_CARD_CAP_COPY ? " copy" : "",
-		 caps & TAIHU_CARD_CAP_TIMESTAMP ? " timestamp" : "");
+		 caps & TAIHU_CARD_CAP_TIMESTAMP ? " timestamp" : "",
+		 caps & TAIHU_CARD_CAP_MMU ? " mmu" : "",
+		 caps & TAIHU_CARD_CAP_SEMAPHORE ? " semaphore" : "",
+		 caps & TAIHU_CARD_CAP_BARRIER ? " barrier" : "");
 	return buf[0] ? buf + 1 : "none";
 }
 

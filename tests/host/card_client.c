@@ -497,6 +497,47 @@ int cc_queue_disable(struct card_client *c, unsigned int q)
 	return status;
 }
 
+int cc_ctx_create(struct card_client *c, uint32_t context, uint64_t pt_root)
+{
+	struct taihu_mbox_ctx m = { .context = context, .pt_root = pt_root };
+	int32_t status;
+
+	if (cc_mbox(c, TAIHU_MBOX_OP_CTX_CREATE, &m, sizeof(m), NULL, 0, &status, 5000))
+		return -1000;
+	return status;
+}
+
+int cc_ctx_destroy(struct card_client *c, uint32_t context)
+{
+	struct taihu_mbox_ctx m = { .context = context };
+	int32_t status;
+
+	if (cc_mbox(c, TAIHU_MBOX_OP_CTX_DESTROY, &m, sizeof(m), NULL, 0, &status, 5000))
+		return -1000;
+	return status;
+}
+
+int cc_tlb_invalidate(struct card_client *c, uint32_t context, uint64_t va, uint64_t size)
+{
+	struct taihu_mbox_tlb m = { .context = context, .va = va, .size = size };
+	int32_t status;
+
+	if (cc_mbox(c, TAIHU_MBOX_OP_TLB_INVALIDATE, &m, sizeof(m), NULL, 0, &status, 5000))
+		return -1000;
+	return status;
+}
+
+int cc_memcpy_bench(struct card_client *c, uint64_t size, struct taihu_mbox_memcpy_bench *out,
+		    int ms)
+{
+	struct taihu_mbox_memcpy_bench m = { .size = size };
+	int32_t status;
+
+	if (cc_mbox(c, TAIHU_MBOX_OP_MEMCPY_BENCH, &m, sizeof(m), out, sizeof(*out), &status, ms))
+		return -1000;
+	return status;
+}
+
 uint32_t cc_submit(struct card_client *c, unsigned int q, uint64_t cmd_addr, uint32_t cmd_len,
 		   uint32_t context, uint64_t seqno)
 {
@@ -533,6 +574,49 @@ int cc_wait_queue(struct card_client *c, unsigned int q, uint32_t slot,
 			return -1;
 		cc_wait_irq(c, TAIHU_VECTOR_QUEUE(q), (int)(deadline - now));
 	}
+}
+
+int cc_run_stream(struct card_client *c, unsigned int q, const void *cmds, uint32_t len,
+		  uint64_t vram_off, uint64_t cmd_addr, uint32_t context,
+		  struct taihu_completion *out, int ms)
+{
+	uint64_t s = ++c->seqno;
+	uint32_t slot;
+
+	memcpy(c->vram + vram_off, cmds, len);
+	slot = cc_submit(c, q, cmd_addr, len, context, s);
+	if (cc_wait_queue(c, q, slot, out, ms)) {
+		tap_diag("job seqno %llu on queue %u did not complete", (unsigned long long)s, q);
+		return -1;
+	}
+	if (out->seqno != s) {
+		tap_diag("completion seqno %llu, want %llu", (unsigned long long)out->seqno,
+			 (unsigned long long)s);
+		return -1;
+	}
+	return 0;
+}
+
+int cc_wait_head(struct card_client *c, unsigned int q, uint32_t head, int ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)ms;
+
+	for (;;) {
+		uint64_t now;
+
+		if ((int32_t)(load32(&c->qdesc[q].head) - head) >= 0)
+			return 0;
+		now = now_ms();
+		if (now >= deadline)
+			return -1;
+		cc_wait_irq(c, TAIHU_VECTOR_QUEUE(q), (int)(deadline - now));
+	}
+}
+
+void cc_completion(struct card_client *c, unsigned int q, uint32_t slot,
+		   struct taihu_completion *out)
+{
+	memcpy(out, c->vram + c->q[q].compl_addr + (uint64_t)slot * sizeof(*out), sizeof(*out));
 }
 
 bool cc_next_event(struct card_client *c, struct taihu_event *ev)

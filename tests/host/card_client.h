@@ -58,6 +58,7 @@ struct card_client {
 
 	uint32_t seq;
 	uint32_t event_head;
+	uint64_t seqno;		/* last seqno cc_run_stream() used */
 	struct card_client_queue q[TAIHU_MAX_QUEUES];
 };
 
@@ -102,6 +103,32 @@ uint32_t cc_submit(struct card_client *c, unsigned int q, uint64_t cmd_addr, uin
  */
 int cc_wait_queue(struct card_client *c, unsigned int q, uint32_t slot,
 		  struct taihu_completion *out, int ms);
+
+/*
+ * Device contexts and the TLB: return the mailbox status, or -1000 on
+ * timeout. @size 0 invalidates the whole context.
+ */
+int cc_ctx_create(struct card_client *c, uint32_t context, uint64_t pt_root);
+int cc_ctx_destroy(struct card_client *c, uint32_t context);
+int cc_tlb_invalidate(struct card_client *c, uint32_t context, uint64_t va, uint64_t size);
+/* MEMCPY_BENCH of @size bytes; fills *@out on success. */
+int cc_memcpy_bench(struct card_client *c, uint64_t size, struct taihu_mbox_memcpy_bench *out,
+		    int ms);
+
+/*
+ * Copy @len bytes of command stream to VRAM @vram_off, submit it on queue
+ * @q for @context at device address @cmd_addr (the address the context
+ * sees: @vram_off itself for context 0), and wait up to @ms for it. Returns
+ * 0 with the completion in *@out (its seqno checked), or -1.
+ */
+int cc_run_stream(struct card_client *c, unsigned int q, const void *cmds, uint32_t len,
+		  uint64_t vram_off, uint64_t cmd_addr, uint32_t context,
+		  struct taihu_completion *out, int ms);
+/* Wait up to @ms until queue @q's head reaches @head (free-running); 0 or -1. */
+int cc_wait_head(struct card_client *c, unsigned int q, uint32_t head, int ms);
+/* The completion record in ring slot @slot of queue @q. */
+void cc_completion(struct card_client *c, unsigned int q, uint32_t slot,
+		   struct taihu_completion *out);
 
 /* Next event from the event ring; returns false when there is none. */
 bool cc_next_event(struct card_client *c, struct taihu_event *ev);

@@ -70,3 +70,32 @@ void cb_timestamp(struct cmdbuf *cb, uint64_t dst)
 
 	put(cb, &p, sizeof(p));
 }
+
+void cb_sem_signal(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t op)
+{
+	struct taihu_pkt_sem_signal p = {
+		.hdr = { .opcode = TAIHU_PKT_SEM_SIGNAL, .size = sizeof(p) },
+		.addr = addr, .value = value, .op = op,
+	};
+
+	put(cb, &p, sizeof(p));
+}
+
+void cb_sem_wait(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t cond)
+{
+	struct taihu_pkt_sem_wait p = {
+		.hdr = { .opcode = TAIHU_PKT_SEM_WAIT, .size = sizeof(p) },
+		.addr = addr, .value = value, .cond = cond,
+	};
+
+	put(cb, &p, sizeof(p));
+}
+
+void cb_barrier(struct cmdbuf *cb)
+{
+	struct taihu_pkt_barrier p = {
+		.hdr = { .opcode = TAIHU_PKT_BARRIER, .size = sizeof(p) },
+	};
+
+	put(cb, &p, sizeof(p));
+}

@@ -25,5 +25,8 @@ void cb_nop(struct cmdbuf *cb, uint16_t size);
 void cb_fill(struct cmdbuf *cb, uint64_t dst, uint64_t size, uint32_t value);
 void cb_copy(struct cmdbuf *cb, uint64_t src, uint64_t dst, uint64_t size);
 void cb_timestamp(struct cmdbuf *cb, uint64_t dst);
+void cb_sem_signal(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t op);
+void cb_sem_wait(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t cond);
+void cb_barrier(struct cmdbuf *cb);
 
 #endif /* TAIHU_CMDBUF_H */

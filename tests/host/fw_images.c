@@ -33,6 +33,22 @@ void fw_fix_digest(uint8_t *img)
 	taihu_fw_digest(img, hdr(img)->image_size, hdr(img)->digest);
 }
 
+uint8_t *fw_with_caps(const uint8_t *img, size_t size, uint64_t caps)
+{
+	uint8_t *copy = malloc(size);
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, img, size);
+	if (!cfg(copy)) {
+		free(copy);
+		return NULL;
+	}
+	cfg(copy)->capabilities = caps;
+	fw_fix_digest(copy);
+	return copy;
+}
+
 static size_t truncated(uint8_t *img, size_t size)
 {
 	(void)img;

@@ -25,6 +25,9 @@ extern const size_t fw_num_bad_cases;
 /* Recompute the header digest after an edit. */
 void fw_fix_digest(uint8_t *img);
 
+/* A malloc()ed, re-signed copy of @img whose CONFIG enables @caps only. */
+uint8_t *fw_with_caps(const uint8_t *img, size_t size, uint64_t caps);
+
 /* A malloc()ed copy of @img with 64 spare bytes, corrupted by @bc. */
 uint8_t *fw_make_bad(const struct fw_bad_case *bc, const uint8_t *img, size_t size,
 		     size_t *bad_size);

@@ -5,7 +5,8 @@
  * Integration test of the real taihu-card process, driven the way QEMU and
  * the driver drive it: ivshmem handshake, BAR2 ID page, mailbox, boot with
  * good and bad images, queues, NOP/FILL/COPY/TIMESTAMP jobs, malformed
- * command streams and descriptors, and --mute.
+ * command streams and descriptors, and --mute. The MMU and the semaphores
+ * have their own programs (test_mmu.c, test_sem.c).
  */
 #include <errno.h>
 #include <poll.h>
@@ -71,7 +72,7 @@ static int run_job(struct card_client *c, unsigned int q, const struct cmdbuf *c
 	return 0;
 }
 
-/* Run a job that must fail with @status at @offset (and @addr for DMA errors). */
+/* Run a job that must fail with @status at @offset (and @addr for DMA and MMU errors). */
 static void expect_failure(struct card_client *c, const char *name, const struct cmdbuf *cb,
 			   uint32_t context, uint32_t status, uint32_t offset, uint64_t addr)
 {
@@ -81,7 +82,7 @@ static void expect_failure(struct card_client *c, const char *name, const struct
 	CHECK(&t, run_job(c, 0, cb, context, &compl) == 0);
 	CHECK_EQ(&t, compl.status, status);
 	CHECK_EQ(&t, compl.error_offset, offset);
-	if (status == TAIHU_STATUS_DMA_ERROR)
+	if (status == TAIHU_STATUS_DMA_ERROR || status == TAIHU_STATUS_MMU_FAULT)
 		CHECK_EQ(&t, compl.error_addr, addr);
 	CHECK(&t, compl.start_ns <= compl.end_ns);
 	CHECK(&t, cc_alive(c));
@@ -201,14 +202,14 @@ static void test_good_boot(struct card_client *c, const uint8_t *img, size_t siz
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
 	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_READY);
 	CHECK_EQ(&t, c->id->error_code, 0);
-	CHECK_EQ(&t, c->id->fw_version, TAIHU_FW_VERSION(1, 0, 0));
+	CHECK_EQ(&t, c->id->fw_version, TAIHU_FW_VERSION(1, 1, 0));
 	CHECK_EQ(&t, c->id->fw_abi_major, TAIHU_FW_ABI_MAJOR);
 	CHECK_EQ(&t, c->id->num_queues, 4);
 	CHECK_EQ(&t, c->id->capabilities, TAIHU_FW_CFG_KNOWN_CAPS);
 	CHECK_EQ(&t, c->id->heartbeat_period_ms, 100);
-	CHECK(&t, !strcmp(c->id->fw_version_str, "1.0.0"));
+	CHECK(&t, !strcmp(c->id->fw_version_str, "1.1.0"));
 	while (cc_next_event(c, &ev))
-		if (ev.type == TAIHU_EVENT_BOOTED && ev.data[0] == TAIHU_FW_VERSION(1, 0, 0))
+		if (ev.type == TAIHU_EVENT_BOOTED && ev.data[0] == TAIHU_FW_VERSION(1, 1, 0))
 			booted = true;
 	CHECK(&t, booted);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), -EBUSY);
@@ -333,11 +334,20 @@ static void test_copy(struct card_client *c)
 		src[i] = (uint8_t)i;
 	cb_init(&cb);
 	cb_copy(&cb, DATA_ADDR, DATA_ADDR + 8, 32);	/* overlapping: memmove */
-	CHECK(&t, run_job(c, 0, &cb, 5, &compl) == 0);
+	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
 	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 32; i++)
 		CHECK_EQ(&t, src[8 + i], i);
-	tap_result(t.ok, "COPY overlapping VRAM ranges from a user context behaves like memmove");
+	for (i = 0; i < 64; i++)
+		src[i] = (uint8_t)i;
+	cb_init(&cb);
+	cb_copy(&cb, DATA_ADDR + 8, DATA_ADDR, 32);
+	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
+	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	for (i = 0; i < 32; i++)
+		CHECK_EQ(&t, src[i], i + 8);
+	CHECK_EQ(&t, src[32], 32);
+	tap_result(t.ok, "COPY of overlapping VRAM ranges behaves like memmove, both directions");
 }
 
 static void test_timestamp_and_batch(struct card_client *c)
@@ -461,10 +471,11 @@ static void test_malformed(struct card_client *c)
 	expect_failure(c, "COPY from the hole between VRAM and host", &cb, 0,
 		       TAIHU_STATUS_DMA_ERROR, 0, 1ULL << 40);
 
+	/* With the MMU, a context that was never created has no memory at all. */
 	cb_init(&cb);
 	cb_copy(&cb, cc_host_addr(HOST_DATA), DATA_ADDR, 16);
-	expect_failure(c, "user context naming a host address", &cb, 3,
-		       TAIHU_STATUS_DMA_ERROR, 0, cc_host_addr(HOST_DATA));
+	expect_failure(c, "a job of a context that does not exist", &cb, 3,
+		       TAIHU_STATUS_MMU_FAULT, 0, CMD_ADDR);
 
 	/* Entry-level errors: the command stream itself. */
 	{
@@ -478,7 +489,9 @@ static void test_malformed(struct card_client *c)
 		CHECK_EQ(&t, compl.error_addr, vram);
 		slot = cc_submit(c, 0, cc_host_addr(0), 64, 9, ++seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
+		CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
+		CHECK(&t, compl.error_addr == cc_host_addr(0));
+		CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_READ);
 		slot = cc_submit(c, 0, CMD_ADDR, 12, 0, ++seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
@@ -568,7 +581,7 @@ static void test_alt_firmware(struct card_client *c)
 	CHECK_EQ(&t, c->id->num_queues, 2);
 	CHECK_EQ(&t, c->id->heartbeat_period_ms, 250);
 	CHECK_EQ(&t, c->id->capabilities, TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL |
-					  TAIHU_CARD_CAP_COPY);
+					  TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_MMU);
 	CHECK(&t, !strcmp(c->id->fw_version_str, "0.9.0"));
 	CHECK_EQ(&t, cc_queue_enable(c, 2, RING_ADDR(2), COMPL_ADDR(2), RING_ENTRIES), -EINVAL);
 	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), 128), -EINVAL);
@@ -576,6 +589,24 @@ static void test_alt_firmware(struct card_client *c)
 
 	cb_init(&cb);
 	cb_timestamp(&cb, DATA_ADDR);
+	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
+	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+
+	/* No semaphores or barriers in this firmware; the packets are unknown. */
+	memset(c->vram + DATA_ADDR, 0, 8);
+	cb_init(&cb);
+	cb_nop(&cb, 8);
+	cb_sem_signal(&cb, DATA_ADDR, 1, TAIHU_SEM_SET);
+	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
+	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK_EQ(&t, compl.error_offset, 8);
+	CHECK_EQ(&t, c->vram[DATA_ADDR], 0);
+	cb_init(&cb);
+	cb_sem_wait(&cb, DATA_ADDR, 0, TAIHU_SEM_GEQUAL);
+	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
+	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	cb_init(&cb);
+	cb_barrier(&cb);
 	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
 	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
 
@@ -589,7 +620,7 @@ static void test_alt_firmware(struct card_client *c)
 	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
 	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
 	free(alt);
-	tap_result(t.ok, "t1-alt firmware: 2 queues, no TIMESTAMP, 4 KiB streams, 64-entry rings");
+	tap_result(t.ok, "t1-alt firmware: 2 queues, no TIMESTAMP/SEM/BARRIER, 4 KiB streams, 64-entry rings");
 }
 
 static void test_reset_stops_queues(struct card_client *c, const uint8_t *img, size_t size)

@@ -74,8 +74,8 @@ static void test_good_image(const uint8_t *img, size_t size)
 
 	CHECK_EQ(&t, code, TAIHU_BOOT_OK);
 	if (code == TAIHU_BOOT_OK) {
-		CHECK_EQ(&t, info.hdr.fw_version, TAIHU_FW_VERSION(1, 0, 0));
-		CHECK(&t, !strcmp(info.hdr.version_str, "1.0.0"));
+		CHECK_EQ(&t, info.hdr.fw_version, TAIHU_FW_VERSION(1, 1, 0));
+		CHECK(&t, !strcmp(info.hdr.version_str, "1.1.0"));
 		CHECK_EQ(&t, info.hdr.abi_major, TAIHU_FW_ABI_MAJOR);
 		CHECK_EQ(&t, info.cfg.num_queues, 4);
 		CHECK_EQ(&t, info.cfg.heartbeat_period_ms, 100);

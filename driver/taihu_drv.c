@@ -3,9 +3,11 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * The Taihu accelerator driver: module and PCI driver, the DRM accel
- * device, its ioctl table, per-file device contexts and the QUERY ioctl.
+ * device, its ioctl table, open/close of files (each gets a device context,
+ * taihu_mmu.c) and the QUERY ioctl.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -17,10 +19,12 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/taihu_accel.h>
 
+#include "taihu_debugfs.h"
 #include "taihu_drv.h"
 #include "taihu_fw.h"
 #include "taihu_gem.h"
@@ -28,12 +32,15 @@
 #include "taihu_irq.h"
 #include "taihu_job.h"
 #include "taihu_mbox.h"
+#include "taihu_mmu.h"
 #include "taihu_queue.h"
+#include "taihu_sysfs.h"
 
 static int taihu_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile;
+	struct taihu_ctx *ctx;
 	int ret;
 
 	tfile = kzalloc(sizeof(*tfile), GFP_KERNEL);
@@ -41,10 +48,20 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 
 	/* Context 0 is the driver's own. */
-	ret = ida_alloc_min(&tdev->ctx_ida, 1, GFP_KERNEL);
-	if (ret < 0)
+	ret = ida_alloc_range(&tdev->ctx_ida, 1, TAIHU_MAX_CONTEXTS - 1,
+			      GFP_KERNEL);
+	if (ret < 0) {
+		ret = ret == -ENOSPC ? -EMFILE : ret;
 		goto err_free;
-	tfile->ctx_id = ret;
+	}
+	/* Owns the id from here on. */
+	ctx = taihu_ctx_create(tdev, ret);
+	if (IS_ERR(ctx)) {
+		ret = PTR_ERR(ctx);
+		goto err_free;
+	}
+
+	tfile->ctx = ctx;
 	tfile->tdev = tdev;
 	tfile->next_seqno = 1;
 	mutex_init(&tfile->submit_lock);
@@ -59,20 +76,29 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 
 err_ctx:
 	mutex_destroy(&tfile->submit_lock);
-	ida_free(&tdev->ctx_ida, tfile->ctx_id);
+	taihu_ctx_put(ctx);
 err_free:
 	kfree(tfile);
 	return ret;
 }
 
+/*
+ * Handles, and with them the file's mappings, are gone already. The
+ * context lives on until the file's last job is freed.
+ */
 static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct taihu_file *tfile = file->driver_priv;
 
 	taihu_job_file_fini(tfile);
 	mutex_destroy(&tfile->submit_lock);
-	ida_free(&tfile->tdev->ctx_ida, tfile->ctx_id);
+	taihu_ctx_put(tfile->ctx);
 	kfree(tfile);
+}
+
+static void taihu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	taihu_gem_show_fdinfo(p, file);
 }
 
 static u64 taihu_uapi_caps(u64 card_caps)
@@ -87,6 +113,12 @@ static u64 taihu_uapi_caps(u64 card_caps)
 		caps |= DRM_TAIHU_CAP_COPY;
 	if (card_caps & TAIHU_CARD_CAP_TIMESTAMP)
 		caps |= DRM_TAIHU_CAP_TIMESTAMP;
+	if (card_caps & TAIHU_CARD_CAP_MMU)
+		caps |= DRM_TAIHU_CAP_MMU;
+	if (card_caps & TAIHU_CARD_CAP_SEMAPHORE)
+		caps |= DRM_TAIHU_CAP_SEMAPHORE;
+	if (card_caps & TAIHU_CARD_CAP_BARRIER)
+		caps |= DRM_TAIHU_CAP_BARRIER;
 	return caps;
 }
 
@@ -108,34 +140,75 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	strscpy(info->fw_version_str, tdev->fw.version_str,
 		sizeof(info->fw_version_str));
 	strscpy(info->serial, tdev->fw.serial, sizeof(info->serial));
+	info->host_used = atomic64_read(&tdev->host_used);
+	info->va_size = TAIHU_VA_END;
+}
+
+static void taihu_query_context_info(struct taihu_ctx *ctx,
+				     struct drm_taihu_context_info *info)
+{
+	unsigned long flags;
+
+	memset(info, 0, sizeof(*info));
+	info->context_id = ctx->id;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (ctx->faulted) {
+		info->flags |= DRM_TAIHU_CONTEXT_FAULTED;
+		info->fault_addr = ctx->fault_addr;
+		info->fault_access = ctx->fault_access;
+	}
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+
+	mutex_lock(&ctx->lock);
+	info->vram_used = ctx->vram_bytes;
+	info->host_used = ctx->host_bytes;
+	mutex_unlock(&ctx->lock);
 }
 
 static int taihu_query_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
+	struct taihu_file *tfile = file->driver_priv;
 	struct drm_taihu_query *args = data;
-	struct drm_taihu_device_info info;
+	union {
+		struct drm_taihu_device_info dev;
+		struct drm_taihu_context_info ctx;
+	} info;
+	u32 size;
 	int idx, ret = 0;
 
-	if (args->query != DRM_TAIHU_QUERY_DEVICE_INFO)
+	switch (args->query) {
+	case DRM_TAIHU_QUERY_DEVICE_INFO:
+		size = sizeof(info.dev);
+		break;
+	case DRM_TAIHU_QUERY_CONTEXT_INFO:
+		size = sizeof(info.ctx);
+		break;
+	default:
 		return -EINVAL;
+	}
 
 	/* Size negotiation: report ours, copy at most what fits. */
 	if (!args->size) {
-		args->size = sizeof(info);
+		args->size = size;
 		return 0;
 	}
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	taihu_query_device_info(tdev, &info);
+	if (args->query == DRM_TAIHU_QUERY_DEVICE_INFO)
+		taihu_query_device_info(tdev, &info.dev);
+	else
+		taihu_query_context_info(tfile->ctx, &info.ctx);
+
 	if (copy_to_user(u64_to_user_ptr(args->data), &info,
-			 min_t(u32, args->size, sizeof(info))))
+			 min(args->size, size)))
 		ret = -EFAULT;
 	else
-		args->size = sizeof(info);
+		args->size = size;
 
 	drm_dev_exit(idx);
 	return ret;
@@ -149,13 +222,21 @@ static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl, 0),
 };
 
-DEFINE_DRM_ACCEL_FOPS(taihu_fops);
+/* DEFINE_DRM_ACCEL_FOPS() of 6.12 lacks show_fdinfo. */
+static const struct file_operations taihu_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver taihu_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
 			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open = taihu_open,
 	.postclose = taihu_postclose,
+	.gem_create_object = taihu_gem_create_object,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.show_fdinfo = taihu_show_fdinfo,
 	.ioctls = taihu_ioctls,
 	.num_ioctls = ARRAY_SIZE(taihu_ioctls),
 	.fops = &taihu_fops,
@@ -213,9 +294,14 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	tdev->hw.ops = (const struct taihu_hw_ops *)id->driver_data;
 	pci_set_drvdata(pdev, tdev);
 	ida_init(&tdev->ctx_ida);
+	INIT_LIST_HEAD(&tdev->ctx_list);
+	atomic64_set(&tdev->host_used, 0);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);
+	if (ret)
+		return ret;
+	ret = drmm_mutex_init(&tdev->drm, &tdev->ctx_lock);
 	if (ret)
 		return ret;
 
@@ -232,6 +318,10 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 
 	pci_set_master(pdev);
+	/* Host page-table entries take DMA addresses below 2^48. */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(48));
+	if (ret)
+		return ret;
 
 	ret = taihu_vram_init(tdev);
 	if (ret)
@@ -260,6 +350,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_reset;
 
+	taihu_debugfs_init(tdev);
 	return 0;
 
 err_reset:
@@ -291,6 +382,7 @@ static struct pci_driver taihu_pci_driver = {
 	.id_table = taihu_ivshmem_pci_ids,
 	.probe = taihu_pci_probe,
 	.remove = taihu_pci_remove,
+	.dev_groups = taihu_sysfs_groups,
 };
 module_pci_driver(taihu_pci_driver);
 

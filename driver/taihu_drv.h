@@ -23,6 +23,7 @@
 #include "taihu_gem.h"
 #include "taihu_hw.h"
 #include "taihu_mbox.h"
+#include "taihu_mmu.h"
 #include "taihu_queue.h"
 
 #define TAIHU_DRIVER_NAME		"taihu"
@@ -46,7 +47,12 @@
  * @device_id: card model from the ID page
  * @revision: silicon revision from the ID page
  * @queues: the hardware queues, the first @num_queues in use
- * @ctx_ida: device context ids of open files, from 1
+ * @ctx_ida: device context ids, 1..TAIHU_MAX_CONTEXTS-1; an id is freed
+ *	when its context is destroyed
+ * @ctx_lock: protects @ctx_list
+ * @ctx_list: the live &struct taihu_ctx
+ * @host_used: bytes of host buffers created on this device (imports not
+ *	counted: their memory is the exporter's)
  * @jobs_alive: jobs created and not yet freed
  * @jobs_wq: woken when @jobs_alive drops to zero
  */
@@ -63,14 +69,17 @@ struct taihu_device {
 	u32 revision;
 	struct taihu_queue queues[TAIHU_MAX_QUEUES];
 	struct ida ctx_ida;
+	struct mutex ctx_lock; /* protects ctx_list */
+	struct list_head ctx_list;
+	atomic64_t host_used;
 	atomic_t jobs_alive;
 	wait_queue_head_t jobs_wq;
 };
 
 /**
- * struct taihu_file - one open file: a device context
+ * struct taihu_file - one open file
  * @tdev: the device
- * @ctx_id: device context id, >= 1; 0 is the driver's own
+ * @ctx: its device context, referenced; id >= 1, 0 is the driver's own
  * @entities: scheduler entity per queue and priority
  * @submit_lock: orders seqno assignment, arming and pushing of jobs
  * @next_seqno: seqno of the file's next job, under @submit_lock
@@ -78,7 +87,7 @@ struct taihu_device {
  */
 struct taihu_file {
 	struct taihu_device *tdev;
-	u32 ctx_id;
+	struct taihu_ctx *ctx;
 	struct drm_sched_entity entities[TAIHU_MAX_QUEUES][TAIHU_NUM_PRIORITIES];
 	struct mutex submit_lock; /* orders seqnos, arm and push */
 	u64 next_seqno;

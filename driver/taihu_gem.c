@@ -2,11 +2,30 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * VRAM allocator (drm_mm over the card's VRAM; the device address of a
- * buffer is its VRAM offset) and VRAM buffer objects, mapped to userspace
- * write-combined straight from BAR2.
+ * Buffer objects in two placements:
+ * - VRAM: a range of the card's memory (drm_mm over VRAM), mapped to
+ *   userspace write-combined straight from BAR2;
+ * - HOST: a GEM shmem object, mapped to userspace cached, pinned and
+ *   DMA-mapped when a job first uses it, until it is freed. PRIME imports
+ *   from other devices are host buffers backed by the exporter's sg table.
+ *
+ * Every file that holds a handle to a buffer has its own mapping of it in
+ * its device context (&struct taihu_bo_map), created by the GEM open
+ * callback when the file gets its first handle and kept while the file has
+ * a handle or a job uses it. VRAM buffers are entered in the page table at
+ * once, host buffers at first use by a job (their pages need not exist
+ * before).
+ *
+ * VRAM buffers may be exported as dma-bufs and imported by the same device
+ * only: nothing else can reach the card's memory, so attaching from
+ * another device fails with -EOPNOTSUPP.
+ *
+ * Locking: &taihu_bo.lock protects the buffer's mapping list and is taken
+ * outside &taihu_ctx.lock and outside the buffer's reservation lock (which
+ * the shmem helpers take to pin pages).
  */
 
+#include <linux/dma-resv.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -16,12 +35,15 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <drm/taihu_accel.h>
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
+#include "taihu_mmu.h"
 
 static void taihu_vram_fini(struct drm_device *drm, void *arg)
 {
@@ -102,17 +124,200 @@ u64 taihu_vram_used(struct taihu_device *tdev)
 	return used;
 }
 
-static void taihu_gem_free(struct drm_gem_object *obj)
+/* Mappings in device contexts. */
+
+static struct taihu_bo_map *taihu_bo_find_map(struct taihu_bo *bo,
+					      struct taihu_ctx *ctx)
+{
+	struct taihu_bo_map *map;
+
+	lockdep_assert_held(&bo->lock);
+
+	list_for_each_entry(map, &bo->maps, link)
+		if (map->ctx == ctx)
+			return map;
+	return NULL;
+}
+
+static struct taihu_bo_map *taihu_bo_map_create(struct taihu_bo *bo,
+						struct taihu_ctx *ctx)
+{
+	struct drm_gem_object *obj = &bo->base.base;
+	struct taihu_bo_map *map;
+	int ret;
+
+	lockdep_assert_held(&bo->lock);
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+
+	ret = taihu_ctx_va_alloc(ctx, &map->va, obj->size);
+	if (ret)
+		goto err_free;
+
+	if (bo->placement == DRM_TAIHU_PLACEMENT_VRAM) {
+		ret = taihu_ctx_map_vram(ctx, &map->va, bo->node.start,
+					 obj->size);
+		if (ret) {
+			taihu_ctx_va_free(ctx, &map->va, 0);
+			goto err_free;
+		}
+		map->mapped = obj->size;
+	}
+
+	map->bo = bo;
+	map->ctx = taihu_ctx_get(ctx);
+	list_add_tail(&map->link, &bo->maps);
+	return map;
+
+err_free:
+	kfree(map);
+	return ERR_PTR(ret);
+}
+
+static void taihu_bo_map_put_locked(struct taihu_bo_map *map)
+{
+	lockdep_assert_held(&map->bo->lock);
+
+	if (--map->refs)
+		return;
+
+	list_del(&map->link);
+	taihu_ctx_va_free(map->ctx, &map->va, map->mapped);
+	taihu_ctx_put(map->ctx);
+	kfree(map);
+}
+
+void taihu_bo_map_put(struct taihu_bo_map *map)
+{
+	struct taihu_bo *bo = map->bo;
+
+	mutex_lock(&bo->lock);
+	taihu_bo_map_put_locked(map);
+	mutex_unlock(&bo->lock);
+}
+
+/* Pinned, DMA-mapped pages of a host buffer; kept until it is freed. */
+static struct sg_table *taihu_bo_host_sgt(struct taihu_bo *bo)
+{
+	/* An import comes mapped for us; the exporter keeps it pinned. */
+	if (drm_gem_is_imported(&bo->base.base))
+		return bo->base.sgt;
+	return drm_gem_shmem_get_pages_sgt(&bo->base);
+}
+
+struct taihu_bo_map *taihu_bo_map_get(struct drm_gem_object *obj,
+				      struct taihu_ctx *ctx)
+{
+	struct taihu_bo *bo = to_taihu_bo(obj);
+	struct taihu_bo_map *map;
+	struct sg_table *sgt;
+	u64 mapped;
+	int ret = 0;
+
+	mutex_lock(&bo->lock);
+	map = taihu_bo_find_map(bo, ctx);
+	if (!map || !map->handles) {
+		ret = -ENOENT;
+		goto out;
+	}
+
+	if (bo->placement == DRM_TAIHU_PLACEMENT_HOST && !map->mapped) {
+		sgt = taihu_bo_host_sgt(bo);
+		if (IS_ERR_OR_NULL(sgt)) {
+			ret = sgt ? PTR_ERR(sgt) : -ENOMEM;
+			goto out;
+		}
+		ret = taihu_ctx_map_sgt(ctx, &map->va, sgt, obj->size, &mapped);
+		if (ret)
+			goto out;
+		map->mapped = mapped;
+	}
+	map->refs++;
+out:
+	mutex_unlock(&bo->lock);
+	return ret ? ERR_PTR(ret) : map;
+}
+
+static void taihu_ctx_account(struct taihu_ctx *ctx, struct taihu_bo *bo,
+			      bool add)
+{
+	u64 size = bo->base.base.size;
+	u64 *counter = bo->placement == DRM_TAIHU_PLACEMENT_VRAM ?
+		       &ctx->vram_bytes : &ctx->host_bytes;
+
+	mutex_lock(&ctx->lock);
+	if (add)
+		*counter += size;
+	else
+		*counter -= size;
+	mutex_unlock(&ctx->lock);
+}
+
+/* A file got a handle: map the buffer in its context on the first one. */
+static int taihu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct taihu_bo *bo = to_taihu_bo(obj);
+	struct taihu_bo_map *map;
+	int ret = 0;
+
+	mutex_lock(&bo->lock);
+	map = taihu_bo_find_map(bo, tfile->ctx);
+	if (!map) {
+		map = taihu_bo_map_create(bo, tfile->ctx);
+		if (IS_ERR(map)) {
+			ret = PTR_ERR(map);
+			goto out;
+		}
+	}
+	if (!map->handles++) {
+		/* All the handles together hold one reference. */
+		map->refs++;
+		taihu_ctx_account(tfile->ctx, bo, true);
+	}
+out:
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+
+static void taihu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct taihu_bo *bo = to_taihu_bo(obj);
+	struct taihu_bo_map *map;
+
+	mutex_lock(&bo->lock);
+	map = taihu_bo_find_map(bo, tfile->ctx);
+	if (map && map->handles && !--map->handles) {
+		taihu_ctx_account(tfile->ctx, bo, false);
+		taihu_bo_map_put_locked(map);
+	}
+	mutex_unlock(&bo->lock);
+}
+
+static void taihu_bo_init(struct taihu_bo *bo, u32 placement)
+{
+	bo->placement = placement;
+	mutex_init(&bo->lock);
+	INIT_LIST_HEAD(&bo->maps);
+}
+
+/* VRAM buffers. */
+
+static void taihu_vram_bo_free(struct drm_gem_object *obj)
 {
 	struct taihu_bo *bo = to_taihu_bo(obj);
 
 	taihu_vram_free(to_taihu_device(obj->dev), &bo->node);
 	drm_gem_object_release(obj);
+	mutex_destroy(&bo->lock);
 	kfree(bo);
 }
 
-static int taihu_gem_mmap(struct drm_gem_object *obj,
-			  struct vm_area_struct *vma)
+static int taihu_vram_bo_mmap(struct drm_gem_object *obj,
+			      struct vm_area_struct *vma)
 {
 	struct taihu_device *tdev = to_taihu_device(obj->dev);
 	struct taihu_bo *bo = to_taihu_bo(obj);
@@ -140,77 +345,186 @@ static int taihu_gem_mmap(struct drm_gem_object *obj,
 	return ret;
 }
 
-/* VRAM is not exported: nothing outside the card can use it yet. */
-static struct dma_buf *taihu_gem_export(struct drm_gem_object *obj, int flags)
+/*
+ * Exported VRAM can only be imported by this device, which takes the object
+ * itself without attaching; any other importer attaches, pins and fails.
+ */
+static int taihu_vram_bo_pin(struct drm_gem_object *obj)
+{
+	return -EOPNOTSUPP;
+}
+
+static struct sg_table *taihu_vram_bo_get_sg_table(struct drm_gem_object *obj)
 {
 	return ERR_PTR(-EOPNOTSUPP);
 }
 
-static const struct vm_operations_struct taihu_gem_vm_ops = {
+static const struct vm_operations_struct taihu_vram_vm_ops = {
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };
 
-static const struct drm_gem_object_funcs taihu_gem_funcs = {
-	.free = taihu_gem_free,
-	.mmap = taihu_gem_mmap,
-	.export = taihu_gem_export,
-	.vm_ops = &taihu_gem_vm_ops,
+static const struct drm_gem_object_funcs taihu_vram_funcs = {
+	.free = taihu_vram_bo_free,
+	.open = taihu_gem_open,
+	.close = taihu_gem_close,
+	.pin = taihu_vram_bo_pin,
+	.get_sg_table = taihu_vram_bo_get_sg_table,
+	.mmap = taihu_vram_bo_mmap,
+	.vm_ops = &taihu_vram_vm_ops,
 };
+
+static struct drm_gem_object *taihu_vram_bo_create(struct taihu_device *tdev,
+						   u64 size)
+{
+	struct taihu_bo *bo;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.base.funcs = &taihu_vram_funcs;
+	taihu_bo_init(bo, DRM_TAIHU_PLACEMENT_VRAM);
+	drm_gem_private_object_init(&tdev->drm, &bo->base.base, size);
+
+	ret = taihu_vram_alloc(tdev, &bo->node, size);
+	if (ret)
+		goto err_put;
+
+	/* VRAM is reused between files: never hand out old contents. */
+	memset_io(tdev->hw.vram + bo->node.start, 0, size);
+
+	ret = drm_gem_create_mmap_offset(&bo->base.base);
+	if (ret)
+		goto err_put;
+	return &bo->base.base;
+
+err_put:
+	drm_gem_object_put(&bo->base.base);
+	return ERR_PTR(ret);
+}
+
+/* Host buffers: the GEM shmem helpers, plus our mappings and accounting. */
+
+static void taihu_host_bo_free(struct drm_gem_object *obj)
+{
+	struct taihu_device *tdev = to_taihu_device(obj->dev);
+	struct taihu_bo *bo = to_taihu_bo(obj);
+
+	if (bo->host_counted)
+		atomic64_sub(obj->size, &tdev->host_used);
+	mutex_destroy(&bo->lock);
+	/* Unmaps and unpins the pages, or detaches an import. */
+	drm_gem_shmem_free(&bo->base);
+}
+
+static const struct drm_gem_object_funcs taihu_host_funcs = {
+	.free = taihu_host_bo_free,
+	.open = taihu_gem_open,
+	.close = taihu_gem_close,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+struct drm_gem_object *taihu_gem_create_object(struct drm_device *drm,
+					       size_t size)
+{
+	struct taihu_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.base.funcs = &taihu_host_funcs;
+	taihu_bo_init(bo, DRM_TAIHU_PLACEMENT_HOST);
+	return &bo->base.base;
+}
+
+static struct drm_gem_object *taihu_host_bo_create(struct taihu_device *tdev,
+						   u64 size)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct taihu_bo *bo;
+
+	shmem = drm_gem_shmem_create(&tdev->drm, size);
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+
+	bo = to_taihu_bo(&shmem->base);
+	bo->host_counted = true;
+	atomic64_add(size, &tdev->host_used);
+	return &shmem->base;
+}
+
+/* The caller's VA of a buffer, or 0 if its file has no handle to it. */
+static u64 taihu_bo_file_addr(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct taihu_bo *bo = to_taihu_bo(obj);
+	struct taihu_bo_map *map;
+	u64 addr = 0;
+
+	mutex_lock(&bo->lock);
+	map = taihu_bo_find_map(bo, tfile->ctx);
+	if (map && map->handles)
+		addr = map->va.start;
+	mutex_unlock(&bo->lock);
+	return addr;
+}
 
 int taihu_bo_create_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct drm_taihu_bo_create *args = data;
-	struct taihu_bo *bo;
+	struct drm_gem_object *obj;
 	u32 handle;
-	u64 size;
+	u64 size, limit;
 	int idx, ret;
 
-	if (args->flags || args->pad ||
-	    args->placement != DRM_TAIHU_PLACEMENT_VRAM || !args->size ||
+	if (args->flags || args->pad || !args->size ||
+	    (args->placement != DRM_TAIHU_PLACEMENT_VRAM &&
+	     args->placement != DRM_TAIHU_PLACEMENT_HOST) ||
 	    check_add_overflow(args->size, (u64)PAGE_SIZE - 1, &size))
 		return -EINVAL;
 	size &= PAGE_MASK;
-	if (size > tdev->hw.vram_size)
+
+	/* What can never fit; the allocators judge what fits now. */
+	limit = args->placement == DRM_TAIHU_PLACEMENT_VRAM ?
+		tdev->hw.vram_size : (u64)totalram_pages() << PAGE_SHIFT;
+	if (size > limit)
 		return -ENOMEM;
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
-	if (!bo) {
-		ret = -ENOMEM;
+	if (args->placement == DRM_TAIHU_PLACEMENT_VRAM)
+		obj = taihu_vram_bo_create(tdev, size);
+	else
+		obj = taihu_host_bo_create(tdev, size);
+	if (IS_ERR(obj)) {
+		ret = PTR_ERR(obj);
 		goto out_exit;
 	}
-	bo->base.funcs = &taihu_gem_funcs;
-	bo->placement = args->placement;
-	bo->flags = args->flags;
-	drm_gem_private_object_init(drm, &bo->base, size);
 
-	ret = taihu_vram_alloc(tdev, &bo->node, size);
-	if (ret)
-		goto out_put;
+	/* Maps the buffer in the caller's context (taihu_gem_open()). */
+	ret = drm_gem_handle_create(file, obj, &handle);
+	if (!ret) {
+		args->size = size;
+		args->handle = handle;
+		args->dev_addr = taihu_bo_file_addr(obj, file);
+		/* Only a racing GEM_CLOSE of the new handle gets here. */
+		if (!args->dev_addr)
+			ret = -ENOENT;
+	}
 
-	/* VRAM is reused between files: never hand out old contents. */
-	memset_io(tdev->hw.vram + bo->node.start, 0, size);
-
-	ret = drm_gem_create_mmap_offset(&bo->base);
-	if (ret)
-		goto out_put;
-
-	ret = drm_gem_handle_create(file, &bo->base, &handle);
-	if (ret)
-		goto out_put;
-
-	args->size = size;
-	args->handle = handle;
-	args->dev_addr = bo->node.start;
-
-out_put:
 	/* The handle, if any, holds the object now. */
-	drm_gem_object_put(&bo->base);
+	drm_gem_object_put(obj);
 out_exit:
 	drm_dev_exit(idx);
 	return ret;
@@ -222,7 +536,7 @@ int taihu_bo_info_ioctl(struct drm_device *drm, void *data,
 	struct drm_taihu_bo_info *args = data;
 	struct drm_gem_object *obj;
 	struct taihu_bo *bo;
-	int idx;
+	int idx, ret = 0;
 
 	if (args->pad)
 		return -EINVAL;
@@ -238,12 +552,46 @@ int taihu_bo_info_ioctl(struct drm_device *drm, void *data,
 	bo = to_taihu_bo(obj);
 
 	args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
-	args->dev_addr = bo->node.start;
+	args->dev_addr = taihu_bo_file_addr(obj, file);
 	args->size = obj->size;
 	args->placement = bo->placement;
 	args->flags = bo->flags;
+	if (!args->dev_addr)
+		ret = -ENOENT;
 
 	drm_gem_object_put(obj);
 	drm_dev_exit(idx);
-	return 0;
+	return ret;
+}
+
+void taihu_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats stats[2] = {};
+	struct drm_memory_stats *s;
+	struct drm_gem_object *obj;
+	struct taihu_bo *bo;
+	bool resident;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		bo = to_taihu_bo(obj);
+		s = &stats[bo->placement == DRM_TAIHU_PLACEMENT_HOST];
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+
+		resident = bo->placement == DRM_TAIHU_PLACEMENT_VRAM ||
+			   drm_gem_is_imported(obj) || READ_ONCE(bo->base.pages);
+		if (resident)
+			s->resident += obj->size;
+		if (!dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_READ))
+			s->active += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+
+	drm_print_memory_stats(p, &stats[0], DRM_GEM_OBJECT_RESIDENT, "vram");
+	drm_print_memory_stats(p, &stats[1], DRM_GEM_OBJECT_RESIDENT, "system");
 }

@@ -9,9 +9,20 @@
  * scheduler's run_job writes the ring entry. WAIT looks the job up by its
  * per-file seqno in the file's result table.
  *
+ * A job runs in its file's device context: the ring entry names the
+ * context and the command stream's VA there. Before the job is queued, each
+ * buffer it uses (the command buffer and the listed ones) is mapped in the
+ * context (host buffers are pinned then); the job holds those mappings, the
+ * buffers and the context until it is freed, so nothing it may touch is
+ * unmapped while the card can run it. A context that took an MMU fault runs
+ * no more jobs: SUBMIT fails with -EIO and jobs not yet handed to the card
+ * end as cancelled.
+ *
  * Locking: &taihu_file.submit_lock orders seqno assignment, arming and
- * pushing; it is taken inside the buffers' reservation locks. The result
- * table is an xarray with its own lock.
+ * pushing; it is taken inside the buffers' reservation locks. Mappings are
+ * taken (&taihu_bo.lock, which may take a reservation lock to pin pages)
+ * before any reservation is locked. The result table is an xarray with its
+ * own lock.
  */
 
 #include <linux/dma-fence-chain.h>
@@ -34,6 +45,7 @@
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_job.h"
+#include "taihu_mmu.h"
 #include "taihu_queue.h"
 
 /**
@@ -46,12 +58,18 @@
  *	allocate; initialised by run_job
  * @hw_fence_live: run_job initialised @hw_fence and the job holds a
  *	reference to it
- * @cmd_addr: device address of the command stream
+ * @abandoned: ended by the timeout while the card may still run it
+ * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
- * @ctx_id: device context of the submitting file
+ * @ctx: device context of the submitting file, referenced; the job is
+ *	counted in it once @ctx_begun
+ * @ctx_begun: taihu_ctx_job_begin() succeeded
  * @cmd_bo: buffer holding the command stream, kept until the job is freed
  * @bos: the buffers the job uses, kept until the job is freed
  * @bo_count: entries of @bos
+ * @maps: mappings of @cmd_bo and then of each of @bos in @ctx, kept until
+ *	the job is freed
+ * @map_count: entries of @maps taken
  */
 struct taihu_job {
 	struct drm_sched_job base;
@@ -60,12 +78,16 @@ struct taihu_job {
 	struct taihu_result *result;
 	struct taihu_fence *hw_fence;
 	bool hw_fence_live;
+	bool abandoned;
 	u64 cmd_addr;
 	u32 cmd_len;
-	u32 ctx_id;
+	struct taihu_ctx *ctx;
+	bool ctx_begun;
 	struct drm_gem_object *cmd_bo;
 	struct drm_gem_object **bos;
 	u32 bo_count;
+	struct taihu_bo_map **maps;
+	u32 map_count;
 };
 
 static struct taihu_job *to_taihu_job(struct drm_sched_job *sched_job)
@@ -91,6 +113,11 @@ static void taihu_job_destroy(struct taihu_job *job)
 		kfree(job->hw_fence);
 	taihu_result_put(job->result);
 
+	/* Mappings before their buffers, then the context. */
+	for (i = 0; i < job->map_count; i++)
+		taihu_bo_map_put(job->maps[i]);
+	kvfree(job->maps);
+
 	if (job->bos) {
 		for (i = 0; i < job->bo_count; i++)
 			if (job->bos[i])
@@ -99,6 +126,9 @@ static void taihu_job_destroy(struct taihu_job *job)
 	}
 	if (job->cmd_bo)
 		drm_gem_object_put(job->cmd_bo);
+	if (job->ctx_begun)
+		taihu_ctx_job_end(job->ctx, job->abandoned);
+	taihu_ctx_put(job->ctx);
 	kfree(job);
 
 	if (atomic_dec_and_test(&tdev->jobs_alive))
@@ -113,9 +143,12 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	/* Cancelled before it could run: nothing to write to the ring. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
+	/* Its context faulted: the job ends as cancelled, unrun. */
+	if (unlikely(taihu_ctx_faulted(job->ctx)))
+		return ERR_PTR(-ECANCELED);
 
 	ret = taihu_queue_submit(job->queue, job->hw_fence, job->result,
-				 job->cmd_addr, job->cmd_len, job->ctx_id);
+				 job->cmd_addr, job->cmd_len, job->ctx);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -158,10 +191,13 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 
 	if (job->hw_fence_live &&
 	    taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
-			       -ETIMEDOUT))
+			       -ETIMEDOUT)) {
+		/* The entry stays on the ring: its context's TLB may refill. */
+		job->abandoned = true;
 		dev_warn_ratelimited(job->tdev->drm.dev,
 				     "queue %u: job of context %u timed out, cancelled\n",
-				     q->index, job->ctx_id);
+				     q->index, job->ctx->id);
+	}
 
 	/* Signalled now, or about to be by the scheduler's run_job work. */
 	dma_fence_wait(&sched_job->s_fence->finished, false);
@@ -397,26 +433,49 @@ static int taihu_submit_check(struct taihu_device *tdev,
 	return 0;
 }
 
+/* Map every buffer of the job in its context, the command buffer first. */
+static int taihu_job_map_bos(struct taihu_job *job)
+{
+	struct taihu_bo_map *map;
+	u32 i;
+
+	job->maps = kvmalloc_array(job->bo_count + 1, sizeof(*job->maps),
+				   GFP_KERNEL);
+	if (!job->maps)
+		return -ENOMEM;
+
+	for (i = 0; i <= job->bo_count; i++) {
+		map = taihu_bo_map_get(i ? job->bos[i - 1] : job->cmd_bo,
+				       job->ctx);
+		if (IS_ERR(map))
+			return PTR_ERR(map);
+		job->maps[job->map_count++] = map;
+	}
+	return 0;
+}
+
 /* Everything up to the point of no return; on error the caller cleans up. */
 static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
 				const struct drm_taihu_submit *args)
 {
 	struct taihu_file *tfile = file->driver_priv;
-	struct taihu_bo *cmd_bo;
 	int ret;
 
 	job->queue = &job->tdev->queues[args->queue];
-	job->ctx_id = tfile->ctx_id;
+	job->ctx = taihu_ctx_get(tfile->ctx);
 	job->cmd_len = args->cmd_len;
+
+	ret = taihu_ctx_job_begin(job->ctx);
+	if (ret)
+		return ret;
+	job->ctx_begun = true;
 
 	job->cmd_bo = drm_gem_object_lookup(file, args->cmd_handle);
 	if (!job->cmd_bo)
 		return -ENOENT;
-	cmd_bo = to_taihu_bo(job->cmd_bo);
 	if (args->cmd_offset > job->cmd_bo->size ||
 	    args->cmd_len > job->cmd_bo->size - args->cmd_offset)
 		return -EINVAL;
-	job->cmd_addr = cmd_bo->node.start + args->cmd_offset;
 
 	if (args->bo_count) {
 		job->bo_count = args->bo_count;
@@ -426,6 +485,11 @@ static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
 		if (ret)
 			return ret;
 	}
+
+	ret = taihu_job_map_bos(job);
+	if (ret)
+		return ret;
+	job->cmd_addr = job->maps[0]->va.start + args->cmd_offset;
 	return 0;
 }
 
@@ -574,7 +638,7 @@ int taihu_wait_ioctl(struct drm_device *drm, void *data,
 	struct taihu_result *result;
 	int idx, ret;
 
-	if (args->flags || args->pad)
+	if (args->flags || args->handle || args->pad)
 		return -EINVAL;
 
 	/* Only around the lookup: a long wait must not hold up unplug. */
@@ -599,6 +663,7 @@ int taihu_wait_ioctl(struct drm_device *drm, void *data,
 		args->end_ns = result->end_ns;
 		args->error_addr = result->error_addr;
 		args->error_offset = result->error_offset;
+		args->error_access = result->error_access;
 	}
 
 	taihu_result_put(result);

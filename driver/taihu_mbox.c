@@ -125,6 +125,14 @@ static void taihu_event_log(struct taihu_device *tdev,
 		dev_err_ratelimited(dev, "event: queue %llu stopped, error %llu\n",
 				    ev->data[0], ev->data[1]);
 		break;
+	case TAIHU_EVENT_MMU_FAULT:
+		/* Userspace can cause these at will: keep the log short. */
+		dev_info_ratelimited(dev, "context %u: MMU fault at %#llx on %s (queue %llu)\n",
+				     ev->context, ev->data[0],
+				     (ev->data[1] & 0xff) == TAIHU_ACCESS_WRITE ?
+				     "write" : "read",
+				     (ev->data[1] >> 8) & 0xff);
+		break;
 	default:
 		dev_dbg(dev, "event: unknown type %u\n", ev->type);
 		break;

@@ -28,6 +28,7 @@
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_mbox.h"
+#include "taihu_mmu.h"
 #include "taihu_queue.h"
 
 #define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
@@ -105,12 +106,14 @@ static void taihu_fence_end(struct taihu_fence *fence,
 	result->start_ns = out->start_ns;
 	result->end_ns = out->end_ns;
 	result->error_addr = out->error_addr;
+	result->error_access = out->error_access;
 
 	if (error)
 		dma_fence_set_error(&fence->base, error);
 	dma_fence_signal(&fence->base);
 
 	fence->result = NULL;
+	fence->ctx = NULL;
 	taihu_result_put(result);
 	dma_fence_put(&fence->base);
 }
@@ -179,6 +182,20 @@ static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 	out.end_ns = readq(rec + offsetof(struct taihu_completion, end_ns));
 	out.error_addr = readq(rec + offsetof(struct taihu_completion,
 					      error_addr));
+	out.error_access = readl(rec + offsetof(struct taihu_completion,
+						error_access));
+	if (out.status == DRM_TAIHU_JOB_MMU_FAULT) {
+		/* The card is not trusted to name a valid access. */
+		if (out.error_access != TAIHU_ACCESS_WRITE)
+			out.error_access = DRM_TAIHU_ACCESS_READ;
+		else
+			out.error_access = DRM_TAIHU_ACCESS_WRITE;
+		/* Before the fence signals: later submits must see it. */
+		taihu_ctx_mark_faulted(fence->ctx, out.error_addr,
+				       out.error_access);
+	} else {
+		out.error_access = 0;
+	}
 	taihu_fence_end(fence, &out, error);
 }
 
@@ -222,7 +239,7 @@ void taihu_queue_process(struct taihu_queue *q)
 
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
-		       u32 context)
+		       struct taihu_ctx *ctx)
 {
 	struct taihu_device *tdev = q->tdev;
 	void __iomem *entry;
@@ -249,6 +266,7 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       q->fence_ctx, ++q->seqno);
 	kref_get(&result->ref);
 	fence->result = result;
+	fence->ctx = ctx;
 	fence->ring_idx = q->tail;
 
 	slot = q->tail & TAIHU_RING_MASK;
@@ -256,7 +274,7 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		slot * sizeof(struct taihu_ring_entry);
 	writeq(cmd_addr, entry + offsetof(struct taihu_ring_entry, cmd_addr));
 	writel(cmd_len, entry + offsetof(struct taihu_ring_entry, cmd_len));
-	writel(context, entry + offsetof(struct taihu_ring_entry, context));
+	writel(ctx->id, entry + offsetof(struct taihu_ring_entry, context));
 	writeq(fence->base.seqno, entry + offsetof(struct taihu_ring_entry, seqno));
 	writel(0, entry + offsetof(struct taihu_ring_entry, flags));
 	writel(0, entry + offsetof(struct taihu_ring_entry, reserved));

@@ -17,6 +17,7 @@
 #include <drm/drm_mm.h>
 #include <drm/gpu_scheduler.h>
 
+struct taihu_ctx;
 struct taihu_device;
 
 /* Ring slots per hardware queue (a power of two). */
@@ -32,6 +33,7 @@ struct taihu_device;
  * @start_ns: card clock when the job started
  * @end_ns: card clock when the job ended
  * @error_addr: faulting address
+ * @error_access: &enum drm_taihu_access of the faulting access
  *
  * The fields after @done are written once, before the hardware fence is
  * signalled; readers look at them only after @done has signalled.
@@ -44,6 +46,7 @@ struct taihu_result {
 	u64 start_ns;
 	u64 end_ns;
 	u64 error_addr;
+	u32 error_access;
 };
 
 struct taihu_result *taihu_result_alloc(void);
@@ -53,11 +56,14 @@ void taihu_result_put(struct taihu_result *result);
  * struct taihu_fence - hardware fence of one ring entry
  * @base: the fence; first member, freed with dma_fence_free()
  * @result: where the outcome goes; the fence holds a reference
+ * @ctx: the job's device context, told about its MMU faults; the job keeps
+ *	it alive until the fence has ended
  * @ring_idx: free-running ring index of the entry
  */
 struct taihu_fence {
 	struct dma_fence base;
 	struct taihu_result *result;
+	struct taihu_ctx *ctx;
 	u32 ring_idx;
 };
 
@@ -128,9 +134,9 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * @q: the queue
  * @fence: preallocated, zeroed hardware fence; initialised here on success
  * @result: result the fence will fill; the fence takes a reference
- * @cmd_addr: device address of the command stream
+ * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
- * @context: device context of the job
+ * @ctx: device context of the job
  *
  * Does not sleep or allocate, so it may run in the scheduler's run_job.
  *
@@ -138,7 +144,7 @@ void taihu_queues_stop(struct taihu_device *tdev);
  */
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
-		       u32 context);
+		       struct taihu_ctx *ctx);
 
 /**
  * taihu_queue_process() - process the completion records the card wrote

@@ -40,9 +40,12 @@ extern "C" {
 /**
  * enum drm_taihu_query_id - what &drm_taihu_query.query asks for
  * @DRM_TAIHU_QUERY_DEVICE_INFO: &struct drm_taihu_device_info
+ * @DRM_TAIHU_QUERY_CONTEXT_INFO: &struct drm_taihu_context_info of the
+ *	calling file's device context
  */
 enum drm_taihu_query_id {
 	DRM_TAIHU_QUERY_DEVICE_INFO = 0,
+	DRM_TAIHU_QUERY_CONTEXT_INFO = 1,
 };
 
 /**
@@ -65,6 +68,9 @@ struct drm_taihu_query {
 #define DRM_TAIHU_CAP_FILL		_BITULL(1)
 #define DRM_TAIHU_CAP_COPY		_BITULL(2)
 #define DRM_TAIHU_CAP_TIMESTAMP		_BITULL(3)
+#define DRM_TAIHU_CAP_MMU		_BITULL(4)
+#define DRM_TAIHU_CAP_SEMAPHORE		_BITULL(5)
+#define DRM_TAIHU_CAP_BARRIER		_BITULL(6)
 
 /**
  * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
@@ -82,6 +88,12 @@ struct drm_taihu_query {
  * @capabilities: DRM_TAIHU_CAP_* bits
  * @fw_version_str: NUL-terminated firmware version string
  * @serial: NUL-terminated board serial number
+ * @host_used: system memory held by buffer objects of this device
+ * @va_size: size of each context's device virtual address space; every
+ *	device address handed out is below it (and at least 4 GiB)
+ * @max_inflight: jobs a file may have queued per hardware queue before
+ *	SUBMIT blocks (or fails with -EAGAIN under DRM_TAIHU_SUBMIT_NONBLOCK)
+ * @reserved1: zero
  */
 struct drm_taihu_device_info {
 	__u32 device_id;
@@ -98,14 +110,52 @@ struct drm_taihu_device_info {
 	__u64 capabilities;
 	char fw_version_str[32];
 	char serial[32];
+	__u64 host_used;
+	__u64 va_size;
+	__u32 max_inflight;
+	__u32 reserved1;
+};
+
+/* Flags of &drm_taihu_context_info.flags. */
+#define DRM_TAIHU_CONTEXT_FAULTED	_BITULL(0)
+
+/**
+ * struct drm_taihu_context_info - DRM_TAIHU_QUERY_CONTEXT_INFO result
+ * @context_id: the device context of the calling file
+ * @reserved0: zero
+ * @flags: DRM_TAIHU_CONTEXT_* bits. A context is marked faulted by its first
+ *	MMU fault; from then on its SUBMITs fail with -EIO and its queued jobs
+ *	end with DRM_TAIHU_JOB_CANCELLED. Other contexts are not affected.
+ * @fault_addr: device virtual address of the first fault
+ * @fault_access: &enum drm_taihu_access of the first fault
+ * @reserved1: zero
+ * @vram_used: VRAM held by the buffer objects of this file
+ * @host_used: system memory held by the buffer objects of this file
+ */
+struct drm_taihu_context_info {
+	__u32 context_id;
+	__u32 reserved0;
+	__u64 flags;
+	__u64 fault_addr;
+	__u32 fault_access;
+	__u32 reserved1;
+	__u64 vram_used;
+	__u64 host_used;
 };
 
 /**
  * enum drm_taihu_placement - where a buffer object lives
- * @DRM_TAIHU_PLACEMENT_VRAM: on-card memory, CPU-mapped write-combined
+ * @DRM_TAIHU_PLACEMENT_VRAM: on-card memory, CPU-mapped write-combined.
+ *	It can be shared through PRIME with other files of the same device
+ *	only: importing it into any other device fails with -EOPNOTSUPP
+ * @DRM_TAIHU_PLACEMENT_HOST: system memory, CPU-mapped cached; pinned and
+ *	mapped for the card when a job first uses it, until it is freed.
+ *	It can be shared through PRIME with other files and other devices,
+ *	and buffers imported from other devices have this placement
  */
 enum drm_taihu_placement {
 	DRM_TAIHU_PLACEMENT_VRAM = 0,
+	DRM_TAIHU_PLACEMENT_HOST = 1,
 };
 
 /**
@@ -115,7 +165,9 @@ enum drm_taihu_placement {
  * @flags: zero
  * @handle: out: GEM handle
  * @pad: zero
- * @dev_addr: out: the device address the card uses for the buffer
+ * @dev_addr: out: the device virtual address of the buffer in the calling
+ *	file's context; a buffer shared with another file (PRIME) has
+ *	another address there
  */
 struct drm_taihu_bo_create {
 	__u64 size;
@@ -131,7 +183,7 @@ struct drm_taihu_bo_create {
  * @handle: GEM handle
  * @pad: zero
  * @mmap_offset: out: offset to pass to mmap() on the device file
- * @dev_addr: out: device address
+ * @dev_addr: out: device virtual address in the calling file's context
  * @size: out: size in bytes
  * @placement: out: &enum drm_taihu_placement
  * @flags: out: creation flags
@@ -170,11 +222,17 @@ struct drm_taihu_sync {
 	__u64 point;
 };
 
+/* Flags of &drm_taihu_submit.flags. */
+#define DRM_TAIHU_SUBMIT_NONBLOCK	_BITULL(0)
+
 /**
  * struct drm_taihu_submit - queue a command stream for execution
  * @queue: hardware queue, below &drm_taihu_device_info.num_queues
  * @priority: &enum drm_taihu_priority
- * @flags: zero
+ * @flags: DRM_TAIHU_SUBMIT_* bits. When the file already has
+ *	&drm_taihu_device_info.max_inflight jobs queued on @queue, SUBMIT
+ *	waits for one to end, or fails with -EAGAIN under
+ *	DRM_TAIHU_SUBMIT_NONBLOCK
  * @cmd_handle: GEM handle of the buffer holding the command stream
  * @cmd_offset: byte offset of the stream in that buffer, 8-byte aligned
  * @cmd_len: stream length in bytes, a non-zero multiple of 8
@@ -226,15 +284,32 @@ enum drm_taihu_job_status {
 };
 
 /**
+ * enum drm_taihu_access - the kind of access that faulted
+ * @DRM_TAIHU_ACCESS_READ: a read
+ * @DRM_TAIHU_ACCESS_WRITE: a write
+ */
+enum drm_taihu_access {
+	DRM_TAIHU_ACCESS_READ = 0,
+	DRM_TAIHU_ACCESS_WRITE = 1,
+};
+
+/* Flags of &drm_taihu_wait.flags. */
+#define DRM_TAIHU_WAIT_BO		_BITULL(0)
+
+/**
  * struct drm_taihu_wait - wait for a job and read how it ended
- * @seqno: &drm_taihu_submit.seqno of a job of this file
+ * @seqno: &drm_taihu_submit.seqno of a job of this file; zero with
+ *	DRM_TAIHU_WAIT_BO
  * @timeout_ns: absolute CLOCK_MONOTONIC deadline in ns; 0 polls
- * @flags: zero
+ * @flags: DRM_TAIHU_WAIT_* bits. With DRM_TAIHU_WAIT_BO, waits for every
+ *	job using the buffer @handle and reports the last of them to end
+ * @handle: GEM handle, with DRM_TAIHU_WAIT_BO; else zero
  * @status: out: &enum drm_taihu_job_status
+ * @error_offset: out: byte offset in the stream of the failing packet
  * @start_ns: out: card clock when the job started
  * @end_ns: out: card clock when the job ended
  * @error_addr: out: faulting address, for DMA_ERROR and MMU_FAULT
- * @error_offset: out: byte offset in the stream of the failing packet
+ * @error_access: out: &enum drm_taihu_access, for MMU_FAULT
  * @pad: zero
  *
  * Returns 0 once the job has ended, -ETIME if it has not by @timeout_ns,
@@ -246,11 +321,13 @@ struct drm_taihu_wait {
 	__u64 seqno;
 	__s64 timeout_ns;
 	__u32 flags;
+	__u32 handle;
 	__u32 status;
+	__u32 error_offset;
 	__u64 start_ns;
 	__u64 end_ns;
 	__u64 error_addr;
-	__u32 error_offset;
+	__u32 error_access;
 	__u32 pad;
 };
 

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * debugfs, in the DRM device's directory (/sys/kernel/debug/accel/<dev>/):
+ * - card_memcpy_bench: reading it has the card time a memcpy() of 64 MiB
+ *   within its own memory (MEMCPY_BENCH) and prints "size <bytes> ns <ns>",
+ *   the reference for copy bandwidth benchmarks;
+ * - mmu: one line per device context: id, mappings, page-table pages,
+ *   bytes of VRAM and host buffers, live jobs, first fault address or "-".
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+
+#include "taihu_debugfs.h"
+#include "taihu_drv.h"
+#include "taihu_mbox.h"
+#include "taihu_mmu.h"
+
+/* Generous: the card copies at host memory speed, 64 MiB in milliseconds. */
+#define TAIHU_MEMCPY_BENCH_TIMEOUT_MS	10000
+
+static int taihu_debugfs_memcpy_bench(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct taihu_device *tdev = to_taihu_device(entry->dev);
+	struct taihu_mbox_memcpy_bench req = {
+		.size = TAIHU_MEMCPY_BENCH_SIZE,
+	};
+	struct taihu_mbox_memcpy_bench rsp;
+	s32 status;
+	int idx, ret;
+
+	if (!drm_dev_enter(&tdev->drm, &idx))
+		return -ENODEV;
+	ret = taihu_mbox_request(tdev, TAIHU_MBOX_OP_MEMCPY_BENCH, &req,
+				 sizeof(req), &rsp, sizeof(rsp),
+				 TAIHU_MEMCPY_BENCH_TIMEOUT_MS, &status);
+	drm_dev_exit(idx);
+	if (ret)
+		return ret;
+	if (status)
+		return status < 0 && status >= -MAX_ERRNO ? status : -EIO;
+
+	seq_printf(m, "size %llu ns %llu\n", rsp.size, rsp.ns);
+	return 0;
+}
+
+static int taihu_debugfs_mmu(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	taihu_mmu_debugfs_show(to_taihu_device(entry->dev), m);
+	return 0;
+}
+
+static const struct drm_debugfs_info taihu_debugfs_list[] = {
+	{ "card_memcpy_bench", taihu_debugfs_memcpy_bench, 0 },
+	{ "mmu", taihu_debugfs_mmu, 0 },
+};
+
+void taihu_debugfs_init(struct taihu_device *tdev)
+{
+	drm_debugfs_add_files(&tdev->drm, taihu_debugfs_list,
+			      ARRAY_SIZE(taihu_debugfs_list));
+}

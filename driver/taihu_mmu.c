@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Device contexts and their page tables. Each open file owns a context with
+ * a VA space over [TAIHU_VA_START, TAIHU_VA_END) (a drm_mm), a three-level
+ * page table in VRAM (taihu_card_api.h) and a kernel-side shadow of it, so
+ * the driver never reads tables back from the card: directory levels keep
+ * pointers to their children, every table counts its valid entries. Tables
+ * are allocated on demand and freed when they become empty.
+ *
+ * The card caches translations (and the last table walked) per engine and
+ * drops them on TLB_INVALIDATE. Entries only ever go from invalid to valid
+ * while a buffer stays mapped, so adding translations needs no
+ * invalidation; removing them does, before their tables or pages are
+ * reused. It is skipped when no job of the context can have run since the
+ * last full invalidation (&taihu_ctx.tlb_dirty), which keeps buffer
+ * create/destroy cycles off the mailbox.
+ *
+ * Locking: &taihu_ctx.lock protects the VA space, the tables and the
+ * counters, and is held across the table writes and the TLB invalidation
+ * (so it nests outside &taihu_vram.lock and &taihu_mailbox.lock). It is
+ * taken inside &taihu_bo.lock. &taihu_device.ctx_lock protects the list of
+ * contexts and nests outside &taihu_ctx.lock. &taihu_ctx.fault_lock is an
+ * IRQ-safe spinlock for the fault state, written by completion processing.
+ */
+
+#include <linux/io.h>
+#include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+
+#include "taihu_drv.h"
+#include "taihu_gem.h"
+#include "taihu_mbox.h"
+#include "taihu_mmu.h"
+
+/**
+ * struct taihu_pt - shadow of one page-table page
+ * @node: its VRAM
+ * @valid: entries that are valid
+ * @free_link: on the list of tables to free after a TLB invalidation
+ * @child: next-level tables (directory levels only)
+ */
+struct taihu_pt {
+	struct drm_mm_node node;
+	u32 valid;
+	struct list_head free_link;
+	struct taihu_pt *child[];
+};
+
+#define TAIHU_PT_LEAF_LEVEL	(TAIHU_MMU_LEVELS - 1)
+#define TAIHU_PT_LEAF_SPAN	_BITULL(TAIHU_MMU_PAGE_SHIFT + TAIHU_MMU_LEVEL_BITS)
+
+static u32 taihu_pt_index(u64 va, unsigned int level)
+{
+	unsigned int shift = TAIHU_MMU_PAGE_SHIFT +
+			     TAIHU_MMU_LEVEL_BITS * (TAIHU_PT_LEAF_LEVEL - level);
+
+	return (va >> shift) & (TAIHU_MMU_ENTRIES - 1);
+}
+
+/* Callers are inside drm_dev_enter() or have found the device gone. */
+static void taihu_pt_write(struct taihu_ctx *ctx, struct taihu_pt *pt, u32 idx,
+			   u64 entry)
+{
+	if (!ctx->hw_gone)
+		writeq(entry, ctx->tdev->hw.vram + pt->node.start +
+		       idx * sizeof(u64));
+}
+
+static struct taihu_pt *taihu_pt_alloc(struct taihu_ctx *ctx, bool dir)
+{
+	struct taihu_device *tdev = ctx->tdev;
+	struct taihu_pt *pt;
+
+	pt = kzalloc(dir ? struct_size(pt, child, TAIHU_MMU_ENTRIES) :
+		     sizeof(*pt), GFP_KERNEL);
+	if (!pt)
+		return NULL;
+	if (taihu_vram_alloc(tdev, &pt->node, TAIHU_MMU_PAGE_SIZE)) {
+		kfree(pt);
+		return NULL;
+	}
+	/* Freed tables are reused: the card must see only invalid entries. */
+	if (!ctx->hw_gone)
+		memset_io(tdev->hw.vram + pt->node.start, 0,
+			  TAIHU_MMU_PAGE_SIZE);
+	ctx->pt_pages++;
+	return pt;
+}
+
+static void taihu_pt_free(struct taihu_ctx *ctx, struct taihu_pt *pt)
+{
+	taihu_vram_free(ctx->tdev, &pt->node);
+	kfree(pt);
+	ctx->pt_pages--;
+}
+
+/* Find or create the leaf table covering @va. */
+static struct taihu_pt *taihu_pt_leaf(struct taihu_ctx *ctx, u64 va)
+{
+	struct taihu_pt *dir = ctx->root, *next;
+	unsigned int level;
+	u32 idx;
+
+	for (level = 0; level < TAIHU_PT_LEAF_LEVEL; level++) {
+		idx = taihu_pt_index(va, level);
+		next = dir->child[idx];
+		if (!next) {
+			next = taihu_pt_alloc(ctx, level + 1 < TAIHU_PT_LEAF_LEVEL);
+			if (!next)
+				return NULL;
+			/* The zeroed table before the entry that points to it. */
+			wmb();
+			taihu_pt_write(ctx, dir, idx,
+				       next->node.start | TAIHU_PTE_VALID);
+			dir->child[idx] = next;
+			dir->valid++;
+		}
+		dir = next;
+	}
+	return dir;
+}
+
+/*
+ * Unlink the empty tables on the walk to @va, bottom-up, and queue them on
+ * @freed; they may be freed only after the TLB has been invalidated.
+ */
+static void taihu_pt_prune(struct taihu_ctx *ctx, u64 va,
+			   struct list_head *freed)
+{
+	struct taihu_pt *path[TAIHU_MMU_LEVELS];
+	unsigned int level;
+	u32 idx;
+
+	path[0] = ctx->root;
+	for (level = 1; level < TAIHU_MMU_LEVELS; level++) {
+		path[level] = path[level - 1]->child[taihu_pt_index(va, level - 1)];
+		if (!path[level])
+			break;
+	}
+	while (--level > 0) {
+		if (path[level]->valid)
+			break;
+		idx = taihu_pt_index(va, level - 1);
+		taihu_pt_write(ctx, path[level - 1], idx, 0);
+		path[level - 1]->child[idx] = NULL;
+		path[level - 1]->valid--;
+		list_add_tail(&path[level]->free_link, freed);
+	}
+}
+
+/* Invalidate [va, va + size), which must all be valid, and prune. */
+static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
+			   struct list_head *freed)
+{
+	u64 end = va + size, stop;
+	struct taihu_pt *l1, *leaf;
+
+	while (va < end) {
+		stop = min(end, round_down(va, TAIHU_PT_LEAF_SPAN) +
+				TAIHU_PT_LEAF_SPAN);
+		l1 = ctx->root->child[taihu_pt_index(va, 0)];
+		leaf = l1 ? l1->child[taihu_pt_index(va, 1)] : NULL;
+		if (leaf) {
+			for (; va < stop; va += TAIHU_MMU_PAGE_SIZE) {
+				taihu_pt_write(ctx, leaf,
+					       taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
+					       0);
+				leaf->valid--;
+			}
+		}
+		taihu_pt_prune(ctx, stop - 1, freed);
+		va = stop;
+	}
+}
+
+/* Drop the card's cached translations of the context, if it may have any. */
+static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
+{
+	struct taihu_mbox_tlb req = { .context = ctx->id };
+	struct taihu_device *tdev = ctx->tdev;
+	int idx, ret;
+
+	lockdep_assert_held(&ctx->lock);
+
+	if (!ctx->tlb_dirty && !ctx->tlb_sticky)
+		return;
+	/* Unplugged: the card was reset and has forgotten the context. */
+	if (!drm_dev_enter(&tdev->drm, &idx))
+		return;
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_TLB_INVALIDATE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+	drm_dev_exit(idx);
+	if (ret) {
+		dev_err_ratelimited(tdev->drm.dev,
+				    "context %u: TLB invalidation failed: %d\n",
+				    ctx->id, ret);
+		return;
+	}
+	/* With no job alive, nothing can refill the TLB. */
+	if (!atomic_read(&ctx->jobs) && !ctx->tlb_sticky)
+		ctx->tlb_dirty = false;
+}
+
+static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
+				  struct list_head *freed)
+{
+	struct taihu_pt *pt, *tmp;
+
+	list_for_each_entry_safe(pt, tmp, freed, free_link)
+		taihu_pt_free(ctx, pt);
+}
+
+/* Free the whole table tree, for a context the card no longer walks. */
+static void taihu_pt_free_tree(struct taihu_ctx *ctx, struct taihu_pt *pt,
+			       unsigned int level)
+{
+	u32 i;
+
+	if (level < TAIHU_PT_LEAF_LEVEL)
+		for (i = 0; i < TAIHU_MMU_ENTRIES; i++)
+			if (pt->child[i])
+				taihu_pt_free_tree(ctx, pt->child[i], level + 1);
+	taihu_pt_free(ctx, pt);
+}
+
+struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)
+{
+	struct taihu_mbox_ctx req = { .context = id };
+	struct taihu_ctx *ctx;
+	int idx, ret;
+
+	/* BAR2 is unmapped once the device is gone. */
+	if (!drm_dev_enter(&tdev->drm, &idx)) {
+		ret = -ENODEV;
+		goto err_id;
+	}
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx) {
+		ret = -ENOMEM;
+		goto err_exit;
+	}
+	kref_init(&ctx->ref);
+	ctx->tdev = tdev;
+	ctx->id = id;
+	mutex_init(&ctx->lock);
+	spin_lock_init(&ctx->fault_lock);
+	atomic_set(&ctx->jobs, 0);
+	drm_mm_init(&ctx->va, TAIHU_VA_START, TAIHU_VA_END - TAIHU_VA_START);
+
+	ctx->root = taihu_pt_alloc(ctx, true);
+	if (!ctx->root) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	/* The zeroed root before the card is told about it. */
+	wmb();
+
+	req.pt_root = ctx->root->node.start;
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_CTX_CREATE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+	if (ret) {
+		dev_err_ratelimited(tdev->drm.dev,
+				    "context %u: CTX_CREATE failed: %d\n",
+				    id, ret);
+		goto err_root;
+	}
+
+	mutex_lock(&tdev->ctx_lock);
+	list_add_tail(&ctx->link, &tdev->ctx_list);
+	mutex_unlock(&tdev->ctx_lock);
+	drm_dev_exit(idx);
+	return ctx;
+
+err_root:
+	taihu_pt_free(ctx, ctx->root);
+err_free:
+	drm_mm_takedown(&ctx->va);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+err_exit:
+	drm_dev_exit(idx);
+err_id:
+	ida_free(&tdev->ctx_ida, id);
+	return ERR_PTR(ret);
+}
+
+static void taihu_ctx_release(struct kref *ref)
+{
+	struct taihu_ctx *ctx = container_of(ref, struct taihu_ctx, ref);
+	struct taihu_mbox_ctx req = { .context = ctx->id };
+	struct taihu_device *tdev = ctx->tdev;
+	int idx, ret;
+
+	mutex_lock(&tdev->ctx_lock);
+	list_del(&ctx->link);
+	mutex_unlock(&tdev->ctx_lock);
+
+	/* Every job and mapping is gone: the card may forget the context. */
+	if (drm_dev_enter(&tdev->drm, &idx)) {
+		ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_CTX_DESTROY, &req,
+					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+		if (ret)
+			dev_err_ratelimited(tdev->drm.dev,
+					    "context %u: CTX_DESTROY failed: %d\n",
+					    ctx->id, ret);
+		drm_dev_exit(idx);
+	}
+
+	taihu_pt_free_tree(ctx, ctx->root, 0);
+	drm_mm_takedown(&ctx->va);
+	mutex_destroy(&ctx->lock);
+	ida_free(&tdev->ctx_ida, ctx->id);
+	kfree(ctx);
+}
+
+void taihu_ctx_put(struct taihu_ctx *ctx)
+{
+	if (ctx)
+		kref_put(&ctx->ref, taihu_ctx_release);
+}
+
+int taihu_ctx_va_alloc(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 size)
+{
+	int ret;
+
+	if (size > TAIHU_VA_END - TAIHU_VA_START - TAIHU_VA_GUARD)
+		return -ENOMEM;
+
+	mutex_lock(&ctx->lock);
+	ret = drm_mm_insert_node_in_range(&ctx->va, node, size + TAIHU_VA_GUARD,
+					  TAIHU_MMU_PAGE_SIZE, 0,
+					  TAIHU_VA_START, TAIHU_VA_END,
+					  DRM_MM_INSERT_BEST);
+	if (!ret)
+		ctx->mappings++;
+	mutex_unlock(&ctx->lock);
+
+	return ret ? -ENOMEM : 0;
+}
+
+/* Undo a partial mapping of @done bytes that failed at @va_fail. */
+static void taihu_ctx_map_undo(struct taihu_ctx *ctx, u64 start, u64 done,
+			       u64 va_fail)
+{
+	LIST_HEAD(freed);
+
+	taihu_pt_clear(ctx, start, done, &freed);
+	taihu_pt_prune(ctx, va_fail, &freed);
+	/* A racing job of the context may have used the new entries. */
+	wmb();
+	taihu_ctx_tlb_flush(ctx);
+	taihu_ctx_free_tables(ctx, &freed);
+}
+
+int taihu_ctx_map_vram(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 vram_addr, u64 size)
+{
+	struct taihu_pt *leaf = NULL;
+	u64 va, off;
+	int idx, ret = 0;
+
+	if (WARN_ON(size > node->size))
+		return -EINVAL;
+	if (!drm_dev_enter(&ctx->tdev->drm, &idx))
+		return -ENODEV;
+
+	mutex_lock(&ctx->lock);
+	for (off = 0; off < size; off += TAIHU_MMU_PAGE_SIZE) {
+		va = node->start + off;
+		if (!leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
+			leaf = taihu_pt_leaf(ctx, va);
+			if (!leaf) {
+				taihu_ctx_map_undo(ctx, node->start, off, va);
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+		taihu_pt_write(ctx, leaf, taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
+			       (vram_addr + off) | TAIHU_PTE_VALID |
+			       TAIHU_PTE_WRITE);
+		leaf->valid++;
+	}
+	/* The entries must reach VRAM before a job can use them. */
+	wmb();
+out:
+	mutex_unlock(&ctx->lock);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		      struct sg_table *sgt, u64 size, u64 *mapped)
+{
+	struct taihu_pt *leaf = NULL;
+	struct sg_dma_page_iter iter;
+	u64 va, off = 0;
+	dma_addr_t addr;
+	int idx, ret = 0;
+
+	BUILD_BUG_ON(PAGE_SIZE != TAIHU_MMU_PAGE_SIZE);
+	if (WARN_ON(size > node->size))
+		return -EINVAL;
+	if (!drm_dev_enter(&ctx->tdev->drm, &idx))
+		return -ENODEV;
+
+	mutex_lock(&ctx->lock);
+	for_each_sgtable_dma_page(sgt, &iter, 0) {
+		if (off >= size)
+			break;
+		va = node->start + off;
+		if (!leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
+			leaf = taihu_pt_leaf(ctx, va);
+			if (!leaf) {
+				taihu_ctx_map_undo(ctx, node->start, off, va);
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+		addr = sg_page_iter_dma_address(&iter);
+		taihu_pt_write(ctx, leaf, taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
+			       (addr & TAIHU_PTE_ADDR_MASK) | TAIHU_PTE_VALID |
+			       TAIHU_PTE_WRITE | TAIHU_PTE_HOST);
+		leaf->valid++;
+		off += TAIHU_MMU_PAGE_SIZE;
+	}
+	/* The entries must reach VRAM before a job can use them. */
+	wmb();
+	*mapped = off;
+out:
+	mutex_unlock(&ctx->lock);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 mapped)
+{
+	LIST_HEAD(freed);
+	bool entered;
+	int idx;
+
+	/* Gone: keep the shadow consistent, leave BAR2 alone. */
+	entered = drm_dev_enter(&ctx->tdev->drm, &idx);
+	mutex_lock(&ctx->lock);
+	if (!entered)
+		ctx->hw_gone = true;
+	if (mapped) {
+		taihu_pt_clear(ctx, node->start, mapped, &freed);
+		/* The cleared entries before the card re-walks them. */
+		wmb();
+		taihu_ctx_tlb_flush(ctx);
+		taihu_ctx_free_tables(ctx, &freed);
+	}
+	drm_mm_remove_node(node);
+	ctx->mappings--;
+	mutex_unlock(&ctx->lock);
+	if (entered)
+		drm_dev_exit(idx);
+}
+
+int taihu_ctx_job_begin(struct taihu_ctx *ctx)
+{
+	if (taihu_ctx_faulted(ctx))
+		return -EIO;
+
+	mutex_lock(&ctx->lock);
+	atomic_inc(&ctx->jobs);
+	ctx->tlb_dirty = true;
+	mutex_unlock(&ctx->lock);
+	return 0;
+}
+
+void taihu_ctx_job_end(struct taihu_ctx *ctx, bool abandoned)
+{
+	if (abandoned)
+		WRITE_ONCE(ctx->tlb_sticky, true);
+	atomic_dec(&ctx->jobs);
+}
+
+void taihu_ctx_mark_faulted(struct taihu_ctx *ctx, u64 addr, u32 access)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	if (!ctx->faulted) {
+		ctx->fault_addr = addr;
+		ctx->fault_access = access;
+		ctx->faulted = true;
+	}
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+}
+
+bool taihu_ctx_faulted(struct taihu_ctx *ctx)
+{
+	unsigned long flags;
+	bool faulted;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	faulted = ctx->faulted;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	return faulted;
+}
+
+void taihu_mmu_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
+{
+	struct taihu_ctx *ctx;
+	unsigned long flags;
+	bool faulted;
+	u64 addr;
+
+	seq_puts(m, "context mappings pt_pages vram_bytes host_bytes jobs faulted\n");
+	mutex_lock(&tdev->ctx_lock);
+	list_for_each_entry(ctx, &tdev->ctx_list, link) {
+		spin_lock_irqsave(&ctx->fault_lock, flags);
+		faulted = ctx->faulted;
+		addr = ctx->fault_addr;
+		spin_unlock_irqrestore(&ctx->fault_lock, flags);
+
+		mutex_lock(&ctx->lock);
+		seq_printf(m, "%u %u %u %llu %llu %d ", ctx->id, ctx->mappings,
+			   ctx->pt_pages, ctx->vram_bytes, ctx->host_bytes,
+			   atomic_read(&ctx->jobs));
+		mutex_unlock(&ctx->lock);
+		if (faulted)
+			seq_printf(m, "%#llx\n", addr);
+		else
+			seq_puts(m, "-\n");
+	}
+	mutex_unlock(&tdev->ctx_lock);
+}

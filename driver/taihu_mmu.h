@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Device contexts: one per open file, each with its own device virtual
+ * address space, page tables in VRAM and MMU fault state.
+ */
+#ifndef __TAIHU_MMU_H__
+#define __TAIHU_MMU_H__
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_mm.h>
+
+#include "taihu_card_api.h"
+
+struct seq_file;
+struct taihu_device;
+struct taihu_pt;
+
+/*
+ * The VA range handed out to buffers. Address 0 and the first 4 GiB stay
+ * unmapped so that a NULL or truncated 32-bit address faults.
+ */
+#define TAIHU_VA_START			SZ_4G
+#define TAIHU_VA_END			_BITULL(TAIHU_MMU_VA_BITS)
+
+/* Unmapped VA left after each buffer, so that overruns fault. */
+#define TAIHU_VA_GUARD			TAIHU_MMU_PAGE_SIZE
+
+/**
+ * struct taihu_ctx - a device context
+ * @ref: references: the file, each buffer mapping and each job
+ * @tdev: the device
+ * @id: context id on the card, 1..TAIHU_MAX_CONTEXTS-1
+ * @link: entry in &taihu_device.ctx_list
+ * @lock: protects everything below up to @fault_lock
+ * @va: allocator of the VA space
+ * @root: the level-0 page table
+ * @pt_pages: page-table pages allocated, the root included
+ * @mappings: buffer mappings in this context
+ * @vram_bytes: VRAM of the buffers the file has handles to
+ * @host_bytes: system memory of the buffers the file has handles to
+ * @tlb_dirty: a job may have filled the card's TLB since the last full
+ *	invalidation, so removing a translation needs TLB_INVALIDATE
+ * @tlb_sticky: a job was abandoned while the card may still run it; never
+ *	trust the TLB to be clean again
+ * @jobs: jobs of this context not yet freed
+ * @hw_gone: the device was unplugged and BAR2 may be unmapped: only the
+ *	shadow tables are updated
+ * @fault_lock: protects the fault state; taken in hard IRQ context
+ * @faulted: the context took an MMU fault
+ * @fault_addr: VA of the first fault
+ * @fault_access: &enum taihu_access of the first fault
+ */
+struct taihu_ctx {
+	struct kref ref;
+	struct taihu_device *tdev;
+	u32 id;
+	struct list_head link;
+
+	struct mutex lock; /* VA space, page tables, counters */
+	struct drm_mm va;
+	struct taihu_pt *root;
+	u32 pt_pages;
+	u32 mappings;
+	u64 vram_bytes;
+	u64 host_bytes;
+	bool tlb_dirty;
+	bool tlb_sticky;
+	atomic_t jobs;
+	bool hw_gone;
+
+	spinlock_t fault_lock; /* fault state; IRQ-safe */
+	bool faulted;
+	u64 fault_addr;
+	u32 fault_access;
+};
+
+/**
+ * taihu_ctx_create() - create a device context on the card
+ * @tdev: the device
+ * @id: a free context id, 1..TAIHU_MAX_CONTEXTS-1; owned by the context
+ *	from now on, also on failure
+ *
+ * Return: the context with one reference, or an ERR_PTR.
+ */
+struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id);
+
+/**
+ * taihu_ctx_get() - take a reference to a context
+ * @ctx: the context
+ *
+ * Return: @ctx.
+ */
+static inline struct taihu_ctx *taihu_ctx_get(struct taihu_ctx *ctx)
+{
+	kref_get(&ctx->ref);
+	return ctx;
+}
+
+/**
+ * taihu_ctx_put() - drop a reference; the last one destroys the context
+ * @ctx: the context, or NULL
+ *
+ * Destruction sends CTX_DESTROY and frees the page tables and the id; it
+ * sleeps, so this must be called from process context.
+ */
+void taihu_ctx_put(struct taihu_ctx *ctx);
+
+/**
+ * taihu_ctx_va_alloc() - reserve VA for a buffer
+ * @ctx: the context
+ * @node: zeroed node to fill
+ * @size: buffer size in bytes, page aligned; a guard page is added
+ *
+ * Return: 0, or -ENOMEM when the VA space is exhausted.
+ */
+int taihu_ctx_va_alloc(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 size);
+
+/**
+ * taihu_ctx_map_vram() - map VRAM at the start of a VA node
+ * @ctx: the context
+ * @node: VA from taihu_ctx_va_alloc()
+ * @vram_addr: VRAM offset, page aligned
+ * @size: bytes, page aligned, at most the node's size
+ *
+ * Return: 0, -ENODEV once the device is gone, or -ENOMEM when no VRAM is
+ * left for page tables (nothing is left mapped then).
+ */
+int taihu_ctx_map_vram(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 vram_addr, u64 size);
+
+/**
+ * taihu_ctx_map_sgt() - map host pages at the start of a VA node
+ * @ctx: the context
+ * @node: VA from taihu_ctx_va_alloc()
+ * @sgt: DMA-mapped pages
+ * @size: bytes to map, page aligned; pages the table lacks stay unmapped
+ * @mapped: out: bytes mapped, from the start of the node
+ *
+ * Return: 0, -ENODEV once the device is gone, or -ENOMEM when no VRAM is
+ * left for page tables (nothing is left mapped then).
+ */
+int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		      struct sg_table *sgt, u64 size, u64 *mapped);
+
+/**
+ * taihu_ctx_va_free() - unmap a VA node and give it back
+ * @ctx: the context
+ * @node: VA from taihu_ctx_va_alloc(), mapped or not
+ * @mapped: bytes mapped at its start (0 if none)
+ *
+ * Invalidates the card's TLB when a job may have cached the translations.
+ */
+void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 mapped);
+
+/**
+ * taihu_ctx_job_begin() - account a job of the context before it is queued
+ * @ctx: the context
+ *
+ * Return: 0, or -EIO if the context has faulted.
+ */
+int taihu_ctx_job_begin(struct taihu_ctx *ctx);
+
+/**
+ * taihu_ctx_job_end() - account the end of a job
+ * @ctx: the context
+ * @abandoned: the job was given up while the card may still run it
+ */
+void taihu_ctx_job_end(struct taihu_ctx *ctx, bool abandoned);
+
+/**
+ * taihu_ctx_mark_faulted() - record an MMU fault of the context
+ * @ctx: the context
+ * @addr: faulting VA
+ * @access: &enum taihu_access
+ *
+ * Callable in hard IRQ context. The first fault's details are kept.
+ */
+void taihu_ctx_mark_faulted(struct taihu_ctx *ctx, u64 addr, u32 access);
+
+/**
+ * taihu_ctx_faulted() - has the context faulted?
+ * @ctx: the context
+ *
+ * Return: true once an MMU fault was recorded.
+ */
+bool taihu_ctx_faulted(struct taihu_ctx *ctx);
+
+/**
+ * taihu_mmu_debugfs_show() - print every context's mappings and tables
+ * @tdev: the device
+ * @m: the seq_file
+ */
+void taihu_mmu_debugfs_show(struct taihu_device *tdev, struct seq_file *m);
+
+#endif /* __TAIHU_MMU_H__ */

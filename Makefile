@@ -4,11 +4,12 @@
 #   make            build the module (Kbuild), card + firmware, userspace, tests
 #   make run        boot a guest with one card; taihu list / info / diag
 #   make check      host tests + VM scenarios; last line "N passed, N failed"
+#   make bench      boot a guest with one card and run the copy benchmark
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
 #   make lint       checkpatch --strict and sparse (C=2) on driver/ and uapi/
 #   make clean
 #
-# run, check and shell first install missing Debian packages (scripts/deps.sh).
+# run, check, bench and shell first install missing Debian packages (scripts/deps.sh).
 # Variables: KVER (guest/build kernel, default: scripts/kver.sh), BUILD, CARDS
 # (cards for run/shell, default 1).
 
@@ -23,10 +24,10 @@ endif
 KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
-.PHONY: all module firmware userspace kselftest host-tests \
-	deps run check shell lint clean help
+.PHONY: all module firmware userspace kselftest benchmarks host-tests \
+	deps run check bench shell lint clean help
 
-all: module firmware userspace kselftest host-tests
+all: module firmware userspace kselftest benchmarks host-tests
 
 module:
 	@test -n "$(KVER)" || { $(CURDIR)/scripts/kver.sh; exit 1; }
@@ -40,6 +41,9 @@ userspace:
 
 kselftest: userspace
 	$(MAKE) -C tests/kselftest O=$(BUILD)
+
+benchmarks: userspace
+	$(MAKE) -C tests/bench O=$(BUILD)
 
 host-tests: firmware userspace
 	$(MAKE) -C tests/host O=$(BUILD)
@@ -58,6 +62,16 @@ check:
 	$(MAKE) all
 	MAKE="$(MAKE)" scripts/check.sh
 
+# The figures are the "# " lines of the bench section of the results channel.
+bench:
+	scripts/deps.sh
+	$(MAKE) all
+	tests/vm/mkinitramfs
+	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench
+	@tr -d '\r' <$(BUILD)/vm/bench/results.log | \
+		sed -n '/^@@taihu begin bench$$/,/^@@taihu end bench/p' | grep -v '^@@'
+	tests/vm/verdict $(BUILD)/vm/bench bench
+
 shell:
 	scripts/deps.sh
 	$(MAKE) all
@@ -73,4 +87,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,14s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

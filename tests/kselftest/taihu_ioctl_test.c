@@ -219,8 +219,11 @@ TEST_F(ioctl, submit_bad_priority_and_flags)
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
 	s.priority = UINT32_MAX;
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
+	/* Bits beyond DRM_TAIHU_SUBMIT_NONBLOCK are unknown. */
 	s = good_submit(self);
-	s.flags = 1;
+	s.flags = 0x80000000u;
+	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
+	s.flags = DRM_TAIHU_SUBMIT_NONBLOCK << 1;
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
 }
 
@@ -329,9 +332,16 @@ TEST_F(ioctl, wait_nonzero_flags_pad)
 	ASSERT_EQ(0, submit(self->fd, &s));
 	w.seqno = s.seqno;
 	w.timeout_ns = taihu_deadline_ns(TT_JOB_TIMEOUT_NS);
-	w.flags = 1;
+	/* Bits beyond DRM_TAIHU_WAIT_BO are unknown. */
+	w.flags = 0x80000000u;
+	EXPECT_EQ(-EINVAL, tt_ioctl(self->fd, DRM_IOCTL_TAIHU_WAIT, &w));
+	w.flags = DRM_TAIHU_WAIT_BO << 1;
 	EXPECT_EQ(-EINVAL, tt_ioctl(self->fd, DRM_IOCTL_TAIHU_WAIT, &w));
 	w.flags = 0;
+	/* A handle only goes with DRM_TAIHU_WAIT_BO. */
+	w.handle = taihu_bo_handle(self->cmd);
+	EXPECT_EQ(-EINVAL, tt_ioctl(self->fd, DRM_IOCTL_TAIHU_WAIT, &w));
+	w.handle = 0;
 	w.pad = 1;
 	EXPECT_EQ(-EINVAL, tt_ioctl(self->fd, DRM_IOCTL_TAIHU_WAIT, &w));
 	w.pad = 0;

@@ -4,7 +4,8 @@
  *
  * Jobs end to end: NOP round trip, FILL and COPY verified byte for byte
  * through CPU mappings, ordering on one queue, failing streams (unknown
- * opcode, address beyond VRAM) and the WAIT ioctl's edge cases.
+ * opcode, addresses outside the context: MMU faults) and the WAIT ioctl's
+ * edge cases.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -303,37 +304,71 @@ TEST_F(job, packet_size_zero_is_invalid_cmd)
 	taihu_cmdbuf_free(cb);
 }
 
-TEST_F(job, copy_beyond_vram_is_dma_error)
+/*
+ * A stream naming an address outside the file's context faults the job and
+ * the context; a fresh open file (a fresh context) takes each such case.
+ */
+static void fault_case(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(job) *self, uint64_t src_off, uint64_t far,
+		       uint64_t size, uint32_t want_status)
 {
-	/* Far beyond any VRAM, below the host DMA window. */
-	const uint64_t far = 1ULL << 40;
+	struct drm_taihu_context_info ci;
 	struct taihu_job_result res;
+	struct taihu_device *dev;
+	struct taihu_bo *bos[2] = { NULL, NULL };
 	struct taihu_cmdbuf *cb;
+	uint8_t *d;
 
-	memset(self->d, 0x33, 4096);
+	ASSERT_EQ(0, taihu_device_open(taihu_device_path(self->dev), &dev));
+	ASSERT_EQ(0, taihu_bo_create(dev, 8192, DRM_TAIHU_PLACEMENT_VRAM, &bos[0]));
+	ASSERT_EQ(0, taihu_bo_create(dev, 8192, DRM_TAIHU_PLACEMENT_VRAM, &bos[1]));
+	ASSERT_EQ(0, taihu_bo_map(bos[1], (void **)&d));
+	memset(d, 0x33, 8192);
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
 	ASSERT_EQ(0, taihu_cmdbuf_nop(cb, 8));
-	ASSERT_EQ(8, taihu_cmdbuf_copy(cb, far, taihu_bo_dev_addr(self->dst),
-				       4096));
-	ASSERT_EQ(-TAIHU_EJOBFAILED, run(self, cb, &res));
-	EXPECT_EQ(DRM_TAIHU_JOB_DMA_ERROR, res.status)
+	ASSERT_EQ(8, taihu_cmdbuf_copy(cb, far ? far : taihu_bo_dev_addr(bos[0]) +
+				       src_off, taihu_bo_dev_addr(bos[1]), size));
+	ASSERT_EQ(-TAIHU_EJOBFAILED, taihu_run(dev, cb, 0, bos, 2,
+					       TT_JOB_TIMEOUT_NS, &res));
+	EXPECT_EQ(want_status, res.status)
 		TH_LOG("status %s", taihu_job_status_name(res.status));
 	EXPECT_EQ(8, res.error_offset);
-	EXPECT_GE(res.error_addr, far);
-	EXPECT_LE(res.error_addr, far + 4096);
-	EXPECT_EQ(4096, first_not(self->d, 0x33, 4096));
-
-	/* The end of a range wrapping past 2^64 is out of reach too. */
-	taihu_cmdbuf_reset(cb);
-	ASSERT_EQ(0, taihu_cmdbuf_copy(cb, taihu_bo_dev_addr(self->src),
-				       taihu_bo_dev_addr(self->dst),
-				       UINT64_MAX - 4095));
-	ASSERT_EQ(-TAIHU_EJOBFAILED, run(self, cb, &res));
-	EXPECT_EQ(DRM_TAIHU_JOB_DMA_ERROR, res.status)
-		TH_LOG("status %s", taihu_job_status_name(res.status));
-
-	EXPECT_EQ(0, tt_run_nop(self->dev, 0, &res));
+	if (far) {
+		EXPECT_GE(res.error_addr, far);
+		EXPECT_LE(res.error_addr, far + size);
+		EXPECT_EQ(DRM_TAIHU_ACCESS_READ, res.error_access);
+	}
+	if (res.status == DRM_TAIHU_JOB_MMU_FAULT) {
+		ASSERT_EQ(0, taihu_context_info(dev, &ci));
+		EXPECT_EQ(DRM_TAIHU_CONTEXT_FAULTED,
+			  ci.flags & DRM_TAIHU_CONTEXT_FAULTED);
+		EXPECT_EQ(res.error_addr, ci.fault_addr);
+		/* A faulted context takes no more jobs. */
+		EXPECT_EQ(-EIO, tt_run_nop(dev, 0, &res));
+	}
+	/* Nothing was read from the faulting source. */
+	if (far)
+		EXPECT_EQ(8192, first_not(d, 0x33, 8192));
 	taihu_cmdbuf_free(cb);
+	taihu_bo_free(bos[0]);
+	taihu_bo_free(bos[1]);
+	taihu_device_close(dev);
+	/* Other files are unaffected. */
+	EXPECT_EQ(0, tt_run_nop(self->dev, 0, &res));
+}
+
+TEST_F(job, copy_from_unmapped_is_mmu_fault)
+{
+	/* Far beyond the context's 39-bit address space. */
+	fault_case(_metadata, self, 0, 1ULL << 40, 4096,
+		   DRM_TAIHU_JOB_MMU_FAULT);
+}
+
+TEST_F(job, copy_range_wrapping_past_2_64_faults)
+{
+	/* The end of the range wraps: the card must not copy anything. */
+	fault_case(_metadata, self, 0, 0, UINT64_MAX - 4095,
+		   DRM_TAIHU_JOB_MMU_FAULT);
 }
 
 TEST_F(job, wait_unknown_seqno_is_enoent)

@@ -23,6 +23,8 @@ static const char diag_usage[] =
 	"  nop    an empty job completes\n"
 	"  fill   a FILL of a VRAM buffer, checked through a CPU mapping\n"
 	"  copy   a VRAM to VRAM COPY, checked byte for byte\n"
+	"  h2v    a host memory to VRAM COPY, checked byte for byte\n"
+	"  v2h    a VRAM to host memory COPY, checked byte for byte\n"
 	"Each check prints PASS or FAIL and the device time of its job.\n"
 	"\n"
 	"Options:\n"
@@ -63,6 +65,33 @@ static void set_detail(struct diag_check *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Record how a job ended (@ret of taihu_run()/taihu_copy()); 1 on success. */
+static int job_outcome(int ret, const struct taihu_job_result *res,
+		       struct diag_check *c)
+{
+	if (ret == -TAIHU_EJOBFAILED) {
+		set_detail(c, "job ended with %s at offset %u (address 0x%" PRIx64
+			   "%s%s)", taihu_job_status_name(res->status),
+			   res->error_offset, res->error_addr,
+			   res->status == DRM_TAIHU_JOB_MMU_FAULT ? ", " : "",
+			   res->status == DRM_TAIHU_JOB_MMU_FAULT ?
+			   taihu_access_name(res->error_access) : "");
+		return 0;
+	}
+	if (ret) {
+		set_detail(c, "job failed: %s", taihu_strerror(ret));
+		return 0;
+	}
+	if (res->end_ns < res->start_ns) {
+		set_detail(c, "device clock ran backwards (start %" PRIu64
+			   " > end %" PRIu64 ")", res->start_ns, res->end_ns);
+		return 0;
+	}
+	c->has_time = 1;
+	c->device_ns = res->end_ns - res->start_ns;
+	return 1;
+}
+
 /* Run @cb and record its outcome in @c; returns 1 if the job succeeded. */
 static int run_job(struct diag_ctx *ctx, struct taihu_cmdbuf *cb,
 		   struct taihu_bo *const *bos, uint32_t nbos,
@@ -72,24 +101,7 @@ static int run_job(struct diag_ctx *ctx, struct taihu_cmdbuf *cb,
 	int ret;
 
 	ret = taihu_run(ctx->dev, cb, 0, bos, nbos, ctx->timeout_ns, &res);
-	if (ret == -TAIHU_EJOBFAILED) {
-		set_detail(c, "job ended with %s at offset %u (address 0x%" PRIx64 ")",
-			   taihu_job_status_name(res.status), res.error_offset,
-			   res.error_addr);
-		return 0;
-	}
-	if (ret) {
-		set_detail(c, "job failed: %s", taihu_strerror(ret));
-		return 0;
-	}
-	if (res.end_ns < res.start_ns) {
-		set_detail(c, "device clock ran backwards (start %" PRIu64
-			   " > end %" PRIu64 ")", res.start_ns, res.end_ns);
-		return 0;
-	}
-	c->has_time = 1;
-	c->device_ns = res.end_ns - res.start_ns;
-	return 1;
+	return job_outcome(ret, &res, c);
 }
 
 static void check_nop(struct diag_ctx *ctx, struct diag_check *c)
@@ -163,27 +175,28 @@ out:
 	taihu_bo_free(bo);
 }
 
-static void check_copy(struct diag_ctx *ctx, struct diag_check *c)
+/* COPY DIAG_LEN bytes between BOs of two placements, checked byte for byte. */
+static void check_copy(struct diag_ctx *ctx, struct diag_check *c,
+		       const char *name, uint32_t from, uint32_t to)
 {
-	struct taihu_cmdbuf *cb = NULL;
+	struct taihu_job_result res = { 0 };
 	struct taihu_bo *bo[2] = { NULL, NULL };
 	uint8_t *src, *dst;
 	uint32_t x = 0x12345678;
 	size_t i;
 	int ret;
 
-	c->name = "copy";
-	ret = taihu_bo_create(ctx->dev, DIAG_BUF_SIZE, DRM_TAIHU_PLACEMENT_VRAM,
-			      &bo[0]);
+	c->name = name;
+	ret = taihu_bo_create(ctx->dev, DIAG_BUF_SIZE, from, &bo[0]);
 	if (!ret)
-		ret = taihu_bo_create(ctx->dev, DIAG_BUF_SIZE,
-				      DRM_TAIHU_PLACEMENT_VRAM, &bo[1]);
+		ret = taihu_bo_create(ctx->dev, DIAG_BUF_SIZE, to, &bo[1]);
 	if (!ret)
 		ret = taihu_bo_map(bo[0], (void **)&src);
 	if (!ret)
 		ret = taihu_bo_map(bo[1], (void **)&dst);
 	if (ret) {
-		set_detail(c, "cannot set up VRAM buffers: %s",
+		set_detail(c, "cannot set up %s and %s buffers: %s",
+			   taihu_placement_name(from), taihu_placement_name(to),
 			   taihu_strerror(ret));
 		goto out;
 	}
@@ -195,15 +208,8 @@ static void check_copy(struct diag_ctx *ctx, struct diag_check *c)
 		src[i] = (uint8_t)x;
 	}
 	memset(dst, 0xee, DIAG_BUF_SIZE);
-	ret = taihu_cmdbuf_new(&cb);
-	if (!ret)
-		ret = taihu_cmdbuf_copy(cb, taihu_bo_dev_addr(bo[0]),
-					taihu_bo_dev_addr(bo[1]), DIAG_LEN);
-	if (ret < 0) {
-		set_detail(c, "cannot build the stream: %s", taihu_strerror(ret));
-		goto out;
-	}
-	if (!run_job(ctx, cb, bo, 2, c))
+	ret = taihu_copy(bo[1], 0, bo[0], 0, DIAG_LEN, ctx->timeout_ns, &res);
+	if (!job_outcome(ret, &res, c))
 		goto out;
 	for (i = 0; i < DIAG_BUF_SIZE; i++) {
 		uint8_t want = i < DIAG_LEN ? src[i] : 0xee;
@@ -216,9 +222,9 @@ static void check_copy(struct diag_ctx *ctx, struct diag_check *c)
 		}
 	}
 	c->pass = 1;
-	set_detail(c, "%u bytes verified", DIAG_LEN);
+	set_detail(c, "%s -> %s, %u bytes verified", taihu_placement_name(from),
+		   taihu_placement_name(to), DIAG_LEN);
 out:
-	taihu_cmdbuf_free(cb);
 	taihu_bo_free(bo[0]);
 	taihu_bo_free(bo[1]);
 }
@@ -283,7 +289,8 @@ static int diag_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct diag_check checks[3];
+	struct diag_check checks[5];
+	const int nchecks = (int)(sizeof(checks) / sizeof(checks[0]));
 	struct taihu_device_desc desc;
 	struct diag_ctx ctx = { 0 };
 	unsigned int index = 0, secs = 30;
@@ -323,21 +330,26 @@ static int diag_run(int argc, char **argv)
 	memset(checks, 0, sizeof(checks));
 	check_nop(&ctx, &checks[0]);
 	check_fill(&ctx, &checks[1]);
-	check_copy(&ctx, &checks[2]);
+	check_copy(&ctx, &checks[2], "copy", DRM_TAIHU_PLACEMENT_VRAM,
+		   DRM_TAIHU_PLACEMENT_VRAM);
+	check_copy(&ctx, &checks[3], "h2v", DRM_TAIHU_PLACEMENT_HOST,
+		   DRM_TAIHU_PLACEMENT_VRAM);
+	check_copy(&ctx, &checks[4], "v2h", DRM_TAIHU_PLACEMENT_VRAM,
+		   DRM_TAIHU_PLACEMENT_HOST);
 	taihu_device_close(ctx.dev);
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nchecks; i++)
 		failed += !checks[i].pass;
 	if (json)
-		print_json(&desc, checks, 3, failed);
+		print_json(&desc, checks, nchecks, failed);
 	else
-		print_text(&desc, checks, 3, failed);
+		print_text(&desc, checks, nchecks, failed);
 	return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 const struct cli_cmd cli_cmd_diag = {
 	.name = "diag",
-	.summary = "run diagnostic jobs (NOP, FILL, COPY) and verify them",
+	.summary = "run diagnostic jobs (NOP, FILL, COPY host/VRAM) and verify them",
 	.usage = diag_usage,
 	.run = diag_run,
 };

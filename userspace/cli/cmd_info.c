@@ -17,8 +17,8 @@
 static const char info_usage[] =
 	"Usage: taihu info [-d N] [--json]\n"
 	"\n"
-	"Show a device's identity, firmware, queues, capabilities, VRAM and\n"
-	"serial number.\n"
+	"Show a device's identity, firmware, queues, capabilities, memory (VRAM\n"
+	"total and used, system memory held by buffer objects) and serial number.\n"
 	"\n"
 	"Options:\n"
 	"  -d, --device N   device index from 'taihu list' (default 0)\n"
@@ -74,6 +74,8 @@ static int print_json(const struct taihu_device_desc *desc,
 	json_object_object_add(o, "capabilities_mask", json_u64(info->capabilities));
 	json_object_object_add(o, "vram_size_bytes", json_u64(info->vram_size));
 	json_object_object_add(o, "vram_used_bytes", json_u64(info->vram_used));
+	json_object_object_add(o, "host_used_bytes", json_u64(info->host_used));
+	json_object_object_add(o, "va_size_bytes", json_u64(info->va_size));
 	json_object_object_add(o, "serial", json_object_new_string(info->serial));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -84,11 +86,12 @@ static int print_json(const struct taihu_device_desc *desc,
 static void print_text(const struct taihu_device_desc *desc,
 		       const struct drm_taihu_device_info *info)
 {
-	char fw[40], size[32], used[32], caps[256];
+	char fw[40], size[32], used[32], host[32], caps[256];
 
 	cli_fw_version(info, fw, sizeof(fw));
 	cli_bytes(info->vram_size, size, sizeof(size));
 	cli_bytes(info->vram_used, used, sizeof(used));
+	cli_bytes(info->host_used, host, sizeof(host));
 	cli_caps(info->capabilities, caps, sizeof(caps));
 	printf("Device %u: %s (%s)\n", desc->index, desc->node, desc->pci_slot);
 	printf("  %-18s 0x%04x%s\n", "Device ID:", info->device_id,
@@ -105,6 +108,8 @@ static void print_text(const struct taihu_device_desc *desc,
 	printf("  %-18s %s total, %s used (%" PRIu64 " of %" PRIu64 " bytes)\n",
 	       "VRAM:", size, used, (uint64_t)info->vram_used,
 	       (uint64_t)info->vram_size);
+	printf("  %-18s %s used by buffer objects (%" PRIu64 " bytes)\n",
+	       "Host memory:", host, (uint64_t)info->host_used);
 	printf("  %-18s %s\n", "Serial:", info->serial[0] ? info->serial : "-");
 }
 

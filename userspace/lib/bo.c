@@ -46,6 +46,7 @@ TAIHU_EXPORT int taihu_bo_create(struct taihu_device *dev, uint64_t size,
 	}
 	bo->dev = dev;
 	bo->handle = args.handle;
+	bo->placement = placement;
 	bo->size = args.size;
 	bo->dev_addr = args.dev_addr;
 	*out = bo;
@@ -129,4 +130,61 @@ TAIHU_EXPORT uint64_t taihu_bo_size(const struct taihu_bo *bo)
 TAIHU_EXPORT uint64_t taihu_bo_dev_addr(const struct taihu_bo *bo)
 {
 	return bo ? bo->dev_addr : 0;
+}
+
+TAIHU_EXPORT uint32_t taihu_bo_placement(const struct taihu_bo *bo)
+{
+	return bo ? bo->placement : UINT32_MAX;
+}
+
+TAIHU_EXPORT struct taihu_device *taihu_bo_device(const struct taihu_bo *bo)
+{
+	return bo ? bo->dev : NULL;
+}
+
+int taihu__bo_range(const struct taihu_bo *bo, uint64_t offset, uint64_t len)
+{
+	/* Written so that offset + len cannot overflow. */
+	if (offset > bo->size || len > bo->size - offset)
+		return -ERANGE;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_bo_write(struct taihu_bo *bo, uint64_t offset,
+				const void *data, size_t len)
+{
+	void *p;
+	int ret;
+
+	if (!bo || (len && !data))
+		return -EINVAL;
+	ret = taihu__bo_range(bo, offset, len);
+	if (ret)
+		return ret;
+	ret = taihu_bo_map(bo, &p);
+	if (ret)
+		return ret;
+	memcpy((uint8_t *)p + offset, data, len);
+	/* Drain write-combining buffers before a job may read the data. */
+	__sync_synchronize();
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_bo_read(struct taihu_bo *bo, uint64_t offset,
+			       void *data, size_t len)
+{
+	void *p;
+	int ret;
+
+	if (!bo || (len && !data))
+		return -EINVAL;
+	ret = taihu__bo_range(bo, offset, len);
+	if (ret)
+		return ret;
+	ret = taihu_bo_map(bo, &p);
+	if (ret)
+		return ret;
+	__sync_synchronize();
+	memcpy(data, (const uint8_t *)p + offset, len);
+	return 0;
 }

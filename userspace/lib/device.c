@@ -160,3 +160,22 @@ TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
 	info->serial[sizeof(info->serial) - 1] = '\0';
 	return 0;
 }
+
+TAIHU_EXPORT int taihu_context_info(struct taihu_device *dev,
+				    struct drm_taihu_context_info *info)
+{
+	uint32_t size = 0;
+	int ret;
+
+	if (!dev || !info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	ret = taihu_device_query(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, NULL, &size);
+	if (ret)
+		return ret;
+	if (size == 0)
+		return -EPROTO;
+	if (size > sizeof(*info))
+		size = sizeof(*info);
+	return taihu_device_query(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, info, &size);
+}

@@ -49,6 +49,28 @@ TAIHU_EXPORT const char *taihu_job_status_name(uint32_t status)
 	return "UNKNOWN";
 }
 
+TAIHU_EXPORT const char *taihu_placement_name(uint32_t placement)
+{
+	switch (placement) {
+	case DRM_TAIHU_PLACEMENT_VRAM:
+		return "VRAM";
+	case DRM_TAIHU_PLACEMENT_HOST:
+		return "HOST";
+	}
+	return "UNKNOWN";
+}
+
+TAIHU_EXPORT const char *taihu_access_name(uint32_t access)
+{
+	switch (access) {
+	case DRM_TAIHU_ACCESS_READ:
+		return "READ";
+	case DRM_TAIHU_ACCESS_WRITE:
+		return "WRITE";
+	}
+	return "UNKNOWN";
+}
+
 TAIHU_EXPORT const char *taihu_cap_name(unsigned int bit)
 {
 	static const char *const names[] = {
@@ -56,6 +78,9 @@ TAIHU_EXPORT const char *taihu_cap_name(unsigned int bit)
 		[1] = "FILL",
 		[2] = "COPY",
 		[3] = "TIMESTAMP",
+		[4] = "MMU",
+		[5] = "SEMAPHORE",
+		[6] = "BARRIER",
 	};
 
 	if (bit >= sizeof(names) / sizeof(names[0]))

@@ -83,6 +83,7 @@ TAIHU_EXPORT int taihu_wait(struct taihu_device *dev, uint64_t seqno,
 		result->start_ns = args.start_ns;
 		result->end_ns = args.end_ns;
 		result->error_addr = args.error_addr;
+		result->error_access = args.error_access;
 	}
 	return 0;
 }

@@ -21,6 +21,7 @@ struct taihu_device {
 struct taihu_bo {
 	struct taihu_device *dev;
 	uint32_t handle;
+	uint32_t placement;
 	uint64_t size;
 	uint64_t dev_addr;
 	void *map;
@@ -28,5 +29,8 @@ struct taihu_bo {
 
 /* drmIoctl() wrapper returning 0 or a negative errno. */
 int taihu__ioctl(int fd, unsigned long request, void *arg);
+
+/* 0 when [@offset, @offset + @len) lies inside @bo, else -ERANGE. */
+int taihu__bo_range(const struct taihu_bo *bo, uint64_t offset, uint64_t len);
 
 #endif /* TAIHU_INTERNAL_H */

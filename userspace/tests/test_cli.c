@@ -92,6 +92,12 @@ void test_cli(const char *cli)
 	       strstr(r.out, "list") && strstr(r.out, "info") &&
 	       strstr(r.out, "diag") && !r.err[0],
 	       "cli: --help lists the commands on stdout, exit 0");
+	run_cli(cli, ARGS("help", "diag"), &r);
+	tap_ok(r.status == 0 && strstr(r.out, "h2v") && strstr(r.out, "v2h"),
+	       "cli: diag's help names the host<->VRAM copy checks");
+	run_cli(cli, ARGS("help", "info"), &r);
+	tap_ok(r.status == 0 && strstr(r.out, "system memory"),
+	       "cli: info's help mentions system memory");
 	run_cli(cli, ARGS("--version"), &r);
 	tap_ok(r.status == 0 && !strncmp(r.out, "taihu ", 6),
 	       "cli: --version");

@@ -67,6 +67,33 @@ static void test_null_args(void)
 	       "enumerate(NULL, 3) -> -EINVAL");
 }
 
+static void test_memory_null_args(void)
+{
+	struct drm_taihu_context_info ci;
+	struct taihu_job_result res;
+	struct taihu_bo *bo = (struct taihu_bo *)1;
+	uint8_t buf[8];
+	int fd = 1234;
+
+	tap_ok(taihu_context_info(NULL, &ci) == -EINVAL,
+	       "context_info on NULL device -> -EINVAL");
+	tap_ok(taihu_bo_placement(NULL) == UINT32_MAX &&
+	       taihu_bo_device(NULL) == NULL,
+	       "bo_placement/bo_device on NULL");
+	tap_ok(taihu_bo_write(NULL, 0, buf, sizeof(buf)) == -EINVAL &&
+	       taihu_bo_read(NULL, 0, buf, sizeof(buf)) == -EINVAL,
+	       "bo_write/bo_read on NULL -> -EINVAL");
+	tap_ok(taihu_bo_export(NULL, &fd) == -EINVAL && fd == 1234,
+	       "bo_export(NULL) -> -EINVAL, fd untouched");
+	tap_ok(taihu_bo_import(NULL, 0, &bo) == -EINVAL &&
+	       taihu_bo_import((struct taihu_device *)1, -1, &bo) == -EINVAL &&
+	       taihu_bo_import((struct taihu_device *)1, 0, NULL) == -EINVAL,
+	       "bo_import with NULL device, fd -1 or NULL out -> -EINVAL");
+	tap_ok(taihu_copy(NULL, 0, NULL, 0, 4096, 0, &res) == -EINVAL &&
+	       taihu_fill(NULL, 0, 4096, 0, 0, &res) == -EINVAL,
+	       "copy/fill on NULL BOs -> -EINVAL");
+}
+
 static void test_not_taihu(void)
 {
 	char path[] = "/tmp/taihu-host-test-XXXXXX";
@@ -132,9 +159,21 @@ static void test_names(void)
 	       "job status names");
 	tap_ok(!strcmp(taihu_cap_name(0), "NOP") && !strcmp(taihu_cap_name(1), "FILL") &&
 	       !strcmp(taihu_cap_name(2), "COPY") &&
-	       !strcmp(taihu_cap_name(3), "TIMESTAMP") && taihu_cap_name(63) == NULL &&
+	       !strcmp(taihu_cap_name(3), "TIMESTAMP") &&
+	       DRM_TAIHU_CAP_MMU == 1ULL << 4 && !strcmp(taihu_cap_name(4), "MMU") &&
+	       DRM_TAIHU_CAP_SEMAPHORE == 1ULL << 5 &&
+	       !strcmp(taihu_cap_name(5), "SEMAPHORE") &&
+	       DRM_TAIHU_CAP_BARRIER == 1ULL << 6 &&
+	       !strcmp(taihu_cap_name(6), "BARRIER") && taihu_cap_name(63) == NULL &&
 	       taihu_cap_name(1000) == NULL,
 	       "capability names match DRM_TAIHU_CAP_* bits");
+	tap_ok(!strcmp(taihu_placement_name(DRM_TAIHU_PLACEMENT_VRAM), "VRAM") &&
+	       !strcmp(taihu_placement_name(DRM_TAIHU_PLACEMENT_HOST), "HOST") &&
+	       !strcmp(taihu_placement_name(2), "UNKNOWN") &&
+	       !strcmp(taihu_access_name(DRM_TAIHU_ACCESS_READ), "READ") &&
+	       !strcmp(taihu_access_name(DRM_TAIHU_ACCESS_WRITE), "WRITE") &&
+	       !strcmp(taihu_access_name(7), "UNKNOWN"),
+	       "placement and access names");
 }
 
 static void test_deadline(void)
@@ -156,6 +195,7 @@ static void test_deadline(void)
 void test_lib_args(void)
 {
 	test_null_args();
+	test_memory_null_args();
 	test_not_taihu();
 	test_enumerate();
 	test_names();

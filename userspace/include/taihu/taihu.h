@@ -43,6 +43,18 @@ const char *taihu_strerror(int err);
 const char *taihu_job_status_name(uint32_t status);
 
 /**
+ * taihu_placement_name() - name of an &enum drm_taihu_placement
+ * Return: "VRAM", "HOST"; "UNKNOWN" for unknown values.
+ */
+const char *taihu_placement_name(uint32_t placement);
+
+/**
+ * taihu_access_name() - name of an &enum drm_taihu_access
+ * Return: "READ", "WRITE"; "UNKNOWN" for unknown values.
+ */
+const char *taihu_access_name(uint32_t access);
+
+/**
  * taihu_cap_name() - name of one DRM_TAIHU_CAP_* bit
  * @bit: bit number (0..63)
  * Return: e.g. "NOP", or NULL for a bit the library does not know.
@@ -114,21 +126,41 @@ int taihu_device_query(struct taihu_device *dev, uint32_t query, void *data,
 /**
  * taihu_device_info() - query DEVICE_INFO with size negotiation
  * @dev: device
- * @info: zeroed and filled; fields the kernel does not know stay zero
+ * @info: zeroed and filled; fields the kernel does not know stay zero.
+ *	Device memory: @info->vram_size, @info->vram_used (including the
+ *	driver's own), @info->host_used (system memory of all BOs).
  */
 int taihu_device_info(struct taihu_device *dev,
 		      struct drm_taihu_device_info *info);
 
+/**
+ * taihu_context_info() - query CONTEXT_INFO of this open file's device
+ * context (faulted flag, first fault, memory held by this file's BOs)
+ * @dev: device
+ * @info: zeroed and filled; fields the kernel does not know stay zero
+ */
+int taihu_context_info(struct taihu_device *dev,
+		       struct drm_taihu_context_info *info);
+
 /* ---- buffer objects --------------------------------------------------- */
 
+/*
+ * A BO lives in VRAM (DRM_TAIHU_PLACEMENT_VRAM) or in system memory
+ * (DRM_TAIHU_PLACEMENT_HOST). Its device address is a virtual address in
+ * the context of the file it was created in (or imported into); jobs of
+ * that file reach it only while it is in their BO list.
+ */
 struct taihu_bo;
 
 /**
  * taihu_bo_create() - create a buffer object
  * @dev: device
- * @size: bytes (the kernel rounds up to the page size)
+ * @size: bytes, not 0 (the kernel rounds up to the page size)
  * @placement: &enum drm_taihu_placement
  * @out: receives the BO
+ *
+ * Return: 0, -EINVAL (size 0, unknown placement), -ENOMEM (no room in
+ * VRAM, system memory or the context's address space), or another error.
  */
 int taihu_bo_create(struct taihu_device *dev, uint64_t size,
 		    uint32_t placement, struct taihu_bo **out);
@@ -149,6 +181,47 @@ int taihu_bo_free(struct taihu_bo *bo);
 uint32_t taihu_bo_handle(const struct taihu_bo *bo);	/* 0 for NULL */
 uint64_t taihu_bo_size(const struct taihu_bo *bo);	/* 0 for NULL */
 uint64_t taihu_bo_dev_addr(const struct taihu_bo *bo);	/* 0 for NULL */
+/* &enum drm_taihu_placement; UINT32_MAX for NULL */
+uint32_t taihu_bo_placement(const struct taihu_bo *bo);
+/* The device the BO was created in or imported into; NULL for NULL. */
+struct taihu_device *taihu_bo_device(const struct taihu_bo *bo);
+
+/**
+ * taihu_bo_write() - copy @len bytes from @data into the BO at @offset
+ * through its CPU mapping (mapped on first use)
+ *
+ * Return: 0, -EINVAL (NULL), -ERANGE (range beyond the BO), or a map error.
+ */
+int taihu_bo_write(struct taihu_bo *bo, uint64_t offset, const void *data,
+		   size_t len);
+
+/** taihu_bo_read() - the reverse of taihu_bo_write() */
+int taihu_bo_read(struct taihu_bo *bo, uint64_t offset, void *data,
+		  size_t len);
+
+/**
+ * taihu_bo_export() - PRIME: a dma-buf file descriptor for the BO
+ * (drmPrimeHandleToFD, close-on-exec, read/write)
+ * @bo: BO
+ * @dmabuf_fd: receives the new file descriptor; close() it when done
+ *
+ * Return: 0 or a negative errno (e.g. -EOPNOTSUPP).
+ */
+int taihu_bo_export(struct taihu_bo *bo, int *dmabuf_fd);
+
+/**
+ * taihu_bo_import() - PRIME: import a dma-buf (drmPrimeFDToHandle)
+ * @dev: device to import into; the BO gets a device address in its context
+ * @dmabuf_fd: the dma-buf; the caller keeps it and may close it at once
+ * @out: receives the BO, described by BO_INFO
+ *
+ * Importing a buffer that this open file already holds yields the same GEM
+ * handle: the two &struct taihu_bo then share it, and freeing either one
+ * closes it. A VRAM buffer of another device cannot be imported
+ * (-EOPNOTSUPP).
+ */
+int taihu_bo_import(struct taihu_device *dev, int dmabuf_fd,
+		    struct taihu_bo **out);
 
 /* ---- command-stream builder ------------------------------------------- */
 
@@ -229,7 +302,8 @@ struct taihu_job {
  * @error_offset: stream offset of the failing packet
  * @start_ns: card clock at start
  * @end_ns: card clock at end
- * @error_addr: faulting address
+ * @error_addr: faulting address (DMA_ERROR, MMU_FAULT)
+ * @error_access: &enum drm_taihu_access of the fault (MMU_FAULT)
  */
 struct taihu_job_result {
 	uint32_t status;
@@ -237,6 +311,7 @@ struct taihu_job_result {
 	uint64_t start_ns;
 	uint64_t end_ns;
 	uint64_t error_addr;
+	uint32_t error_access;
 };
 
 /** taihu_submit() - DRM_IOCTL_TAIHU_SUBMIT; *@seqno gets the job's seqno */
@@ -266,6 +341,42 @@ int64_t taihu_deadline_ns(int64_t rel_ns);
 int taihu_run(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 	      uint32_t queue, struct taihu_bo *const *bos, uint32_t bo_count,
 	      int64_t timeout_ns, struct taihu_job_result *result);
+
+/* ---- copy helpers ----------------------------------------------------- */
+
+/* Job timeout of taihu_copy() and taihu_fill() when given 0. */
+#define TAIHU_DEFAULT_TIMEOUT_NS	(60LL * 1000000000LL)
+
+/**
+ * taihu_copy() - copy @size bytes from @src at @src_offset to @dst at
+ * @dst_offset with one COPY job on queue 0, and wait for it to end
+ * @dst: destination BO
+ * @dst_offset: byte offset in @dst
+ * @src: source BO, of the same device as @dst (it may be @dst)
+ * @src_offset: byte offset in @src
+ * @size: bytes, not 0
+ * @timeout_ns: relative job timeout; 0 means TAIHU_DEFAULT_TIMEOUT_NS
+ * @result: how the job ended; may be NULL
+ *
+ * Return: 0 if the job ended with SUCCESS; -EINVAL (NULL, size 0,
+ * negative timeout), -EXDEV (BOs of two devices), -ERANGE (a range beyond
+ * its BO), -TAIHU_EJOBFAILED (another status, see @result), -ETIME (the
+ * job did not end in time), or another negative error.
+ */
+int taihu_copy(struct taihu_bo *dst, uint64_t dst_offset,
+	       struct taihu_bo *src, uint64_t src_offset, uint64_t size,
+	       int64_t timeout_ns, struct taihu_job_result *result);
+
+/**
+ * taihu_fill() - fill @size bytes of @dst at @offset with the 32-bit
+ * little-endian pattern @value (a tail gets its first bytes) with one FILL
+ * job on queue 0, and wait for it to end
+ *
+ * Arguments and return values as for taihu_copy().
+ */
+int taihu_fill(struct taihu_bo *dst, uint64_t offset, uint64_t size,
+	       uint32_t value, int64_t timeout_ns,
+	       struct taihu_job_result *result);
 
 #ifdef __cplusplus
 }

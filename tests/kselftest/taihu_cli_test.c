@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The taihu CLI on a real card: `taihu info` (table and --json) reports the
+ * device's memory as QUERY does while this test holds buffers of known
+ * sizes, and `taihu diag --json` runs its host<->VRAM copy checks. The CLI
+ * is /usr/bin/taihu, or $TAIHU_CLI.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "taihu_mem_util.h"
+#include "taihu_test_util.h"
+
+#define VRAM_HELD	(5 * TM_MiB)
+#define HOST_HELD	(3 * TM_MiB + 4096)
+
+/* Run "taihu ARGS" and return its stdout (malloc'd), *@status its exit code. */
+static char *run_cli(const char *args, int *status)
+{
+	const char *cli = getenv("TAIHU_CLI") ? getenv("TAIHU_CLI") :
+			  "/usr/bin/taihu";
+	char cmd[512], *buf = NULL;
+	size_t cap = 0, len = 0, n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", cli, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 16384;
+			nb = realloc(buf, cap);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	st = pclose(f);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+static uint64_t json_u64_field(json_object *o, const char *key, int *found)
+{
+	json_object *v;
+
+	*found = json_object_object_get_ex(o, key, &v) &&
+		 json_object_is_type(v, json_type_int);
+	return *found ? json_object_get_uint64(v) : 0;
+}
+
+FIXTURE(cli)
+{
+	struct taihu_device *dev;
+	struct taihu_bo *vram, *host;
+};
+
+FIXTURE_SETUP(cli)
+{
+	const char *cli = getenv("TAIHU_CLI") ? getenv("TAIHU_CLI") :
+			  "/usr/bin/taihu";
+	int ret;
+
+	self->dev = NULL;
+	self->vram = self->host = NULL;
+	if (access(cli, X_OK))
+		SKIP(return, "no taihu CLI at %s", cli);
+	ret = tt_open_first(&self->dev, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	/* Known amounts of both kinds of memory, held while the CLI runs. */
+	ASSERT_EQ(0, taihu_bo_create(self->dev, VRAM_HELD,
+				     DRM_TAIHU_PLACEMENT_VRAM, &self->vram));
+	ASSERT_EQ(0, taihu_bo_create(self->dev, HOST_HELD,
+				     DRM_TAIHU_PLACEMENT_HOST, &self->host));
+}
+
+FIXTURE_TEARDOWN(cli)
+{
+	taihu_bo_free(self->host);
+	taihu_bo_free(self->vram);
+	taihu_device_close(self->dev);
+}
+
+TEST_F(cli, info_json_reports_memory)
+{
+	struct drm_taihu_device_info info;
+	json_object *o;
+	uint64_t v;
+	char *out;
+	int status, found;
+
+	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
+	out = run_cli("info --json", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	v = json_u64_field(o, "vram_size_bytes", &found);
+	EXPECT_TRUE(found);
+	EXPECT_EQ(info.vram_size, v);
+	/*
+	 * Nothing else runs: the CLI sees what QUERY saw a moment ago, plus
+	 * the page-table root of the CLI's own open file.
+	 */
+	v = json_u64_field(o, "vram_used_bytes", &found);
+	EXPECT_TRUE(found);
+	EXPECT_LE(info.vram_used, v);
+	EXPECT_GE(info.vram_used + TM_PT_SLACK(0), v);
+	EXPECT_LE(VRAM_HELD, v);
+	v = json_u64_field(o, "host_used_bytes", &found);
+	EXPECT_TRUE(found);
+	EXPECT_EQ(info.host_used, v);
+	EXPECT_LE(HOST_HELD, v);
+	json_object_put(o);
+	free(out);
+}
+
+TEST_F(cli, info_table_shows_memory)
+{
+	struct drm_taihu_device_info info;
+	unsigned long long used = 0, total = 0;
+	char want[128], *out, *line;
+	int status;
+
+	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
+	out = run_cli("info", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	/* "VRAM: 256.0 MiB total, 9.0 MiB used (N of M bytes)" */
+	line = strstr(out, "VRAM:");
+	ASSERT_NE(NULL, line) TH_LOG("no VRAM line in:\n%s", out);
+	line = strchr(line, '(');
+	ASSERT_NE(NULL, line);
+	ASSERT_EQ(2, sscanf(line, "(%llu of %llu bytes)", &used, &total));
+	EXPECT_EQ(info.vram_size, total);
+	EXPECT_LE(info.vram_used, used);
+	EXPECT_GE(info.vram_used + TM_PT_SLACK(0), used);
+	snprintf(want, sizeof(want), "used by buffer objects (%" PRIu64 " bytes)",
+		 (uint64_t)info.host_used);
+	line = strstr(out, "Host memory:");
+	EXPECT_TRUE(line && strstr(line, want))
+		TH_LOG("no 'Host memory: ... %s' in:\n%s", want, out);
+	free(out);
+}
+
+TEST_F(cli, diag_json_copies_between_host_and_vram)
+{
+	static const char *const names[] = { "nop", "fill", "copy", "h2v", "v2h" };
+	json_object *o, *checks, *c, *v;
+	size_t i, k, n;
+	char *out;
+	int status, seen;
+
+	out = run_cli("diag --json", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	ASSERT_TRUE(json_object_object_get_ex(o, "checks", &checks));
+	n = json_object_array_length(checks);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		seen = 0;
+		for (i = 0; i < n; i++) {
+			c = json_object_array_get_idx(checks, i);
+			if (!json_object_object_get_ex(c, "name", &v) ||
+			    strcmp(json_object_get_string(v), names[k]))
+				continue;
+			seen = 1;
+			EXPECT_TRUE(json_object_object_get_ex(c, "result", &v) &&
+				    !strcmp(json_object_get_string(v), "PASS"))
+				TH_LOG("check %s: %s", names[k],
+				       json_object_to_json_string(c));
+		}
+		EXPECT_TRUE(seen) TH_LOG("no check '%s'", names[k]);
+	}
+	json_object_put(o);
+	free(out);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * PRIME: sharing buffer objects as dma-bufs, within one device (between
+ * open files) and between devices.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include <xf86drm.h>
+
+#include "taihu_internal.h"
+
+TAIHU_EXPORT int taihu_bo_export(struct taihu_bo *bo, int *dmabuf_fd)
+{
+	int fd = -1;
+
+	if (!bo || !dmabuf_fd)
+		return -EINVAL;
+	*dmabuf_fd = -1;
+	/* DRM_RDWR: the importer may map it writable (e.g. another card). */
+	if (drmPrimeHandleToFD(bo->dev->fd, bo->handle, DRM_CLOEXEC | DRM_RDWR,
+			       &fd))
+		return errno ? -errno : -EIO;
+	*dmabuf_fd = fd;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_bo_import(struct taihu_device *dev, int dmabuf_fd,
+				 struct taihu_bo **out)
+{
+	struct drm_taihu_bo_info info;
+	struct drm_gem_close cl = { 0 };
+	struct taihu_bo *bo;
+	uint32_t handle = 0;
+	int ret;
+
+	if (!dev || !out || dmabuf_fd < 0)
+		return -EINVAL;
+	*out = NULL;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return -ENOMEM;
+	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &handle)) {
+		ret = errno ? -errno : -EIO;
+		free(bo);
+		return ret;
+	}
+	/* Size, placement and this context's device address. */
+	ret = taihu_bo_info(dev, handle, &info);
+	if (!ret && !info.size)
+		ret = -EPROTO;
+	if (ret) {
+		cl.handle = handle;
+		drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+		free(bo);
+		return ret;
+	}
+	bo->dev = dev;
+	bo->handle = handle;
+	bo->placement = info.placement;
+	bo->size = info.size;
+	bo->dev_addr = info.dev_addr;
+	*out = bo;
+	return 0;
+}

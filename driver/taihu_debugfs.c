@@ -7,12 +7,22 @@
  *   within its own memory (MEMCPY_BENCH) and prints "size <bytes> ns <ns>",
  *   the reference for copy bandwidth benchmarks;
  * - mmu: one line per device context: id, mappings, page-table pages,
- *   bytes of VRAM and host buffers, live jobs, first fault address or "-".
+ *   bytes of VRAM and host buffers, live jobs, first fault address or "-";
+ * - queues: one line per hardware queue,
+ *   "queue <n>: enabled <0|1> submitted <n> completed <n> failed <n>
+ *   timeouts <n> resets <n> jobs <n> depth <n> head <n> tail <n>";
+ * - ping: reading it runs TAIHU_PING_COUNT mailbox PINGs one after the
+ *   other (doorbell -> card -> MSI-X -> interrupt -> waiter) and prints
+ *   "count <n> min_ns <ns> median_ns <ns> mean_ns <ns> max_ns <ns>", the
+ *   platform's raw round trip that job latencies are compared with.
  */
 
 #include <linux/debugfs.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
@@ -21,6 +31,7 @@
 #include "taihu_drv.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_queue.h"
 
 /* Generous: the card copies at host memory speed, 64 MiB in milliseconds. */
 #define TAIHU_MEMCPY_BENCH_TIMEOUT_MS	10000
@@ -59,9 +70,60 @@ static int taihu_debugfs_mmu(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int taihu_debugfs_queues(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	taihu_queue_debugfs_show(to_taihu_device(entry->dev), m);
+	return 0;
+}
+
+static int taihu_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int taihu_debugfs_ping(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct taihu_device *tdev = to_taihu_device(entry->dev);
+	u64 *rtt, sum = 0;
+	int idx, ret = 0;
+	u32 i;
+
+	rtt = kmalloc_array(TAIHU_PING_COUNT, sizeof(*rtt), GFP_KERNEL);
+	if (!rtt)
+		return -ENOMEM;
+
+	for (i = 0; i < TAIHU_PING_COUNT && !ret; i++) {
+		if (!drm_dev_enter(&tdev->drm, &idx)) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = taihu_mbox_ping(tdev, i, &rtt[i]);
+		drm_dev_exit(idx);
+		sum += rtt[i];
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+	}
+	if (!ret) {
+		sort(rtt, TAIHU_PING_COUNT, sizeof(*rtt), taihu_cmp_u64, NULL);
+		seq_printf(m, "count %u min_ns %llu median_ns %llu mean_ns %llu max_ns %llu\n",
+			   TAIHU_PING_COUNT, rtt[0], rtt[TAIHU_PING_COUNT / 2],
+			   div_u64(sum, TAIHU_PING_COUNT),
+			   rtt[TAIHU_PING_COUNT - 1]);
+	}
+	kfree(rtt);
+	return ret;
+}
+
 static const struct drm_debugfs_info taihu_debugfs_list[] = {
 	{ "card_memcpy_bench", taihu_debugfs_memcpy_bench, 0 },
 	{ "mmu", taihu_debugfs_mmu, 0 },
+	{ "queues", taihu_debugfs_queues, 0 },
+	{ "ping", taihu_debugfs_ping, 0 },
 };
 
 void taihu_debugfs_init(struct taihu_device *tdev)

@@ -13,6 +13,8 @@ struct taihu_device;
 
 /* Size of the copy timed by card_memcpy_bench. */
 #define TAIHU_MEMCPY_BENCH_SIZE		SZ_64M
+/* Mailbox round trips timed by a read of ping. */
+#define TAIHU_PING_COUNT		1000
 
 /**
  * taihu_debugfs_init() - create the debugfs files of a registered device

@@ -41,6 +41,7 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile;
 	struct taihu_ctx *ctx;
+	u32 q;
 	int ret;
 
 	tfile = kzalloc(sizeof(*tfile), GFP_KERNEL);
@@ -66,6 +67,13 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 	tfile->next_seqno = 1;
 	mutex_init(&tfile->submit_lock);
 	xa_init(&tfile->results);
+	spin_lock_init(&tfile->ended_lock);
+	INIT_LIST_HEAD(&tfile->ended);
+	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
+		atomic_set(&tfile->inflight[q], 0);
+		init_waitqueue_head(&tfile->inflight_wq[q]);
+		atomic64_set(&tfile->busy_ns[q], 0);
+	}
 
 	ret = taihu_job_file_init(tfile);
 	if (ret)
@@ -98,6 +106,7 @@ static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
 
 static void taihu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
+	taihu_job_show_fdinfo(p, file);
 	taihu_gem_show_fdinfo(p, file);
 }
 
@@ -142,6 +151,7 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	strscpy(info->serial, tdev->fw.serial, sizeof(info->serial));
 	info->host_used = atomic64_read(&tdev->host_used);
 	info->va_size = TAIHU_VA_END;
+	info->max_inflight = TAIHU_MAX_INFLIGHT;
 }
 
 static void taihu_query_context_info(struct taihu_ctx *ctx,

@@ -18,17 +18,21 @@
  * no more jobs: SUBMIT fails with -EIO and jobs not yet handed to the card
  * end as cancelled.
  *
- * Locking: &taihu_file.submit_lock orders seqno assignment, arming and
- * pushing; it is taken inside the buffers' reservation locks. Mappings are
- * taken (&taihu_bo.lock, which may take a reservation lock to pin pages)
- * before any reservation is locked. The result table is an xarray with its
- * own lock.
+ * Locking: &taihu_file.submit_lock orders seqno assignment, arming,
+ * pushing and the eviction of results; it is taken inside the buffers'
+ * reservation locks. Mappings are taken (&taihu_bo.lock, which may take a
+ * reservation lock to pin pages) before any reservation is locked. The
+ * result table is an xarray with its own lock. &taihu_file.ended_lock
+ * (IRQ-safe: the callback runs where fences signal, under the queue lock)
+ * protects the list of ended results. The in-flight counts are atomics; a
+ * SUBMIT waits for them holding no lock.
  */
 
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-resv.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -37,6 +41,7 @@
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_print.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_syncobj.h>
 #include <drm/gpu_scheduler.h>
@@ -167,10 +172,11 @@ static void taihu_job_free(struct drm_sched_job *sched_job)
 }
 
 /*
- * The card has been running the job for too long: end it with status
- * TIMEOUT. The entry stays in the ring until the card moves past it (its
- * completion record is then ignored); jobs behind it keep their fences and
- * time out on their own if the queue stays stuck.
+ * The card has been running the job for too long: reset its queue, which
+ * ends the job with status TIMEOUT and lets the jobs behind it run. If the
+ * card does not cooperate, cancel the job without it: the entry then stays
+ * in the ring until the card moves past it (its completion record is
+ * ignored).
  *
  * drm_sched takes the job off its pending list before calling us and only
  * puts it back in drm_sched_stop(), which would also detach every innocent
@@ -181,11 +187,19 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 {
 	struct taihu_job *job = to_taihu_job(sched_job);
 	struct taihu_queue *q = job->queue;
-	int idx;
+	struct device *dev = job->tdev->drm.dev;
+	int idx, ret = -ENODEV;
 
-	/* A lost interrupt is not a timeout. */
 	if (drm_dev_enter(&job->tdev->drm, &idx)) {
+		/* A lost interrupt is not a timeout. */
 		taihu_queue_process(q);
+		if (job->hw_fence_live &&
+		    !dma_fence_is_signaled(&job->hw_fence->base)) {
+			ret = taihu_queue_reset(q, job->hw_fence);
+			if (!ret)
+				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",
+						     q->index, job->ctx->id);
+		}
 		drm_dev_exit(idx);
 	}
 
@@ -194,9 +208,8 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 			       -ETIMEDOUT)) {
 		/* The entry stays on the ring: its context's TLB may refill. */
 		job->abandoned = true;
-		dev_warn_ratelimited(job->tdev->drm.dev,
-				     "queue %u: job of context %u timed out, cancelled\n",
-				     q->index, job->ctx->id);
+		dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
+				     q->index, job->ctx->id, ret);
 	}
 
 	/* Signalled now, or about to be by the scheduler's run_job work. */
@@ -304,11 +317,109 @@ void taihu_job_file_fini(struct taihu_file *tfile)
 		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++)
 			drm_sched_entity_destroy(&tfile->entities[q][p]);
 
+	/*
+	 * Jobs may still run: detach their end callbacks from the file. A
+	 * callback running now holds the fence lock, which removal takes.
+	 */
 	xa_for_each(&tfile->results, seqno, result) {
+		if (dma_fence_remove_callback(result->done, &result->ended_cb))
+			atomic_dec(&tfile->tdev->queues[result->queue].jobs);
 		xa_erase(&tfile->results, seqno);
 		taihu_result_put(result);
 	}
 	xa_destroy(&tfile->results);
+}
+
+/*
+ * The job's finished fence signalled: account its end in its file. Runs
+ * where the fence signals, often in hard IRQ context under the queue lock.
+ */
+static void taihu_job_ended(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct taihu_result *result = container_of(cb, struct taihu_result,
+						   ended_cb);
+	struct taihu_file *tfile = result->tfile;
+	u32 qi = result->queue;
+	unsigned long flags;
+
+	/* The outcome was written before the hardware fence signalled. */
+	smp_rmb();
+	if (result->out.end_ns > result->out.start_ns)
+		atomic64_add(result->out.end_ns - result->out.start_ns,
+			     &tfile->busy_ns[qi]);
+	atomic_dec(&tfile->tdev->queues[qi].jobs);
+
+	spin_lock_irqsave(&tfile->ended_lock, flags);
+	list_add_tail(&result->ended_link, &tfile->ended);
+	tfile->ended_count++;
+	spin_unlock_irqrestore(&tfile->ended_lock, flags);
+
+	atomic_dec(&tfile->inflight[qi]);
+	if (wq_has_sleeper(&tfile->inflight_wq[qi]))
+		wake_up_all(&tfile->inflight_wq[qi]);
+}
+
+/* Keep at most TAIHU_MAX_RESULTS ended results, dropping the oldest. */
+static void taihu_results_evict(struct taihu_file *tfile)
+{
+	struct taihu_result *old;
+
+	lockdep_assert_held(&tfile->submit_lock);
+
+	for (;;) {
+		spin_lock_irq(&tfile->ended_lock);
+		if (tfile->ended_count <= TAIHU_MAX_RESULTS) {
+			spin_unlock_irq(&tfile->ended_lock);
+			return;
+		}
+		old = list_first_entry(&tfile->ended, struct taihu_result,
+				       ended_link);
+		list_del_init(&old->ended_link);
+		tfile->ended_count--;
+		spin_unlock_irq(&tfile->ended_lock);
+
+		xa_erase(&tfile->results, old->seqno);
+		taihu_result_put(old);
+	}
+}
+
+/*
+ * Take one of the file's TAIHU_MAX_INFLIGHT places on the queue, waiting
+ * for a job of the file on that queue to end if there is none.
+ */
+static int taihu_submit_throttle(struct taihu_file *tfile, u32 qi,
+				 bool nonblock)
+{
+	atomic_t *inflight = &tfile->inflight[qi];
+	int ret;
+
+	while (!atomic_add_unless(inflight, 1, TAIHU_MAX_INFLIGHT)) {
+		if (nonblock)
+			return -EAGAIN;
+		ret = wait_event_interruptible(tfile->inflight_wq[qi],
+					       atomic_read(inflight) <
+					       TAIHU_MAX_INFLIGHT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void taihu_submit_unthrottle(struct taihu_file *tfile, u32 qi)
+{
+	atomic_dec(&tfile->inflight[qi]);
+	if (wq_has_sleeper(&tfile->inflight_wq[qi]))
+		wake_up_all(&tfile->inflight_wq[qi]);
+}
+
+void taihu_job_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	u32 q;
+
+	for (q = 0; q < tfile->tdev->num_queues; q++)
+		drm_printf(p, "drm-engine-q%u:\t%llu ns\n", q,
+			   (u64)atomic64_read(&tfile->busy_ns[q]));
 }
 
 static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
@@ -422,14 +533,16 @@ static struct taihu_job *taihu_job_alloc(struct taihu_device *tdev)
 static int taihu_submit_check(struct taihu_device *tdev,
 			      const struct drm_taihu_submit *args)
 {
-	if (args->flags || args->priority >= TAIHU_NUM_PRIORITIES ||
+	if ((args->flags & ~DRM_TAIHU_SUBMIT_NONBLOCK) ||
+	    args->priority >= TAIHU_NUM_PRIORITIES ||
 	    args->queue >= tdev->num_queues ||
 	    !args->cmd_len || !IS_ALIGNED(args->cmd_len, 8) ||
 	    !IS_ALIGNED(args->cmd_offset, 8) ||
-	    args->bo_count > TAIHU_MAX_BO_HANDLES ||
-	    args->in_sync_count > TAIHU_MAX_IN_SYNCS ||
 	    (!args->out_sync_handle && args->out_sync_point))
 		return -EINVAL;
+	if (args->bo_count > TAIHU_MAX_BO_HANDLES ||
+	    args->in_sync_count > TAIHU_MAX_IN_SYNCS)
+		return -E2BIG;
 	return 0;
 }
 
@@ -502,7 +615,7 @@ int taihu_submit_ioctl(struct drm_device *drm, void *data,
 	struct dma_fence_chain *chain = NULL;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_sched_entity *entity;
-	struct taihu_result *old;
+	struct taihu_result *result;
 	struct dma_fence *done;
 	struct taihu_job *job;
 	struct drm_exec exec;
@@ -514,13 +627,21 @@ int taihu_submit_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 
-	if (!drm_dev_enter(drm, &idx))
+	/* Before anything is allocated or locked: this may sleep long. */
+	ret = taihu_submit_throttle(tfile, args->queue,
+				    args->flags & DRM_TAIHU_SUBMIT_NONBLOCK);
+	if (ret)
+		return ret;
+
+	if (!drm_dev_enter(drm, &idx)) {
+		taihu_submit_unthrottle(tfile, args->queue);
 		return -ENODEV;
+	}
 
 	job = taihu_job_alloc(tdev);
 	if (!job) {
 		ret = -ENOMEM;
-		goto out_exit;
+		goto err_throttle;
 	}
 
 	ret = taihu_submit_prepare(job, file, args);
@@ -570,10 +691,18 @@ int taihu_submit_ioctl(struct drm_device *drm, void *data,
 
 	drm_sched_job_arm(&job->base);
 	done = &job->base.s_fence->finished;
-	job->result->done = dma_fence_get(done);
-	kref_get(&job->result->ref);
-	xa_store(&tfile->results, seqno, job->result, GFP_KERNEL);
+	result = job->result;
+	result->done = dma_fence_get(done);
+	result->tfile = tfile;
+	result->seqno = seqno;
+	result->queue = args->queue;
+	kref_get(&result->ref);
+	xa_store(&tfile->results, seqno, result, GFP_KERNEL);
 	tfile->next_seqno++;
+	atomic_inc(&job->queue->jobs);
+	/* Not pushed yet, so not signalled: the callback always runs. */
+	if (dma_fence_add_callback(done, &result->ended_cb, taihu_job_ended))
+		taihu_job_ended(done, &result->ended_cb);
 
 	taihu_job_fence_bos(job, done);
 
@@ -586,12 +715,7 @@ int taihu_submit_ioctl(struct drm_device *drm, void *data,
 	}
 
 	drm_sched_entity_push_job(&job->base);
-
-	/* Keep the latest TAIHU_MAX_RESULTS results of this file. */
-	if (seqno > TAIHU_MAX_RESULTS) {
-		old = xa_erase(&tfile->results, seqno - TAIHU_MAX_RESULTS);
-		taihu_result_put(old);
-	}
+	taihu_results_evict(tfile);
 	mutex_unlock(&tfile->submit_lock);
 
 	drm_exec_fini(&exec);
@@ -605,13 +729,21 @@ err_job:
 	if (job_inited)
 		drm_sched_job_cleanup(&job->base);
 	taihu_job_destroy(job);
+err_throttle:
+	taihu_submit_unthrottle(tfile, args->queue);
 out_put:
 	dma_fence_chain_free(chain);
 	if (out_sync)
 		drm_syncobj_put(out_sync);
-out_exit:
 	drm_dev_exit(idx);
 	return ret;
+}
+
+/* Jiffies until an absolute CLOCK_MONOTONIC deadline, rounded up. */
+static long taihu_deadline_jiffies(s64 deadline_ns, s64 now)
+{
+	return min_t(u64, nsecs_to_jiffies(deadline_ns - now) + 1,
+		     MAX_SCHEDULE_TIMEOUT - 1);
 }
 
 static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
@@ -623,23 +755,106 @@ static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 		return dma_fence_is_signaled(fence) ? 0 : -ETIME;
 
 	left = dma_fence_wait_timeout(fence, true,
-				      min_t(u64, nsecs_to_jiffies(deadline_ns - now),
-					    MAX_SCHEDULE_TIMEOUT - 1));
+				      taihu_deadline_jiffies(deadline_ns, now));
 	if (left < 0)
 		return left;
 	return left ? 0 : -ETIME;
 }
 
-int taihu_wait_ioctl(struct drm_device *drm, void *data,
-		     struct drm_file *file)
+static int taihu_wait_resv(struct dma_resv *resv, s64 deadline_ns)
 {
-	struct taihu_file *tfile = file->driver_priv;
-	struct drm_taihu_wait *args = data;
-	struct taihu_result *result;
+	s64 now = ktime_get_ns();
+	long left;
+
+	if (deadline_ns <= now)
+		return dma_resv_test_signaled(resv, DMA_RESV_USAGE_READ) ?
+		       0 : -ETIME;
+
+	left = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_READ, true,
+				     taihu_deadline_jiffies(deadline_ns, now));
+	if (left < 0)
+		return left;
+	return left ? 0 : -ETIME;
+}
+
+/* The outcome of a Taihu job's finished fence, if @f is one and ended. */
+static bool taihu_job_fence_outcome(struct dma_fence *f,
+				    struct taihu_outcome *out)
+{
+	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
+
+	if (!s_fence || f != &s_fence->finished ||
+	    s_fence->sched->ops != &taihu_sched_ops ||
+	    !dma_fence_is_signaled(f))
+		return false;
+	/* Stable once finished has signalled; NULL if it never ran. */
+	if (s_fence->parent && taihu_fence_outcome(s_fence->parent, out))
+		return true;
+	memset(out, 0, sizeof(*out));
+	out->status = DRM_TAIHU_JOB_CANCELLED;
+	return true;
+}
+
+/*
+ * Of the ended Taihu jobs fenced on @resv (one per scheduler entity: a
+ * later job of an entity replaces the earlier one), the one that ended
+ * last; SUCCESS with zero timestamps when there is none. The reservation
+ * is locked: the unlocked iterator skips signalled fences.
+ */
+static int taihu_resv_last_outcome(struct dma_resv *resv,
+				   struct taihu_outcome *best)
+{
+	struct dma_resv_iter cursor;
+	struct taihu_outcome out;
+	struct dma_fence *f;
+	ktime_t best_ts = 0, ts;
+	bool found = false;
+	int ret;
+
+	memset(best, 0, sizeof(*best));
+	ret = dma_resv_lock_interruptible(resv, NULL);
+	if (ret)
+		return ret;
+	dma_resv_for_each_fence(&cursor, resv, DMA_RESV_USAGE_READ, f) {
+		if (!taihu_job_fence_outcome(f, &out))
+			continue;
+		ts = dma_fence_timestamp(f);
+		if (!found || ktime_after(ts, best_ts)) {
+			*best = out;
+			best_ts = ts;
+			found = true;
+		}
+	}
+	dma_resv_unlock(resv);
+	return 0;
+}
+
+static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
+			 struct drm_taihu_wait *args, struct taihu_outcome *out)
+{
+	struct drm_gem_object *obj;
 	int idx, ret;
 
-	if (args->flags || args->handle || args->pad)
-		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	obj = drm_gem_object_lookup(file, args->handle);
+	drm_dev_exit(idx);
+	if (!obj)
+		return -ENOENT;
+
+	ret = taihu_wait_resv(obj->resv, args->timeout_ns);
+	if (!ret)
+		ret = taihu_resv_last_outcome(obj->resv, out);
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+static int taihu_wait_job(struct drm_device *drm, struct taihu_file *tfile,
+			  struct drm_taihu_wait *args,
+			  struct taihu_outcome *out)
+{
+	struct taihu_result *result;
+	int idx, ret;
 
 	/* Only around the lookup: a long wait must not hold up unplug. */
 	if (!drm_dev_enter(drm, &idx))
@@ -658,14 +873,40 @@ int taihu_wait_ioctl(struct drm_device *drm, void *data,
 	if (!ret) {
 		/* The outcome was written before the fence signalled. */
 		smp_rmb();
-		args->status = result->status;
-		args->start_ns = result->start_ns;
-		args->end_ns = result->end_ns;
-		args->error_addr = result->error_addr;
-		args->error_offset = result->error_offset;
-		args->error_access = result->error_access;
+		*out = result->out;
 	}
-
 	taihu_result_put(result);
 	return ret;
+}
+
+int taihu_wait_ioctl(struct drm_device *drm, void *data,
+		     struct drm_file *file)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	struct drm_taihu_wait *args = data;
+	struct taihu_outcome out;
+	int ret;
+
+	if ((args->flags & ~DRM_TAIHU_WAIT_BO) || args->pad)
+		return -EINVAL;
+
+	if (args->flags & DRM_TAIHU_WAIT_BO) {
+		if (args->seqno)
+			return -EINVAL;
+		ret = taihu_wait_bo(drm, file, args, &out);
+	} else {
+		if (args->handle)
+			return -EINVAL;
+		ret = taihu_wait_job(drm, tfile, args, &out);
+	}
+	if (ret)
+		return ret;
+
+	args->status = out.status;
+	args->error_offset = out.error_offset;
+	args->start_ns = out.start_ns;
+	args->end_ns = out.end_ns;
+	args->error_addr = out.error_addr;
+	args->error_access = out.error_access;
+	return 0;
 }

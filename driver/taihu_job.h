@@ -12,15 +12,21 @@
 
 struct drm_device;
 struct drm_file;
+struct drm_printer;
 struct taihu_device;
 struct taihu_file;
 
-/* Results a file keeps; older ones are dropped and WAIT says -ENOENT. */
+/*
+ * Ended results a file keeps besides those of its jobs in flight; older
+ * ones are dropped at SUBMIT and WAIT says -ENOENT.
+ */
 #define TAIHU_MAX_RESULTS		4096
-/* Bounds on the arrays a submission may carry. */
+/* Jobs a file may have not ended per queue before SUBMIT waits. */
+#define TAIHU_MAX_INFLIGHT		16384
+/* Bounds on the arrays a submission may carry; beyond: -E2BIG. */
 #define TAIHU_MAX_BO_HANDLES		4096
 #define TAIHU_MAX_IN_SYNCS		256
-/* How long a job may run before it is cancelled. */
+/* How long a job may run on the card before its queue is reset. */
 #define TAIHU_JOB_TIMEOUT_MS		5000
 
 /**
@@ -47,6 +53,16 @@ int taihu_job_file_init(struct taihu_file *tfile);
  * @tfile: the file
  */
 void taihu_job_file_fini(struct taihu_file *tfile);
+
+/**
+ * taihu_job_show_fdinfo() - print the file's busy time per queue
+ * @p: the printer
+ * @file: the DRM file
+ *
+ * One "drm-engine-q<N>: <ns> ns" line per hardware queue: the card time of
+ * the file's ended jobs on that queue.
+ */
+void taihu_job_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 int taihu_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);

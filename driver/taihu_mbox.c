@@ -10,6 +10,7 @@
 
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -106,6 +107,26 @@ int taihu_mbox_simple(struct taihu_device *tdev, u32 op, const void *req,
 	if (status < 0 && status >= -MAX_ERRNO)
 		return status;
 	return -EIO;
+}
+
+int taihu_mbox_ping(struct taihu_device *tdev, u64 cookie, u64 *rtt_ns)
+{
+	struct taihu_mbox_ping req = { .cookie = cookie };
+	struct taihu_mbox_ping rsp;
+	s32 status;
+	u64 t0;
+	int ret;
+
+	t0 = ktime_get_ns();
+	ret = taihu_mbox_request(tdev, TAIHU_MBOX_OP_PING, &req, sizeof(req),
+				 &rsp, sizeof(rsp), TAIHU_MBOX_TIMEOUT_MS,
+				 &status);
+	*rtt_ns = ktime_get_ns() - t0;
+	if (ret)
+		return ret;
+	if (status || rsp.cookie != cookie)
+		return -EIO;
+	return 0;
 }
 
 static void taihu_event_log(struct taihu_device *tdev,

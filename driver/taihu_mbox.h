@@ -69,6 +69,19 @@ int taihu_mbox_simple(struct taihu_device *tdev, u32 op, const void *req,
 		      u32 req_len, unsigned int timeout_ms);
 
 /**
+ * taihu_mbox_ping() - time one PING round trip through the mailbox
+ * @tdev: the device
+ * @cookie: value the card must echo
+ * @rtt_ns: out: ns from posting the request to seeing the answer (doorbell,
+ *	card, MSI-X, interrupt handler, waiter woken)
+ *
+ * Sleeps; takes &taihu_mailbox.lock.
+ *
+ * Return: 0, -ETIMEDOUT, or -EIO if the card answered wrongly.
+ */
+int taihu_mbox_ping(struct taihu_device *tdev, u64 cookie, u64 *rtt_ns);
+
+/**
  * taihu_mbox_irq() - control vector handler: wake the waiter, drain events
  * @tdev: the device
  *

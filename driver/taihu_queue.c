@@ -12,13 +12,23 @@
  * a record naming another seqno than the entry of its slot, ends the entry
  * with an error instead of confusing the driver.
  *
- * Locking: &taihu_queue.lock (IRQ-safe) protects the ring state and the
- * in-flight table; fences are signalled under it, so fence callbacks must
- * not take it.
+ * Queue reset (after a job timeout): QUEUE_DISABLE makes the card abort
+ * the entry it runs (completion record ABORTED, head past it) and leave the
+ * later entries unrun. The aborted guilty entry ends as TIMEOUT; a guilty
+ * entry the card never reached is skipped by moving the descriptor's head
+ * past it; an innocent entry aborted because the guilty one ended just
+ * before the disable is not ended but run again, by leaving the head on it.
+ * QUEUE_ENABLE then restarts the card from the descriptor's head.
+ *
+ * Locking: &taihu_queue.lock (IRQ-safe) protects the ring state, the reset
+ * state, the counters and the in-flight table; fences are signalled under
+ * it, so fence callbacks must not take it. The mailbox requests of a reset
+ * are sent without it.
  */
 
 #include <linux/dma-fence.h>
 #include <linux/io.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -32,6 +42,8 @@
 #include "taihu_queue.h"
 
 #define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
+/* The card aborts the running job at its next packet or memory span. */
+#define TAIHU_QUEUE_DISABLE_TIMEOUT_MS	TAIHU_BOOT_TIMEOUT_MS
 
 static_assert((TAIHU_RING_ENTRIES & TAIHU_RING_MASK) == 0);
 
@@ -43,8 +55,9 @@ struct taihu_result *taihu_result_alloc(void)
 	if (!result)
 		return NULL;
 	kref_init(&result->ref);
+	INIT_LIST_HEAD(&result->ended_link);
 	/* A job that never reaches the card ends as cancelled. */
-	result->status = DRM_TAIHU_JOB_CANCELLED;
+	result->out.status = DRM_TAIHU_JOB_CANCELLED;
 	return result;
 }
 
@@ -91,22 +104,37 @@ static const struct dma_fence_ops taihu_fence_ops = {
 	.release = taihu_fence_release,
 };
 
+bool taihu_fence_outcome(struct dma_fence *f, struct taihu_outcome *out)
+{
+	if (f->ops != &taihu_fence_ops || !dma_fence_is_signaled(f))
+		return false;
+	/* The outcome was written before the fence signalled. */
+	smp_rmb();
+	*out = to_taihu_fence(f)->out;
+	return true;
+}
+
 /*
  * Record the outcome, signal the fence and drop the queue's reference.
  * The fence lets go of the result here: the result holds the job's finished
  * fence, which holds this fence, so keeping it would be a cycle.
  */
-static void taihu_fence_end(struct taihu_fence *fence,
-			    const struct taihu_result *out, int error)
+static void taihu_fence_end(struct taihu_queue *q, struct taihu_fence *fence,
+			    const struct taihu_outcome *out, int error)
 {
 	struct taihu_result *result = fence->result;
 
-	result->status = out->status;
-	result->error_offset = out->error_offset;
-	result->start_ns = out->start_ns;
-	result->end_ns = out->end_ns;
-	result->error_addr = out->error_addr;
-	result->error_access = out->error_access;
+	lockdep_assert_held(&q->lock);
+
+	if (out->status != DRM_TAIHU_JOB_SUCCESS)
+		q->failed++;
+	if (out->status == DRM_TAIHU_JOB_TIMEOUT)
+		q->timeouts++;
+
+	fence->out = *out;
+	result->out = *out;
+	/* The outcome must be visible before the fence is seen signalled. */
+	smp_wmb();
 
 	if (error)
 		dma_fence_set_error(&fence->base, error);
@@ -118,12 +146,13 @@ static void taihu_fence_end(struct taihu_fence *fence,
 	dma_fence_put(&fence->base);
 }
 
-static void taihu_queue_end_error(struct taihu_fence *fence, u32 status,
+static void taihu_queue_end_error(struct taihu_queue *q,
+				  struct taihu_fence *fence, u32 status,
 				  int error)
 {
-	struct taihu_result out = { .status = status };
+	struct taihu_outcome out = { .status = status };
 
-	taihu_fence_end(fence, &out, error);
+	taihu_fence_end(q, fence, &out, error);
 }
 
 /* Map the card's status to the uapi status and a fence error. */
@@ -160,22 +189,29 @@ static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 {
 	void __iomem *rec = q->tdev->hw.vram + q->compl_node.start +
 			    slot * sizeof(struct taihu_completion);
-	struct taihu_result out = {};
+	struct taihu_outcome out = {};
+	u32 card_status;
 	u64 seqno;
 	int error;
 
+	q->completed++;
 	seqno = readq(rec + offsetof(struct taihu_completion, seqno));
 	if (seqno != fence->base.seqno) {
 		dev_err_ratelimited(q->tdev->drm.dev,
 				    "queue %u: completion names seqno %llu, expected %llu\n",
 				    q->index, seqno, fence->base.seqno);
-		taihu_queue_end_error(fence, DRM_TAIHU_JOB_CANCELLED, -EIO);
+		taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_CANCELLED, -EIO);
 		return;
 	}
 
-	error = taihu_queue_status(q, readl(rec + offsetof(struct taihu_completion,
-							   status)),
-				   &out.status);
+	card_status = readl(rec + offsetof(struct taihu_completion, status));
+	if (fence == q->guilty && card_status == TAIHU_STATUS_ABORTED) {
+		/* Aborted by the reset its timeout caused. */
+		out.status = DRM_TAIHU_JOB_TIMEOUT;
+		error = -ETIMEDOUT;
+	} else {
+		error = taihu_queue_status(q, card_status, &out.status);
+	}
 	out.error_offset = readl(rec + offsetof(struct taihu_completion,
 						error_offset));
 	out.start_ns = readq(rec + offsetof(struct taihu_completion, start_ns));
@@ -196,7 +232,22 @@ static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 	} else {
 		out.error_access = 0;
 	}
-	taihu_fence_end(fence, &out, error);
+	taihu_fence_end(q, fence, &out, error);
+}
+
+/* During a reset: did the card abort this entry that did not time out? */
+static bool taihu_queue_aborted_innocent(struct taihu_queue *q, u32 slot,
+					 struct taihu_fence *fence)
+{
+	void __iomem *rec = q->tdev->hw.vram + q->compl_node.start +
+			    slot * sizeof(struct taihu_completion);
+
+	if (!q->resetting || fence == q->guilty)
+		return false;
+	return readq(rec + offsetof(struct taihu_completion, seqno)) ==
+	       fence->base.seqno &&
+	       readl(rec + offsetof(struct taihu_completion, status)) ==
+	       TAIHU_STATUS_ABORTED;
 }
 
 static void __taihu_queue_process(struct taihu_queue *q)
@@ -219,6 +270,9 @@ static void __taihu_queue_process(struct taihu_queue *q)
 	while (q->done_idx != head) {
 		slot = q->done_idx & TAIHU_RING_MASK;
 		fence = q->inflight[slot];
+		/* Left in flight: the reset makes the card run it again. */
+		if (fence && taihu_queue_aborted_innocent(q, slot, fence))
+			break;
 		q->inflight[slot] = NULL;
 		q->done_idx++;
 		/* NULL: the entry was cancelled, its record is stale. */
@@ -282,6 +336,7 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	/* The queue's reference, dropped when the entry ends. */
 	q->inflight[slot] = fence;
 	dma_fence_get(&fence->base);
+	q->submitted++;
 
 	/* The entry must be in VRAM before the card sees the new tail. */
 	wmb();
@@ -305,7 +360,7 @@ bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
 	if (q->inflight[slot] == fence) {
 		/* The slot stays busy until the card moves past it. */
 		q->inflight[slot] = NULL;
-		taihu_queue_end_error(fence, status, error);
+		taihu_queue_end_error(q, fence, status, error);
 		cancelled = true;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -313,24 +368,138 @@ bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
 	return cancelled;
 }
 
+/* Stop processing the queue and end every entry in flight. */
+static void __taihu_queue_stop(struct taihu_queue *q, int error)
+{
+	struct taihu_fence *fence;
+	u32 slot;
+
+	lockdep_assert_held(&q->lock);
+
+	q->enabled = false;
+	for (slot = 0; slot < TAIHU_RING_ENTRIES; slot++) {
+		fence = q->inflight[slot];
+		if (!fence)
+			continue;
+		q->inflight[slot] = NULL;
+		taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_CANCELLED, error);
+	}
+}
+
 void taihu_queues_stop(struct taihu_device *tdev)
 {
 	struct taihu_queue *q;
 	unsigned long flags;
-	u32 i, slot;
+	u32 i;
 
 	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
 		q = &tdev->queues[i];
 		spin_lock_irqsave(&q->lock, flags);
-		q->enabled = false;
-		for (slot = 0; slot < TAIHU_RING_ENTRIES; slot++) {
-			if (!q->inflight[slot])
-				continue;
-			taihu_queue_end_error(q->inflight[slot],
-					      DRM_TAIHU_JOB_CANCELLED, -ENODEV);
-			q->inflight[slot] = NULL;
-		}
+		__taihu_queue_stop(q, -ENODEV);
 		spin_unlock_irqrestore(&q->lock, flags);
+	}
+}
+
+/*
+ * The card is stopped: end the guilty entry if the card did not, and move
+ * the head past it and past cancelled entries at the front, so that the
+ * card skips them. An innocent entry at the front stays: it runs again.
+ */
+static void __taihu_queue_skip_guilty(struct taihu_queue *q,
+				      struct taihu_fence *guilty)
+{
+	struct taihu_fence *fence;
+	u32 slot;
+
+	lockdep_assert_held(&q->lock);
+
+	while (q->done_idx != q->tail) {
+		slot = q->done_idx & TAIHU_RING_MASK;
+		fence = q->inflight[slot];
+		if (fence && fence != guilty)
+			break;
+		q->inflight[slot] = NULL;
+		q->done_idx++;
+		if (fence)
+			taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_TIMEOUT,
+					      -ETIMEDOUT);
+	}
+	taihu_ctrl_wr32(q->tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
+}
+
+int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
+{
+	struct taihu_device *tdev = q->tdev;
+	struct taihu_mbox_queue req = { .queue = q->index };
+	int ret;
+
+	spin_lock_irq(&q->lock);
+	if (!q->enabled) {
+		spin_unlock_irq(&q->lock);
+		return -ENODEV;
+	}
+	/* Before the disable: its completion interrupt may come at once. */
+	q->resetting = true;
+	q->guilty = guilty;
+	spin_unlock_irq(&q->lock);
+
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_DISABLE, &req,
+				sizeof(req), TAIHU_QUEUE_DISABLE_TIMEOUT_MS);
+
+	spin_lock_irq(&q->lock);
+	if (ret) {
+		q->resetting = false;
+		q->guilty = NULL;
+		spin_unlock_irq(&q->lock);
+		dev_err_ratelimited(tdev->drm.dev, "queue %u: disable failed: %d\n",
+				    q->index, ret);
+		return ret;
+	}
+	if (!q->enabled) {
+		/* Stopped meanwhile (unplug): every entry has ended. */
+		q->resetting = false;
+		q->guilty = NULL;
+		spin_unlock_irq(&q->lock);
+		return -ENODEV;
+	}
+	__taihu_queue_process(q);
+	__taihu_queue_skip_guilty(q, guilty);
+	q->guilty = NULL;
+	spin_unlock_irq(&q->lock);
+
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+
+	spin_lock_irq(&q->lock);
+	q->resetting = false;
+	if (ret) {
+		__taihu_queue_stop(q, -EIO);
+		spin_unlock_irq(&q->lock);
+		dev_err(tdev->drm.dev, "queue %u: enable after reset failed: %d, queue stopped\n",
+			q->index, ret);
+		return -EIO;
+	}
+	q->resets++;
+	if (q->enabled)
+		__taihu_queue_process(q);
+	spin_unlock_irq(&q->lock);
+	return 0;
+}
+
+void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
+{
+	struct taihu_queue *q;
+	u32 i, head;
+
+	for (i = 0; i < tdev->num_queues; i++) {
+		q = &tdev->queues[i];
+		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
+		spin_lock_irq(&q->lock);
+		seq_printf(m, "queue %u: enabled %u submitted %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
+			   i, q->enabled, q->submitted, q->completed, q->failed,
+			   q->timeouts, q->resets, atomic_read(&q->jobs),
+			   q->tail - q->done_idx, head, q->tail);
+		spin_unlock_irq(&q->lock);
 	}
 }
 

@@ -9,38 +9,34 @@
 #ifndef __TAIHU_QUEUE_H__
 #define __TAIHU_QUEUE_H__
 
+#include <linux/atomic.h>
 #include <linux/dma-fence.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <drm/drm_mm.h>
 #include <drm/gpu_scheduler.h>
 
+struct seq_file;
 struct taihu_ctx;
 struct taihu_device;
+struct taihu_file;
 
 /* Ring slots per hardware queue (a power of two). */
 #define TAIHU_RING_ENTRIES		64
 
 /**
- * struct taihu_result - how a job ended, shared by the job, its hardware
- * fence and the file's result table
- * @ref: reference count
- * @done: the scheduler's finished fence of the job, once armed
+ * struct taihu_outcome - how a ring entry ended
  * @status: &enum drm_taihu_job_status
  * @error_offset: byte offset of the failing packet
  * @start_ns: card clock when the job started
  * @end_ns: card clock when the job ended
  * @error_addr: faulting address
  * @error_access: &enum drm_taihu_access of the faulting access
- *
- * The fields after @done are written once, before the hardware fence is
- * signalled; readers look at them only after @done has signalled.
  */
-struct taihu_result {
-	struct kref ref;
-	struct dma_fence *done;
+struct taihu_outcome {
 	u32 status;
 	u32 error_offset;
 	u64 start_ns;
@@ -49,22 +45,51 @@ struct taihu_result {
 	u32 error_access;
 };
 
+/**
+ * struct taihu_result - how a job ended, shared by the job, its hardware
+ * fence and the file's result table
+ * @ref: reference count
+ * @done: the scheduler's finished fence of the job, once armed
+ * @out: the outcome; written once, before the hardware fence signals, and
+ *	read only after @done has signalled
+ * @tfile: the file the job belongs to (taihu_job.c)
+ * @seqno: the job's seqno in @tfile
+ * @queue: the job's hardware queue
+ * @ended_cb: callback on @done that accounts the job's end in @tfile
+ * @ended_link: entry in the file's list of ended results, under its
+ *	&taihu_file.ended_lock
+ */
+struct taihu_result {
+	struct kref ref;
+	struct dma_fence *done;
+	struct taihu_outcome out;
+	struct taihu_file *tfile;
+	u64 seqno;
+	u32 queue;
+	struct dma_fence_cb ended_cb;
+	struct list_head ended_link;
+};
+
 struct taihu_result *taihu_result_alloc(void);
 void taihu_result_put(struct taihu_result *result);
 
 /**
  * struct taihu_fence - hardware fence of one ring entry
  * @base: the fence; first member, freed with dma_fence_free()
- * @result: where the outcome goes; the fence holds a reference
+ * @result: where the outcome goes; the fence holds a reference until it
+ *	has ended
  * @ctx: the job's device context, told about its MMU faults; the job keeps
  *	it alive until the fence has ended
  * @ring_idx: free-running ring index of the entry
+ * @out: a copy of the outcome, kept as long as the fence (for WAIT_BO,
+ *	which finds jobs through the fences on a buffer)
  */
 struct taihu_fence {
 	struct dma_fence base;
 	struct taihu_result *result;
 	struct taihu_ctx *ctx;
 	u32 ring_idx;
+	struct taihu_outcome out;
 };
 
 /**
@@ -78,13 +103,26 @@ struct taihu_fence {
  * @fence_lock: lock of the hardware fences
  * @lock: protects the fields below; taken in hard IRQ context
  * @enabled: the card serves the queue and completions are processed
+ * @resetting: a queue reset is between QUEUE_DISABLE and QUEUE_ENABLE:
+ *	an entry other than @guilty that the card aborted is not ended but
+ *	run again once the queue is enabled
+ * @guilty: during a reset, the entry that timed out; its abort ends it
+ *	with DRM_TAIHU_JOB_TIMEOUT
  * @tail: free-running producer index
  * @done_idx: free-running index of the next completion to process
  * @seqno: last ring sequence number handed out
+ * @submitted: entries written to the ring
+ * @completed: entries ended by a completion record, whatever their status
+ * @failed: entries ended with a status other than success, by the card or
+ *	by the driver
+ * @timeouts: entries ended with DRM_TAIHU_JOB_TIMEOUT
+ * @resets: queue resets (QUEUE_DISABLE then QUEUE_ENABLE) done
  * @inflight: fence of each ring slot between write and completion; a
  *	cancelled entry leaves NULL until the card moves past it
  * @ring_node: VRAM of the ring
  * @compl_node: VRAM of the completion array
+ * @jobs: jobs submitted to this queue's scheduler and not ended yet, all
+ *	files together; atomic, outside @lock
  */
 struct taihu_queue {
 	struct taihu_device *tdev;
@@ -97,12 +135,21 @@ struct taihu_queue {
 
 	spinlock_t lock; /* ring state, in-flight table; IRQ-safe */
 	bool enabled;
+	bool resetting;
+	struct taihu_fence *guilty;
 	u32 tail;
 	u32 done_idx;
 	u64 seqno;
+	u64 submitted;
+	u64 completed;
+	u64 failed;
+	u64 timeouts;
+	u64 resets;
 	struct taihu_fence *inflight[TAIHU_RING_ENTRIES];
 	struct drm_mm_node ring_node;
 	struct drm_mm_node compl_node;
+
+	atomic_t jobs;
 };
 
 /**
@@ -165,5 +212,40 @@ void taihu_queue_process(struct taihu_queue *q);
  */
 bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
 			u32 status, int error);
+
+/**
+ * taihu_queue_reset() - reset a queue whose entry timed out
+ * @q: the queue
+ * @guilty: the entry that timed out
+ *
+ * Sends QUEUE_DISABLE, so that the card aborts the entry it runs and stops
+ * after it; ends @guilty with DRM_TAIHU_JOB_TIMEOUT (whether the card had
+ * reached it or not: an entry not started is skipped); makes the card run
+ * again an innocent entry it aborted because the guilty one ended just
+ * before the disable; then sends QUEUE_ENABLE, and the card goes on from
+ * there with the entries behind. Sleeps (mailbox).
+ *
+ * Return: 0 once the queue runs again; -ENODEV if it is stopped (device
+ * gone); the mailbox error if QUEUE_DISABLE failed (nothing changed, the
+ * caller falls back to taihu_queue_cancel()); -EIO if QUEUE_ENABLE failed:
+ * every entry was then cancelled and the queue stays stopped.
+ */
+int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty);
+
+/**
+ * taihu_fence_outcome() - the outcome of an ended Taihu hardware fence
+ * @f: any fence
+ * @out: filled when @f is a signalled Taihu hardware fence
+ *
+ * Return: true if @out was filled.
+ */
+bool taihu_fence_outcome(struct dma_fence *f, struct taihu_outcome *out);
+
+/**
+ * taihu_queue_debugfs_show() - print one line of counters per queue
+ * @tdev: the device
+ * @m: the seq_file
+ */
+void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m);
 
 #endif /* __TAIHU_QUEUE_H__ */

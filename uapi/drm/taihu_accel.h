@@ -91,8 +91,9 @@ struct drm_taihu_query {
  * @host_used: system memory held by buffer objects of this device
  * @va_size: size of each context's device virtual address space; every
  *	device address handed out is below it (and at least 4 GiB)
- * @max_inflight: jobs a file may have queued per hardware queue before
- *	SUBMIT blocks (or fails with -EAGAIN under DRM_TAIHU_SUBMIT_NONBLOCK)
+ * @max_inflight: jobs a file may have submitted and not yet ended on each
+ *	hardware queue; one more SUBMIT to that queue waits for one of them
+ *	to end (or fails with -EAGAIN under DRM_TAIHU_SUBMIT_NONBLOCK)
  * @reserved1: zero
  */
 struct drm_taihu_device_info {
@@ -230,22 +231,42 @@ struct drm_taihu_sync {
  * @queue: hardware queue, below &drm_taihu_device_info.num_queues
  * @priority: &enum drm_taihu_priority
  * @flags: DRM_TAIHU_SUBMIT_* bits. When the file already has
- *	&drm_taihu_device_info.max_inflight jobs queued on @queue, SUBMIT
- *	waits for one to end, or fails with -EAGAIN under
+ *	&drm_taihu_device_info.max_inflight jobs not ended on @queue, SUBMIT
+ *	waits (interruptibly) for one to end, or fails with -EAGAIN under
  *	DRM_TAIHU_SUBMIT_NONBLOCK
  * @cmd_handle: GEM handle of the buffer holding the command stream
  * @cmd_offset: byte offset of the stream in that buffer, 8-byte aligned
  * @cmd_len: stream length in bytes, a non-zero multiple of 8
- * @bo_count: entries at @bo_handles
+ * @bo_count: entries at @bo_handles, at most 4096
  * @bo_handles: user pointer to __u32 GEM handles the job uses; the job
  *	waits for and then fences their reservations as a writer. The
  *	command buffer itself is only read: it need not be listed
- * @in_syncs: user pointer to &struct drm_taihu_sync the job waits for
- * @in_sync_count: entries at @in_syncs
+ * @in_syncs: user pointer to &struct drm_taihu_sync the job waits for;
+ *	each must already have a fence (or, for a timeline, the point)
+ * @in_sync_count: entries at @in_syncs, at most 256
  * @out_sync_handle: syncobj signalled when the job ends, or 0 for none
  * @out_sync_point: timeline point to signal, or 0 for a binary syncobj
  * @seqno: out: the job's sequence number in this file, for
- *	DRM_IOCTL_TAIHU_WAIT
+ *	DRM_IOCTL_TAIHU_WAIT; 1 for the file's first job, then one more for
+ *	each successful SUBMIT of the file, whatever the queue
+ *
+ * Jobs of one queue run one after the other in the order they reach the
+ * card, which for one file and priority is the order of their SUBMITs
+ * (once their in-syncs have signalled); different queues run in parallel.
+ * The out-syncobj and the buffers' reservations get the job's fence, which
+ * signals when the job ends, whatever its status (an error is set on it
+ * for any status but success).
+ *
+ * Returns 0; -EINVAL for an unknown flag, queue or priority, a zero,
+ * unaligned or out-of-range command stream, a set pad, a point without an
+ * out-syncobj, or an in-syncobj without a fence (or point); -E2BIG for
+ * more than 4096 buffers or 256 in-syncs; -ENOENT for a GEM or syncobj
+ * handle that this file does not have; -EFAULT for an unreadable array;
+ * -EAGAIN at the in-flight limit with DRM_TAIHU_SUBMIT_NONBLOCK;
+ * -ERESTARTSYS when a wait for the limit is interrupted; -EIO once the
+ * file's context has faulted; -ENODEV once the device is gone; -ENOMEM.
+ * Whatever only the card can judge (unknown opcodes, truncated packets,
+ * bad addresses) ends the job with a status instead.
  */
 struct drm_taihu_submit {
 	__u32 queue;
@@ -270,9 +291,13 @@ struct drm_taihu_submit {
  * @DRM_TAIHU_JOB_DMA_ERROR: the stream named an address the card cannot reach
  * @DRM_TAIHU_JOB_MMU_FAULT: the stream named an address outside the
  *	context's mappings
- * @DRM_TAIHU_JOB_TIMEOUT: the job ran past the queue's timeout and was killed
- * @DRM_TAIHU_JOB_CANCELLED: the job was aborted by a reset or by closing
- *	its file
+ * @DRM_TAIHU_JOB_TIMEOUT: the job ran on the card past the job timeout
+ *	(5 s) and was aborted by a reset of its queue; the jobs behind it on
+ *	the queue run on
+ * @DRM_TAIHU_JOB_CANCELLED: the job did not run to its end: aborted by a
+ *	card reset or unplug, not run because its context faulted or its
+ *	file was closed first. (A job whose in-syncobj ended with an error
+ *	still runs: dependencies order jobs, they do not chain failures.)
  */
 enum drm_taihu_job_status {
 	DRM_TAIHU_JOB_SUCCESS = 0,
@@ -300,9 +325,14 @@ enum drm_taihu_access {
  * struct drm_taihu_wait - wait for a job and read how it ended
  * @seqno: &drm_taihu_submit.seqno of a job of this file; zero with
  *	DRM_TAIHU_WAIT_BO
- * @timeout_ns: absolute CLOCK_MONOTONIC deadline in ns; 0 polls
+ * @timeout_ns: absolute CLOCK_MONOTONIC deadline in ns; a deadline that
+ *	has passed (0 for instance) polls
  * @flags: DRM_TAIHU_WAIT_* bits. With DRM_TAIHU_WAIT_BO, waits for every
- *	job using the buffer @handle and reports the last of them to end
+ *	fence on the reservation of the buffer @handle (the jobs of any file
+ *	that list it or read their commands from it, and whatever else a
+ *	PRIME exporter put there), then reports the Taihu job among them
+ *	that ended last; a buffer no job has used reports success with zero
+ *	timestamps and addresses
  * @handle: GEM handle, with DRM_TAIHU_WAIT_BO; else zero
  * @status: out: &enum drm_taihu_job_status
  * @error_offset: out: byte offset in the stream of the failing packet
@@ -312,10 +342,14 @@ enum drm_taihu_access {
  * @error_access: out: &enum drm_taihu_access, for MMU_FAULT
  * @pad: zero
  *
- * Returns 0 once the job has ended, -ETIME if it has not by @timeout_ns,
- * -ENOENT if @seqno names no job whose result this file still holds (the
- * driver keeps the results of the 4096 most recent jobs of each file),
- * -ENODEV once the device is gone, and -ERESTARTSYS if interrupted.
+ * Returns 0 once the job (or every job of the buffer) has ended, -ETIME if
+ * not by @timeout_ns (the out fields are then untouched), -EINVAL for an
+ * unknown flag, a set pad, a @handle without DRM_TAIHU_WAIT_BO or a
+ * @seqno with it, -ENOENT if @handle is not a GEM handle of this file or
+ * @seqno names no job whose result this file still holds, -ENODEV once
+ * the device is gone, and -ERESTARTSYS if interrupted. The driver holds
+ * the result of every job of the file that has not ended and of at least
+ * the 4096 that ended last; older results are dropped at SUBMIT.
  */
 struct drm_taihu_wait {
 	__u64 seqno;

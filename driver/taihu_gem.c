@@ -18,7 +18,8 @@
  *
  * VRAM buffers may be exported as dma-bufs and imported by the same device
  * only: nothing else can reach the card's memory, so attaching from
- * another device fails with -EOPNOTSUPP.
+ * another device fails with -EOPNOTSUPP, and so does mmap() of the dma-buf
+ * (map the handle through the device file instead).
  *
  * Locking: &taihu_bo.lock protects the buffer's mapping list and is taken
  * outside &taihu_ctx.lock and outside the buffer's reservation lock (which
@@ -327,6 +328,13 @@ static int taihu_vram_bo_mmap(struct drm_gem_object *obj,
 	/* BAR memory cannot be copied on write. */
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
+	/*
+	 * Only through the device file: drm_dev_unplug() zaps the mappings of
+	 * its address space, not those of a dma-buf file, and these PTEs would
+	 * outlive the BAR.
+	 */
+	if (vma->vm_file->f_mapping != obj->dev->anon_inode->i_mapping)
+		return -EOPNOTSUPP;
 
 	if (!drm_dev_enter(obj->dev, &idx))
 		return -ENODEV;
@@ -555,7 +563,7 @@ int taihu_bo_info_ioctl(struct drm_device *drm, void *data,
 	args->dev_addr = taihu_bo_file_addr(obj, file);
 	args->size = obj->size;
 	args->placement = bo->placement;
-	args->flags = bo->flags;
+	args->flags = 0;
 	if (!args->dev_addr)
 		ret = -ENOENT;
 

@@ -45,7 +45,6 @@ struct taihu_vram {
  *	member: the shmem helpers free the object through it
  * @node: VRAM range of a VRAM buffer; immutable while the object lives
  * @placement: &enum drm_taihu_placement
- * @flags: creation flags
  * @host_counted: counted in &taihu_device.host_used
  * @lock: protects @maps and the mappings on it
  * @maps: &struct taihu_bo_map, one per context that uses the buffer
@@ -54,7 +53,6 @@ struct taihu_bo {
 	struct drm_gem_shmem_object base;
 	struct drm_mm_node node;
 	u32 placement;
-	u32 flags;
 	bool host_counted;
 	struct mutex lock; /* maps */
 	struct list_head maps;
@@ -168,8 +166,25 @@ void taihu_bo_map_put(struct taihu_bo_map *map);
  */
 void taihu_gem_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
+/**
+ * taihu_bo_create_ioctl() - DRM_IOCTL_TAIHU_BO_CREATE
+ * @drm: the DRM device
+ * @data: &struct drm_taihu_bo_create
+ * @file: the calling file
+ *
+ * Return: 0 or a negative errno, see &struct drm_taihu_bo_create.
+ */
 int taihu_bo_create_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file);
+
+/**
+ * taihu_bo_info_ioctl() - DRM_IOCTL_TAIHU_BO_INFO
+ * @drm: the DRM device
+ * @data: &struct drm_taihu_bo_info
+ * @file: the calling file
+ *
+ * Return: 0 or a negative errno, see &struct drm_taihu_bo_info.
+ */
 int taihu_bo_info_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 

@@ -44,6 +44,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_syncobj.h>
+#include <drm/drm_utils.h>
 #include <drm/gpu_scheduler.h>
 #include <drm/taihu_accel.h>
 
@@ -188,9 +189,11 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 	struct taihu_job *job = to_taihu_job(sched_job);
 	struct taihu_queue *q = job->queue;
 	struct device *dev = job->tdev->drm.dev;
+	bool gone = true;
 	int idx, ret = -ENODEV;
 
 	if (drm_dev_enter(&job->tdev->drm, &idx)) {
+		gone = false;
 		/* A lost interrupt is not a timeout. */
 		taihu_queue_process(q);
 		if (job->hw_fence_live &&
@@ -215,7 +218,8 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 	/* Signalled now, or about to be by the scheduler's run_job work. */
 	dma_fence_wait(&sched_job->s_fence->finished, false);
 	taihu_job_free(sched_job);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
+	/* ENODEV stops the scheduler re-arming the timeout for a gone device. */
+	return gone ? DRM_GPU_SCHED_STAT_ENODEV : DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
 static const struct drm_sched_backend_ops taihu_sched_ops = {
@@ -231,12 +235,16 @@ static void taihu_job_sched_fini(struct drm_device *drm, void *arg)
 
 	/*
 	 * All files are closed and the hardware fences were ended at remove;
-	 * let the scheduler free the last jobs before it goes away.
+	 * let the scheduler free the last jobs before it goes away. Killed
+	 * jobs wait for their dependencies, which may be another device's
+	 * fences: complain, but never free a scheduler a job still uses.
 	 */
 	if (!wait_event_timeout(tdev->jobs_wq, !atomic_read(&tdev->jobs_alive),
-				msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS)))
-		dev_err(drm->dev, "%d jobs still alive at teardown\n",
-			atomic_read(&tdev->jobs_alive));
+				msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS))) {
+		dev_warn(drm->dev, "waiting for %d jobs at teardown\n",
+			 atomic_read(&tdev->jobs_alive));
+		wait_event(tdev->jobs_wq, !atomic_read(&tdev->jobs_alive));
+	}
 
 	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
 		if (tdev->queues[i].sched_ready) {
@@ -739,23 +747,15 @@ out_put:
 	return ret;
 }
 
-/* Jiffies until an absolute CLOCK_MONOTONIC deadline, rounded up. */
-static long taihu_deadline_jiffies(s64 deadline_ns, s64 now)
-{
-	return min_t(u64, nsecs_to_jiffies(deadline_ns - now) + 1,
-		     MAX_SCHEDULE_TIMEOUT - 1);
-}
-
+/* Deadlines are absolute CLOCK_MONOTONIC ns; one that has passed polls. */
 static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 {
-	s64 now = ktime_get_ns();
-	long left;
+	long left = drm_timeout_abs_to_jiffies(deadline_ns);
 
-	if (deadline_ns <= now)
+	if (!left)
 		return dma_fence_is_signaled(fence) ? 0 : -ETIME;
 
-	left = dma_fence_wait_timeout(fence, true,
-				      taihu_deadline_jiffies(deadline_ns, now));
+	left = dma_fence_wait_timeout(fence, true, left);
 	if (left < 0)
 		return left;
 	return left ? 0 : -ETIME;
@@ -763,33 +763,48 @@ static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 
 static int taihu_wait_resv(struct dma_resv *resv, s64 deadline_ns)
 {
-	s64 now = ktime_get_ns();
-	long left;
+	long left = drm_timeout_abs_to_jiffies(deadline_ns);
 
-	if (deadline_ns <= now)
+	if (!left)
 		return dma_resv_test_signaled(resv, DMA_RESV_USAGE_READ) ?
 		       0 : -ETIME;
 
-	left = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_READ, true,
-				     taihu_deadline_jiffies(deadline_ns, now));
+	left = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_READ, true, left);
 	if (left < 0)
 		return left;
 	return left ? 0 : -ETIME;
 }
 
-/* The outcome of a Taihu job's finished fence, if @f is one and ended. */
-static bool taihu_job_fence_outcome(struct dma_fence *f,
+static bool taihu_is_own_sched(struct taihu_device *tdev,
+			       const struct drm_gpu_scheduler *sched)
+{
+	u32 i;
+
+	for (i = 0; i < tdev->num_queues; i++)
+		if (sched == &tdev->queues[i].sched)
+			return true;
+	return false;
+}
+
+/*
+ * The outcome of a Taihu job's ended finished fence. A job that ran is
+ * known by its hardware fence (of any Taihu device); one that never ran
+ * only by its scheduler, which is compared, not dereferenced: the fence
+ * may come from another device, gone since.
+ */
+static bool taihu_job_fence_outcome(struct taihu_device *tdev,
+				    struct dma_fence *f,
 				    struct taihu_outcome *out)
 {
 	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
 
-	if (!s_fence || f != &s_fence->finished ||
-	    s_fence->sched->ops != &taihu_sched_ops ||
-	    !dma_fence_is_signaled(f))
+	if (!s_fence || f != &s_fence->finished || !dma_fence_is_signaled(f))
 		return false;
 	/* Stable once finished has signalled; NULL if it never ran. */
 	if (s_fence->parent && taihu_fence_outcome(s_fence->parent, out))
 		return true;
+	if (s_fence->parent || !taihu_is_own_sched(tdev, s_fence->sched))
+		return false;
 	memset(out, 0, sizeof(*out));
 	out->status = DRM_TAIHU_JOB_CANCELLED;
 	return true;
@@ -801,7 +816,8 @@ static bool taihu_job_fence_outcome(struct dma_fence *f,
  * last; SUCCESS with zero timestamps when there is none. The reservation
  * is locked: the unlocked iterator skips signalled fences.
  */
-static int taihu_resv_last_outcome(struct dma_resv *resv,
+static int taihu_resv_last_outcome(struct taihu_device *tdev,
+				   struct dma_resv *resv,
 				   struct taihu_outcome *best)
 {
 	struct dma_resv_iter cursor;
@@ -816,7 +832,7 @@ static int taihu_resv_last_outcome(struct dma_resv *resv,
 	if (ret)
 		return ret;
 	dma_resv_for_each_fence(&cursor, resv, DMA_RESV_USAGE_READ, f) {
-		if (!taihu_job_fence_outcome(f, &out))
+		if (!taihu_job_fence_outcome(tdev, f, &out))
 			continue;
 		ts = dma_fence_timestamp(f);
 		if (!found || ktime_after(ts, best_ts)) {
@@ -844,7 +860,8 @@ static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
 
 	ret = taihu_wait_resv(obj->resv, args->timeout_ns);
 	if (!ret)
-		ret = taihu_resv_last_outcome(obj->resv, out);
+		ret = taihu_resv_last_outcome(to_taihu_device(drm), obj->resv,
+					      out);
 	drm_gem_object_put(obj);
 	return ret;
 }

@@ -64,8 +64,25 @@ void taihu_job_file_fini(struct taihu_file *tfile);
  */
 void taihu_job_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
+/**
+ * taihu_submit_ioctl() - DRM_IOCTL_TAIHU_SUBMIT
+ * @drm: the DRM device
+ * @data: &struct drm_taihu_submit
+ * @file: the calling file
+ *
+ * Return: 0 or a negative errno, see &struct drm_taihu_submit.
+ */
 int taihu_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);
+
+/**
+ * taihu_wait_ioctl() - DRM_IOCTL_TAIHU_WAIT
+ * @drm: the DRM device
+ * @data: &struct drm_taihu_wait
+ * @file: the calling file
+ *
+ * Return: 0 or a negative errno, see &struct drm_taihu_wait.
+ */
 int taihu_wait_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file);
 

@@ -32,6 +32,13 @@ struct taihu_mailbox {
 	spinlock_t event_lock; /* event ring draining */
 };
 
+/**
+ * taihu_mbox_init() - initialise the mailbox state
+ * @tdev: the device, with the control pages mapped
+ *
+ * Before the interrupts are requested; numbering continues after the last
+ * request the card saw, also from a previous load of the driver.
+ */
 void taihu_mbox_init(struct taihu_device *tdev);
 
 /**

@@ -70,7 +70,19 @@ struct taihu_result {
 	struct list_head ended_link;
 };
 
+/**
+ * taihu_result_alloc() - allocate a result, status DRM_TAIHU_JOB_CANCELLED
+ *
+ * Return: the result with one reference, or NULL.
+ */
 struct taihu_result *taihu_result_alloc(void);
+
+/**
+ * taihu_result_put() - drop a reference to a result
+ * @result: the result, or NULL
+ *
+ * Callable in hard IRQ context.
+ */
 void taihu_result_put(struct taihu_result *result);
 
 /**

@@ -148,7 +148,8 @@ struct drm_taihu_context_info {
  * enum drm_taihu_placement - where a buffer object lives
  * @DRM_TAIHU_PLACEMENT_VRAM: on-card memory, CPU-mapped write-combined.
  *	It can be shared through PRIME with other files of the same device
- *	only: importing it into any other device fails with -EOPNOTSUPP
+ *	only: importing it into any other device fails with -EOPNOTSUPP, and
+ *	so does mmap() of its dma-buf (map it through the device file)
  * @DRM_TAIHU_PLACEMENT_HOST: system memory, CPU-mapped cached; pinned and
  *	mapped for the card when a job first uses it, until it is freed.
  *	It can be shared through PRIME with other files and other devices,

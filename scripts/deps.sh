@@ -17,6 +17,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libdrm-dev libudev-dev libnl-genl-3-dev libmicrohttpd-dev libssl-dev libjson-c-dev
 	sparse linux-source-6.12
+	clang libclang-rt-14-dev
 )
 src_tar=/usr/src/linux-source-6.12.tar.xz
 src_dir=/usr/src/linux-source-6.12

@@ -49,12 +49,13 @@ static bool engine_wait(struct engine *e)
 	return !stop;
 }
 
+/* Also true once an abort was asked for: no entry starts after the aborted one. */
 static bool engine_stopping(struct engine *e)
 {
 	bool stop;
 
 	pthread_mutex_lock(&e->lock);
-	stop = e->stop;
+	stop = e->stop || atomic_load(&e->abort);
 	pthread_mutex_unlock(&e->lock);
 	return stop;
 }
@@ -182,13 +183,17 @@ void engine_disable(struct card *card, unsigned int q)
 
 	if (!e->running)
 		return;
-	/* The running job ends ABORTED at its next span, packet or re-check. */
-	atomic_store(&e->abort, true);
-	sem_wake_all(card);
+	/*
+	 * Stop first: an engine that sees its job aborted must not go on to
+	 * the next entry. Then the running job ends ABORTED at its next span,
+	 * packet or re-check.
+	 */
 	pthread_mutex_lock(&e->lock);
 	e->stop = true;
 	pthread_cond_signal(&e->wake);
 	pthread_mutex_unlock(&e->lock);
+	atomic_store(&e->abort, true);
+	sem_wake_all(card);
 	pthread_join(e->thread, NULL);
 	free(e->cmd_buf);
 	e->cmd_buf = NULL;

@@ -34,6 +34,7 @@ enum {
 struct parser {
 	const char *path;
 	unsigned int line;
+	FILE *err;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -41,11 +42,11 @@ static int perr(const struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s:%u: ", p->path, p->line);
+	fprintf(p->err, "%s:%u: ", p->path, p->line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(p->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', p->err);
 	return -1;
 }
 
@@ -253,12 +254,11 @@ static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, u
 	return 0;
 }
 
-int fw_desc_parse(const char *path, struct fw_desc *d)
+int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d)
 {
-	struct parser p = { .path = path };
+	struct parser p = { .path = path, .err = err };
 	unsigned int seen = 0;
 	char buf[1024];
-	FILE *f;
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -266,11 +266,6 @@ int fw_desc_parse(const char *path, struct fw_desc *d)
 	d->abi_minor = TAIHU_FW_ABI_MINOR;
 	snprintf(d->build, sizeof(d->build), "taihu-fwpack");
 
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return -1;
-	}
 	while (!ret && fgets(buf, sizeof(buf), f)) {
 		char *line, *eq, *hash;
 
@@ -293,7 +288,6 @@ int fw_desc_parse(const char *path, struct fw_desc *d)
 		*eq = '\0';
 		ret = parse_line(&p, trim(line), trim(eq + 1), d, &seen);
 	}
-	fclose(f);
 	if (!ret && (seen & SEEN_REQUIRED) != SEEN_REQUIRED) {
 		static const char *const names[] = { "version", "num_queues", "heartbeat_period_ms",
 						     "capabilities", "max_cmd_len", "max_ring_entries" };
@@ -302,11 +296,27 @@ int fw_desc_parse(const char *path, struct fw_desc *d)
 		for (i = 0; i < 6; i++)
 			if (!(seen & (1u << i)))
 				break;
-		fprintf(stderr, "%s: missing required key '%s'\n", path, names[i]);
+		fprintf(err, "%s: missing required key '%s'\n", path, names[i]);
 		ret = -1;
 	}
 	if (ret)
 		fw_desc_free(d);
+	return ret;
+}
+
+int fw_desc_parse(const char *path, struct fw_desc *d)
+{
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "r");
+	if (!f) {
+		memset(d, 0, sizeof(*d));
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ret = fw_desc_parse_stream(f, path, stderr, d);
+	fclose(f);
 	return ret;
 }
 

@@ -10,7 +10,8 @@
  *   abi                 MAJOR.MINOR, default the packer's TAIHU_FW_ABI
  *   num_queues          1..TAIHU_MAX_QUEUES (required)
  *   heartbeat_period_ms 1..1000 (required)
- *   capabilities        names from nop fill copy timestamp (required)
+ *   capabilities        names from nop fill copy timestamp mmu semaphore
+ *                       barrier (required)
  *   max_cmd_len         bytes, multiple of 8 (required)
  *   max_ring_entries    power of two (required)
  *   code                file:PATH (relative to the .fw file) or
@@ -21,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <taihu_fw_image.h>
 
@@ -37,6 +39,11 @@ struct fw_desc {
 
 /* Parse @path into @desc. Returns 0, or -1 after printing "path:line: why". */
 int fw_desc_parse(const char *path, struct fw_desc *desc);
+/*
+ * The same from an open stream; errors go to @err, and "code = file:NAME"
+ * is still relative to the directory of @path.
+ */
+int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *desc);
 void fw_desc_free(struct fw_desc *desc);
 
 #endif /* TAIHU_FWDESC_H */

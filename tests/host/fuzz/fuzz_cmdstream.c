@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (GPL-2.0 OR MIT)
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Fuzz target: the command stream executor on an in-memory card, with the
+ * ring entry, VRAM (page tables included) and guest RAM from the input
+ * (layout in fuzz_input.h).
+ *
+ * Two things a real engine waits for are simulated, so that every input
+ * ends: a SEM_WAIT that would stall is answered by QUEUE_DISABLE (the
+ * abort flag), and so is a job that has translated more pages than a
+ * driver's job timeout would allow (a guest can alias one page over the
+ * whole 512 GiB address space). Linked with -Wl,--wrap=sem_sleep,
+ * --wrap=mmu_translate.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdstream.h"
+#include "fake_card.h"
+#include "fuzz_input.h"
+#include "fw_verify.h"
+#include "mmu.h"
+
+#define TRANSLATE_BUDGET	(1u << 18)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct card *card;
+static unsigned long translations;
+
+void __real_sem_sleep(struct card *card, uint64_t snapshot, atomic_bool *abort);
+void __wrap_sem_sleep(struct card *c, uint64_t snapshot, atomic_bool *abort);
+uint8_t *__real_mmu_translate(struct card *card, struct tlb *tlb, uint32_t context,
+			      uint64_t va, enum taihu_access access);
+uint8_t *__wrap_mmu_translate(struct card *card, struct tlb *tlb, uint32_t context,
+			      uint64_t va, enum taihu_access access);
+
+void __wrap_sem_sleep(struct card *c, uint64_t snapshot, atomic_bool *abort)
+{
+	(void)c;
+	(void)snapshot;
+	atomic_store(abort, true);
+}
+
+uint8_t *__wrap_mmu_translate(struct card *c, struct tlb *tlb, uint32_t context,
+			      uint64_t va, enum taihu_access access)
+{
+	uint8_t *p = __real_mmu_translate(c, tlb, context, va, access);
+
+	if (++translations == TRANSLATE_BUDGET)
+		atomic_store(&c->engines[0].abort, true);
+	/* The whole page behind a translation is the card's memory. */
+	if (p) {
+		uint8_t *page = p - (va & (TAIHU_MMU_PAGE_SIZE - 1));
+
+		if (!((page >= c->vram && page + TAIHU_MMU_PAGE_SIZE <= c->vram + c->vram_size) ||
+		      (page >= c->host && page + TAIHU_MMU_PAGE_SIZE <= c->host + c->host_size)))
+			abort();
+	}
+	return p;
+}
+
+static void check_completion(const struct taihu_completion *compl, uint32_t len)
+{
+	switch (compl->status) {
+	case TAIHU_STATUS_SUCCESS:
+		if (compl->error_offset || compl->error_addr || compl->error_access)
+			abort();
+		break;
+	case TAIHU_STATUS_INVALID_CMD:
+	case TAIHU_STATUS_DMA_ERROR:
+	case TAIHU_STATUS_MMU_FAULT:
+	case TAIHU_STATUS_ABORTED:
+		if (compl->error_offset && compl->error_offset >= len)
+			abort();
+		break;
+	default:
+		abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct taihu_completion compl;
+	struct engine *e;
+	struct fz_job job;
+	uint32_t max_cmd_len;
+	size_t n;
+	int run;
+
+	if (!card) {
+		fake_card_quiet();
+		card = fake_card_new(FZ_VRAM_SIZE, FZ_HOST_SIZE);
+	}
+	if (size < sizeof(job))
+		return 0;
+	memcpy(&job, data, sizeof(job));
+	data += sizeof(job);
+	size -= sizeof(job);
+
+	fake_card_reset(card);
+	n = size < FZ_VRAM_SIZE ? size : FZ_VRAM_SIZE;
+	memcpy(card->vram, data, n);
+	data += n;
+	size -= n;
+	memcpy(card->host, data, size < FZ_HOST_SIZE ? size : FZ_HOST_SIZE);
+
+	max_cmd_len = job.max_cmd_len & ~7u;
+	if (max_cmd_len < 8)
+		max_cmd_len = 8;
+	if (max_cmd_len > FZ_MAX_CMD_LEN)
+		max_cmd_len = FZ_MAX_CMD_LEN;
+	fake_card_boot(card, job.caps & TAIHU_FW_CFG_KNOWN_CAPS, max_cmd_len, 1, 64);
+	if (card->cfg.capabilities & TAIHU_CARD_CAP_MMU)
+		mmu_ctx_create(card, 1, job.pt_root);
+
+	e = fake_card_engine(card, 0);
+	translations = 0;
+	for (run = 0; run < 2; run++) {
+		memset(&compl, 0, sizeof(compl));
+		atomic_store(&e->abort, false);
+		cmdstream_execute(e, &job.entry, &compl);
+		check_completion(&compl, job.entry.cmd_len);
+	}
+	return 0;
+}

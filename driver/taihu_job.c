@@ -44,7 +44,6 @@
 #include <drm/drm_print.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_syncobj.h>
-#include <drm/drm_utils.h>
 #include <drm/gpu_scheduler.h>
 #include <drm/taihu_accel.h>
 
@@ -748,9 +747,24 @@ out_put:
 }
 
 /* Deadlines are absolute CLOCK_MONOTONIC ns; one that has passed polls. */
+/*
+ * Jiffies until an absolute CLOCK_MONOTONIC deadline, rounded up and one
+ * more for the tick we start in, so that -ETIME never comes early
+ * (drm_timeout_abs_to_jiffies() rounds down).
+ */
+static long taihu_deadline_to_jiffies(s64 deadline_ns)
+{
+	s64 left = deadline_ns - ktime_get_ns();
+
+	if (left <= 0)
+		return 0;
+	return min_t(u64, DIV_ROUND_UP_ULL(left, TICK_NSEC) + 1,
+		     MAX_SCHEDULE_TIMEOUT - 1);
+}
+
 static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 {
-	long left = drm_timeout_abs_to_jiffies(deadline_ns);
+	long left = taihu_deadline_to_jiffies(deadline_ns);
 
 	if (!left)
 		return dma_fence_is_signaled(fence) ? 0 : -ETIME;
@@ -763,7 +777,7 @@ static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 
 static int taihu_wait_resv(struct dma_resv *resv, s64 deadline_ns)
 {
-	long left = drm_timeout_abs_to_jiffies(deadline_ns);
+	long left = taihu_deadline_to_jiffies(deadline_ns);
 
 	if (!left)
 		return dma_resv_test_signaled(resv, DMA_RESV_USAGE_READ) ?

@@ -4,7 +4,7 @@
 #   make            build the module (Kbuild), card + firmware, userspace, tests
 #   make run        boot a guest with one card; taihu list / info / diag
 #   make check      host tests + VM scenarios; last line "N passed, N failed"
-#   make bench      boot a guest with one card and run the copy benchmark
+#   make bench      boot a guest with one card and run the copy and submission benchmarks
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
 #   make lint       checkpatch --strict and sparse (C=2) on driver/ and uapi/
 #   make clean
@@ -62,14 +62,15 @@ check:
 	$(MAKE) all
 	MAKE="$(MAKE)" scripts/check.sh
 
-# The figures are the "# " lines of the bench section of the results channel.
+# The figures are the "# " lines of the bench sections of the results channel.
 bench:
 	scripts/deps.sh
 	$(MAKE) all
 	tests/vm/mkinitramfs
 	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench
 	@tr -d '\r' <$(BUILD)/vm/bench/results.log | \
-		sed -n '/^@@taihu begin bench$$/,/^@@taihu end bench/p' | grep -v '^@@'
+		sed -En '/^@@taihu begin bench(-submit)?$$/,/^@@taihu end bench(-submit)? /p' | \
+		grep -v '^@@'
 	tests/vm/verdict $(BUILD)/vm/bench bench
 
 shell:

@@ -4,8 +4,9 @@
  *
  * The taihu CLI on a real card: `taihu info` (table and --json) reports the
  * device's memory as QUERY does while this test holds buffers of known
- * sizes, and `taihu diag --json` runs its host<->VRAM copy checks. The CLI
- * is /usr/bin/taihu, or $TAIHU_CLI.
+ * sizes, `taihu diag --json` runs its host<->VRAM copy checks, and `taihu
+ * run` runs and verifies streams built from its steps in either memory, on
+ * several queues and priorities. The CLI is /usr/bin/taihu, or $TAIHU_CLI.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -195,6 +196,80 @@ TEST_F(cli, diag_json_copies_between_host_and_vram)
 		EXPECT_TRUE(seen) TH_LOG("no check '%s'", names[k]);
 	}
 	json_object_put(o);
+	free(out);
+}
+
+/* `taihu run --json ARGS`: exit code 0 and every job SUCCESS and verified. */
+static void run_ok(struct __test_metadata *_metadata, const char *args,
+		   size_t want_jobs, const char *want_priority, uint64_t want_queue)
+{
+	json_object *o, *jobs, *j, *v;
+	char cmd[256], *out;
+	int status, found;
+	size_t i, n;
+
+	snprintf(cmd, sizeof(cmd), "run --json %s", args);
+	out = run_cli(cmd, &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status) TH_LOG("taihu %s:\n%s", cmd, out);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	ASSERT_TRUE(json_object_object_get_ex(o, "jobs", &jobs));
+	n = json_object_array_length(jobs);
+	EXPECT_EQ(want_jobs, n);
+	for (i = 0; i < n; i++) {
+		j = json_object_array_get_idx(jobs, i);
+		EXPECT_TRUE(json_object_object_get_ex(j, "status", &v) &&
+			    !strcmp(json_object_get_string(v), "SUCCESS"))
+			TH_LOG("job %zu: %s", i, json_object_to_json_string(j));
+		EXPECT_TRUE(json_object_object_get_ex(j, "verified", &v) &&
+			    json_object_get_boolean(v));
+		EXPECT_NE(0, json_u64_field(j, "seqno", &found));
+		EXPECT_TRUE(found);
+		json_u64_field(j, "device_time_ns", &found);
+		EXPECT_TRUE(found);
+	}
+	EXPECT_EQ(want_queue, json_u64_field(o, "queue", &found));
+	EXPECT_TRUE(json_object_object_get_ex(o, "priority", &v) &&
+		    !strcmp(json_object_get_string(v), want_priority));
+	EXPECT_EQ(0, json_u64_field(o, "failed", &found));
+	json_object_put(o);
+	free(out);
+}
+
+TEST_F(cli, run_steps_in_vram)
+{
+	run_ok(_metadata, "nop fill=100005:0xdeadbeef copy=64K barrier timestamp nop=64",
+	       1, "normal", 0);
+}
+
+TEST_F(cli, run_host_memory_queue_priority_repeat)
+{
+	run_ok(_metadata, "--src host --dst host -q 1 -p high --repeat 3 "
+	       "fill=4097 copy=1M timestamp", 3, "high", 1);
+	run_ok(_metadata, "--src vram --dst host -q 3 -p low copy=12345", 1,
+	       "low", 3);
+}
+
+TEST_F(cli, run_table_and_failures)
+{
+	char *out;
+	int status;
+
+	out = run_cli("run -q 2 fill=8K:7 copy=8K", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	EXPECT_NE(NULL, strstr(out, "SUCCESS")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "verified"));
+	EXPECT_NE(NULL, strstr(out, "Result: PASS (1 of 1 jobs passed)"));
+	free(out);
+	/* A queue the device does not have is a bad command line. */
+	out = run_cli("run -q 99 nop 2>/dev/null", &status);
+	EXPECT_EQ(2, status);
+	free(out);
+	/* More VRAM than the card has: a run-time failure, exit 1. */
+	out = run_cli("run fill=4G 2>/dev/null", &status);
+	EXPECT_EQ(1, status);
 	free(out);
 }
 

@@ -34,6 +34,7 @@ struct cli_cmd {
 extern const struct cli_cmd cli_cmd_list;
 extern const struct cli_cmd cli_cmd_info;
 extern const struct cli_cmd cli_cmd_diag;
+extern const struct cli_cmd cli_cmd_run;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 

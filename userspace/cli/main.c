@@ -18,6 +18,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_list,
 	&cli_cmd_info,
 	&cli_cmd_diag,
+	&cli_cmd_run,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

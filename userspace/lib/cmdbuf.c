@@ -24,6 +24,13 @@ _Static_assert(sizeof(struct taihu_pkt_header) == 8, "packet header size");
 _Static_assert(sizeof(struct taihu_pkt_fill) == 32, "FILL size");
 _Static_assert(sizeof(struct taihu_pkt_copy) == 32, "COPY size");
 _Static_assert(sizeof(struct taihu_pkt_timestamp) == 16, "TIMESTAMP size");
+_Static_assert(sizeof(struct taihu_pkt_sem_signal) == 32, "SEM_SIGNAL size");
+_Static_assert(sizeof(struct taihu_pkt_sem_wait) == 32, "SEM_WAIT size");
+_Static_assert(sizeof(struct taihu_pkt_barrier) == 8, "BARRIER size");
+_Static_assert(TAIHU_CMDBUF_SEM_SET == TAIHU_SEM_SET &&
+	       TAIHU_CMDBUF_SEM_ADD == TAIHU_SEM_ADD, "semaphore ops");
+_Static_assert(TAIHU_CMDBUF_SEM_GEQUAL == TAIHU_SEM_GEQUAL &&
+	       TAIHU_CMDBUF_SEM_EQUAL == TAIHU_SEM_EQUAL, "semaphore conditions");
 
 TAIHU_EXPORT int taihu_cmdbuf_new(struct taihu_cmdbuf **out)
 {
@@ -163,6 +170,66 @@ TAIHU_EXPORT int taihu_cmdbuf_timestamp(struct taihu_cmdbuf *cb, uint64_t dst)
 	if (off < 0)
 		return off;
 	memcpy(p, &t, sizeof(t));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_sem_signal(struct taihu_cmdbuf *cb, uint64_t addr,
+					 uint64_t value, uint32_t op)
+{
+	struct taihu_pkt_sem_signal sig;
+	uint8_t *p;
+	int off;
+
+	if (!cb || addr % 8 ||
+	    (op != TAIHU_CMDBUF_SEM_SET && op != TAIHU_CMDBUF_SEM_ADD))
+		return -EINVAL;
+	memset(&sig, 0, sizeof(sig));
+	put_header(&sig.hdr, TAIHU_PKT_SEM_SIGNAL, sizeof(sig));
+	sig.addr = htole64(addr);
+	sig.value = htole64(value);
+	sig.op = htole32(op);
+	off = reserve(cb, sizeof(sig), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &sig, sizeof(sig));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_sem_wait(struct taihu_cmdbuf *cb, uint64_t addr,
+				       uint64_t value, uint32_t cond)
+{
+	struct taihu_pkt_sem_wait w;
+	uint8_t *p;
+	int off;
+
+	if (!cb || addr % 8 ||
+	    (cond != TAIHU_CMDBUF_SEM_GEQUAL && cond != TAIHU_CMDBUF_SEM_EQUAL))
+		return -EINVAL;
+	memset(&w, 0, sizeof(w));
+	put_header(&w.hdr, TAIHU_PKT_SEM_WAIT, sizeof(w));
+	w.addr = htole64(addr);
+	w.value = htole64(value);
+	w.cond = htole32(cond);
+	off = reserve(cb, sizeof(w), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &w, sizeof(w));
+	return off;
+}
+
+TAIHU_EXPORT int taihu_cmdbuf_barrier(struct taihu_cmdbuf *cb)
+{
+	struct taihu_pkt_barrier b;
+	uint8_t *p;
+	int off;
+
+	if (!cb)
+		return -EINVAL;
+	put_header(&b.hdr, TAIHU_PKT_BARRIER, sizeof(b));
+	off = reserve(cb, sizeof(b), &p);
+	if (off < 0)
+		return off;
+	memcpy(p, &b, sizeof(b));
 	return off;
 }
 

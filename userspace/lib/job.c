@@ -10,10 +10,23 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/ioctl.h>
+
 #include "taihu_internal.h"
 
-/* Refuse BO lists that could not be meant seriously (and avoid overflow). */
-#define TAIHU_MAX_JOB_BOS	4096
+/*
+ * SUBMIT without drmIoctl(): that restarts on EAGAIN, which would turn
+ * DRM_TAIHU_SUBMIT_NONBLOCK into a busy loop. Only EINTR is restarted.
+ */
+static int submit_ioctl(int fd, struct drm_taihu_submit *args)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, DRM_IOCTL_TAIHU_SUBMIT, args);
+	} while (ret == -1 && errno == EINTR);
+	return ret ? (errno ? -errno : -EIO) : 0;
+}
 
 TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 			      const struct taihu_job *job, uint64_t *seqno)
@@ -28,9 +41,12 @@ TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 	if (job->cmd_bo->dev != dev)
 		return -EXDEV;
 	if ((job->bo_count && !job->bos) ||
-	    (job->in_sync_count && !job->in_syncs) ||
-	    job->bo_count > TAIHU_MAX_JOB_BOS)
+	    (job->in_sync_count && !job->in_syncs))
 		return -EINVAL;
+	/* Refused by the kernel too; checked here before allocating. */
+	if (job->bo_count > TAIHU_MAX_JOB_BOS ||
+	    job->in_sync_count > TAIHU_MAX_IN_SYNCS)
+		return -E2BIG;
 	if (job->bo_count) {
 		handles = calloc(job->bo_count, sizeof(*handles));
 		if (!handles)
@@ -54,9 +70,10 @@ TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 	args.in_sync_count = job->in_sync_count;
 	args.out_sync_handle = job->out_sync_handle;
 	args.out_sync_point = job->out_sync_point;
+	args.flags = job->flags;
 	/* CPU writes through write-combined maps must land before the card reads. */
 	__sync_synchronize();
-	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_SUBMIT, &args);
+	ret = submit_ioctl(dev->fd, &args);
 	free(handles);
 	if (ret)
 		return ret;
@@ -64,28 +81,80 @@ TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 	return 0;
 }
 
+TAIHU_EXPORT int taihu_submit_cmdbuf(struct taihu_device *dev,
+				     const struct taihu_cmdbuf *cb,
+				     const struct taihu_job *job,
+				     uint64_t *seqno, struct taihu_bo **cmd_bo)
+{
+	struct taihu_job j;
+	struct taihu_bo *bo;
+	size_t len;
+	int ret;
+
+	if (!dev || !cb || !job || !seqno || !cmd_bo)
+		return -EINVAL;
+	*cmd_bo = NULL;
+	len = taihu_cmdbuf_size(cb);
+	if (len > UINT32_MAX)
+		return -E2BIG;
+	ret = taihu_cmdbuf_upload(cb, dev, &bo);
+	if (ret)
+		return ret;
+	j = *job;
+	j.cmd_bo = bo;
+	j.cmd_offset = 0;
+	j.cmd_len = (uint32_t)len;
+	ret = taihu_submit(dev, &j, seqno);
+	if (ret) {
+		taihu_bo_free(bo);
+		return ret;
+	}
+	*cmd_bo = bo;
+	return 0;
+}
+
+static int wait_ioctl(int fd, struct drm_taihu_wait *args,
+		      struct taihu_job_result *result)
+{
+	int ret;
+
+	ret = taihu__ioctl(fd, DRM_IOCTL_TAIHU_WAIT, args);
+	if (ret)
+		return ret;
+	if (result) {
+		result->status = args->status;
+		result->error_offset = args->error_offset;
+		result->start_ns = args->start_ns;
+		result->end_ns = args->end_ns;
+		result->error_addr = args->error_addr;
+		result->error_access = args->error_access;
+	}
+	return 0;
+}
+
 TAIHU_EXPORT int taihu_wait(struct taihu_device *dev, uint64_t seqno,
 			    int64_t deadline_ns, struct taihu_job_result *result)
 {
 	struct drm_taihu_wait args = { 0 };
-	int ret;
 
 	if (!dev)
 		return -EINVAL;
 	args.seqno = seqno;
 	args.timeout_ns = deadline_ns;
-	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_WAIT, &args);
-	if (ret)
-		return ret;
-	if (result) {
-		result->status = args.status;
-		result->error_offset = args.error_offset;
-		result->start_ns = args.start_ns;
-		result->end_ns = args.end_ns;
-		result->error_addr = args.error_addr;
-		result->error_access = args.error_access;
-	}
-	return 0;
+	return wait_ioctl(dev->fd, &args, result);
+}
+
+TAIHU_EXPORT int taihu_wait_bo(struct taihu_bo *bo, int64_t deadline_ns,
+			       struct taihu_job_result *result)
+{
+	struct drm_taihu_wait args = { 0 };
+
+	if (!bo)
+		return -EINVAL;
+	args.flags = DRM_TAIHU_WAIT_BO;
+	args.handle = bo->handle;
+	args.timeout_ns = deadline_ns;
+	return wait_ioctl(bo->dev->fd, &args, result);
 }
 
 TAIHU_EXPORT int64_t taihu_deadline_ns(int64_t rel_ns)

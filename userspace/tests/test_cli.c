@@ -83,7 +83,7 @@ static void expect_usage_error(const char *cli, const char *const *args,
 
 void test_cli(const char *cli)
 {
-	static const char *const cmds[] = { "list", "info", "diag" };
+	static const char *const cmds[] = { "list", "info", "diag", "run" };
 	struct run r;
 	size_t i;
 
@@ -95,6 +95,14 @@ void test_cli(const char *cli)
 	run_cli(cli, ARGS("help", "diag"), &r);
 	tap_ok(r.status == 0 && strstr(r.out, "h2v") && strstr(r.out, "v2h"),
 	       "cli: diag's help names the host<->VRAM copy checks");
+	run_cli(cli, ARGS("help", "run"), &r);
+	tap_ok(r.status == 0 && strstr(r.out, "fill=SIZE[:PATTERN]") &&
+	       strstr(r.out, "copy=SIZE") && strstr(r.out, "timestamp") &&
+	       strstr(r.out, "barrier") && strstr(r.out, "--priority") &&
+	       strstr(r.out, "--repeat"),
+	       "cli: run's help names its steps and options");
+	run_cli(cli, ARGS("--help"), &r);
+	tap_ok(strstr(r.out, "\n  run ") != NULL, "cli: --help lists run");
 	run_cli(cli, ARGS("help", "info"), &r);
 	tap_ok(r.status == 0 && strstr(r.out, "system memory"),
 	       "cli: info's help mentions system memory");
@@ -152,6 +160,45 @@ void test_cli(const char *cli)
 			   "invalid timeout 'soon'", "diag --timeout soon");
 	expect_usage_error(cli, ARGS("diag", "x"), "unexpected argument 'x'",
 			   "diag with an extra argument");
+	expect_usage_error(cli, ARGS("run"), "no step given", "run without steps");
+	expect_usage_error(cli, ARGS("run", "frob"), "unknown step 'frob'",
+			   "run with an unknown step");
+	expect_usage_error(cli, ARGS("run", "nop", "fill"), "unknown step 'fill'",
+			   "run fill without a size");
+	expect_usage_error(cli, ARGS("run", "fill=0"), "invalid size in 'fill=0'",
+			   "run fill=0");
+	expect_usage_error(cli, ARGS("run", "fill=4Q"), "invalid size in 'fill=4Q'",
+			   "run fill with a bad suffix");
+	expect_usage_error(cli, ARGS("run", "fill=5G"), "invalid size",
+			   "run fill larger than 4G");
+	expect_usage_error(cli, ARGS("run", "fill=4K:zz"), "invalid pattern",
+			   "run fill with a bad pattern");
+	expect_usage_error(cli, ARGS("run", "fill=4K:0x100000000"), "invalid pattern",
+			   "run fill with a 33-bit pattern");
+	expect_usage_error(cli, ARGS("run", "fill=4K:-1"), "invalid pattern",
+			   "run fill with a negative pattern");
+	expect_usage_error(cli, ARGS("run", "copy=-4"), "invalid size",
+			   "run copy with a negative size");
+	expect_usage_error(cli, ARGS("run", "nop=12"), "invalid NOP size",
+			   "run nop=12 (not a multiple of 8)");
+	expect_usage_error(cli, ARGS("run", "nop=64K"), "invalid NOP size",
+			   "run nop larger than a packet");
+	expect_usage_error(cli, ARGS("run", "-p", "urgent", "nop"),
+			   "invalid priority 'urgent'", "run -p urgent");
+	expect_usage_error(cli, ARGS("run", "-q", "x", "nop"), "invalid queue 'x'",
+			   "run -q x");
+	expect_usage_error(cli, ARGS("run", "-r", "0", "nop"), "invalid repeat count '0'",
+			   "run -r 0");
+	expect_usage_error(cli, ARGS("run", "--repeat", "1000001", "nop"),
+			   "invalid repeat count", "run --repeat too large");
+	expect_usage_error(cli, ARGS("run", "--src", "disk", "copy=4"),
+			   "invalid placement 'disk'", "run --src disk");
+	expect_usage_error(cli, ARGS("run", "-t", "0", "nop"), "invalid timeout '0'",
+			   "run -t 0");
+	expect_usage_error(cli, ARGS("run", "--frob", "nop"),
+			   "unrecognized option '--frob'", "run --frob");
+	expect_usage_error(cli, ARGS("run", "nop", "--queue"), "needs an argument",
+			   "run --queue without a value");
 	/* Usage errors win over device problems: nothing is opened. */
 	expect_usage_error(cli, ARGS("diag", "-d", "7", "--bogus"),
 			   "unrecognized option '--bogus'",
@@ -174,4 +221,7 @@ void test_cli(const char *cli)
 	run_cli(cli, ARGS("diag", "-d", "3"), &r);
 	tap_ok(r.status == 1 && strstr(r.err, "no Taihu device found"),
 	       "cli: diag without devices -> exit 1 with a message");
+	run_cli(cli, ARGS("run", "--json", "nop", "fill=4K:0xdeadbeef", "barrier"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "no Taihu device found") && !r.out[0],
+	       "cli: run without devices -> exit 1 with a message");
 }

@@ -101,6 +101,36 @@ static void test_encoding(void)
 	off = taihu_cmdbuf_raw(cb, want, 16);
 	tap_ok(off == 112 && same(cb, 112, want, 16), "raw packet appended as is");
 
+	off = taihu_cmdbuf_sem_signal(cb, 0x10008, 0x1122334455667788ULL,
+				      TAIHU_CMDBUF_SEM_ADD);
+	hdr(want, 4, 32);
+	le64(want + 8, 0x10008);
+	le64(want + 16, 0x1122334455667788ULL);
+	le32(want + 24, 1);
+	le32(want + 28, 0);
+	tap_ok(off == 128 && same(cb, 128, want, 32),
+	       "SEM_SIGNAL encodes addr, value, op little-endian (32 bytes)");
+
+	off = taihu_cmdbuf_sem_wait(cb, 0x20010, 7, TAIHU_CMDBUF_SEM_EQUAL);
+	hdr(want, 5, 32);
+	le64(want + 8, 0x20010);
+	le64(want + 16, 7);
+	le32(want + 24, 1);
+	le32(want + 28, 0);
+	tap_ok(off == 160 && same(cb, 160, want, 32),
+	       "SEM_WAIT encodes addr, value, cond little-endian (32 bytes)");
+
+	off = taihu_cmdbuf_barrier(cb);
+	hdr(want, 6, 8);
+	tap_ok(off == 192 && same(cb, 192, want, 8) &&
+	       taihu_cmdbuf_size(cb) == 200, "BARRIER is 8 bytes, opcode 6");
+
+	tap_ok(taihu_cmdbuf_sem_signal(cb, 8, 1, TAIHU_CMDBUF_SEM_SET) == 200 &&
+	       taihu_cmdbuf_sem_wait(cb, 8, 1, TAIHU_CMDBUF_SEM_GEQUAL) == 232 &&
+	       ((const uint8_t *)taihu_cmdbuf_data(cb))[200 + 24] == 0 &&
+	       ((const uint8_t *)taihu_cmdbuf_data(cb))[232 + 24] == 0,
+	       "SEM_SET and SEM_GEQUAL encode as 0");
+
 	tap_ok(taihu_cmdbuf_reset(cb) == 0 && taihu_cmdbuf_size(cb) == 0,
 	       "reset empties the stream");
 	tap_ok(taihu_cmdbuf_nop(cb, 0xfff8) == 0 &&
@@ -137,6 +167,14 @@ static void test_errors(void)
 	       "NOP sizes 0, 4, 12, 65536 rejected");
 	tap_ok(taihu_cmdbuf_timestamp(cb, 4) == -EINVAL,
 	       "unaligned TIMESTAMP destination rejected");
+	tap_ok(taihu_cmdbuf_sem_signal(cb, 4, 1, TAIHU_CMDBUF_SEM_SET) == -EINVAL &&
+	       taihu_cmdbuf_sem_signal(cb, 8, 1, 2) == -EINVAL &&
+	       taihu_cmdbuf_sem_wait(cb, 12, 1, TAIHU_CMDBUF_SEM_EQUAL) == -EINVAL &&
+	       taihu_cmdbuf_sem_wait(cb, 8, 1, 2) == -EINVAL &&
+	       taihu_cmdbuf_sem_signal(NULL, 8, 1, 0) == -EINVAL &&
+	       taihu_cmdbuf_sem_wait(NULL, 8, 1, 0) == -EINVAL &&
+	       taihu_cmdbuf_barrier(NULL) == -EINVAL,
+	       "semaphore packets: unaligned address, unknown op/cond, NULL rejected");
 	tap_ok(taihu_cmdbuf_raw(cb, buf, 0) == -EINVAL &&
 	       taihu_cmdbuf_raw(cb, buf, 5) == -EINVAL &&
 	       taihu_cmdbuf_raw(cb, NULL, 8) == -EINVAL,

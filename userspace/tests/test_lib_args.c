@@ -94,6 +94,51 @@ static void test_memory_null_args(void)
 	       "copy/fill on NULL BOs -> -EINVAL");
 }
 
+static void test_submission_null_args(void)
+{
+	struct taihu_device *dev = (struct taihu_device *)1;
+	struct taihu_job_result res;
+	struct taihu_job job = { 0 };
+	struct taihu_cmdbuf *cb = NULL;
+	struct taihu_bo *bo = (struct taihu_bo *)1;
+	uint32_t h = 77, first;
+	uint64_t seqno, point = 0;
+	int fd = 1234;
+
+	tap_ok(taihu_wait_bo(NULL, 0, &res) == -EINVAL,
+	       "wait_bo(NULL) -> -EINVAL");
+	tap_ok(taihu_submit_cmdbuf(NULL, cb, &job, &seqno, &bo) == -EINVAL &&
+	       taihu_submit_cmdbuf(dev, NULL, &job, &seqno, &bo) == -EINVAL &&
+	       bo == (struct taihu_bo *)1,
+	       "submit_cmdbuf with NULL device or stream -> -EINVAL");
+	tap_ok(taihu_syncobj_create(NULL, 0, &h) == -EINVAL &&
+	       taihu_syncobj_create(dev, 0, NULL) == -EINVAL &&
+	       taihu_syncobj_destroy(NULL, 1) == -EINVAL &&
+	       taihu_syncobj_destroy(dev, 0) == -EINVAL,
+	       "syncobj create/destroy: NULL device/out or handle 0 -> -EINVAL");
+	tap_ok(taihu_syncobj_export(NULL, 1, &fd) == -EINVAL &&
+	       taihu_syncobj_export(dev, 0, &fd) == -EINVAL &&
+	       taihu_syncobj_import(NULL, 3, &h) == -EINVAL &&
+	       taihu_syncobj_import(dev, -1, &h) == -EINVAL &&
+	       taihu_syncobj_export_sync_file(NULL, 1, 0, &fd) == -EINVAL &&
+	       taihu_syncobj_export_sync_file(dev, 1, 0, NULL) == -EINVAL &&
+	       taihu_syncobj_import_sync_file(dev, 1, -1) == -EINVAL &&
+	       taihu_syncobj_import_sync_file(dev, 0, 3) == -EINVAL,
+	       "syncobj export/import: bad arguments -> -EINVAL");
+	tap_ok(taihu_syncobj_reset(dev, NULL, 1) == -EINVAL &&
+	       taihu_syncobj_reset(dev, &h, 0) == -EINVAL &&
+	       taihu_syncobj_signal(NULL, &h, 1) == -EINVAL &&
+	       taihu_syncobj_wait(dev, NULL, 1, 0, 0, &first) == -EINVAL &&
+	       taihu_syncobj_wait(dev, &h, 1, 0, 1u << 7, &first) == -EINVAL &&
+	       taihu_syncobj_timeline_signal(dev, &h, NULL, 1) == -EINVAL &&
+	       taihu_syncobj_timeline_query(dev, 1, NULL) == -EINVAL &&
+	       taihu_syncobj_timeline_query(NULL, 1, &point) == -EINVAL &&
+	       taihu_syncobj_timeline_wait(dev, &h, NULL, 1, 0, 0, &first) == -EINVAL &&
+	       taihu_syncobj_transfer(dev, 0, 0, 1, 1) == -EINVAL &&
+	       taihu_syncobj_transfer(NULL, 1, 0, 1, 1) == -EINVAL,
+	       "syncobj reset/signal/wait/timeline/transfer: bad arguments -> -EINVAL");
+}
+
 static void test_not_taihu(void)
 {
 	char path[] = "/tmp/taihu-host-test-XXXXXX";
@@ -196,6 +241,7 @@ void test_lib_args(void)
 {
 	test_null_args();
 	test_memory_null_args();
+	test_submission_null_args();
 	test_not_taihu();
 	test_enumerate();
 	test_names();

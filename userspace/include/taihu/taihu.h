@@ -147,8 +147,12 @@ int taihu_context_info(struct taihu_device *dev,
 /*
  * A BO lives in VRAM (DRM_TAIHU_PLACEMENT_VRAM) or in system memory
  * (DRM_TAIHU_PLACEMENT_HOST). Its device address is a virtual address in
- * the context of the file it was created in (or imported into); jobs of
- * that file reach it only while it is in their BO list.
+ * the context of the file it was created in (or imported into). A VRAM BO
+ * is mapped there while the file holds it; a host BO from the first job
+ * that lists it. Listing a BO in a job (&taihu_job.bos) also orders the job
+ * after every earlier job that listed it (implicit sync), and makes the
+ * job count for taihu_wait_bo(); a semaphore shared between queues is
+ * better left out of the lists.
  */
 struct taihu_bo;
 
@@ -253,6 +257,37 @@ int taihu_cmdbuf_timestamp(struct taihu_cmdbuf *cb, uint64_t dst);
 /** taihu_cmdbuf_raw() - append @len bytes as they are (multiple of 8) */
 int taihu_cmdbuf_raw(struct taihu_cmdbuf *cb, const void *data, size_t len);
 
+/* How SEM_SIGNAL updates a semaphore (values of the card's packet). */
+#define TAIHU_CMDBUF_SEM_SET		0	/* store the value */
+#define TAIHU_CMDBUF_SEM_ADD		1	/* add it atomically */
+/* When SEM_WAIT lets the queue go on. */
+#define TAIHU_CMDBUF_SEM_GEQUAL		0	/* semaphore >= value */
+#define TAIHU_CMDBUF_SEM_EQUAL		1	/* semaphore == value */
+
+/**
+ * taihu_cmdbuf_sem_signal() - SEM_SIGNAL: update the 64-bit semaphore at
+ * device address @addr (8-byte aligned) with @value by @op
+ * (TAIHU_CMDBUF_SEM_SET or TAIHU_CMDBUF_SEM_ADD). The job's earlier writes
+ * are visible before the update.
+ */
+int taihu_cmdbuf_sem_signal(struct taihu_cmdbuf *cb, uint64_t addr,
+			    uint64_t value, uint32_t op);
+
+/**
+ * taihu_cmdbuf_sem_wait() - SEM_WAIT: stall the queue until the semaphore
+ * at @addr (8-byte aligned) satisfies @cond (TAIHU_CMDBUF_SEM_GEQUAL or
+ * TAIHU_CMDBUF_SEM_EQUAL) against @value. The card re-checks it about
+ * every millisecond, so a CPU write through a mapping releases it too.
+ */
+int taihu_cmdbuf_sem_wait(struct taihu_cmdbuf *cb, uint64_t addr,
+			  uint64_t value, uint32_t cond);
+
+/**
+ * taihu_cmdbuf_barrier() - BARRIER: every write of the job before it is
+ * visible to every engine and the host before any packet after it runs
+ */
+int taihu_cmdbuf_barrier(struct taihu_cmdbuf *cb);
+
 const void *taihu_cmdbuf_data(const struct taihu_cmdbuf *cb);	/* NULL for NULL */
 size_t taihu_cmdbuf_size(const struct taihu_cmdbuf *cb);	/* 0 for NULL */
 
@@ -269,7 +304,8 @@ int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb, struct taihu_device *dev,
 /* ---- submission ------------------------------------------------------- */
 
 /**
- * struct taihu_job - what taihu_submit() sends
+ * struct taihu_job - what taihu_submit() sends (zero-initialise it: fields
+ * added later keep their meaning at zero)
  * @queue: hardware queue
  * @priority: &enum drm_taihu_priority
  * @cmd_bo: BO holding the command stream
@@ -281,6 +317,7 @@ int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb, struct taihu_device *dev,
  * @in_sync_count: entries at @in_syncs
  * @out_sync_handle: syncobj to signal, or 0
  * @out_sync_point: timeline point, or 0
+ * @flags: DRM_TAIHU_SUBMIT_* bits, e.g. DRM_TAIHU_SUBMIT_NONBLOCK
  */
 struct taihu_job {
 	uint32_t queue;
@@ -294,7 +331,12 @@ struct taihu_job {
 	uint32_t in_sync_count;
 	uint32_t out_sync_handle;
 	uint64_t out_sync_point;
+	uint32_t flags;
 };
+
+/* Limits of one submission (the kernel enforces them too). */
+#define TAIHU_MAX_JOB_BOS	4096
+#define TAIHU_MAX_IN_SYNCS	256
 
 /**
  * struct taihu_job_result - how a job ended (from DRM_IOCTL_TAIHU_WAIT)
@@ -314,9 +356,31 @@ struct taihu_job_result {
 	uint32_t error_access;
 };
 
-/** taihu_submit() - DRM_IOCTL_TAIHU_SUBMIT; *@seqno gets the job's seqno */
+/**
+ * taihu_submit() - DRM_IOCTL_TAIHU_SUBMIT; *@seqno gets the job's seqno
+ *
+ * Return: 0; -EINVAL (NULL, BOs of another device, a point without an
+ * out-syncobj), -EXDEV (@job->cmd_bo of another device), -E2BIG (more than
+ * TAIHU_MAX_JOB_BOS BOs or TAIHU_MAX_IN_SYNCS in-syncs), -EAGAIN (the
+ * file's in-flight limit on the queue with DRM_TAIHU_SUBMIT_NONBLOCK;
+ * without it the call waits), -EIO (the context faulted), or the kernel's
+ * error (see &struct drm_taihu_submit).
+ */
 int taihu_submit(struct taihu_device *dev, const struct taihu_job *job,
 		 uint64_t *seqno);
+
+/**
+ * taihu_submit_cmdbuf() - upload @cb into a new VRAM BO and submit it
+ * @dev: device
+ * @cb: non-empty stream
+ * @job: everything else (its @cmd_bo, @cmd_offset and @cmd_len are ignored)
+ * @seqno: receives the job's seqno
+ * @cmd_bo: receives the command BO; free it with taihu_bo_free() whenever
+ *	convenient (the job keeps its own reference)
+ */
+int taihu_submit_cmdbuf(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
+			const struct taihu_job *job, uint64_t *seqno,
+			struct taihu_bo **cmd_bo);
 
 /**
  * taihu_wait() - DRM_IOCTL_TAIHU_WAIT with an absolute CLOCK_MONOTONIC deadline
@@ -328,8 +392,108 @@ int taihu_submit(struct taihu_device *dev, const struct taihu_job *job,
 int taihu_wait(struct taihu_device *dev, uint64_t seqno, int64_t deadline_ns,
 	       struct taihu_job_result *result);
 
+/**
+ * taihu_wait_bo() - wait for every job using @bo (DRM_TAIHU_WAIT_BO) and
+ * report the one that ended last
+ * @bo: BO; the jobs of any file that listed it or read commands from it
+ * @deadline_ns: absolute CLOCK_MONOTONIC deadline (0 polls)
+ * @result: may be NULL; a BO no job has used reports SUCCESS, zero times
+ *
+ * Return: 0 when all have ended, -ETIME if not by the deadline, or another
+ * negative error.
+ */
+int taihu_wait_bo(struct taihu_bo *bo, int64_t deadline_ns,
+		  struct taihu_job_result *result);
+
 /** taihu_deadline_ns() - CLOCK_MONOTONIC now + @rel_ns, saturating */
 int64_t taihu_deadline_ns(int64_t rel_ns);
+
+/* ---- syncobjs --------------------------------------------------------- */
+
+/*
+ * Thin wrappers over libdrm's drmSyncobj*() on the device's file: handles
+ * are those of DRM syncobjs (binary, or timelines when points are used),
+ * usable as &drm_taihu_sync in-syncs and as out-syncobjs of taihu_submit().
+ * Deadlines are absolute CLOCK_MONOTONIC ns, like taihu_wait()'s.
+ */
+
+/* Flags of taihu_syncobj_wait() and taihu_syncobj_timeline_wait(). */
+#define TAIHU_SYNCOBJ_WAIT_ALL		(1u << 0)  /* all, not the first */
+#define TAIHU_SYNCOBJ_WAIT_FOR_SUBMIT	(1u << 1)  /* wait for a fence */
+#define TAIHU_SYNCOBJ_WAIT_AVAILABLE	(1u << 2)  /* a fence, not its end */
+
+/** taihu_syncobj_create() - a new syncobj, signalled if @signaled */
+int taihu_syncobj_create(struct taihu_device *dev, int signaled,
+			 uint32_t *handle);
+/** taihu_syncobj_destroy() - drop the handle */
+int taihu_syncobj_destroy(struct taihu_device *dev, uint32_t handle);
+
+/**
+ * taihu_syncobj_export() - a file descriptor for the syncobj itself
+ * (close-on-exec), to share it with another process or file
+ */
+int taihu_syncobj_export(struct taihu_device *dev, uint32_t handle, int *fd);
+/** taihu_syncobj_import() - a handle for a syncobj exported as @fd */
+int taihu_syncobj_import(struct taihu_device *dev, int fd, uint32_t *handle);
+
+/**
+ * taihu_syncobj_export_sync_file() - the fence of a syncobj as a sync_file
+ * @dev: device
+ * @handle: syncobj
+ * @point: timeline point, or 0 for the syncobj's current fence
+ * @fd: receives the sync_file; poll() says POLLIN once it has signalled
+ *
+ * Return: 0, -EINVAL when there is no fence (or point) yet, or an error.
+ */
+int taihu_syncobj_export_sync_file(struct taihu_device *dev, uint32_t handle,
+				   uint64_t point, int *fd);
+/** taihu_syncobj_import_sync_file() - replace the fence with a sync_file's */
+int taihu_syncobj_import_sync_file(struct taihu_device *dev, uint32_t handle,
+				   int fd);
+
+/** taihu_syncobj_reset() - drop the fences of binary syncobjs */
+int taihu_syncobj_reset(struct taihu_device *dev, const uint32_t *handles,
+			uint32_t count);
+/** taihu_syncobj_signal() - signal binary syncobjs from the CPU */
+int taihu_syncobj_signal(struct taihu_device *dev, const uint32_t *handles,
+			 uint32_t count);
+
+/**
+ * taihu_syncobj_wait() - wait for binary syncobjs
+ * @flags: TAIHU_SYNCOBJ_WAIT_* bits
+ * @first: receives the index of the first signalled one (may be NULL)
+ *
+ * Return: 0, -ETIME at the deadline, -EINVAL for a syncobj without a
+ * fence (unless TAIHU_SYNCOBJ_WAIT_FOR_SUBMIT), or another error.
+ */
+int taihu_syncobj_wait(struct taihu_device *dev, const uint32_t *handles,
+		       uint32_t count, int64_t deadline_ns, uint32_t flags,
+		       uint32_t *first);
+
+/** taihu_syncobj_timeline_signal() - signal @points of timelines from the CPU */
+int taihu_syncobj_timeline_signal(struct taihu_device *dev,
+				  const uint32_t *handles,
+				  const uint64_t *points, uint32_t count);
+
+/**
+ * taihu_syncobj_timeline_query() - the timeline's last signalled point:
+ * the highest point up to which every point has signalled
+ */
+int taihu_syncobj_timeline_query(struct taihu_device *dev, uint32_t handle,
+				 uint64_t *point);
+
+/** taihu_syncobj_timeline_wait() - like taihu_syncobj_wait(), for points */
+int taihu_syncobj_timeline_wait(struct taihu_device *dev,
+				const uint32_t *handles, const uint64_t *points,
+				uint32_t count, int64_t deadline_ns,
+				uint32_t flags, uint32_t *first);
+
+/**
+ * taihu_syncobj_transfer() - make point @dst_point of @dst (0: its fence)
+ * the fence of point @src_point of @src (0: its fence)
+ */
+int taihu_syncobj_transfer(struct taihu_device *dev, uint32_t dst,
+			   uint64_t dst_point, uint32_t src, uint64_t src_point);
 
 /**
  * taihu_run() - upload @cb, submit it on @queue with @bos, wait up to

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * taihu_bench_submit: job submission overheads of a Taihu card, each as a
+ * ratio to a reference measured in the same boot:
+ * - null-job round trip (submit a NOP -> its fence signals -> the waiter
+ *   wakes), min and median, against the raw platform round trip (doorbell
+ *   -> card -> MSI-X -> interrupt -> waiter) that the driver measures with
+ *   mailbox PINGs (debugfs /sys/kernel/debug/accel/<device>/ping);
+ * - pipelined null jobs per second from one process (submit many, wait for
+ *   the last), on one queue and over all queues, against the rate of a
+ *   trivial ioctl (DRM_IOCTL_TAIHU_QUERY asking only for a size);
+ * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
+ *   its own open file, submitting over all queues at once.
+ * The lines are TAP: "ok" means the measurement ran and every job it
+ * waited for ended with SUCCESS, never that a figure was good enough.
+ *
+ * usage: taihu_bench_submit [--quick] [--device N]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "taihu/taihu.h"
+#include "taihu_card_api.h"	/* TAIHU_MAX_QUEUES */
+
+#define WAIT_NS		(60LL * 1000000000LL)
+#define MAX_PROCS	8
+
+struct sizes {
+	int rtt;		/* null-job round trips */
+	int ioctls;		/* trivial ioctls */
+	int pipelined;		/* jobs of one pipelined burst */
+	int per_proc;		/* jobs per process in the aggregate runs */
+};
+
+static const struct sizes full = { 2000, 200000, 20000, 10000 };
+static const struct sizes quick = { 50, 2000, 500, 200 };
+
+static int tests;
+static int failures;
+
+static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	failures += !ok;
+	printf("%sok %d ", ok ? "" : "not ", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0.0;
+}
+
+/* The driver's own platform round trip: "count N min_ns X median_ns Y ...". */
+struct ping {
+	unsigned long long count, min, median, mean;
+};
+
+static int read_ping(const struct taihu_device_desc *desc, struct ping *p)
+{
+	char path[128];
+	FILE *f;
+	int n;
+
+	/* 6.12 names the accel debugfs directory after the PCI address. */
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/ping",
+		 desc->pci_slot);
+	if (access(path, R_OK))
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%u/ping",
+			 desc->minor);
+	f = fopen(path, "re");
+	if (!f) {
+		printf("# cannot open %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	n = fscanf(f, "count %llu min_ns %llu median_ns %llu mean_ns %llu",
+		   &p->count, &p->min, &p->median, &p->mean);
+	fclose(f);
+	if (n != 4 || !p->count || !p->min) {
+		printf("# %s: expected 'count N min_ns X median_ns Y mean_ns Z'\n",
+		       path);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* A one-NOP command buffer, uploaded once and submitted many times. */
+static int nop_job(struct taihu_device *dev, struct taihu_bo **cmd,
+		   struct taihu_job *job)
+{
+	struct taihu_cmdbuf *cb;
+	int ret;
+
+	ret = taihu_cmdbuf_new(&cb);
+	if (ret)
+		return ret;
+	ret = taihu_cmdbuf_nop(cb, 8);
+	if (ret >= 0)
+		ret = taihu_cmdbuf_upload(cb, dev, cmd);
+	taihu_cmdbuf_free(cb);
+	if (ret)
+		return ret;
+	memset(job, 0, sizeof(*job));
+	job->priority = DRM_TAIHU_PRIORITY_NORMAL;
+	job->cmd_bo = *cmd;
+	job->cmd_len = 8;
+	return 0;
+}
+
+/* Wait for @seqno and require SUCCESS. */
+static int wait_ok(struct taihu_device *dev, uint64_t seqno)
+{
+	struct taihu_job_result res;
+	int ret;
+
+	ret = taihu_wait(dev, seqno, taihu_deadline_ns(WAIT_NS), &res);
+	if (ret)
+		return ret;
+	return res.status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
+}
+
+/* Submit -> wait, @n times (after a few untimed ones); min and median. */
+static int bench_rtt(struct taihu_device *dev, int n, int64_t *min,
+		     int64_t *median)
+{
+	struct taihu_bo *cmd = NULL;
+	struct taihu_job job;
+	uint64_t seqno;
+	int64_t *v, t;
+	int i, ret;
+
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ret = nop_job(dev, &cmd, &job);
+	for (i = -10; i < n && !ret; i++) {
+		t = now_ns();
+		ret = taihu_submit(dev, &job, &seqno);
+		if (!ret)
+			ret = wait_ok(dev, seqno);
+		if (i >= 0)
+			v[i] = now_ns() - t;
+	}
+	if (!ret) {
+		qsort(v, (size_t)n, sizeof(*v), cmp_i64);
+		*min = v[0];
+		*median = v[n / 2];
+	}
+	free(v);
+	taihu_bo_free(cmd);
+	return ret;
+}
+
+/* The rate of an ioctl that does next to nothing: QUERY for a size. */
+static int bench_ioctl(struct taihu_device *dev, int n, double *rate)
+{
+	struct drm_taihu_query q;
+	int fd = taihu_device_fd(dev);
+	int64_t t;
+	int i;
+
+	t = now_ns();
+	for (i = 0; i < n; i++) {
+		memset(&q, 0, sizeof(q));
+		q.query = DRM_TAIHU_QUERY_DEVICE_INFO;
+		if (ioctl(fd, DRM_IOCTL_TAIHU_QUERY, &q))
+			return -errno;
+	}
+	t = now_ns() - t;
+	*rate = (double)n * 1e9 / (double)t;
+	return 0;
+}
+
+/*
+ * Submit @n NOPs back to back (on @queue, or over all @nq queues when
+ * @queue is negative) and wait for the last of each queue; jobs per second.
+ */
+static int pipelined(struct taihu_device *dev, int n, int queue, uint32_t nq,
+		     double *rate)
+{
+	uint64_t last[TAIHU_MAX_QUEUES];
+	struct taihu_bo *cmd = NULL;
+	struct taihu_job job;
+	uint64_t seqno;
+	uint32_t q;
+	int64_t t;
+	int i, ret;
+
+	ret = nop_job(dev, &cmd, &job);
+	if (ret)
+		return ret;
+	memset(last, 0, sizeof(last));
+	t = now_ns();
+	for (i = 0; i < n && !ret; i++) {
+		job.queue = queue >= 0 ? (uint32_t)queue : (uint32_t)i % nq;
+		ret = taihu_submit(dev, &job, &seqno);
+		last[job.queue] = seqno;
+	}
+	for (q = 0; q < nq && !ret; q++)
+		if (last[q])
+			ret = wait_ok(dev, last[q]);
+	t = now_ns() - t;
+	taihu_bo_free(cmd);
+	if (!ret)
+		*rate = (double)n * 1e9 / (double)t;
+	return ret;
+}
+
+/* One process of an aggregate run: its own file, jobs over all queues. */
+static int proc_main(const char *node, int n, uint32_t nq, int go_fd)
+{
+	struct taihu_device *dev;
+	char c;
+	double rate;
+	int ret;
+
+	ret = taihu_device_open(node, &dev);
+	if (ret)
+		return 1;
+	/* Everyone starts when the parent closes the pipe. */
+	if (read(go_fd, &c, 1) < 0)
+		return 1;
+	ret = pipelined(dev, n, -1, nq, &rate);
+	taihu_device_close(dev);
+	return ret ? 1 : 0;
+}
+
+/* @procs processes with @n jobs each; aggregate jobs per second. */
+static int aggregate(const char *node, int procs, int n, uint32_t nq,
+		     double *rate)
+{
+	pid_t pids[MAX_PROCS];
+	int go[2], i, st, bad = 0;
+	int64_t t;
+
+	if (pipe(go))
+		return -errno;
+	fflush(stdout);
+	for (i = 0; i < procs; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(go[1]);
+			_exit(proc_main(node, n, nq, go[0]));
+		}
+		if (pids[i] < 0)
+			bad = 1;
+	}
+	close(go[0]);
+	/* Let them open their files first: only submission is timed. */
+	usleep(200000);
+	t = now_ns();
+	close(go[1]);
+	for (i = 0; i < procs; i++) {
+		if (pids[i] <= 0)
+			continue;
+		if (waitpid(pids[i], &st, 0) != pids[i] || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			bad = 1;
+	}
+	t = now_ns() - t;
+	if (bad)
+		return -EIO;
+	*rate = (double)procs * n * 1e9 / (double)t;
+	return 0;
+}
+
+static int open_device(unsigned long index, struct taihu_device **dev,
+		       struct taihu_device_desc *desc)
+{
+	struct taihu_device_desc *descs;
+	int n, ret;
+
+	n = taihu_enumerate(NULL, 0);
+	if (n <= (int)index)
+		return -ENODEV;
+	descs = calloc((size_t)n, sizeof(*descs));
+	if (!descs)
+		return -ENOMEM;
+	ret = taihu_enumerate(descs, (size_t)n);
+	if (ret > (int)index && n > (int)index) {
+		*desc = descs[index];
+		ret = taihu_device_open(desc->node, dev);
+	} else {
+		ret = -ENODEV;
+	}
+	free(descs);
+	return ret;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: taihu_bench_submit [--quick] [--device N]\n"
+	      "  -q, --quick       few iterations: only proves that it runs\n"
+	      "  -d, --device N    device index (default 0)\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quick", no_argument, NULL, 'q' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const int nprocs[] = { 1, 2, 4, 8 };
+	const struct sizes *sz = &full;
+	struct drm_taihu_device_info info;
+	struct taihu_device_desc desc;
+	struct taihu_device *dev = NULL;
+	struct ping ping = { 0 };
+	double ioctl_rate = 0, rate1 = 0, rate_all = 0, agg[4] = { 0 };
+	int64_t rtt_min = 0, rtt_med = 0;
+	unsigned long index = 0;
+	int opt, ret, have_ping, i;
+	char *end;
+
+	while ((opt = getopt_long(argc, argv, "qd:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'q':
+			sz = &quick;
+			break;
+		case 'd':
+			index = strtoul(optarg, &end, 10);
+			if (*end || index > 64) {
+				fprintf(stderr, "bad device index '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	printf("TAP version 13\n1..%d\n", 5 + 4);
+	ret = open_device(index, &dev, &desc);
+	if (!ret)
+		ret = taihu_device_info(dev, &info);
+	if (ret) {
+		printf("Bail out! no usable Taihu device %lu: %s\n", index,
+		       taihu_strerror(ret));
+		return 1;
+	}
+	if (info.num_queues > TAIHU_MAX_QUEUES)
+		info.num_queues = TAIHU_MAX_QUEUES;
+	printf("# device %lu: %s (%s), %u queues, %s mode\n", index, desc.node,
+	       desc.pci_slot, info.num_queues, sz == &quick ? "quick" : "full");
+
+	have_ping = !read_ping(&desc, &ping);
+	tap(have_ping, "platform round trip (debugfs ping, %llu mailbox PINGs): min %llu ns, median %llu ns, mean %llu ns",
+	    ping.count, ping.min, ping.median, ping.mean);
+
+	ret = bench_rtt(dev, sz->rtt, &rtt_min, &rtt_med);
+	tap(!ret, "null-job round trip (%d submit+wait): min %" PRId64 " ns (%.2f x ping), median %" PRId64 " ns (%.2f x ping)%s%s",
+	    sz->rtt, rtt_min, ratio((double)rtt_min, (double)ping.min), rtt_med,
+	    ratio((double)rtt_med, (double)ping.median), ret ? ": " : "",
+	    ret ? taihu_strerror(ret) : "");
+
+	ret = bench_ioctl(dev, sz->ioctls, &ioctl_rate);
+	tap(!ret, "trivial ioctl (QUERY for a size, %d calls): %.0f /s%s%s",
+	    sz->ioctls, ioctl_rate, ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+
+	ret = pipelined(dev, sz->pipelined, 0, info.num_queues, &rate1);
+	tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+	    sz->pipelined, rate1, ratio(rate1, ioctl_rate), ret ? ": " : "",
+	    ret ? taihu_strerror(ret) : "");
+
+	ret = pipelined(dev, sz->pipelined, -1, info.num_queues, &rate_all);
+	tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+	    info.num_queues, sz->pipelined, rate_all, ratio(rate_all, ioctl_rate),
+	    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+
+	for (i = 0; i < 4; i++) {
+		ret = aggregate(desc.node, nprocs[i], sz->per_proc, info.num_queues,
+				&agg[i]);
+		tap(!ret, "aggregate null jobs, %d process%s x %d jobs over %u queues: %.0f jobs/s (%.2f x 1 process)",
+		    nprocs[i], nprocs[i] == 1 ? "" : "es", sz->per_proc,
+		    info.num_queues, agg[i], ratio(agg[i], agg[0]));
+	}
+
+	printf("#\n# %-44s %14s %10s\n", "measurement", "value", "ratio");
+	printf("# %-44s %11llu ns %10s\n", "platform round trip, min (ping)", ping.min, "1.00");
+	printf("# %-44s %11llu ns %10s\n", "platform round trip, median (ping)", ping.median, "1.00");
+	printf("# %-44s %11" PRId64 " ns %10.2f\n", "null-job round trip, min", rtt_min,
+	       ratio((double)rtt_min, (double)ping.min));
+	printf("# %-44s %11" PRId64 " ns %10.2f\n", "null-job round trip, median", rtt_med,
+	       ratio((double)rtt_med, (double)ping.median));
+	printf("# %-44s %11.0f /s %10s\n", "trivial ioctl (QUERY size)", ioctl_rate, "1.00");
+	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, 1 queue", rate1,
+	       ratio(rate1, ioctl_rate));
+	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, all queues",
+	       rate_all, ratio(rate_all, ioctl_rate));
+	for (i = 0; i < 4; i++) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "aggregate null jobs, %d process%s",
+			 nprocs[i], nprocs[i] == 1 ? "" : "es");
+		printf("# %-44s %11.0f /s %10.2f  (x 1 process)\n", label, agg[i],
+		       ratio(agg[i], agg[0]));
+	}
+	taihu_device_close(dev);
+	return failures ? 1 : 0;
+}

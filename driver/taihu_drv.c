@@ -110,24 +110,28 @@ static void taihu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	taihu_gem_show_fdinfo(p, file);
 }
 
+/* The card's capability bits and the ABI's are separate namespaces. */
+static const struct {
+	u64 card;
+	u64 uapi;
+} taihu_caps[] = {
+	{ TAIHU_CARD_CAP_NOP, DRM_TAIHU_CAP_NOP },
+	{ TAIHU_CARD_CAP_FILL, DRM_TAIHU_CAP_FILL },
+	{ TAIHU_CARD_CAP_COPY, DRM_TAIHU_CAP_COPY },
+	{ TAIHU_CARD_CAP_TIMESTAMP, DRM_TAIHU_CAP_TIMESTAMP },
+	{ TAIHU_CARD_CAP_MMU, DRM_TAIHU_CAP_MMU },
+	{ TAIHU_CARD_CAP_SEMAPHORE, DRM_TAIHU_CAP_SEMAPHORE },
+	{ TAIHU_CARD_CAP_BARRIER, DRM_TAIHU_CAP_BARRIER },
+};
+
 static u64 taihu_uapi_caps(u64 card_caps)
 {
 	u64 caps = 0;
+	unsigned int i;
 
-	if (card_caps & TAIHU_CARD_CAP_NOP)
-		caps |= DRM_TAIHU_CAP_NOP;
-	if (card_caps & TAIHU_CARD_CAP_FILL)
-		caps |= DRM_TAIHU_CAP_FILL;
-	if (card_caps & TAIHU_CARD_CAP_COPY)
-		caps |= DRM_TAIHU_CAP_COPY;
-	if (card_caps & TAIHU_CARD_CAP_TIMESTAMP)
-		caps |= DRM_TAIHU_CAP_TIMESTAMP;
-	if (card_caps & TAIHU_CARD_CAP_MMU)
-		caps |= DRM_TAIHU_CAP_MMU;
-	if (card_caps & TAIHU_CARD_CAP_SEMAPHORE)
-		caps |= DRM_TAIHU_CAP_SEMAPHORE;
-	if (card_caps & TAIHU_CARD_CAP_BARRIER)
-		caps |= DRM_TAIHU_CAP_BARRIER;
+	for (i = 0; i < ARRAY_SIZE(taihu_caps); i++)
+		if (card_caps & taihu_caps[i].card)
+			caps |= taihu_caps[i].uapi;
 	return caps;
 }
 

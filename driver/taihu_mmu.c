@@ -359,11 +359,37 @@ static void taihu_ctx_map_undo(struct taihu_ctx *ctx, u64 start, u64 done,
 	taihu_ctx_free_tables(ctx, &freed);
 }
 
+/* Where a mapping of @node has got to; @leaf covers the last page written. */
+struct taihu_map_cursor {
+	struct drm_mm_node *node;
+	struct taihu_pt *leaf;
+	u64 off;
+};
+
+/* Map the next page of @cur to @pte; on failure undo the whole mapping. */
+static int taihu_ctx_map_next(struct taihu_ctx *ctx,
+			      struct taihu_map_cursor *cur, u64 pte)
+{
+	u64 va = cur->node->start + cur->off;
+
+	if (!cur->leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
+		cur->leaf = taihu_pt_leaf(ctx, va);
+		if (!cur->leaf) {
+			taihu_ctx_map_undo(ctx, cur->node->start, cur->off, va);
+			return -ENOMEM;
+		}
+	}
+	taihu_pt_write(ctx, cur->leaf, taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
+		       pte | TAIHU_PTE_VALID | TAIHU_PTE_WRITE);
+	cur->leaf->valid++;
+	cur->off += TAIHU_MMU_PAGE_SIZE;
+	return 0;
+}
+
 int taihu_ctx_map_vram(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		       u64 vram_addr, u64 size)
 {
-	struct taihu_pt *leaf = NULL;
-	u64 va, off;
+	struct taihu_map_cursor cur = { .node = node };
 	int idx, ret = 0;
 
 	if (WARN_ON(size > node->size))
@@ -372,24 +398,10 @@ int taihu_ctx_map_vram(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		return -ENODEV;
 
 	mutex_lock(&ctx->lock);
-	for (off = 0; off < size; off += TAIHU_MMU_PAGE_SIZE) {
-		va = node->start + off;
-		if (!leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
-			leaf = taihu_pt_leaf(ctx, va);
-			if (!leaf) {
-				taihu_ctx_map_undo(ctx, node->start, off, va);
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
-		taihu_pt_write(ctx, leaf, taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
-			       (vram_addr + off) | TAIHU_PTE_VALID |
-			       TAIHU_PTE_WRITE);
-		leaf->valid++;
-	}
+	while (!ret && cur.off < size)
+		ret = taihu_ctx_map_next(ctx, &cur, vram_addr + cur.off);
 	/* The entries must reach VRAM before a job can use them. */
 	wmb();
-out:
 	mutex_unlock(&ctx->lock);
 	drm_dev_exit(idx);
 	return ret;
@@ -398,9 +410,8 @@ out:
 int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		      struct sg_table *sgt, u64 size, u64 *mapped)
 {
-	struct taihu_pt *leaf = NULL;
+	struct taihu_map_cursor cur = { .node = node };
 	struct sg_dma_page_iter iter;
-	u64 va, off = 0;
 	dma_addr_t addr;
 	int idx, ret = 0;
 
@@ -412,28 +423,18 @@ int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
 
 	mutex_lock(&ctx->lock);
 	for_each_sgtable_dma_page(sgt, &iter, 0) {
-		if (off >= size)
+		if (cur.off >= size)
 			break;
-		va = node->start + off;
-		if (!leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
-			leaf = taihu_pt_leaf(ctx, va);
-			if (!leaf) {
-				taihu_ctx_map_undo(ctx, node->start, off, va);
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
 		addr = sg_page_iter_dma_address(&iter);
-		taihu_pt_write(ctx, leaf, taihu_pt_index(va, TAIHU_PT_LEAF_LEVEL),
-			       (addr & TAIHU_PTE_ADDR_MASK) | TAIHU_PTE_VALID |
-			       TAIHU_PTE_WRITE | TAIHU_PTE_HOST);
-		leaf->valid++;
-		off += TAIHU_MMU_PAGE_SIZE;
+		ret = taihu_ctx_map_next(ctx, &cur, (addr & TAIHU_PTE_ADDR_MASK) |
+					 TAIHU_PTE_HOST);
+		if (ret)
+			break;
 	}
 	/* The entries must reach VRAM before a job can use them. */
 	wmb();
-	*mapped = off;
-out:
+	if (!ret)
+		*mapped = cur.off;
 	mutex_unlock(&ctx->lock);
 	drm_dev_exit(idx);
 	return ret;

@@ -184,53 +184,50 @@ static int taihu_queue_status(struct taihu_queue *q, u32 card_status,
 	}
 }
 
+/* Copy out completion record @slot; the card wrote it before moving head. */
+static void taihu_queue_read_record(struct taihu_queue *q, u32 slot,
+				    struct taihu_completion *rec)
+{
+	memcpy_fromio(rec, q->tdev->hw.vram + q->compl_node.start +
+		      slot * sizeof(*rec), sizeof(*rec));
+}
+
 static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 				 struct taihu_fence *fence)
 {
-	void __iomem *rec = q->tdev->hw.vram + q->compl_node.start +
-			    slot * sizeof(struct taihu_completion);
+	struct taihu_completion rec;
 	struct taihu_outcome out = {};
-	u32 card_status;
-	u64 seqno;
 	int error;
 
 	q->completed++;
-	seqno = readq(rec + offsetof(struct taihu_completion, seqno));
-	if (seqno != fence->base.seqno) {
+	taihu_queue_read_record(q, slot, &rec);
+	if (rec.seqno != fence->base.seqno) {
 		dev_err_ratelimited(q->tdev->drm.dev,
 				    "queue %u: completion names seqno %llu, expected %llu\n",
-				    q->index, seqno, fence->base.seqno);
+				    q->index, rec.seqno, fence->base.seqno);
 		taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_CANCELLED, -EIO);
 		return;
 	}
 
-	card_status = readl(rec + offsetof(struct taihu_completion, status));
-	if (fence == q->guilty && card_status == TAIHU_STATUS_ABORTED) {
+	if (fence == q->guilty && rec.status == TAIHU_STATUS_ABORTED) {
 		/* Aborted by the reset its timeout caused. */
 		out.status = DRM_TAIHU_JOB_TIMEOUT;
 		error = -ETIMEDOUT;
 	} else {
-		error = taihu_queue_status(q, card_status, &out.status);
+		error = taihu_queue_status(q, rec.status, &out.status);
 	}
-	out.error_offset = readl(rec + offsetof(struct taihu_completion,
-						error_offset));
-	out.start_ns = readq(rec + offsetof(struct taihu_completion, start_ns));
-	out.end_ns = readq(rec + offsetof(struct taihu_completion, end_ns));
-	out.error_addr = readq(rec + offsetof(struct taihu_completion,
-					      error_addr));
-	out.error_access = readl(rec + offsetof(struct taihu_completion,
-						error_access));
+	out.error_offset = rec.error_offset;
+	out.start_ns = rec.start_ns;
+	out.end_ns = rec.end_ns;
+	out.error_addr = rec.error_addr;
 	if (out.status == DRM_TAIHU_JOB_MMU_FAULT) {
 		/* The card is not trusted to name a valid access. */
-		if (out.error_access != TAIHU_ACCESS_WRITE)
-			out.error_access = DRM_TAIHU_ACCESS_READ;
-		else
-			out.error_access = DRM_TAIHU_ACCESS_WRITE;
+		out.error_access = rec.error_access == TAIHU_ACCESS_WRITE ?
+				   DRM_TAIHU_ACCESS_WRITE :
+				   DRM_TAIHU_ACCESS_READ;
 		/* Before the fence signals: later submits must see it. */
 		taihu_ctx_mark_faulted(fence->ctx, out.error_addr,
 				       out.error_access);
-	} else {
-		out.error_access = 0;
 	}
 	taihu_fence_end(q, fence, &out, error);
 }
@@ -239,15 +236,13 @@ static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 static bool taihu_queue_aborted_innocent(struct taihu_queue *q, u32 slot,
 					 struct taihu_fence *fence)
 {
-	void __iomem *rec = q->tdev->hw.vram + q->compl_node.start +
-			    slot * sizeof(struct taihu_completion);
+	struct taihu_completion rec;
 
 	if (!q->resetting || fence == q->guilty)
 		return false;
-	return readq(rec + offsetof(struct taihu_completion, seqno)) ==
-	       fence->base.seqno &&
-	       readl(rec + offsetof(struct taihu_completion, status)) ==
-	       TAIHU_STATUS_ABORTED;
+	taihu_queue_read_record(q, slot, &rec);
+	return rec.seqno == fence->base.seqno &&
+	       rec.status == TAIHU_STATUS_ABORTED;
 }
 
 static void __taihu_queue_process(struct taihu_queue *q)

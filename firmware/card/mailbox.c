@@ -35,15 +35,21 @@ struct mbox_response {
 	uint8_t payload[TAIHU_MBOX_PAYLOAD_SIZE];
 };
 
+/* Copy the request's payload into @dst; short payloads are invalid. */
+static int read_payload(const struct mbox_request *req, void *dst, size_t size)
+{
+	if (req->len < size)
+		return -EINVAL;
+	memcpy(dst, req->payload, size);
+	return 0;
+}
+
 static int op_boot(struct card *card, const struct mbox_request *req)
 {
 	struct taihu_mbox_boot b;
 	int ret;
 
-	if (req->len < sizeof(b))
-		return -EINVAL;
-	memcpy(&b, req->payload, sizeof(b));
-	if (b.reserved)
+	if (read_payload(req, &b, sizeof(b)) || b.reserved)
 		return -EINVAL;
 	ret = boot_firmware(card, b.image_addr, b.image_size);
 	card_rearm_heartbeat(card);
@@ -54,10 +60,8 @@ static int op_queue(struct card *card, const struct mbox_request *req)
 {
 	struct taihu_mbox_queue q;
 
-	if (req->len < sizeof(q))
-		return -EINVAL;
-	memcpy(&q, req->payload, sizeof(q));
-	if (q.reserved || q.queue >= TAIHU_MAX_QUEUES)
+	if (read_payload(req, &q, sizeof(q)) ||
+	    q.reserved || q.queue >= TAIHU_MAX_QUEUES)
 		return -EINVAL;
 	if (req->op == TAIHU_MBOX_OP_QUEUE_ENABLE)
 		return engine_enable(card, q.queue);
@@ -69,9 +73,8 @@ static int op_ping(const struct mbox_request *req, struct mbox_response *rsp)
 {
 	struct taihu_mbox_ping ping;
 
-	if (req->len < sizeof(ping))
+	if (read_payload(req, &ping, sizeof(ping)))
 		return -EINVAL;
-	memcpy(&ping, req->payload, sizeof(ping));
 	ping.card_ns = card_clock_ns();
 	memcpy(rsp->payload, &ping, sizeof(ping));
 	rsp->len = sizeof(ping);
@@ -95,10 +98,7 @@ static int op_ctx(struct card *card, const struct mbox_request *req)
 
 	if (ret)
 		return ret;
-	if (req->len < sizeof(c))
-		return -EINVAL;
-	memcpy(&c, req->payload, sizeof(c));
-	if (c.flags)
+	if (read_payload(req, &c, sizeof(c)) || c.flags)
 		return -EINVAL;
 	if (req->op == TAIHU_MBOX_OP_CTX_CREATE)
 		return mmu_ctx_create(card, c.context, c.pt_root);
@@ -114,10 +114,7 @@ static int op_tlb(struct card *card, const struct mbox_request *req)
 
 	if (ret)
 		return ret;
-	if (req->len < sizeof(t))
-		return -EINVAL;
-	memcpy(&t, req->payload, sizeof(t));
-	if (t.reserved)
+	if (read_payload(req, &t, sizeof(t)) || t.reserved)
 		return -EINVAL;
 	return mmu_tlb_invalidate(card, t.context, t.va, t.size);
 }
@@ -178,10 +175,8 @@ static int op_bench(struct card *card, const struct mbox_request *req,
 	struct taihu_mbox_memcpy_bench b;
 	struct bench_request *br;
 
-	if (req->len < sizeof(b))
-		return -EINVAL;
-	memcpy(&b, req->payload, sizeof(b));
-	if (!b.size || b.size > MEMBENCH_MAX_SIZE)
+	if (read_payload(req, &b, sizeof(b)) ||
+	    !b.size || b.size > MEMBENCH_MAX_SIZE)
 		return -EINVAL;
 	br = malloc(sizeof(*br));
 	if (!br)

@@ -27,6 +27,9 @@
 #ifndef TAIHU_CARD_DEFAULT
 #define TAIHU_CARD_DEFAULT "taihu-card"
 #endif
+#ifndef TAIHU_FW_DIR_DEFAULT
+#define TAIHU_FW_DIR_DEFAULT "."
+#endif
 
 static uint32_t load32(const void *p)
 {
@@ -74,6 +77,19 @@ uint8_t *cc_read_file(const char *path, size_t *size)
 	if (buf)
 		*size = (size_t)st.st_size;
 	return buf;
+}
+
+uint8_t *cc_read_fw_image(const char *name, size_t *size)
+{
+	const char *dir = getenv("TAIHU_FW_DIR") ? getenv("TAIHU_FW_DIR") : TAIHU_FW_DIR_DEFAULT;
+	char path[512];
+	uint8_t *img;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	img = cc_read_file(path, size);
+	if (!img)
+		tap_diag("cannot read %s", path);
+	return img;
 }
 
 int cc_run(char *const argv[], const char *out_path)

@@ -143,5 +143,7 @@ int cc_run(char *const argv[], const char *out_path);
 
 /* Read a whole file; returns malloc()ed bytes or NULL. */
 uint8_t *cc_read_file(const char *path, size_t *size);
+/* Read firmware image @name from $TAIHU_FW_DIR (or the build's); NULL with a diagnostic. */
+uint8_t *cc_read_fw_image(const char *name, size_t *size);
 
 #endif /* TAIHU_CARD_CLIENT_H */

@@ -23,10 +23,6 @@
 #include "fw_verify.h"
 #include "tap.h"
 
-#ifndef TAIHU_FW_DIR_DEFAULT
-#define TAIHU_FW_DIR_DEFAULT "."
-#endif
-
 /* VRAM plan of the test (the card has 64 MiB). */
 #define FW_ADDR		0x0ULL
 #define CMD_ADDR	(8ULL << 20)
@@ -36,40 +32,11 @@
 #define HOST_DATA	(1ULL << 20)	/* offset in guest RAM */
 #define RING_ENTRIES	64
 
-static const char *fw_dir;
-static uint64_t seqno = 100;
-
-static uint8_t *load_image(const char *name, size_t *size)
-{
-	char path[512];
-	uint8_t *img;
-
-	snprintf(path, sizeof(path), "%s/%s", fw_dir, name);
-	img = cc_read_file(path, size);
-	if (!img)
-		tap_diag("cannot read %s", path);
-	return img;
-}
-
 /* Run one job from a command buffer placed at VRAM CMD_ADDR. */
 static int run_job(struct card_client *c, unsigned int q, const struct cmdbuf *cb,
 		   uint32_t context, struct taihu_completion *out)
 {
-	uint64_t s = ++seqno;
-	uint32_t slot;
-
-	memcpy(c->vram + CMD_ADDR, cb->data, cb->len);
-	slot = cc_submit(c, q, CMD_ADDR, cb->len, context, s);
-	if (cc_wait_queue(c, q, slot, out, 5000)) {
-		tap_diag("job seqno %llu on queue %u did not complete", (unsigned long long)s, q);
-		return -1;
-	}
-	if (out->seqno != s) {
-		tap_diag("completion seqno %llu, want %llu", (unsigned long long)out->seqno,
-			 (unsigned long long)s);
-		return -1;
-	}
-	return 0;
+	return cc_run_stream(c, q, cb->data, cb->len, CMD_ADDR, CMD_ADDR, context, out, 5000);
 }
 
 /* Run a job that must fail with @status at @offset (and @addr for DMA and MMU errors). */
@@ -246,7 +213,7 @@ static void test_nop(struct card_client *c)
 	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
 	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, compl.start_ns > 0 && compl.start_ns <= compl.end_ns);
-	CHECK_EQ(&t, c->qdesc[0].completed_seqno, seqno);
+	CHECK_EQ(&t, c->qdesc[0].completed_seqno, c->seqno);
 	CHECK_EQ(&t, c->qdesc[0].head, c->q[0].tail);
 	CHECK_EQ(&t, c->qdesc[0].status, 0);
 	tap_result(t.ok, "NOP job completes with seqno, status and timestamps");
@@ -373,9 +340,9 @@ static void test_timestamp_and_batch(struct card_client *c)
 	cb_init(&cb);
 	cb_nop(&cb, 8);
 	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
-	first = seqno + 1;
+	first = c->seqno + 1;
 	for (i = 0; i < 8; i++)
-		slots[i] = cc_submit(c, 1, CMD_ADDR, cb.len, 0, ++seqno);
+		slots[i] = cc_submit(c, 1, CMD_ADDR, cb.len, 0, ++c->seqno);
 	CHECK(&t, cc_wait_queue(c, 1, slots[7], NULL, 5000) == 0);
 	for (i = 0; i < 8; i++) {
 		memcpy(&compl[i], c->vram + COMPL_ADDR(1) + slots[i] * sizeof(compl[i]),
@@ -383,16 +350,16 @@ static void test_timestamp_and_batch(struct card_client *c)
 		CHECK_EQ(&t, compl[i].seqno, first + i);
 		CHECK_EQ(&t, compl[i].status, TAIHU_STATUS_SUCCESS);
 	}
-	CHECK_EQ(&t, c->qdesc[1].completed_seqno, seqno);
+	CHECK_EQ(&t, c->qdesc[1].completed_seqno, c->seqno);
 	tap_result(t.ok, "a batch of jobs completes in order");
 
 	/* Enough jobs to wrap the ring several times. */
 	t.ok = true;
 	for (i = 0; i < 3 * RING_ENTRIES; i++) {
 		struct taihu_completion one;
-		uint32_t slot = cc_submit(c, 1, CMD_ADDR, cb.len, 0, ++seqno);
+		uint32_t slot = cc_submit(c, 1, CMD_ADDR, cb.len, 0, ++c->seqno);
 
-		if (cc_wait_queue(c, 1, slot, &one, 5000) || one.seqno != seqno) {
+		if (cc_wait_queue(c, 1, slot, &one, 5000) || one.seqno != c->seqno) {
 			t.ok = false;
 			break;
 		}
@@ -483,25 +450,25 @@ static void test_malformed(struct card_client *c)
 		struct taihu_completion compl;
 		uint32_t slot;
 
-		slot = cc_submit(c, 0, vram - 8, 64, 0, ++seqno);
+		slot = cc_submit(c, 0, vram - 8, 64, 0, ++c->seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
 		CHECK_EQ(&t, compl.error_addr, vram);
-		slot = cc_submit(c, 0, cc_host_addr(0), 64, 9, ++seqno);
+		slot = cc_submit(c, 0, cc_host_addr(0), 64, 9, ++c->seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
 		CHECK(&t, compl.error_addr == cc_host_addr(0));
 		CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_READ);
-		slot = cc_submit(c, 0, CMD_ADDR, 12, 0, ++seqno);
+		slot = cc_submit(c, 0, CMD_ADDR, 12, 0, ++c->seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
-		slot = cc_submit(c, 0, CMD_ADDR, 0, 0, ++seqno);
+		slot = cc_submit(c, 0, CMD_ADDR, 0, 0, ++c->seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
-		slot = cc_submit(c, 0, CMD_ADDR, 1U << 30, 0, ++seqno);
+		slot = cc_submit(c, 0, CMD_ADDR, 1U << 30, 0, ++c->seqno);
 		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
 		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
-		CHECK_EQ(&t, compl.seqno, seqno);
+		CHECK_EQ(&t, compl.seqno, c->seqno);
 		tap_result(t.ok, "malformed ring entries: stream outside reach, odd/zero/huge length");
 	}
 }
@@ -568,7 +535,7 @@ static void test_alt_firmware(struct card_client *c)
 	struct taihu_completion compl;
 	struct cmdbuf cb;
 	size_t size = 0;
-	uint8_t *alt = load_image("t1-alt.bin", &size);
+	uint8_t *alt = cc_read_fw_image("t1-alt.bin", &size);
 	unsigned int i;
 
 	CHECK(&t, alt != NULL);
@@ -637,7 +604,7 @@ static void test_reset_stops_queues(struct card_client *c, const uint8_t *img, s
 	cb_init(&cb);
 	cb_nop(&cb, 8);
 	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
-	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++seqno);
+	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++c->seqno);
 	CHECK(&t, cc_wait_queue(c, 0, 0, NULL, 300) != 0);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
 	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), RING_ENTRIES), 0);
@@ -746,8 +713,7 @@ int main(void)
 	uint8_t *img;
 
 	tap_init("test_card");
-	fw_dir = getenv("TAIHU_FW_DIR") ? getenv("TAIHU_FW_DIR") : TAIHU_FW_DIR_DEFAULT;
-	img = load_image("t1.bin", &size);
+	img = cc_read_fw_image("t1.bin", &size);
 	if (!tap_result(img != NULL, "load the t1 firmware image"))
 		return tap_finish();
 	test_cli();

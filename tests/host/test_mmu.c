@@ -23,10 +23,6 @@
 #include "pagetable.h"
 #include "tap.h"
 
-#ifndef TAIHU_FW_DIR_DEFAULT
-#define TAIHU_FW_DIR_DEFAULT "."
-#endif
-
 #define PAGE		4096ULL
 #define MiB		(1ULL << 20)
 
@@ -48,20 +44,6 @@
 #define VA_LIMIT	(1ULL << TAIHU_MMU_VA_BITS)
 #define RING_ENTRIES	64
 #define QUEUES		4
-
-static const char *fw_dir;
-
-static uint8_t *load_image(const char *name, size_t *size)
-{
-	char path[512];
-	uint8_t *img;
-
-	snprintf(path, sizeof(path), "%s/%s", fw_dir, name);
-	img = cc_read_file(path, size);
-	if (!img)
-		tap_diag("cannot read %s", path);
-	return img;
-}
 
 static uint64_t now_ns(void)
 {
@@ -971,8 +953,7 @@ int main(void)
 	int rc;
 
 	tap_init("test_mmu");
-	fw_dir = getenv("TAIHU_FW_DIR") ? getenv("TAIHU_FW_DIR") : TAIHU_FW_DIR_DEFAULT;
-	img = load_image("t1.bin", &size);
+	img = cc_read_fw_image("t1.bin", &size);
 	if (!tap_result(img != NULL, "load the t1 firmware image"))
 		return tap_finish();
 	if (!tap_result(cc_start(&c, &o) == 0, "start taihu-card with 256 MiB VRAM")) {

@@ -22,10 +22,6 @@
 #include "pagetable.h"
 #include "tap.h"
 
-#ifndef TAIHU_FW_DIR_DEFAULT
-#define TAIHU_FW_DIR_DEFAULT "."
-#endif
-
 #define MiB		(1ULL << 20)
 #define PAGE		4096ULL
 /* VRAM plan (64 MiB). Each queue has 16 command slots of 4 KiB. */
@@ -39,8 +35,6 @@
 #define CMD_VA(q, i)	(0x10000000ULL + (q) * 0x10000ULL + (i) * 0x1000ULL)
 #define QUEUES		4
 #define RING_ENTRIES	64
-
-static const char *fw_dir;
 
 static uint64_t now_ns(void)
 {
@@ -491,13 +485,10 @@ int main(void)
 	struct card_client c;
 	size_t size = 0;
 	uint8_t *img;
-	char path[512];
 	int rc;
 
 	tap_init("test_sem");
-	fw_dir = getenv("TAIHU_FW_DIR") ? getenv("TAIHU_FW_DIR") : TAIHU_FW_DIR_DEFAULT;
-	snprintf(path, sizeof(path), "%s/t1.bin", fw_dir);
-	img = cc_read_file(path, &size);
+	img = cc_read_fw_image("t1.bin", &size);
 	if (!tap_result(img != NULL, "load the t1 firmware image"))
 		return tap_finish();
 	if (!tap_result(cc_start(&c, &o) == 0 && cc_reset(&c) == 0 &&

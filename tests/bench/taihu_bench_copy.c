@@ -16,14 +16,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "taihu/taihu.h"
+#include "bench_util.h"
 
 #define MiB		(1024.0 * 1024.0)
 #define JOB_TIMEOUT_NS	(120LL * 1000000000LL)
@@ -34,25 +31,6 @@ struct stats {
 	double median;
 	double wall_best;	/* MiB/s of submit + wait, seen by the CPU */
 };
-
-static int tests;
-static int failures;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	failures += !ok;
-	printf("%sok %d ", ok ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -71,14 +49,6 @@ static void summarize(double *v, int n, struct stats *s)
 static double mibps(uint64_t bytes, uint64_t ns)
 {
 	return ns ? (double)bytes / MiB / ((double)ns / 1e9) : 0.0;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* "64M", "4096", "1G": bytes, or 0 when malformed. */
@@ -114,16 +84,7 @@ static int card_memcpy(const struct taihu_device_desc *desc, int runs,
 	FILE *f;
 	int i, n;
 
-	/*
-	 * Linux 6.12 names an accel device's debugfs directory after the
-	 * device's unique name (the PCI address); try the minor as well.
-	 */
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/accel/%s/card_memcpy_bench", desc->pci_slot);
-	if (access(path, R_OK))
-		snprintf(path, sizeof(path),
-			 "/sys/kernel/debug/accel/%u/card_memcpy_bench",
-			 desc->minor);
+	bench_debugfs_path(desc, "card_memcpy_bench", path, sizeof(path));
 	for (i = 0; i < runs && i < 16; i++) {
 		f = fopen(path, "re");
 		if (!f) {
@@ -183,9 +144,9 @@ static int bench_direction(struct taihu_device *dev, const struct direction *d,
 	/* One untimed copy: first use pins host pages and maps them. */
 	ret = taihu_copy(dst, 0, src, 0, size, JOB_TIMEOUT_NS, &res);
 	for (i = 0; i < iters && !ret; i++) {
-		t = now_ns();
+		t = bench_now_ns();
 		ret = taihu_copy(dst, 0, src, 0, size, JOB_TIMEOUT_NS, &res);
-		t = now_ns() - t;
+		t = bench_now_ns() - t;
 		dev_bw[i] = mibps(size, res.end_ns - res.start_ns);
 		wall_bw[i] = mibps(size, (uint64_t)t);
 	}
@@ -248,12 +209,12 @@ int main(int argc, char **argv)
 	};
 	const int ndirs = (int)(sizeof(dirs) / sizeof(dirs[0]));
 	struct stats ref = { 0 }, st[3];
-	struct taihu_device_desc *descs = NULL;
+	struct taihu_device_desc desc;
 	struct taihu_device *dev = NULL;
 	uint64_t size = 64ULL << 20;
 	unsigned long iters = 5, index = 0;
 	uint8_t *pattern = NULL;
-	int opt, n, i, ret, have_ref;
+	int opt, i, ret, have_ref;
 	char *end;
 
 	while ((opt = getopt_long(argc, argv, "s:i:d:h", opts, NULL)) != -1) {
@@ -273,11 +234,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			index = strtoul(optarg, &end, 10);
-			if (*end || index > 64) {
-				fprintf(stderr, "bad device index '%s'\n", optarg);
+			if (bench_parse_index(optarg, &index))
 				return 2;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -289,26 +247,14 @@ int main(int argc, char **argv)
 	}
 
 	printf("TAP version 13\n1..%d\n", 1 + ndirs);
-	n = taihu_enumerate(NULL, 0);
-	if (n > 0)
-		descs = calloc((size_t)n, sizeof(*descs));
-	if (n <= 0 || !descs || taihu_enumerate(descs, (size_t)n) <= (int)index ||
-	    (unsigned long)n <= index) {
-		printf("# no Taihu device %lu\n", index);
-		printf("Bail out! no device\n");
-		free(descs);
-		return 1;
-	}
-	ret = taihu_device_open(descs[index].node, &dev);
+	ret = bench_open_device(index, &dev, &desc);
 	if (ret) {
-		printf("Bail out! cannot open %s: %s\n", descs[index].node,
+		printf("Bail out! no usable Taihu device %lu: %s\n", index,
 		       taihu_strerror(ret));
-		free(descs);
 		return 1;
 	}
 	printf("# device %lu: %s (%s), %" PRIu64 " bytes per copy, %lu timed copies"
-	       " per direction\n", index, descs[index].node, descs[index].pci_slot,
-	       size, iters);
+	       " per direction\n", index, desc.node, desc.pci_slot, size, iters);
 
 	pattern = malloc(size);
 	if (!pattern) {
@@ -317,9 +263,9 @@ int main(int argc, char **argv)
 	}
 	fill_pattern(pattern, size);
 
-	ret = card_memcpy(&descs[index], MEMCPY_RUNS, &ref);
+	ret = card_memcpy(&desc, MEMCPY_RUNS, &ref);
 	have_ref = !ret;
-	tap(have_ref, "card memcpy reference: best %.1f MiB/s, median %.1f MiB/s",
+	bench_tap(have_ref, "card memcpy reference: best %.1f MiB/s, median %.1f MiB/s",
 	    ref.best, ref.median);
 
 	for (i = 0; i < ndirs; i++) {
@@ -327,10 +273,10 @@ int main(int argc, char **argv)
 		ret = bench_direction(dev, &dirs[i], size, (int)iters, pattern,
 				      &st[i]);
 		if (ret) {
-			tap(0, "%s", dirs[i].name);
+			bench_tap(0, "%s", dirs[i].name);
 			continue;
 		}
-		tap(1, "%s: best %.1f MiB/s, median %.1f MiB/s, %.2f of card memcpy"
+		bench_tap(1, "%s: best %.1f MiB/s, median %.1f MiB/s, %.2f of card memcpy"
 		    " (median %.2f), wall best %.1f MiB/s", dirs[i].name,
 		    st[i].best, st[i].median,
 		    have_ref ? st[i].best / ref.best : 0.0,
@@ -348,7 +294,6 @@ int main(int argc, char **argv)
 		       st[i].wall_best);
 
 	free(pattern);
-	free(descs);
 	taihu_device_close(dev);
-	return failures ? 1 : 0;
+	return bench_failures ? 1 : 0;
 }

@@ -22,16 +22,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "taihu/taihu.h"
+#include "bench_util.h"
 #include "taihu_card_api.h"	/* TAIHU_MAX_QUEUES */
 
 #define WAIT_NS		(60LL * 1000000000LL)
@@ -46,33 +44,6 @@ struct sizes {
 
 static const struct sizes full = { 2000, 200000, 20000, 10000 };
 static const struct sizes quick = { 50, 2000, 500, 200 };
-
-static int tests;
-static int failures;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	failures += !ok;
-	printf("%sok %d ", ok ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -97,12 +68,7 @@ static int read_ping(const struct taihu_device_desc *desc, struct ping *p)
 	FILE *f;
 	int n;
 
-	/* 6.12 names the accel debugfs directory after the PCI address. */
-	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/ping",
-		 desc->pci_slot);
-	if (access(path, R_OK))
-		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%u/ping",
-			 desc->minor);
+	bench_debugfs_path(desc, "ping", path, sizeof(path));
 	f = fopen(path, "re");
 	if (!f) {
 		printf("# cannot open %s: %s\n", path, strerror(errno));
@@ -169,12 +135,12 @@ static int bench_rtt(struct taihu_device *dev, int n, int64_t *min,
 		return -ENOMEM;
 	ret = nop_job(dev, &cmd, &job);
 	for (i = -10; i < n && !ret; i++) {
-		t = now_ns();
+		t = bench_now_ns();
 		ret = taihu_submit(dev, &job, &seqno);
 		if (!ret)
 			ret = wait_ok(dev, seqno);
 		if (i >= 0)
-			v[i] = now_ns() - t;
+			v[i] = bench_now_ns() - t;
 	}
 	if (!ret) {
 		qsort(v, (size_t)n, sizeof(*v), cmp_i64);
@@ -194,14 +160,14 @@ static int bench_ioctl(struct taihu_device *dev, int n, double *rate)
 	int64_t t;
 	int i;
 
-	t = now_ns();
+	t = bench_now_ns();
 	for (i = 0; i < n; i++) {
 		memset(&q, 0, sizeof(q));
 		q.query = DRM_TAIHU_QUERY_DEVICE_INFO;
 		if (ioctl(fd, DRM_IOCTL_TAIHU_QUERY, &q))
 			return -errno;
 	}
-	t = now_ns() - t;
+	t = bench_now_ns() - t;
 	*rate = (double)n * 1e9 / (double)t;
 	return 0;
 }
@@ -225,7 +191,7 @@ static int pipelined(struct taihu_device *dev, int n, int queue, uint32_t nq,
 	if (ret)
 		return ret;
 	memset(last, 0, sizeof(last));
-	t = now_ns();
+	t = bench_now_ns();
 	for (i = 0; i < n && !ret; i++) {
 		job.queue = queue >= 0 ? (uint32_t)queue : (uint32_t)i % nq;
 		ret = taihu_submit(dev, &job, &seqno);
@@ -234,7 +200,7 @@ static int pipelined(struct taihu_device *dev, int n, int queue, uint32_t nq,
 	for (q = 0; q < nq && !ret; q++)
 		if (last[q])
 			ret = wait_ok(dev, last[q]);
-	t = now_ns() - t;
+	t = bench_now_ns() - t;
 	taihu_bo_free(cmd);
 	if (!ret)
 		*rate = (double)n * 1e9 / (double)t;
@@ -283,7 +249,7 @@ static int aggregate(const char *node, int procs, int n, uint32_t nq,
 	close(go[0]);
 	/* Let them open their files first: only submission is timed. */
 	usleep(200000);
-	t = now_ns();
+	t = bench_now_ns();
 	close(go[1]);
 	for (i = 0; i < procs; i++) {
 		if (pids[i] <= 0)
@@ -292,34 +258,11 @@ static int aggregate(const char *node, int procs, int n, uint32_t nq,
 		    WEXITSTATUS(st))
 			bad = 1;
 	}
-	t = now_ns() - t;
+	t = bench_now_ns() - t;
 	if (bad)
 		return -EIO;
 	*rate = (double)procs * n * 1e9 / (double)t;
 	return 0;
-}
-
-static int open_device(unsigned long index, struct taihu_device **dev,
-		       struct taihu_device_desc *desc)
-{
-	struct taihu_device_desc *descs;
-	int n, ret;
-
-	n = taihu_enumerate(NULL, 0);
-	if (n <= (int)index)
-		return -ENODEV;
-	descs = calloc((size_t)n, sizeof(*descs));
-	if (!descs)
-		return -ENOMEM;
-	ret = taihu_enumerate(descs, (size_t)n);
-	if (ret > (int)index && n > (int)index) {
-		*desc = descs[index];
-		ret = taihu_device_open(desc->node, dev);
-	} else {
-		ret = -ENODEV;
-	}
-	free(descs);
-	return ret;
 }
 
 static void usage(FILE *f)
@@ -347,7 +290,6 @@ int main(int argc, char **argv)
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
 	int opt, ret, have_ping, i;
-	char *end;
 
 	while ((opt = getopt_long(argc, argv, "qd:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -355,11 +297,8 @@ int main(int argc, char **argv)
 			sz = &quick;
 			break;
 		case 'd':
-			index = strtoul(optarg, &end, 10);
-			if (*end || index > 64) {
-				fprintf(stderr, "bad device index '%s'\n", optarg);
+			if (bench_parse_index(optarg, &index))
 				return 2;
-			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -371,7 +310,7 @@ int main(int argc, char **argv)
 	}
 
 	printf("TAP version 13\n1..%d\n", 5 + 4);
-	ret = open_device(index, &dev, &desc);
+	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
 	if (ret) {
@@ -385,33 +324,33 @@ int main(int argc, char **argv)
 	       desc.pci_slot, info.num_queues, sz == &quick ? "quick" : "full");
 
 	have_ping = !read_ping(&desc, &ping);
-	tap(have_ping, "platform round trip (debugfs ping, %llu mailbox PINGs): min %llu ns, median %llu ns, mean %llu ns",
+	bench_tap(have_ping, "platform round trip (debugfs ping, %llu mailbox PINGs): min %llu ns, median %llu ns, mean %llu ns",
 	    ping.count, ping.min, ping.median, ping.mean);
 
 	ret = bench_rtt(dev, sz->rtt, &rtt_min, &rtt_med);
-	tap(!ret, "null-job round trip (%d submit+wait): min %" PRId64 " ns (%.2f x ping), median %" PRId64 " ns (%.2f x ping)%s%s",
+	bench_tap(!ret, "null-job round trip (%d submit+wait): min %" PRId64 " ns (%.2f x ping), median %" PRId64 " ns (%.2f x ping)%s%s",
 	    sz->rtt, rtt_min, ratio((double)rtt_min, (double)ping.min), rtt_med,
 	    ratio((double)rtt_med, (double)ping.median), ret ? ": " : "",
 	    ret ? taihu_strerror(ret) : "");
 
 	ret = bench_ioctl(dev, sz->ioctls, &ioctl_rate);
-	tap(!ret, "trivial ioctl (QUERY for a size, %d calls): %.0f /s%s%s",
+	bench_tap(!ret, "trivial ioctl (QUERY for a size, %d calls): %.0f /s%s%s",
 	    sz->ioctls, ioctl_rate, ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
 	ret = pipelined(dev, sz->pipelined, 0, info.num_queues, &rate1);
-	tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+	bench_tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    sz->pipelined, rate1, ratio(rate1, ioctl_rate), ret ? ": " : "",
 	    ret ? taihu_strerror(ret) : "");
 
 	ret = pipelined(dev, sz->pipelined, -1, info.num_queues, &rate_all);
-	tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+	bench_tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    info.num_queues, sz->pipelined, rate_all, ratio(rate_all, ioctl_rate),
 	    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
 	for (i = 0; i < 4; i++) {
 		ret = aggregate(desc.node, nprocs[i], sz->per_proc, info.num_queues,
 				&agg[i]);
-		tap(!ret, "aggregate null jobs, %d process%s x %d jobs over %u queues: %.0f jobs/s (%.2f x 1 process)",
+		bench_tap(!ret, "aggregate null jobs, %d process%s x %d jobs over %u queues: %.0f jobs/s (%.2f x 1 process)",
 		    nprocs[i], nprocs[i] == 1 ? "" : "es", sz->per_proc,
 		    info.num_queues, agg[i], ratio(agg[i], agg[0]));
 	}
@@ -437,5 +376,5 @@ int main(int argc, char **argv)
 		       ratio(agg[i], agg[0]));
 	}
 	taihu_device_close(dev);
-	return failures ? 1 : 0;
+	return bench_failures ? 1 : 0;
 }

@@ -129,13 +129,12 @@ static int sample_dev(struct taihu_device *dev, const char *slot,
 static int sample_dev_settled(struct taihu_device *dev, const char *slot,
 			      struct dev_mem *m)
 {
-	const struct timespec tick = { .tv_nsec = 20 * 1000 * 1000 };
 	struct dev_mem prev;
 	int ret, still = 0, n;
 
 	ret = sample_dev(dev, slot, &prev);
 	for (n = 0; !ret && still < 5 && n < 500; n++) {
-		nanosleep(&tick, NULL);
+		tt_sleep_ms(20);
 		ret = sample_dev(dev, slot, m);
 		still = memcmp(m, &prev, sizeof(*m)) ? 0 : still + 1;
 		prev = *m;

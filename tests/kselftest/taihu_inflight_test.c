@@ -109,7 +109,7 @@ TEST_F_TIMEOUT(inflight, ten_thousand_jobs, 300)
 
 	seq = calloc(NJOBS, sizeof(*seq));
 	ASSERT_NE(NULL, seq);
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	for (q = 0; q < self->nq; q++)
 		ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->gates.addr + 8 * q,
 					    0, &gate[q]));
@@ -120,7 +120,7 @@ TEST_F_TIMEOUT(inflight, ten_thousand_jobs, 300)
 		ASSERT_EQ(0, ret) TH_LOG("job %u: %s", i, taihu_strerror(ret));
 		last[q] = seq[i];
 	}
-	t_sub = ts_now_ns() - t0;
+	t_sub = tt_now_ns() - t0;
 	TH_LOG("%d jobs submitted over %u queues in %lld ms", NJOBS, self->nq,
 	       (long long)(t_sub / TS_MS));
 
@@ -137,12 +137,12 @@ TEST_F_TIMEOUT(inflight, ten_thousand_jobs, 300)
 	for (q = 0; q < self->nq; q++)
 		ts_set64(&self->gates, 8 * q, 1);
 	for (q = 0; q < self->nq; q++) {
-		EXPECT_EQ(0, ts_wait_ok(self->dev, gate[q], &res))
+		EXPECT_EQ(0, tt_wait_ok(self->dev, gate[q], &res))
 			TH_LOG("gate %u: %s", q, taihu_job_status_name(res.status));
-		ASSERT_EQ(0, ts_wait_ok(self->dev, last[q], &res));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, last[q], &res));
 	}
 	TH_LOG("all done %lld ms after the first submission",
-	       (long long)((ts_now_ns() - t0) / TS_MS));
+	       (long long)((tt_now_ns() - t0) / TS_MS));
 
 	/*
 	 * No job lost: each has its result, SUCCESS, and its value. Priorities
@@ -182,7 +182,7 @@ TEST_F_TIMEOUT(inflight, unfinished_results_are_kept, 300)
 	ASSERT_GE(self->nq, 2);
 	seq = calloc(NJOBS, sizeof(*seq));
 	ASSERT_NE(NULL, seq);
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->gates.addr, 0, &gate));
 	for (i = 0; i < HALF; i++)
 		ASSERT_EQ(0, submit_writer(self, i, 0, DRM_TAIHU_PRIORITY_NORMAL,
@@ -190,8 +190,8 @@ TEST_F_TIMEOUT(inflight, unfinished_results_are_kept, 300)
 	for (i = HALF; i < NJOBS; i++)
 		ASSERT_EQ(0, submit_writer(self, i, 1, DRM_TAIHU_PRIORITY_NORMAL,
 					   &seq[i]));
-	ASSERT_EQ(0, ts_wait_ok(self->dev, seq[NJOBS - 1], &res));
-	EXPECT_LT(ts_now_ns() - t0, 4500 * TS_MS)
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[NJOBS - 1], &res));
+	EXPECT_LT(tt_now_ns() - t0, 4500 * TS_MS)
 		TH_LOG("so slow that the gate may time out");
 	/* Queue 1's jobs ended, queue 0's did not: their results are all held. */
 	EXPECT_EQ(-ETIME, taihu_wait(self->dev, seq[0], 0, &res));
@@ -202,7 +202,7 @@ TEST_F_TIMEOUT(inflight, unfinished_results_are_kept, 300)
 	EXPECT_EQ(0, wrong_slots(self, HALF, NJOBS, &first_bad));
 
 	ts_set64(&self->gates, 0, 1);
-	ASSERT_EQ(0, ts_wait_ok(self->dev, seq[HALF - 1], &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[HALF - 1], &res));
 	for (i = 0; i < HALF; i++) {
 		if (taihu_wait(self->dev, seq[i], 0, &res) ||
 		    res.status != DRM_TAIHU_JOB_SUCCESS)
@@ -218,7 +218,7 @@ TEST_F_TIMEOUT(inflight, unfinished_results_are_kept, 300)
 	j.queue = 1;
 	j.priority = DRM_TAIHU_PRIORITY_NORMAL;
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &extra));
-	ASSERT_EQ(0, ts_wait_ok(self->dev, extra, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, extra, &res));
 	EXPECT_EQ(-ENOENT, taihu_wait(self->dev, seq[HALF], 0, &res))
 		TH_LOG("more than 4096 ended results kept after a SUBMIT");
 	EXPECT_EQ(0, taihu_wait(self->dev, seq[HALF - 1], 0, &res));

@@ -12,12 +12,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <xf86drm.h>
 
 #include "kselftest_harness.h"
 #include "taihu_card_api.h"
+#include "taihu_mem_util.h"
 #include "taihu_test_util.h"
 
 #define BUF_SIZE	(2u << 20)
@@ -177,7 +177,7 @@ TEST_F(job, copy_unaligned_offsets_random_data)
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		size_t so = cases[k].so, doff = cases[k].doff, n = cases[k].n;
 
-		tt_fill_random(self->s, BUF_SIZE, (uint32_t)k + 1);
+		tm_pattern(self->s, BUF_SIZE, (uint64_t)k + 1);
 		memset(self->d, 0x5a, BUF_SIZE);
 		taihu_cmdbuf_reset(cb);
 		ASSERT_LE(0, taihu_cmdbuf_copy(cb, sa + so, da + doff, n));
@@ -395,14 +395,6 @@ TEST_F(job, wait_unknown_seqno_is_enoent)
 	taihu_cmdbuf_free(cb);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 TEST_F_TIMEOUT(job, wait_past_deadline_never_hangs, 120)
 {
 	/* A long job: many FILLs over a large buffer. */
@@ -431,14 +423,14 @@ TEST_F_TIMEOUT(job, wait_past_deadline_never_hangs, 120)
 	j.bo_count = 1;
 	ASSERT_EQ(0, taihu_submit(self->dev, &j, &seq));
 
-	t0 = now_ns();
+	t0 = tt_now_ns();
 	ret = taihu_wait(self->dev, seq, 1, &res);	/* long passed */
 	EXPECT_TRUE(ret == -ETIME || ret == 0) TH_LOG("wait: %d", ret);
 	ret = taihu_wait(self->dev, seq, 0, &res);	/* poll */
 	EXPECT_TRUE(ret == -ETIME || ret == 0) TH_LOG("poll: %d", ret);
-	ret = taihu_wait(self->dev, seq, now_ns() - 1000000, &res);
+	ret = taihu_wait(self->dev, seq, tt_now_ns() - 1000000, &res);
 	EXPECT_TRUE(ret == -ETIME || ret == 0) TH_LOG("wait: %d", ret);
-	EXPECT_LT(now_ns() - t0, 2000000000LL) TH_LOG("expired waits blocked");
+	EXPECT_LT(tt_now_ns() - t0, 2000000000LL) TH_LOG("expired waits blocked");
 
 	ret = taihu_wait(self->dev, seq, taihu_deadline_ns(90LL * 1000000000LL),
 			 &res);

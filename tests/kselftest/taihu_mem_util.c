@@ -21,10 +21,7 @@ void tm_pattern(uint8_t *p, size_t len, uint64_t seed)
 
 	/* splitmix64 of (seed, word index): no two words alike. */
 	for (i = 0; i < len; i += 8) {
-		w = seed * 0x9e3779b97f4a7c15ULL + (uint64_t)(i / 8);
-		w = (w ^ (w >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		w = (w ^ (w >> 27)) * 0x94d049bb133111ebULL;
-		w ^= w >> 31;
+		w = tt_mix64(seed * 0x9e3779b97f4a7c15ULL + (uint64_t)(i / 8));
 		memcpy(p + i, &w, len - i < 8 ? len - i : 8);
 	}
 }
@@ -110,10 +107,6 @@ int tm_fdinfo(int fd, const char *prefix, struct tm_fdinfo_kv *kv, int max)
 	ret = tt_read_file(path, &data, &len);
 	if (ret)
 		return ret;
-	data = realloc(data, len + 1);
-	if (!data)
-		return -ENOMEM;
-	data[len] = '\0';
 	for (line = strtok_r((char *)data, "\n", &save); line && n < max;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, prefix, strlen(prefix)))
@@ -196,33 +189,30 @@ int tm_run(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 	   struct taihu_job_result *res, uint64_t *cmd_addr,
 	   uint64_t *cmd_size)
 {
-	struct taihu_job j = { 0 };
+	struct taihu_job j = {
+		.priority = DRM_TAIHU_PRIORITY_NORMAL,
+		.bos = bos,
+		.bo_count = nbos,
+	};
 	struct taihu_bo *cmd;
 	uint64_t seq;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = taihu_cmdbuf_upload(cb, dev, &cmd);
+	if (cmd_addr)
+		*cmd_addr = 0;
+	if (cmd_size)
+		*cmd_size = 0;
+	ret = taihu_submit_cmdbuf(dev, cb, &j, &seq, &cmd);
 	if (ret)
 		return ret;
 	if (cmd_addr)
 		*cmd_addr = taihu_bo_dev_addr(cmd);
 	if (cmd_size)
 		*cmd_size = taihu_bo_size(cmd);
-	j.queue = 0;
-	j.priority = DRM_TAIHU_PRIORITY_NORMAL;
-	j.cmd_bo = cmd;
-	j.cmd_len = (uint32_t)taihu_cmdbuf_size(cb);
-	j.bos = bos;
-	j.bo_count = nbos;
-	ret = taihu_submit(dev, &j, &seq);
-	if (!ret)
-		ret = taihu_wait(dev, seq, taihu_deadline_ns(TT_JOB_TIMEOUT_NS),
-				 res);
+	ret = tt_wait_ok(dev, seq, res);
 	taihu_bo_free(cmd);
-	if (ret)
-		return ret;
-	return res->status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
+	return ret;
 }
 
 int tm_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)

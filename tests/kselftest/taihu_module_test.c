@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -50,7 +49,6 @@ static int load_module(const char *path)
 /* delete_module(O_NONBLOCK), retrying while references drain. */
 static int unload_module(void)
 {
-	struct timespec ts = { 0, 100 * 1000000L };
 	int i, ret = 0;
 
 	for (i = 0; i < 100; i++) {
@@ -59,7 +57,7 @@ static int unload_module(void)
 		ret = -errno;
 		if (ret != -EAGAIN && ret != -EBUSY)
 			break;
-		nanosleep(&ts, NULL);
+		tt_sleep_ms(100);
 	}
 	return ret;
 }

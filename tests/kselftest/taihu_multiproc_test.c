@@ -101,7 +101,7 @@ static int submitter(int k, int go_fd)
 		last[q] = seq[i];
 	}
 	for (q = 0; q < nq; q++) {
-		ret = ts_wait_ok(dev, last[q], &res);
+		ret = tt_wait_ok(dev, last[q], &res);
 		if (ret)
 			FAIL(14, "queue %u: %s (%s)", q, taihu_strerror(ret),
 			     taihu_job_status_name(res.status));
@@ -162,8 +162,8 @@ TEST_F_TIMEOUT(mp, four_processes_at_once, 240)
 		}
 	}
 	close(go[0]);
-	ts_sleep_ms(300);	/* let them all open their files */
-	t0 = ts_now_ns();
+	tt_sleep_ms(300);	/* let them all open their files */
+	t0 = tt_now_ns();
 	close(go[1]);		/* go */
 	for (k = 0; k < NPROCS; k++) {
 		ASSERT_EQ(pid[k], waitpid(pid[k], &st, 0));
@@ -173,7 +173,7 @@ TEST_F_TIMEOUT(mp, four_processes_at_once, 240)
 			       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	}
 	TH_LOG("%d processes x %d jobs in %lld ms", NPROCS, JOBS_PER_PROC,
-	       (long long)((ts_now_ns() - t0) / TS_MS));
+	       (long long)((tt_now_ns() - t0) / TS_MS));
 }
 
 /* ---- one process's job waits on another's ----------------------------- */
@@ -292,7 +292,7 @@ static int process_b(int sock)
 	if (ret)
 		FAIL(26, "submit on the semaphore: %s", taihu_strerror(ret));
 
-	ts_sleep_ms(50);
+	tt_sleep_ms(50);
 	if (taihu_wait(dev, s1, 0, &res) != -ETIME)
 		FAIL(27, "B's job ran before A's");
 	if (taihu_wait(dev, s2, 0, &res) != -ETIME)
@@ -300,10 +300,10 @@ static int process_b(int sock)
 	if (send_byte(sock, 's') || recv_byte(sock, &c))
 		FAIL(29, "lost A");
 
-	ret = ts_wait_ok(dev, s1, &res);
+	ret = tt_wait_ok(dev, s1, &res);
 	if (ret)
 		FAIL(30, "B's job: %s", taihu_strerror(ret));
-	ret = ts_wait_ok(dev, s2, &res);
+	ret = tt_wait_ok(dev, s2, &res);
 	if (ret)
 		FAIL(31, "B's semaphore job: %s", taihu_strerror(ret));
 	if (ts_get64(&sh, SH_COPY) != VALUE_A)
@@ -366,11 +366,11 @@ TEST_F_TIMEOUT(mp, dependency_across_processes, 120)
 
 	/* B has submitted; its jobs must still be waiting for ours. */
 	ASSERT_EQ(0, recv_byte(sv[0], &c));
-	ts_sleep_ms(100);
+	tt_sleep_ms(100);
 	EXPECT_EQ(POISON, ts_get64(&sh, SH_COPY));
 	EXPECT_EQ(POISON, ts_get64(&sh, SH_COPY2));
 	ts_set64(&sh, SH_GATE, 1);
-	ASSERT_EQ(0, ts_wait_ok(dev, a, &res));
+	ASSERT_EQ(0, tt_wait_ok(dev, a, &res));
 
 	/* The semaphore B waits on, signalled by a job of ours on queue 3. */
 	taihu_cmdbuf_reset(cb);
@@ -380,7 +380,7 @@ TEST_F_TIMEOUT(mp, dependency_across_processes, 120)
 					     TAIHU_CMDBUF_SEM_ADD));
 	ASSERT_EQ(0, ts_submit(dev, cb, &(struct taihu_job){ .queue = 3,
 			       .priority = DRM_TAIHU_PRIORITY_NORMAL }, &a2));
-	ASSERT_EQ(0, ts_wait_ok(dev, a2, &res));
+	ASSERT_EQ(0, tt_wait_ok(dev, a2, &res));
 	ASSERT_EQ(0, send_byte(sv[0], 'g'));
 
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));

@@ -132,8 +132,8 @@ TEST_F_TIMEOUT(submit, order_within_queue, 120)
 		ts_set64(&self->sem, GATE(q), 1);
 
 	for (q = 0; q < self->nq; q++) {
-		ASSERT_EQ(0, ts_wait_ok(self->dev, gate_seq[q], &prev));
-		ASSERT_EQ(0, ts_wait_ok(self->dev, seq[q][N - 1], &res));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, gate_seq[q], &prev));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, seq[q][N - 1], &res));
 		for (i = 0; i < N; i++) {
 			ASSERT_EQ(0, taihu_wait(self->dev, seq[q][i], 0, &res))
 				TH_LOG("queue %u job %d not done after the last", q, i);
@@ -200,7 +200,7 @@ TEST_F(submit, dependencies_across_queues)
 	}
 
 	/* Held: nothing downstream ran, the last out-syncobj is unsignalled. */
-	ts_sleep_ms(100);
+	tt_sleep_ms(100);
 	EXPECT_EQ(-ETIME, taihu_wait(self->dev, seq[self->nq - 1], 0, &res[0]));
 	EXPECT_EQ(-ETIME, taihu_syncobj_wait(self->dev, &sync[self->nq - 1], 1,
 					     0, 0, NULL));
@@ -210,7 +210,7 @@ TEST_F(submit, dependencies_across_queues)
 
 	ts_set64(&self->sem, GATE(0), 1);
 	for (q = 0; q < self->nq; q++)
-		ASSERT_EQ(0, ts_wait_ok(self->dev, seq[q], &res[q]));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, seq[q], &res[q]));
 	EXPECT_EQ(0, taihu_syncobj_wait(self->dev, sync, self->nq,
 					taihu_deadline_ns(TT_JOB_TIMEOUT_NS),
 					TAIHU_SYNCOBJ_WAIT_ALL, NULL));
@@ -271,17 +271,17 @@ TEST_F(submit, semaphores_across_queues)
 				       &sig[k]));
 		if (k < 2) {
 			/* Not enough signals yet: the waiter stays put. */
-			ASSERT_EQ(0, ts_wait_ok(self->dev, sig[k], &res));
-			ts_sleep_ms(20);
+			ASSERT_EQ(0, tt_wait_ok(self->dev, sig[k], &res));
+			tt_sleep_ms(20);
 			EXPECT_EQ(-ETIME, taihu_wait(self->dev, w, 0, &res))
 				TH_LOG("waiter ran after %d signals", k + 1);
 		}
 	}
-	ASSERT_EQ(0, ts_wait_ok(self->dev, w, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, w, &res));
 	for (k = 0; k < 3; k++)
 		EXPECT_EQ(ts_value(3, k), ts_get64(&self->data, 256 + 8 * k));
 	/* The count is 3, not 4: the EQUAL waiter is still held. */
-	ts_sleep_ms(20);
+	tt_sleep_ms(20);
 	EXPECT_EQ(-ETIME, taihu_wait(self->dev, w2, 0, &res));
 	EXPECT_EQ(POISON, ts_get64(&self->data, 256 + 24));
 
@@ -291,7 +291,7 @@ TEST_F(submit, semaphores_across_queues)
 	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, s, 1, TAIHU_CMDBUF_SEM_ADD));
 	j = job_on(3);
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &sig[3]));
-	ASSERT_EQ(0, ts_wait_ok(self->dev, w2, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, w2, &res));
 	EXPECT_EQ(0x44, ts_get64(&self->data, 256 + 24));
 	EXPECT_EQ(4, ts_get64(&self->sem, SEM(0)));
 	taihu_cmdbuf_free(cb);
@@ -346,18 +346,18 @@ TEST_F(submit, timeline_points)
 	for (step = 0; step < 3; step++) {
 		p = release[step];
 		ts_set64(&self->sem, GATE(p), 1);
-		ASSERT_EQ(0, ts_wait_ok(self->dev, seq[p], &pres[p]));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, seq[p], &pres[p]));
 		ASSERT_EQ(0, taihu_syncobj_timeline_query(self->dev, tl, &pt));
 		EXPECT_EQ(want_query[step], pt)
 			TH_LOG("after releasing point %d", p);
 		point = 3;
 		if (step < 2) {
-			int64_t t0 = ts_now_ns();
+			int64_t t0 = tt_now_ns();
 
 			EXPECT_EQ(-ETIME, taihu_syncobj_timeline_wait(self->dev, &tl,
 					&point, 1, taihu_deadline_ns(50 * TS_MS),
 					TAIHU_SYNCOBJ_WAIT_ALL, NULL));
-			EXPECT_GE(ts_now_ns() - t0, 50 * TS_MS);
+			EXPECT_GE(tt_now_ns() - t0, 50 * TS_MS);
 			EXPECT_EQ(-ETIME, taihu_wait(self->dev, cseq, 0, &res))
 				TH_LOG("the point-3 waiter ran after releasing %d", p);
 		}
@@ -367,7 +367,7 @@ TEST_F(submit, timeline_points)
 					&point, 1, 0, TAIHU_SYNCOBJ_WAIT_ALL, NULL));
 		}
 	}
-	ASSERT_EQ(0, ts_wait_ok(self->dev, cseq, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, cseq, &res));
 	for (k = 1; k <= 3; k++) {
 		EXPECT_EQ(ts_value(4, k), ts_get64(&self->data, 128 + 8 * (k - 1)));
 		EXPECT_LE(pres[k].end_ns, res.start_ns);
@@ -387,7 +387,7 @@ TEST_F(submit, timeline_points)
 	j.out_sync_handle = tl;
 	j.out_sync_point = 7;
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &seq[0]));
-	ASSERT_EQ(0, ts_wait_ok(self->dev, seq[0], &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[0], &res));
 	point = 7;
 	EXPECT_EQ(0, taihu_syncobj_timeline_wait(self->dev, &tl, &point, 1,
 			taihu_deadline_ns(TT_JOB_TIMEOUT_NS), TAIHU_SYNCOBJ_WAIT_ALL,
@@ -434,8 +434,8 @@ TEST_F(submit, sync_file_export)
 	EXPECT_TRUE(pfd[0].revents & POLLIN);
 	EXPECT_EQ(1, poll(&pfd[1], 1, 30000));
 	EXPECT_TRUE(pfd[1].revents & POLLIN);
-	EXPECT_EQ(0, ts_wait_ok(self->dev, s1, &res));
-	EXPECT_EQ(0, ts_wait_ok(self->dev, s2, &res));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, s1, &res));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, s2, &res));
 
 	/* And back: a syncobj made from the sync_file is signalled. */
 	ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &imp));
@@ -481,7 +481,7 @@ TEST_F(submit, barrier_and_priorities)
 	}
 	for (q = 0; q < self->nq; q++) {
 		for (p = 0; p < 3; p++) {
-			ASSERT_EQ(0, ts_wait_ok(self->dev, seq[q][p], &res));
+			ASSERT_EQ(0, tt_wait_ok(self->dev, seq[q][p], &res));
 			d = self->data.p + 8192ULL * (q * 3 + p) * 2 + 8192;
 			want = 0xb0000000u | q << 8 | p;
 			for (bad = 0; bad < 8192; bad += 4)
@@ -532,9 +532,9 @@ TEST_F(submit, wait_bo)
 	j.queue = 1;
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &b));
 
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	EXPECT_EQ(-ETIME, taihu_wait_bo(x, taihu_deadline_ns(50 * TS_MS), &res));
-	EXPECT_GE(ts_now_ns() - t0, 50 * TS_MS);
+	EXPECT_GE(tt_now_ns() - t0, 50 * TS_MS);
 	EXPECT_EQ(-ETIME, taihu_wait(self->dev, b, 0, &res))
 		TH_LOG("the second user of the buffer did not wait for the first");
 
@@ -605,25 +605,25 @@ TEST_F(submit, waits_really_time_out)
 	j.bo_count = 1;
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &seq));
 
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	EXPECT_EQ(-ETIME, taihu_wait(self->dev, seq, t0 + 100 * TS_MS, &res));
-	dt = ts_now_ns() - t0;
+	dt = tt_now_ns() - t0;
 	EXPECT_GE(dt, 100 * TS_MS) TH_LOG("WAIT gave up after %lld ns", (long long)dt);
 
 	/*
 	 * The DRM core rounds a syncobj deadline to jiffies, down: it may
 	 * give up up to a tick (at most 10 ms) early. Not ours to judge.
 	 */
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	EXPECT_EQ(-ETIME, taihu_syncobj_wait(self->dev, &sync, 1, t0 + 100 * TS_MS,
 					     0, NULL));
-	dt = ts_now_ns() - t0;
+	dt = tt_now_ns() - t0;
 	EXPECT_GE(dt, 90 * TS_MS) TH_LOG("syncobj wait gave up after %lld ns",
 					(long long)dt);
 
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	EXPECT_EQ(-ETIME, taihu_wait_bo(x, t0 + 100 * TS_MS, &res));
-	dt = ts_now_ns() - t0;
+	dt = tt_now_ns() - t0;
 	EXPECT_GE(dt, 100 * TS_MS) TH_LOG("WAIT_BO gave up after %lld ns",
 					 (long long)dt);
 
@@ -632,7 +632,7 @@ TEST_F(submit, waits_really_time_out)
 	EXPECT_EQ(0, ts_get64(&self->data, 0));
 
 	ts_set64(&self->sem, GATE(5), 1);
-	ASSERT_EQ(0, ts_wait_ok(self->dev, seq, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq, &res));
 	EXPECT_EQ(0x1234, ts_get64(&self->data, 0));
 	EXPECT_EQ(0, taihu_syncobj_wait(self->dev, &sync, 1, 0, 0, NULL));
 	taihu_syncobj_destroy(self->dev, sync);
@@ -662,17 +662,17 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 	ASSERT_LE(0, taihu_cmdbuf_sem_wait(cb, self->sem.addr + SEM(9), 1,
 					   TAIHU_CMDBUF_SEM_GEQUAL));
 	j = job_on(q);
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &a));
 	taihu_cmdbuf_reset(cb);
 	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 16, 0xbeef,
 					     TAIHU_CMDBUF_SEM_SET));
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &b));
 
-	ASSERT_EQ(0, ts_wait_ok(self->dev, b, &rb))
+	ASSERT_EQ(0, tt_wait_ok(self->dev, b, &rb))
 		TH_LOG("the job behind the stalled one: %s",
 		       taihu_job_status_name(rb.status));
-	dt = ts_now_ns() - t0;
+	dt = tt_now_ns() - t0;
 	EXPECT_EQ(0xbeef, ts_get64(&self->data, 16));
 	ASSERT_EQ(0, taihu_wait(self->dev, a, 0, &ra));
 	EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, ra.status)
@@ -741,7 +741,7 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 	ASSERT_EQ(0, ts_pool_add(&pool, cb, &nb));
 	nb.flags = DRM_TAIHU_SUBMIT_NONBLOCK;
 
-	t0 = ts_now_ns();
+	t0 = tt_now_ns();
 	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(2), 0, &gate));
 	for (n = 1; n < max + 10; n++) {
 		ret = taihu_submit(self->dev, &nb, &s);
@@ -750,7 +750,7 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 		last = s;
 	}
 	TH_LOG("%u jobs in flight on queue %u after %lld ms", n, q,
-	       (long long)((ts_now_ns() - t0) / TS_MS));
+	       (long long)((tt_now_ns() - t0) / TS_MS));
 	EXPECT_EQ(-EAGAIN, ret);
 	EXPECT_EQ(max, n) TH_LOG("the limit is max_inflight = %u", max);
 	EXPECT_EQ(-EAGAIN, taihu_submit(self->dev, &nb, &s));
@@ -758,27 +758,27 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 	j = nb;
 	j.queue = 0;
 	EXPECT_EQ(0, taihu_submit(self->dev, &j, &other));
-	EXPECT_EQ(0, ts_wait_ok(self->dev, other, &res));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, other, &res));
 
 	/* Without NONBLOCK, SUBMIT sleeps until a job of the queue ends. */
 	bs.dev = self->dev;
 	bs.job = nb;
 	bs.job.flags = 0;
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_submit_thread, &bs));
-	ts_sleep_ms(200);
+	tt_sleep_ms(200);
 	EXPECT_EQ(0, __atomic_load_n(&bs.done, __ATOMIC_SEQ_CST))
 		TH_LOG("a blocking SUBMIT returned at the limit");
 	/* Nothing ran yet: the gate holds the queue. */
 	EXPECT_EQ(1, ts_get64(&self->sem, SEM(3))) TH_LOG("only the job on queue 0");
-	EXPECT_LT(ts_now_ns() - t0, 4500 * TS_MS)
+	EXPECT_LT(tt_now_ns() - t0, 4500 * TS_MS)
 		TH_LOG("filling took so long that the gate may time out");
 
 	ts_set64(&self->sem, GATE(2), 1);
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	ASSERT_EQ(0, bs.ret);
 	EXPECT_GT(bs.seqno, last);
-	ASSERT_EQ(0, ts_wait_ok(self->dev, bs.seqno, &res));
-	EXPECT_EQ(0, ts_wait_ok(self->dev, gate, &res)) TH_LOG("gate: %s",
+	ASSERT_EQ(0, tt_wait_ok(self->dev, bs.seqno, &res));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, gate, &res)) TH_LOG("gate: %s",
 		taihu_job_status_name(res.status));
 	/* None lost: every job ran, the newest results are all successes. */
 	EXPECT_EQ((uint64_t)n + 1, ts_get64(&self->sem, SEM(3)))
@@ -827,7 +827,7 @@ TEST_F(submit, fdinfo_engine_time)
 		ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &seq[q]));
 	}
 	for (q = 0; q < self->nq; q++)
-		ASSERT_EQ(0, ts_wait_ok(self->dev, seq[q], &res[q]));
+		ASSERT_EQ(0, tt_wait_ok(self->dev, seq[q], &res[q]));
 	na = tm_fdinfo(fd, "drm-engine-", after, TM_FDINFO_MAX);
 	ASSERT_GE(na, (int)self->nq);
 	for (q = 0; q < self->nq; q++) {
@@ -953,7 +953,7 @@ FIXTURE_TEARDOWN(bad)
 	EXPECT_EQ(0, raw_submit(self->fd, &a));
 	EXPECT_EQ(self->last_seqno + 1, a.seqno)
 		TH_LOG("a rejected SUBMIT used up a seqno");
-	EXPECT_EQ(0, ts_wait_ok(self->dev, a.seqno, &res));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, a.seqno, &res));
 	taihu_bo_free(self->buf);
 	taihu_bo_free(self->cmd);
 	taihu_device_close(self->other);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "taihu_submit_util.h"
@@ -157,37 +156,6 @@ int ts_submit_gate(struct taihu_device *dev, uint32_t queue, uint64_t sem_addr,
 	return ret;
 }
 
-int ts_wait_ok(struct taihu_device *dev, uint64_t seqno,
-	       struct taihu_job_result *res)
-{
-	struct taihu_job_result r;
-	int ret;
-
-	if (!res)
-		res = &r;
-	memset(res, 0, sizeof(*res));
-	ret = taihu_wait(dev, seqno, taihu_deadline_ns(TT_JOB_TIMEOUT_NS), res);
-	if (ret)
-		return ret;
-	return res->status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
-}
-
-int64_t ts_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * TS_S + ts.tv_nsec;
-}
-
-void ts_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 		     char *buf, size_t len)
 {
@@ -211,10 +179,6 @@ int ts_queue_counters(const struct taihu_device_desc *desc, const char *key,
 	ret = tt_read_file(path, &data, &len);
 	if (ret)
 		return ret;
-	data = realloc(data, len + 1);
-	if (!data)
-		return -ENOMEM;
-	data[len] = '\0';
 	for (line = strtok_r((char *)data, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "queue %u:", &q) != 1 || (int)q >= max)
@@ -240,11 +204,7 @@ int ts_queue_counters(const struct taihu_device_desc *desc, const char *key,
 
 uint64_t ts_value(uint64_t seed, uint64_t i)
 {
-	uint64_t w = seed * 0x9e3779b97f4a7c15ULL + i + 1;
+	uint64_t w = tt_mix64(seed * 0x9e3779b97f4a7c15ULL + i + 1);
 
-	/* splitmix64's finaliser is a bijection: distinct in, distinct out. */
-	w = (w ^ (w >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	w = (w ^ (w >> 27)) * 0x94d049bb133111ebULL;
-	w ^= w >> 31;
 	return w ? w : 1;
 }

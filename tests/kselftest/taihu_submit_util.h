@@ -61,13 +61,6 @@ int ts_submit(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 int ts_submit_gate(struct taihu_device *dev, uint32_t queue, uint64_t sem_addr,
 		   uint32_t out_sync, uint64_t *seqno);
 
-/* Wait up to TT_JOB_TIMEOUT_NS; 0 when the job ended with SUCCESS. */
-int ts_wait_ok(struct taihu_device *dev, uint64_t seqno,
-	       struct taihu_job_result *res);
-
-int64_t ts_now_ns(void);
-void ts_sleep_ms(unsigned int ms);
-
 /* /sys/kernel/debug/accel/<device>/@file of the device described by @desc. */
 void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 		     char *buf, size_t len);

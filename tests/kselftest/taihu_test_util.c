@@ -43,13 +43,6 @@ int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc)
 	return taihu_device_open(d.node, dev);
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int tt_wait_device(const char *slot, unsigned int timeout_ms,
 		   struct taihu_device_desc *desc)
 {
@@ -72,9 +65,24 @@ int tt_wait_device(const char *slot, unsigned int timeout_ms,
 		}
 		if (waited >= timeout_ms)
 			return n < 0 ? n : -ETIMEDOUT;
-		sleep_ms(50);
+		tt_sleep_ms(50);
 		waited += 50;
 	}
+}
+
+int tt_wait_ok(struct taihu_device *dev, uint64_t seqno,
+	       struct taihu_job_result *res)
+{
+	struct taihu_job_result r;
+	int ret;
+
+	if (!res)
+		res = &r;
+	memset(res, 0, sizeof(*res));
+	ret = taihu_wait(dev, seqno, taihu_deadline_ns(TT_JOB_TIMEOUT_NS), res);
+	if (ret)
+		return ret;
+	return res->status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
 }
 
 int tt_run_nop(struct taihu_device *dev, uint32_t queue,
@@ -187,7 +195,8 @@ int tt_read_file(const char *path, uint8_t **data, size_t *len)
 	if (fd < 0)
 		return -errno;
 	for (;;) {
-		if (used == cap) {
+		/* Always room for the terminating '\0'. */
+		if (used + 1 >= cap) {
 			cap = cap ? cap * 2 : 65536;
 			tmp = realloc(buf, cap);
 			if (!tmp) {
@@ -211,6 +220,7 @@ int tt_read_file(const char *path, uint8_t **data, size_t *len)
 		used += (size_t)n;
 	}
 	close(fd);
+	buf[used] = '\0';
 	*data = buf;
 	*len = used;
 	return 0;
@@ -339,15 +349,25 @@ void tt_klog_close(struct tt_klog *k)
 	k->snapshot = NULL;
 }
 
-void tt_fill_random(uint8_t *p, size_t len, uint32_t seed)
+int64_t tt_now_ns(void)
 {
-	uint32_t x = seed ? seed : 0x9e3779b9u;
-	size_t i;
+	struct timespec ts;
 
-	for (i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		p[i] = (uint8_t)(x >> 7);
-	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void tt_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+uint64_t tt_mix64(uint64_t w)
+{
+	w = (w ^ (w >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	w = (w ^ (w >> 27)) * 0x94d049bb133111ebULL;
+	return w ^ (w >> 31);
 }

@@ -33,6 +33,10 @@ int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc);
 int tt_wait_device(const char *slot, unsigned int timeout_ms,
 		   struct taihu_device_desc *desc);
 
+/* Wait up to TT_JOB_TIMEOUT_NS; 0 when the job ended with SUCCESS. */
+int tt_wait_ok(struct taihu_device *dev, uint64_t seqno,
+	       struct taihu_job_result *res);
+
 /* Run one NOP job on @queue; 0 when it ended with SUCCESS, else < 0. */
 int tt_run_nop(struct taihu_device *dev, uint32_t queue,
 	       struct taihu_job_result *res);
@@ -45,7 +49,11 @@ int tt_pci_unbind(const char *slot);
 /* Offer every unbound ivshmem (1af4:1110) PCI device to the taihu driver. */
 void tt_bind_unbound_candidates(void);
 
-/* Whole-file helpers; 0 or -errno. tt_write_file() replaces atomically. */
+/*
+ * Whole-file helpers; 0 or -errno. tt_read_file() leaves a '\0' after the
+ * @len bytes, so text can be parsed in place; tt_write_file() replaces
+ * atomically.
+ */
 int tt_read_file(const char *path, uint8_t **data, size_t *len);
 int tt_write_file(const char *path, const void *data, size_t len);
 
@@ -63,7 +71,10 @@ int tt_klog_mark(struct tt_klog *k);
 int tt_klog_since_contains(struct tt_klog *k, const char *needle);
 void tt_klog_close(struct tt_klog *k);
 
-/* Fill @p with a deterministic byte pattern seeded by @seed. */
-void tt_fill_random(uint8_t *p, size_t len, uint32_t seed);
+int64_t tt_now_ns(void);	/* CLOCK_MONOTONIC */
+void tt_sleep_ms(unsigned int ms);
+
+/* splitmix64's finaliser: a bijection, so distinct in gives distinct out. */
+uint64_t tt_mix64(uint64_t w);
 
 #endif /* TAIHU_TEST_UTIL_H */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "taihu/taihu.h"
 
 /* Exit codes: 0 success, 1 failure at run time, 2 bad command line. */
@@ -64,7 +66,19 @@ void cli_fw_version(const struct drm_taihu_device_info *info, char *buf,
 		    size_t len);
 /* "256.0 MiB" */
 void cli_bytes(uint64_t bytes, char *buf, size_t len);
+/* Name of capability @bit, or "bitN" written into @tmp for unknown bits. */
+const char *cli_cap_name(unsigned int bit, char *tmp, size_t len);
 /* "NOP FILL COPY" plus "bitN" for unknown bits; "-" when none. */
 void cli_caps(uint64_t caps, char *buf, size_t len);
+
+/* Add the "index", "node" and "pci" members that name @desc to @o. */
+void cli_json_device(json_object *o, const struct taihu_device_desc *desc);
+/* Print @o pretty on stdout and drop the reference. */
+void cli_json_print(json_object *o);
+
+/* The little-endian 32-bit @pattern's byte at offset @i. */
+uint8_t cli_pattern_byte(uint32_t pattern, uint64_t i);
+/* Fill @p with xorshift32 bytes from @state, so a misplaced byte shows. */
+void cli_random_bytes(uint8_t *p, uint64_t len, uint32_t *state);
 
 #endif /* TAIHU_CLI_H */

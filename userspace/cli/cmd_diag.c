@@ -124,11 +124,6 @@ static void check_nop(struct diag_ctx *ctx, struct diag_check *c)
 	taihu_cmdbuf_free(cb);
 }
 
-static uint8_t pattern_byte(uint32_t pattern, size_t i)
-{
-	return (uint8_t)(pattern >> (8 * (i % 4)));	/* little-endian word */
-}
-
 static void check_fill(struct diag_ctx *ctx, struct diag_check *c)
 {
 	struct taihu_cmdbuf *cb = NULL;
@@ -159,7 +154,7 @@ static void check_fill(struct diag_ctx *ctx, struct diag_check *c)
 	if (!run_job(ctx, cb, &bo, 1, c))
 		goto out;
 	for (i = 0; i < DIAG_BUF_SIZE; i++) {
-		uint8_t want = i < DIAG_LEN ? pattern_byte(DIAG_PATTERN, i) : 0;
+		uint8_t want = i < DIAG_LEN ? cli_pattern_byte(DIAG_PATTERN, i) : 0;
 
 		if (p[i] != want) {
 			set_detail(c, "byte %zu is 0x%02x, expected 0x%02x%s", i,
@@ -200,13 +195,7 @@ static void check_copy(struct diag_ctx *ctx, struct diag_check *c,
 			   taihu_strerror(ret));
 		goto out;
 	}
-	/* xorshift32: every byte differs from its neighbours' pattern. */
-	for (i = 0; i < DIAG_BUF_SIZE; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		src[i] = (uint8_t)x;
-	}
+	cli_random_bytes(src, DIAG_BUF_SIZE, &x);
 	memset(dst, 0xee, DIAG_BUF_SIZE);
 	ret = taihu_copy(bo[1], 0, bo[0], 0, DIAG_LEN, ctx->timeout_ns, &res);
 	if (!job_outcome(ret, &res, c))
@@ -250,15 +239,11 @@ static void print_json(const struct taihu_device_desc *desc,
 				       json_object_new_string(checks[i].detail));
 		json_object_array_add(arr, c);
 	}
-	json_object_object_add(o, "index", json_object_new_int((int)desc->index));
-	json_object_object_add(o, "node", json_object_new_string(desc->node));
-	json_object_object_add(o, "pci", json_object_new_string(desc->pci_slot));
+	cli_json_device(o, desc);
 	json_object_object_add(o, "checks", arr);
 	json_object_object_add(o, "passed", json_object_new_int(n - failed));
 	json_object_object_add(o, "failed", json_object_new_int(failed));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_json_print(o);
 }
 
 static void print_text(const struct taihu_device_desc *desc,

@@ -47,20 +47,13 @@ static int print_json(const struct taihu_device_desc *desc,
 	cli_fw_version(info, fw, sizeof(fw));
 	for (bit = 0; bit < 64; bit++) {
 		char tmp[16];
-		const char *name;
 
 		if (!(info->capabilities & (1ULL << bit)))
 			continue;
-		name = taihu_cap_name(bit);
-		if (!name) {
-			snprintf(tmp, sizeof(tmp), "bit%u", bit);
-			name = tmp;
-		}
-		json_object_array_add(caps, json_object_new_string(name));
+		json_object_array_add(caps, json_object_new_string(
+					      cli_cap_name(bit, tmp, sizeof(tmp))));
 	}
-	json_object_object_add(o, "index", json_object_new_int((int)desc->index));
-	json_object_object_add(o, "node", json_object_new_string(desc->node));
-	json_object_object_add(o, "pci", json_object_new_string(desc->pci_slot));
+	cli_json_device(o, desc);
 	json_object_object_add(o, "device_id", json_u64(info->device_id));
 	json_object_object_add(o, "revision", json_u64(info->revision));
 	json_object_object_add(o, "firmware_version", json_object_new_string(fw));
@@ -77,9 +70,7 @@ static int print_json(const struct taihu_device_desc *desc,
 	json_object_object_add(o, "host_used_bytes", json_u64(info->host_used));
 	json_object_object_add(o, "va_size_bytes", json_u64(info->va_size));
 	json_object_object_add(o, "serial", json_object_new_string(info->serial));
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_json_print(o);
 	return CLI_EXIT_OK;
 }
 

@@ -61,12 +61,7 @@ static int print_json(const struct list_row *rows, int n)
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "index",
-				       json_object_new_int((int)rows[i].desc.index));
-		json_object_object_add(o, "node",
-				       json_object_new_string(rows[i].desc.node));
-		json_object_object_add(o, "pci",
-				       json_object_new_string(rows[i].desc.pci_slot));
+		cli_json_device(o, &rows[i].desc);
 		json_object_object_add(o, "firmware", rows[i].error ? NULL :
 				       json_object_new_string(rows[i].fw));
 		json_object_object_add(o, "serial", rows[i].error ? NULL :
@@ -76,9 +71,7 @@ static int print_json(const struct list_row *rows, int n)
 					       json_object_new_string(rows[i].error));
 		json_object_array_add(arr, o);
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	cli_json_print(arr);
 	return CLI_EXIT_OK;
 }
 

@@ -218,11 +218,6 @@ static int parse_placement(const char *s, uint32_t *out)
 	return 0;
 }
 
-static uint8_t pattern_byte(uint32_t pattern, uint64_t i)
-{
-	return (uint8_t)(pattern >> (8 * (i % 4)));	/* little-endian word */
-}
-
 static int new_mapped_bo(struct taihu_device *dev, uint64_t size,
 			 uint32_t placement, struct taihu_bo **bo, uint8_t **p)
 {
@@ -239,7 +234,6 @@ static int setup_buffers(struct taihu_device *dev, struct step *steps, int n,
 			 const struct run_opts *o)
 {
 	uint32_t x = 0x12345678;
-	uint64_t i;
 	int k, ret = 0;
 
 	for (k = 0; k < n && !ret; k++) {
@@ -251,13 +245,7 @@ static int setup_buffers(struct taihu_device *dev, struct step *steps, int n,
 					    &st->s);
 			if (ret)
 				break;
-			/* xorshift32: a misplaced byte does not go unseen. */
-			for (i = 0; i < st->size; i++) {
-				x ^= x << 13;
-				x ^= x >> 17;
-				x ^= x << 5;
-				st->s[i] = (uint8_t)x;
-			}
+			cli_random_bytes(st->s, st->size, &x);
 			/* and the destination, like the others: */
 			__attribute__((fallthrough));
 		case STEP_FILL:
@@ -343,11 +331,11 @@ static int verify(const struct step *steps, int n, struct job_report *r)
 		switch (st->kind) {
 		case STEP_FILL:
 			for (i = 0; i < st->size; i++) {
-				if (st->d[i] == pattern_byte(st->pattern, i))
+				if (st->d[i] == cli_pattern_byte(st->pattern, i))
 					continue;
 				set_detail(r, "%s: byte %" PRIu64 " is 0x%02x, expected 0x%02x",
 					   st->text, i, st->d[i],
-					   pattern_byte(st->pattern, i));
+					   cli_pattern_byte(st->pattern, i));
 				return 0;
 			}
 			break;
@@ -578,9 +566,7 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 			json_object_array_add(st, json_object_new_string(steps[k].text));
 		for (i = 0; i < njobs; i++)
 			json_object_array_add(jobs, json_job(i, &reps[i]));
-		json_object_object_add(obj, "index", json_object_new_int((int)desc->index));
-		json_object_object_add(obj, "node", json_object_new_string(desc->node));
-		json_object_object_add(obj, "pci", json_object_new_string(desc->pci_slot));
+		cli_json_device(obj, desc);
 		json_object_object_add(obj, "queue", json_object_new_uint64(o->queue));
 		json_object_object_add(obj, "priority",
 				       json_object_new_string(priority_name(o->priority)));
@@ -589,9 +575,7 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 		json_object_object_add(obj, "jobs", jobs);
 		json_object_object_add(obj, "passed", json_object_new_uint64(njobs - failed));
 		json_object_object_add(obj, "failed", json_object_new_uint64(failed));
-		puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(obj);
+		cli_json_print(obj);
 	} else {
 		printf("Device %u: %s (%s), queue %u, priority %s\n", desc->index,
 		       desc->node, desc->pci_slot, o->queue,

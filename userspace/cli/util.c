@@ -143,6 +143,16 @@ void cli_bytes(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", v, units[u]);
 }
 
+const char *cli_cap_name(unsigned int bit, char *tmp, size_t len)
+{
+	const char *name = taihu_cap_name(bit);
+
+	if (name)
+		return name;
+	snprintf(tmp, len, "bit%u", bit);
+	return tmp;
+}
+
 void cli_caps(uint64_t caps, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -157,11 +167,7 @@ void cli_caps(uint64_t caps, char *buf, size_t len)
 	for (bit = 0; bit < 64; bit++) {
 		if (!(caps & (1ULL << bit)))
 			continue;
-		name = taihu_cap_name(bit);
-		if (!name) {
-			snprintf(tmp, sizeof(tmp), "bit%u", bit);
-			name = tmp;
-		}
+		name = cli_cap_name(bit, tmp, sizeof(tmp));
 		n = snprintf(buf + used, len - used, "%s%s", used ? " " : "",
 			     name);
 		if (n < 0 || (size_t)n >= len - used)
@@ -170,4 +176,37 @@ void cli_caps(uint64_t caps, char *buf, size_t len)
 	}
 	if (!used)
 		snprintf(buf, len, "-");
+}
+
+void cli_json_device(json_object *o, const struct taihu_device_desc *desc)
+{
+	json_object_object_add(o, "index", json_object_new_int((int)desc->index));
+	json_object_object_add(o, "node", json_object_new_string(desc->node));
+	json_object_object_add(o, "pci", json_object_new_string(desc->pci_slot));
+}
+
+void cli_json_print(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+uint8_t cli_pattern_byte(uint32_t pattern, uint64_t i)
+{
+	return (uint8_t)(pattern >> (8 * (i % 4)));
+}
+
+void cli_random_bytes(uint8_t *p, uint64_t len, uint32_t *state)
+{
+	uint32_t x = *state;
+	uint64_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (uint8_t)x;
+	}
+	*state = x;
 }

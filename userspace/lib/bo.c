@@ -150,8 +150,9 @@ int taihu__bo_range(const struct taihu_bo *bo, uint64_t offset, uint64_t len)
 	return 0;
 }
 
-TAIHU_EXPORT int taihu_bo_write(struct taihu_bo *bo, uint64_t offset,
-				const void *data, size_t len)
+/* Check the arguments and the range of a CPU access, then map @bo. */
+static int bo_access(struct taihu_bo *bo, uint64_t offset, const void *data,
+		     size_t len, uint8_t **at)
 {
 	void *p;
 	int ret;
@@ -164,7 +165,20 @@ TAIHU_EXPORT int taihu_bo_write(struct taihu_bo *bo, uint64_t offset,
 	ret = taihu_bo_map(bo, &p);
 	if (ret)
 		return ret;
-	memcpy((uint8_t *)p + offset, data, len);
+	*at = (uint8_t *)p + offset;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_bo_write(struct taihu_bo *bo, uint64_t offset,
+				const void *data, size_t len)
+{
+	uint8_t *at;
+	int ret;
+
+	ret = bo_access(bo, offset, data, len, &at);
+	if (ret)
+		return ret;
+	memcpy(at, data, len);
 	/* Drain write-combining buffers before a job may read the data. */
 	__sync_synchronize();
 	return 0;
@@ -173,18 +187,13 @@ TAIHU_EXPORT int taihu_bo_write(struct taihu_bo *bo, uint64_t offset,
 TAIHU_EXPORT int taihu_bo_read(struct taihu_bo *bo, uint64_t offset,
 			       void *data, size_t len)
 {
-	void *p;
+	uint8_t *at;
 	int ret;
 
-	if (!bo || (len && !data))
-		return -EINVAL;
-	ret = taihu__bo_range(bo, offset, len);
-	if (ret)
-		return ret;
-	ret = taihu_bo_map(bo, &p);
+	ret = bo_access(bo, offset, data, len, &at);
 	if (ret)
 		return ret;
 	__sync_synchronize();
-	memcpy(data, (const uint8_t *)p + offset, len);
+	memcpy(data, at, len);
 	return 0;
 }

@@ -96,6 +96,18 @@ static void put_header(struct taihu_pkt_header *h, uint8_t opcode,
 	h->reserved = 0;
 }
 
+/* Append the @len-byte packet @pkt; returns its offset or -errno. */
+static int append(struct taihu_cmdbuf *cb, const void *pkt, size_t len)
+{
+	uint8_t *p;
+	int off;
+
+	off = reserve(cb, len, &p);
+	if (off >= 0)
+		memcpy(p, pkt, len);
+	return off;
+}
+
 TAIHU_EXPORT int taihu_cmdbuf_nop(struct taihu_cmdbuf *cb, uint32_t size)
 {
 	struct taihu_pkt_header h;
@@ -117,8 +129,6 @@ TAIHU_EXPORT int taihu_cmdbuf_fill(struct taihu_cmdbuf *cb, uint64_t dst,
 				   uint64_t size, uint32_t value)
 {
 	struct taihu_pkt_fill f;
-	uint8_t *p;
-	int off;
 
 	if (!cb)
 		return -EINVAL;
@@ -127,19 +137,13 @@ TAIHU_EXPORT int taihu_cmdbuf_fill(struct taihu_cmdbuf *cb, uint64_t dst,
 	f.dst = htole64(dst);
 	f.size = htole64(size);
 	f.value = htole32(value);
-	off = reserve(cb, sizeof(f), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &f, sizeof(f));
-	return off;
+	return append(cb, &f, sizeof(f));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_copy(struct taihu_cmdbuf *cb, uint64_t src,
 				   uint64_t dst, uint64_t size)
 {
 	struct taihu_pkt_copy c;
-	uint8_t *p;
-	int off;
 
 	if (!cb)
 		return -EINVAL;
@@ -148,37 +152,25 @@ TAIHU_EXPORT int taihu_cmdbuf_copy(struct taihu_cmdbuf *cb, uint64_t src,
 	c.src = htole64(src);
 	c.dst = htole64(dst);
 	c.size = htole64(size);
-	off = reserve(cb, sizeof(c), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &c, sizeof(c));
-	return off;
+	return append(cb, &c, sizeof(c));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_timestamp(struct taihu_cmdbuf *cb, uint64_t dst)
 {
 	struct taihu_pkt_timestamp t;
-	uint8_t *p;
-	int off;
 
 	if (!cb || dst % 8)
 		return -EINVAL;
 	memset(&t, 0, sizeof(t));
 	put_header(&t.hdr, TAIHU_PKT_TIMESTAMP, sizeof(t));
 	t.dst = htole64(dst);
-	off = reserve(cb, sizeof(t), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &t, sizeof(t));
-	return off;
+	return append(cb, &t, sizeof(t));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_sem_signal(struct taihu_cmdbuf *cb, uint64_t addr,
 					 uint64_t value, uint32_t op)
 {
 	struct taihu_pkt_sem_signal sig;
-	uint8_t *p;
-	int off;
 
 	if (!cb || addr % 8 ||
 	    (op != TAIHU_CMDBUF_SEM_SET && op != TAIHU_CMDBUF_SEM_ADD))
@@ -188,19 +180,13 @@ TAIHU_EXPORT int taihu_cmdbuf_sem_signal(struct taihu_cmdbuf *cb, uint64_t addr,
 	sig.addr = htole64(addr);
 	sig.value = htole64(value);
 	sig.op = htole32(op);
-	off = reserve(cb, sizeof(sig), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &sig, sizeof(sig));
-	return off;
+	return append(cb, &sig, sizeof(sig));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_sem_wait(struct taihu_cmdbuf *cb, uint64_t addr,
 				       uint64_t value, uint32_t cond)
 {
 	struct taihu_pkt_sem_wait w;
-	uint8_t *p;
-	int off;
 
 	if (!cb || addr % 8 ||
 	    (cond != TAIHU_CMDBUF_SEM_GEQUAL && cond != TAIHU_CMDBUF_SEM_EQUAL))
@@ -210,42 +196,25 @@ TAIHU_EXPORT int taihu_cmdbuf_sem_wait(struct taihu_cmdbuf *cb, uint64_t addr,
 	w.addr = htole64(addr);
 	w.value = htole64(value);
 	w.cond = htole32(cond);
-	off = reserve(cb, sizeof(w), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &w, sizeof(w));
-	return off;
+	return append(cb, &w, sizeof(w));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_barrier(struct taihu_cmdbuf *cb)
 {
 	struct taihu_pkt_barrier b;
-	uint8_t *p;
-	int off;
 
 	if (!cb)
 		return -EINVAL;
 	put_header(&b.hdr, TAIHU_PKT_BARRIER, sizeof(b));
-	off = reserve(cb, sizeof(b), &p);
-	if (off < 0)
-		return off;
-	memcpy(p, &b, sizeof(b));
-	return off;
+	return append(cb, &b, sizeof(b));
 }
 
 TAIHU_EXPORT int taihu_cmdbuf_raw(struct taihu_cmdbuf *cb, const void *data,
 				  size_t len)
 {
-	uint8_t *p;
-	int off;
-
 	if (!cb || !data || !len || len % 8)
 		return -EINVAL;
-	off = reserve(cb, len, &p);
-	if (off < 0)
-		return off;
-	memcpy(p, data, len);
-	return off;
+	return append(cb, data, len);
 }
 
 TAIHU_EXPORT const void *taihu_cmdbuf_data(const struct taihu_cmdbuf *cb)
@@ -263,7 +232,6 @@ TAIHU_EXPORT int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb,
 				     struct taihu_bo **out)
 {
 	struct taihu_bo *bo;
-	void *p;
 	int ret;
 
 	if (!cb || !dev || !out)
@@ -274,15 +242,12 @@ TAIHU_EXPORT int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb,
 	ret = taihu_bo_create(dev, cb->len, DRM_TAIHU_PLACEMENT_VRAM, &bo);
 	if (ret)
 		return ret;
-	ret = taihu_bo_map(bo, &p);
+	ret = taihu_bo_write(bo, 0, cb->buf, cb->len);
+	taihu_bo_unmap(bo);
 	if (ret) {
 		taihu_bo_free(bo);
 		return ret;
 	}
-	memcpy(p, cb->buf, cb->len);
-	/* Drain write-combining buffers before the card may read the stream. */
-	__sync_synchronize();
-	taihu_bo_unmap(bo);
 	*out = bo;
 	return 0;
 }

@@ -135,24 +135,35 @@ TAIHU_EXPORT int taihu_device_query(struct taihu_device *dev, uint32_t query,
 	return 0;
 }
 
-TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
-				   struct drm_taihu_device_info *info)
+/*
+ * Fill @info (@len bytes, zeroed first) from @query: learn the kernel's size,
+ * then ask for the part both sides know, so old and new kernels both work.
+ */
+static int query_sized(struct taihu_device *dev, uint32_t query, void *info,
+		       uint32_t len)
 {
 	uint32_t size = 0;
 	int ret;
 
 	if (!dev || !info)
 		return -EINVAL;
-	memset(info, 0, sizeof(*info));
-	/* Learn the kernel's size, then ask for the part both sides know. */
-	ret = taihu_device_query(dev, DRM_TAIHU_QUERY_DEVICE_INFO, NULL, &size);
+	memset(info, 0, len);
+	ret = taihu_device_query(dev, query, NULL, &size);
 	if (ret)
 		return ret;
 	if (size == 0)
 		return -EPROTO;
-	if (size > sizeof(*info))
-		size = sizeof(*info);
-	ret = taihu_device_query(dev, DRM_TAIHU_QUERY_DEVICE_INFO, info, &size);
+	if (size > len)
+		size = len;
+	return taihu_device_query(dev, query, info, &size);
+}
+
+TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
+				   struct drm_taihu_device_info *info)
+{
+	int ret;
+
+	ret = query_sized(dev, DRM_TAIHU_QUERY_DEVICE_INFO, info, sizeof(*info));
 	if (ret)
 		return ret;
 	/* Never trust the kernel to terminate the strings. */
@@ -164,18 +175,6 @@ TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
 TAIHU_EXPORT int taihu_context_info(struct taihu_device *dev,
 				    struct drm_taihu_context_info *info)
 {
-	uint32_t size = 0;
-	int ret;
-
-	if (!dev || !info)
-		return -EINVAL;
-	memset(info, 0, sizeof(*info));
-	ret = taihu_device_query(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, NULL, &size);
-	if (ret)
-		return ret;
-	if (size == 0)
-		return -EPROTO;
-	if (size > sizeof(*info))
-		size = sizeof(*info);
-	return taihu_device_query(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, info, &size);
+	return query_sized(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, info,
+			   sizeof(*info));
 }

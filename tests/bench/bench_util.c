@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Helpers shared by the Taihu benchmarks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+
+int bench_failures;
+static int bench_tests;
+
+void bench_tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	bench_tests++;
+	bench_failures += !ok;
+	printf("%sok %d ", ok ? "" : "not ", bench_tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+int64_t bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int bench_open_device(unsigned long index, struct taihu_device **dev,
+		      struct taihu_device_desc *desc)
+{
+	struct taihu_device_desc *descs;
+	int n, ret;
+
+	n = taihu_enumerate(NULL, 0);
+	if (n <= (int)index)
+		return n < 0 ? n : -ENODEV;
+	descs = calloc((size_t)n, sizeof(*descs));
+	if (!descs)
+		return -ENOMEM;
+	ret = taihu_enumerate(descs, (size_t)n);
+	/* A device may have gone away between the two scans. */
+	if (ret > (int)index) {
+		*desc = descs[index];
+		ret = taihu_device_open(desc->node, dev);
+	} else {
+		ret = ret < 0 ? ret : -ENODEV;
+	}
+	free(descs);
+	return ret;
+}
+
+int bench_parse_index(const char *arg, unsigned long *index)
+{
+	char *end;
+
+	*index = strtoul(arg, &end, 10);
+	if (!*arg || *end || *index > 64) {
+		fprintf(stderr, "bad device index '%s'\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
+			char *buf, size_t len)
+{
+	/*
+	 * Linux 6.12 names an accel device's debugfs directory after the
+	 * device's unique name (the PCI address); try the minor as well.
+	 */
+	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s", desc->pci_slot, file);
+	if (access(buf, R_OK))
+		snprintf(buf, len, "/sys/kernel/debug/accel/%u/%s", desc->minor,
+			 file);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Helpers shared by the Taihu benchmarks: TAP lines, the clock, opening
+ * a device by index and finding the driver's debugfs files.
+ */
+#ifndef TAIHU_BENCH_UTIL_H
+#define TAIHU_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "taihu/taihu.h"
+
+/* Print "ok N ..." or "not ok N ..."; bench_failures counts the latter. */
+void bench_tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern int bench_failures;
+
+int64_t bench_now_ns(void);	/* CLOCK_MONOTONIC */
+
+/* Open Taihu device @index; fills @desc. 0 or a negative error. */
+int bench_open_device(unsigned long index, struct taihu_device **dev,
+		      struct taihu_device_desc *desc);
+
+/* Parse a device index (0..64); 0, or -1 after a message on stderr. */
+int bench_parse_index(const char *arg, unsigned long *index);
+
+/* /sys/kernel/debug/accel/<device>/@file of the device @desc. */
+void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
+			char *buf, size_t len);
+
+#endif /* TAIHU_BENCH_UTIL_H */

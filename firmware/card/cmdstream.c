@@ -14,6 +14,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <taihu_cmdstream.h>
+
 #include "clock.h"
 #include "cmdstream.h"
 #include "events.h"

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <taihu_card_api.h>
+#include <taihu_cmdstream.h>
 
 struct cmdbuf {
 	uint8_t data[16384];

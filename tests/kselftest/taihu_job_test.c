@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "taihu_card_api.h"
+#include "taihu_cmdstream.h"
 #include "taihu_mem_util.h"
 #include "taihu_test_util.h"
 

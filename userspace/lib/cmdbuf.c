@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Command-stream builder: packets of driver/taihu_card_api.h, encoded
+ * Command-stream builder: packets of firmware/include/taihu_cmdstream.h, encoded
  * little-endian into a growing buffer, then uploaded into a BO.
  */
 #define _GNU_SOURCE
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "taihu_card_api.h"
+#include "taihu_cmdstream.h"
 #include "taihu_internal.h"
 
 struct taihu_cmdbuf {

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * The command-stream builder: exact packet bytes (little-endian, as in
- * driver/taihu_card_api.h), offsets, growth and argument checks.
+ * firmware/include/taihu_cmdstream.h), offsets, growth and argument checks.
  */
 #define _GNU_SOURCE
 #include <errno.h>

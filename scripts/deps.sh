@@ -77,7 +77,7 @@ newest_kernel() {
 
 if [ ${#missing[@]} -gt 0 ] || [ $need_kernel -eq 1 ]; then
 	say "apt-get update"
-	if ! apt-get update -q; then
+	if ! apt-get -o DPkg::Lock::Timeout=900 update -q; then
 		say "apt-get update failed; still missing: ${missing[*]}" \
 			"$([ $need_kernel -eq 1 ] && echo 'linux-image/headers-6.12.*+deb12-amd64')"
 		exit 1
@@ -93,7 +93,7 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_kernel -eq 1 ]; then
 		missing+=("linux-image-$kv" "linux-headers-$kv")
 	fi
 	say "apt-get install -y ${missing[*]}"
-	if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+	if ! apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"; then
 		say "apt-get install failed; missing: ${missing[*]}"
 		exit 1
 	fi

@@ -24,8 +24,8 @@ struct taihu_file;
 /* Jobs a file may have not ended per queue before SUBMIT waits. */
 #define TAIHU_MAX_INFLIGHT		16384
 /* Bounds on the arrays a submission may carry; beyond: -E2BIG. */
-#define TAIHU_MAX_BO_HANDLES		4096
-#define TAIHU_MAX_IN_SYNCS		256
+#define TAIHU_MAX_BO_HANDLES		DRM_TAIHU_MAX_SUBMIT_BOS
+#define TAIHU_MAX_IN_SYNCS		DRM_TAIHU_MAX_IN_SYNCS
 /* How long a job may run on the card before its queue is reset. */
 #define TAIHU_JOB_TIMEOUT_MS		5000
 

@@ -18,6 +18,7 @@ packages=(
 	libdrm-dev libudev-dev libnl-genl-3-dev libmicrohttpd-dev libssl-dev libjson-c-dev
 	sparse linux-source-6.12
 	clang libclang-rt-14-dev
+	abigail-tools coccinelle cppcheck clang-tidy
 )
 src_tar=/usr/src/linux-source-6.12.tar.xz
 src_dir=/usr/src/linux-source-6.12

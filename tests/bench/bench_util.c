@@ -40,27 +40,15 @@ int64_t bench_now_ns(void)
 }
 
 int bench_open_device(unsigned long index, struct taihu_device **dev,
-		      struct taihu_device_desc *desc)
+		      const struct taihu_device_desc **desc)
 {
-	struct taihu_device_desc *descs;
-	int n, ret;
+	int ret;
 
-	n = taihu_enumerate(NULL, 0);
-	if (n <= (int)index)
-		return n < 0 ? n : -ENODEV;
-	descs = calloc((size_t)n, sizeof(*descs));
-	if (!descs)
-		return -ENOMEM;
-	ret = taihu_enumerate(descs, (size_t)n);
-	/* A device may have gone away between the two scans. */
-	if (ret > (int)index) {
-		*desc = descs[index];
-		ret = taihu_device_open(desc->node, dev);
-	} else {
-		ret = ret < 0 ? ret : -ENODEV;
-	}
-	free(descs);
-	return ret;
+	ret = taihu_device_open_index((unsigned int)index, dev);
+	if (ret)
+		return ret;
+	*desc = taihu_device_get_desc(*dev);
+	return 0;
 }
 
 int bench_parse_index(const char *arg, unsigned long *index)
@@ -82,8 +70,7 @@ void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 	 * Linux 6.12 names an accel device's debugfs directory after the
 	 * device's unique name (the PCI address); try the minor as well.
 	 */
-	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s", desc->pci_slot, file);
+	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s", taihu_device_desc_pci_slot(desc), file);
 	if (access(buf, R_OK))
-		snprintf(buf, len, "/sys/kernel/debug/accel/%u/%s", desc->minor,
-			 file);
+		snprintf(buf, len, "/sys/kernel/debug/accel/%u/%s", taihu_device_desc_minor(desc), file);
 }

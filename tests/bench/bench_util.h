@@ -19,9 +19,9 @@ extern int bench_failures;
 
 int64_t bench_now_ns(void);	/* CLOCK_MONOTONIC */
 
-/* Open Taihu device @index; fills @desc. 0 or a negative error. */
+/* Open Taihu device @index; *@desc is its description. 0 or an error. */
 int bench_open_device(unsigned long index, struct taihu_device **dev,
-		      struct taihu_device_desc *desc);
+		      const struct taihu_device_desc **desc);
 
 /* Parse a device index (0..64); 0, or -1 after a message on stderr. */
 int bench_parse_index(const char *arg, unsigned long *index);

@@ -116,7 +116,7 @@ static int bench_direction(struct taihu_device *dev, const struct direction *d,
 			   uint64_t size, int iters, const uint8_t *pattern,
 			   struct stats *st)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *src = NULL, *dst = NULL;
 	struct stats wall;
 	double *dev_bw = NULL, *wall_bw = NULL;
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
 	};
 	const int ndirs = (int)(sizeof(dirs) / sizeof(dirs[0]));
 	struct stats ref = { 0 }, st[3];
-	struct taihu_device_desc desc;
+	const struct taihu_device_desc *desc;
 	struct taihu_device *dev = NULL;
 	uint64_t size = 64ULL << 20;
 	unsigned long iters = 5, index = 0;
@@ -254,7 +254,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("# device %lu: %s (%s), %" PRIu64 " bytes per copy, %lu timed copies"
-	       " per direction\n", index, desc.node, desc.pci_slot, size, iters);
+	       " per direction\n", index, taihu_device_desc_node(desc), taihu_device_desc_pci_slot(desc), size, iters);
 
 	pattern = malloc(size);
 	if (!pattern) {
@@ -263,7 +263,7 @@ int main(int argc, char **argv)
 	}
 	fill_pattern(pattern, size);
 
-	ret = card_memcpy(&desc, MEMCPY_RUNS, &ref);
+	ret = card_memcpy(desc, MEMCPY_RUNS, &ref);
 	have_ref = !ret;
 	bench_tap(have_ref, "card memcpy reference: best %.1f MiB/s, median %.1f MiB/s",
 	    ref.best, ref.median);

@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "bench_util.h"
-#include "taihu_card_api.h"	/* TAIHU_MAX_QUEUES */
 
 #define WAIT_NS		(60LL * 1000000000LL)
 #define MAX_PROCS	8
@@ -101,7 +100,7 @@ static int nop_job(struct taihu_device *dev, struct taihu_bo **cmd,
 	taihu_cmdbuf_free(cb);
 	if (ret)
 		return ret;
-	memset(job, 0, sizeof(*job));
+	*job = (struct taihu_job){ .size = sizeof(*job) };
 	job->priority = DRM_TAIHU_PRIORITY_NORMAL;
 	job->cmd_bo = *cmd;
 	job->cmd_len = 8;
@@ -111,7 +110,7 @@ static int nop_job(struct taihu_device *dev, struct taihu_bo **cmd,
 /* Wait for @seqno and require SUCCESS. */
 static int wait_ok(struct taihu_device *dev, uint64_t seqno)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int ret;
 
 	ret = taihu_wait(dev, seqno, taihu_deadline_ns(WAIT_NS), &res);
@@ -179,7 +178,7 @@ static int bench_ioctl(struct taihu_device *dev, int n, double *rate)
 static int pipelined(struct taihu_device *dev, int n, int queue, uint32_t nq,
 		     double *rate)
 {
-	uint64_t last[TAIHU_MAX_QUEUES];
+	uint64_t last[DRM_TAIHU_MAX_QUEUES];
 	struct taihu_bo *cmd = NULL;
 	struct taihu_job job;
 	uint64_t seqno;
@@ -282,8 +281,8 @@ int main(int argc, char **argv)
 	};
 	static const int nprocs[] = { 1, 2, 4, 8 };
 	const struct sizes *sz = &full;
-	struct drm_taihu_device_info info;
-	struct taihu_device_desc desc;
+	struct taihu_device_info info = { .size = sizeof(info) };
+	const struct taihu_device_desc *desc;
 	struct taihu_device *dev = NULL;
 	struct ping ping = { 0 };
 	double ioctl_rate = 0, rate1 = 0, rate_all = 0, agg[4] = { 0 };
@@ -318,12 +317,12 @@ int main(int argc, char **argv)
 		       taihu_strerror(ret));
 		return 1;
 	}
-	if (info.num_queues > TAIHU_MAX_QUEUES)
-		info.num_queues = TAIHU_MAX_QUEUES;
-	printf("# device %lu: %s (%s), %u queues, %s mode\n", index, desc.node,
-	       desc.pci_slot, info.num_queues, sz == &quick ? "quick" : "full");
+	if (info.num_queues > DRM_TAIHU_MAX_QUEUES)
+		info.num_queues = DRM_TAIHU_MAX_QUEUES;
+	printf("# device %lu: %s (%s), %u queues, %s mode\n", index, taihu_device_desc_node(desc),
+	       taihu_device_desc_pci_slot(desc), info.num_queues, sz == &quick ? "quick" : "full");
 
-	have_ping = !read_ping(&desc, &ping);
+	have_ping = !read_ping(desc, &ping);
 	bench_tap(have_ping, "platform round trip (debugfs ping, %llu mailbox PINGs): min %llu ns, median %llu ns, mean %llu ns",
 	    ping.count, ping.min, ping.median, ping.mean);
 
@@ -348,7 +347,7 @@ int main(int argc, char **argv)
 	    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
 	for (i = 0; i < 4; i++) {
-		ret = aggregate(desc.node, nprocs[i], sz->per_proc, info.num_queues,
+		ret = aggregate(taihu_device_desc_node(desc), nprocs[i], sz->per_proc, info.num_queues,
 				&agg[i]);
 		bench_tap(!ret, "aggregate null jobs, %d process%s x %d jobs over %u queues: %.0f jobs/s (%.2f x 1 process)",
 		    nprocs[i], nprocs[i] == 1 ? "" : "es", sz->per_proc,

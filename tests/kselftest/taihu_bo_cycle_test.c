@@ -108,7 +108,7 @@ struct dev_mem {
 static int sample_dev(struct taihu_device *dev, const char *slot,
 		      struct dev_mem *m)
 {
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info = { .size = sizeof(info) };
 	int ret;
 
 	ret = taihu_device_info(dev, &info);
@@ -231,7 +231,7 @@ static void touch(struct cycler *c, const struct live_bo *b)
 /* A FILL of the first live BO and a COPY from it into the others. */
 static void run_job(struct cycler *c)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *cmd;
 	uint32_t handles[MAX_LIVE];
@@ -352,9 +352,9 @@ FIXTURE_TEARDOWN(cycle)
 
 TEST_F_TIMEOUT(cycle, hundred_thousand_create_destroy, 1200)
 {
-	struct taihu_device_desc desc;
+	struct tt_device desc;
 	struct taihu_device *probe, *dev;
-	struct drm_taihu_context_info ci;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
 	struct dev_mem d0, d1, d2;
 	struct kmem k0, k1;
 	struct cycler c = { 0 };

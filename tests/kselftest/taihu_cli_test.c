@@ -105,7 +105,7 @@ FIXTURE_TEARDOWN(cli)
 
 TEST_F(cli, info_json_reports_memory)
 {
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info = { .size = sizeof(info) };
 	json_object *o;
 	uint64_t v;
 	char *out;
@@ -137,9 +137,69 @@ TEST_F(cli, info_json_reports_memory)
 	free(out);
 }
 
+static const char *json_str_field(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Every command's -d takes an index, a PCI address, a serial or a node. */
+TEST_F(cli, device_option_takes_every_name)
+{
+	static const char *const cmds[] = { "info", "diag -t 60", "run" };
+	const struct taihu_device_desc *d = taihu_device_get_desc(self->dev);
+	const char *names[4], *node, *serial;
+	char args[256], index[16];
+	json_object *o;
+	unsigned int c, k;
+	char *out;
+	int status;
+
+	snprintf(index, sizeof(index), "%u", taihu_device_desc_index(d));
+	names[0] = index;
+	names[1] = taihu_device_desc_pci_slot(d);
+	names[2] = taihu_device_desc_serial(d);
+	names[3] = taihu_device_desc_node(d);
+	ASSERT_NE(0, names[2][0]);
+	for (c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		for (k = 0; k < 4; k++) {
+			snprintf(args, sizeof(args), "%s --json -d %s%s", cmds[c],
+				 names[k], strcmp(cmds[c], "run") ? "" : " nop");
+			out = run_cli(args, &status);
+			ASSERT_NE(NULL, out);
+			EXPECT_EQ(0, status) TH_LOG("taihu %s: %s", args, out);
+			o = json_tokener_parse(out);
+			ASSERT_NE(NULL, o) TH_LOG("taihu %s: not JSON: %s", args,
+						  out);
+			node = json_str_field(o, "node");
+			serial = json_str_field(o, "serial");
+			EXPECT_TRUE(node && !strcmp(node, names[3]))
+				TH_LOG("taihu %s: node %s", args, node);
+			EXPECT_TRUE(serial && !strcmp(serial, names[2]))
+				TH_LOG("taihu %s: serial %s", args, serial);
+			json_object_put(o);
+			free(out);
+		}
+	}
+	/* A name that matches nothing: exit 1, and the error as JSON. */
+	out = run_cli("info --json -d T1-NOSUCH", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(1, status);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	EXPECT_TRUE(json_str_field(o, "error") &&
+		    strstr(json_str_field(o, "error"), "T1-NOSUCH"));
+	json_object_put(o);
+	free(out);
+}
+
 TEST_F(cli, info_table_shows_memory)
 {
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info = { .size = sizeof(info) };
 	unsigned long long used = 0, total = 0;
 	char want[128], *out, *line;
 	int status;

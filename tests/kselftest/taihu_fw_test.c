@@ -147,7 +147,7 @@ FIXTURE_VARIANT_ADD(fw, flipped_digest)
 
 FIXTURE_SETUP(fw)
 {
-	struct taihu_device_desc d;
+	struct tt_device d;
 	struct taihu_fw_header h;
 	uint8_t *img;
 	size_t len;
@@ -196,8 +196,8 @@ FIXTURE_TEARDOWN_PARENT(fw)
 
 TEST_F_TIMEOUT(fw, bad_image_refused_then_good_image_boots, 180)
 {
-	struct taihu_job_result res = { 0 };
-	struct taihu_device_desc d;
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct tt_device d;
 	struct taihu_device *dev;
 	struct tt_klog klog;
 	uint8_t *img;
@@ -247,6 +247,33 @@ TEST_F_TIMEOUT(fw, bad_image_refused_then_good_image_boots, 180)
 	taihu_device_close(dev);
 	EXPECT_EQ(0, ret) TH_LOG("NOP job: %s (%s)", taihu_strerror(ret),
 				 taihu_job_status_name(res.status));
+}
+
+/* What the running card reports is what the installed image says. */
+TEST(device_reports_the_installed_images_versions)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+	struct taihu_fw_header h;
+	struct taihu_device *dev;
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	ret = tt_wait_device(NULL, TT_DEVICE_PRESENT_MS, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	ASSERT_EQ(0, tt_read_file(FW_PATH, &img, &len));
+	ASSERT_GE(len, sizeof(h));
+	memcpy(&h, img, sizeof(h));
+	free(img);
+	ASSERT_EQ(TAIHU_FW_MAGIC, h.magic);
+	ASSERT_EQ(0, tt_open_first(&dev, NULL));
+	ret = taihu_device_info(dev, &info);
+	taihu_device_close(dev);
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(h.abi_major, info.fw_abi_major);
+	EXPECT_EQ(h.abi_minor, info.fw_abi_minor);
+	EXPECT_EQ(h.fw_version, info.fw_version);
+	EXPECT_EQ(TAIHU_FW_ABI_MAJOR, info.fw_abi_major);
 }
 
 TEST_HARNESS_MAIN

@@ -24,7 +24,7 @@
 FIXTURE(inflight)
 {
 	struct taihu_device *dev;
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info;
 	struct ts_buf gates, results;
 	struct ts_pool pool;
 	uint32_t nq;
@@ -36,6 +36,7 @@ FIXTURE_SETUP(inflight)
 
 	ret = tt_open_first(&self->dev, NULL);
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 	self->nq = self->info.num_queues;
 	ASSERT_GE(self->nq, 1);
@@ -64,7 +65,7 @@ static int submit_writer(FIXTURE_DATA(inflight) *self, uint32_t i,
 			 uint32_t queue, uint32_t priority, uint64_t *seqno)
 {
 	struct taihu_cmdbuf *cb;
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	int ret;
 
 	ret = taihu_cmdbuf_new(&cb);
@@ -103,7 +104,7 @@ TEST_F_TIMEOUT(inflight, ten_thousand_jobs, 300)
 {
 	uint64_t *seq, gate[MAX_QUEUES], last[MAX_QUEUES] = { 0 };
 	uint32_t q, i, bad, first_bad = 0, lost = 0, failed = 0;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int64_t t0, t_sub;
 	int ret;
 
@@ -174,9 +175,9 @@ TEST_F_TIMEOUT(inflight, unfinished_results_are_kept, 300)
 	enum { HALF = NJOBS / 2 };
 	uint64_t *seq, gate, extra;
 	uint32_t i, first_bad = 0, bad, lost = 0;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	int64_t t0;
 
 	ASSERT_GE(self->nq, 2);

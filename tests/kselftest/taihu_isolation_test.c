@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "taihu_card_api.h"
 #include "taihu_mem_util.h"
 #include "taihu_test_util.h"
 
@@ -70,8 +69,8 @@ static uint32_t expected_access(enum attack_kind kind)
 static void attack_once(const char *path, const struct attack *a,
 			struct taihu_device *healthy, struct attack_result *r)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev = NULL;
 	struct taihu_cmdbuf *cb = NULL;
 	struct taihu_bo *buf = NULL;
@@ -157,7 +156,7 @@ static void process_b(const char *path, const struct attack *attacks, int n,
 FIXTURE(iso)
 {
 	struct taihu_device *dev;		/* process A's file */
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info;
 	struct taihu_bo *pad, *vram, *host, *scratch;
 	uint8_t *vram_map, *host_map;
 	uint8_t *want;
@@ -165,11 +164,12 @@ FIXTURE(iso)
 
 FIXTURE_SETUP(iso)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int ret;
 
 	ret = tt_open_first(&self->dev, NULL);
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 	ASSERT_EQ(0, taihu_bo_create(self->dev, A_PAD, DRM_TAIHU_PLACEMENT_VRAM,
 				     &self->pad));
@@ -204,8 +204,8 @@ FIXTURE_TEARDOWN(iso)
 static void check_a_intact(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(iso) *self)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	uint8_t *s;
 	size_t i;
 
@@ -257,16 +257,18 @@ static void check_result(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(iso, other_process_faults_and_a_survives, 180)
 {
-	uint64_t va_size = self->info.va_size ? self->info.va_size :
-			   1ULL << TAIHU_MMU_VA_BITS;
+	uint64_t va_size = self->info.va_size;
 	const struct attack attacks[] = {
 		{ "read A's VRAM BO", READ_FROM, taihu_bo_dev_addr(self->vram), B_SIZE },
 		{ "FILL A's VRAM BO", WRITE_FILL, taihu_bo_dev_addr(self->vram), A_SIZE },
 		{ "read A's host BO", READ_FROM, taihu_bo_dev_addr(self->host), B_SIZE },
 		{ "COPY into A's host BO", WRITE_COPY, taihu_bo_dev_addr(self->host), B_SIZE },
-		/* What the skeleton called a host DMA address: no longer reachable. */
-		{ "read the old host DMA window", READ_FROM,
-		  TAIHU_DEVADDR_HOST_BASE + 0x100000, B_SIZE },
+		/*
+		 * Where the card's untranslated context 0 sees host DMA
+		 * addresses (2^48 up): beyond every context's VA space.
+		 */
+		{ "read the card's host DMA window", READ_FROM,
+		  (1ULL << 48) + 0x100000, B_SIZE },
 		/* Far from where any allocator puts B's first two BOs. */
 		{ "FILL in the middle of the VA space", WRITE_FILL,
 		  va_size / 2 + TM_MiB, 4096 },
@@ -274,7 +276,7 @@ TEST_F_TIMEOUT(iso, other_process_faults_and_a_survives, 180)
 	};
 	const int n = (int)(sizeof(attacks) / sizeof(attacks[0]));
 	struct attack_result r;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int fds[2], i, status, a_jobs = 0;
 	ssize_t got;
 	pid_t pid;
@@ -312,8 +314,7 @@ TEST_F_TIMEOUT(iso, other_process_faults_and_a_survives, 180)
 /* The same, within one process: faults are per open file. */
 TEST_F(iso, unmapped_read_and_write_name_the_access)
 {
-	uint64_t va_size = self->info.va_size ? self->info.va_size :
-			   1ULL << TAIHU_MMU_VA_BITS;
+	uint64_t va_size = self->info.va_size;
 	const struct attack attacks[] = {
 		{ "COPY from an unmapped VA", READ_FROM, va_size / 2, 4096 },
 		{ "FILL of an unmapped VA", WRITE_FILL, va_size / 2 + 8192, 100 },
@@ -334,8 +335,8 @@ TEST_F(iso, unmapped_read_and_write_name_the_access)
 
 TEST_F(iso, fault_mid_stream_keeps_earlier_packets)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *buf;

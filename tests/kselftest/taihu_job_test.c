@@ -16,7 +16,6 @@
 #include <xf86drm.h>
 
 #include "kselftest_harness.h"
-#include "taihu_card_api.h"
 #include "taihu_cmdstream.h"
 #include "taihu_mem_util.h"
 #include "taihu_test_util.h"
@@ -27,7 +26,7 @@
 FIXTURE(job)
 {
 	struct taihu_device *dev;
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info;
 	struct taihu_bo *src, *dst;
 	uint8_t *s, *d;
 };
@@ -38,6 +37,7 @@ FIXTURE_SETUP(job)
 
 	ret = tt_open_first(&self->dev, NULL);
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 	ASSERT_EQ(0, taihu_bo_create(self->dev, BUF_SIZE,
 				     DRM_TAIHU_PLACEMENT_VRAM, &self->src));
@@ -60,7 +60,7 @@ static int run(FIXTURE_DATA(job) *self, struct taihu_cmdbuf *cb,
 {
 	struct taihu_bo *bos[2] = { self->src, self->dst };
 
-	memset(res, 0, sizeof(*res));
+	*res = (struct taihu_job_result){ .size = sizeof(*res) };
 	return taihu_run(self->dev, cb, 0, bos, 2, TT_JOB_TIMEOUT_NS, res);
 }
 
@@ -86,7 +86,7 @@ static size_t first_not(const uint8_t *p, uint8_t v, size_t len)
 
 TEST_F(job, nop_round_trip)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
@@ -101,7 +101,7 @@ TEST_F(job, nop_round_trip)
 
 TEST_F(job, nop_on_every_queue)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	uint32_t q;
 
 	for (q = 0; q < self->info.num_queues; q++) {
@@ -119,7 +119,7 @@ TEST_F(job, fill_then_copy_sizes)
 	const uint32_t value = 0x8badf00du;
 	uint64_t sa = taihu_bo_dev_addr(self->src);
 	uint64_t da = taihu_bo_dev_addr(self->dst);
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	uint8_t *want;
 	size_t i, k, n, bad;
@@ -170,7 +170,7 @@ TEST_F(job, copy_unaligned_offsets_random_data)
 	};
 	uint64_t sa = taihu_bo_dev_addr(self->src);
 	uint64_t da = taihu_bo_dev_addr(self->dst);
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	size_t k, bad;
 
@@ -197,7 +197,7 @@ TEST_F(job, several_packets_in_one_stream)
 {
 	uint64_t sa = taihu_bo_dev_addr(self->src);
 	uint64_t da = taihu_bo_dev_addr(self->dst);
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	uint64_t ts;
 
@@ -227,11 +227,12 @@ TEST_F(job, jobs_in_order_on_one_queue)
 	struct taihu_bo *cmd[N];
 	struct taihu_cmdbuf *cb;
 	uint64_t seq[N], ts[N];
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	struct taihu_bo *bos[1] = { self->src };
 	uint32_t last;
 	int i;
 
+	tt_results_init(res, N);
 	memset(self->s, 0, 4096);
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
 	for (i = 0; i < N; i++) {
@@ -275,7 +276,7 @@ TEST_F(job, jobs_in_order_on_one_queue)
 TEST_F(job, unknown_opcode_is_invalid_cmd)
 {
 	struct taihu_pkt_header bad = { .opcode = 0xee, .size = 8 };
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
@@ -293,7 +294,7 @@ TEST_F(job, unknown_opcode_is_invalid_cmd)
 TEST_F(job, packet_size_zero_is_invalid_cmd)
 {
 	struct taihu_pkt_header bad = { .opcode = TAIHU_PKT_NOP, .size = 0 };
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 
 	/* A size-0 packet would make a naive parser spin forever. */
@@ -313,8 +314,8 @@ static void fault_case(struct __test_metadata *_metadata,
 		       FIXTURE_DATA(job) *self, uint64_t src_off, uint64_t far,
 		       uint64_t size, uint32_t want_status)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	struct taihu_bo *bos[2] = { NULL, NULL };
 	struct taihu_cmdbuf *cb;
@@ -374,10 +375,10 @@ TEST_F(job, copy_range_wrapping_past_2_64_faults)
 
 TEST_F(job, wait_unknown_seqno_is_enoent)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *cmd;
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	uint64_t seq;
 
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
@@ -400,10 +401,10 @@ TEST_F_TIMEOUT(job, wait_past_deadline_never_hangs, 120)
 {
 	/* A long job: many FILLs over a large buffer. */
 	uint64_t size = self->info.vram_size / 4;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *big, *cmd;
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	uint64_t seq;
 	int64_t t0;
 	int i, ret;
@@ -446,10 +447,10 @@ TEST_F_TIMEOUT(job, wait_past_deadline_never_hangs, 120)
 TEST_F(job, syncobjs_in_and_out)
 {
 	struct drm_taihu_sync in = { 0 };
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *cmd;
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 	uint32_t in_h = 0, out_h = 0;
 	int fd = taihu_device_fd(self->dev);
 	uint64_t seq;

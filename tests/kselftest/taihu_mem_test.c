@@ -22,7 +22,6 @@
 #include <xf86drm.h>
 
 #include "kselftest_harness.h"
-#include "taihu_card_api.h"
 #include "taihu_mem_util.h"
 #include "taihu_test_util.h"
 
@@ -82,7 +81,7 @@ static void copy_case(struct __test_metadata *_metadata,
 		      uint64_t src_size, uint64_t dst_size, uint64_t so,
 		      uint64_t doff, uint64_t n)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *src = NULL, *dst = NULL;
 	uint8_t *s, *d;
 	size_t bad;
@@ -178,7 +177,7 @@ TEST_F_TIMEOUT(pair, unaligned_tails_and_offsets, 300)
 
 TEST_F(pair, copy_within_one_bo)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo;
 	uint8_t *p, *want;
 	const size_t size = 256 * 1024;
@@ -206,8 +205,8 @@ TEST_F(pair, copy_within_one_bo)
 FIXTURE(mem)
 {
 	struct taihu_device *dev;
-	struct taihu_device_desc desc;
-	struct drm_taihu_device_info info;
+	struct tt_device desc;
+	struct taihu_device_info info;
 	int fd;
 };
 
@@ -218,12 +217,13 @@ FIXTURE_SETUP(mem)
 	ret = tt_open_first(&self->dev, &self->desc);
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
 	self->fd = taihu_device_fd(self->dev);
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 }
 
 FIXTURE_TEARDOWN(mem)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int ret;
 
 	/* Whatever the test did, this file's context still runs jobs. */
@@ -249,7 +249,7 @@ TEST_F(mem, fill_each_placement)
 {
 	const uint32_t value = 0x8badf00du;
 	const size_t size = TM_MiB + 4096, off = 3, n = 64 * 1024 + 5;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo;
 	uint8_t *p;
 	size_t i, k;
@@ -285,9 +285,8 @@ TEST_F(mem, fill_each_placement)
 TEST_F(mem, bo_info_describes_each_placement)
 {
 	struct taihu_bo *bo[2 * NUM_PLACEMENTS];
-	struct drm_taihu_bo_info bi;
-	uint64_t va_size = self->info.va_size ? self->info.va_size :
-			   1ULL << TAIHU_MMU_VA_BITS;
+	struct taihu_bo_info bi = { .size = sizeof(bi) };
+	uint64_t va_size = self->info.va_size;
 	size_t i, j;
 
 	for (i = 0; i < 2 * NUM_PLACEMENTS; i++) {
@@ -297,12 +296,12 @@ TEST_F(mem, bo_info_describes_each_placement)
 		ASSERT_EQ(0, taihu_bo_info(self->dev, taihu_bo_handle(bo[i]),
 					   &bi));
 		EXPECT_EQ(placements[i % NUM_PLACEMENTS], bi.placement);
-		EXPECT_EQ(taihu_bo_size(bo[i]), bi.size);
-		EXPECT_EQ(0, bi.size % 4096);
-		EXPECT_LE(12345 + i * 4096, bi.size);
+		EXPECT_EQ(taihu_bo_size(bo[i]), bi.bo_size);
+		EXPECT_EQ(0, bi.bo_size % 4096);
+		EXPECT_LE(12345 + i * 4096, bi.bo_size);
 		EXPECT_EQ(taihu_bo_dev_addr(bo[i]), bi.dev_addr);
-		EXPECT_EQ(0, bi.dev_addr % TAIHU_MMU_PAGE_SIZE);
-		EXPECT_LE(bi.dev_addr + bi.size, va_size)
+		EXPECT_EQ(0, bi.dev_addr % DRM_TAIHU_PAGE_SIZE);
+		EXPECT_LE(bi.dev_addr + bi.bo_size, va_size)
 			TH_LOG("BO at 0x%llx outside the %llu-byte VA space",
 			       (unsigned long long)bi.dev_addr,
 			       (unsigned long long)va_size);
@@ -398,7 +397,7 @@ TEST_F(mem, unknown_placement_and_flags_are_einval)
 
 TEST_F(mem, mmap_past_the_end_fails)
 {
-	struct drm_taihu_bo_info bi;
+	struct taihu_bo_info bi = { .size = sizeof(bi) };
 	struct taihu_bo *bo;
 	void *p;
 	size_t k;
@@ -504,7 +503,7 @@ TEST_F(mem, mapping_outlives_close)
 	struct drm_taihu_bo_create c = { .size = SIZE };
 	struct drm_taihu_bo_info bi = { 0 };
 	struct drm_gem_close cl = { 0 };
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *other[N];
 	uint8_t *p, *q;
 	size_t k, i;
@@ -550,7 +549,7 @@ TEST_F_TIMEOUT(mem, vram_exhaustion_then_usable, 120)
 {
 	static const uint64_t chunks[] = { 16 * TM_MiB, TM_MiB, 4096 };
 	struct taihu_bo **bos;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct tm_counters before, after;
 	struct taihu_bo *big;
 	size_t n = 0, cap, k, i;
@@ -754,7 +753,7 @@ TEST_F(mem, sysfs_identity)
 
 TEST_F(mem, library_helpers_check_their_arguments)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *other;
 	struct taihu_bo *a, *b, *o, *imp = (struct taihu_bo *)1;
 	uint8_t buf[16] = { 0 };

@@ -168,8 +168,8 @@ int tm_meminfo(const char *field, uint64_t *bytes)
 
 int tm_counters(struct taihu_device *dev, struct tm_counters *c)
 {
-	struct drm_taihu_device_info di;
-	struct drm_taihu_context_info ci;
+	struct taihu_device_info di = { .size = sizeof(di) };
+	struct taihu_context_info ci = { .size = sizeof(ci) };
 	int ret;
 
 	ret = taihu_device_info(dev, &di);
@@ -190,6 +190,7 @@ int tm_run(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 	   uint64_t *cmd_size)
 {
 	struct taihu_job j = {
+		.size = sizeof(j),
 		.priority = DRM_TAIHU_PRIORITY_NORMAL,
 		.bos = bos,
 		.bo_count = nbos,
@@ -198,7 +199,7 @@ int tm_run(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 	uint64_t seq;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
+	*res = (struct taihu_job_result){ .size = sizeof(*res) };
 	if (cmd_addr)
 		*cmd_addr = 0;
 	if (cmd_size)

@@ -65,7 +65,7 @@ static int unload_module(void)
 FIXTURE(module)
 {
 	char ko[PATH_MAX];
-	struct taihu_device_desc desc;
+	struct tt_device desc;
 };
 
 FIXTURE_SETUP(module)
@@ -112,8 +112,8 @@ TEST_F(module, unload_refused_while_open)
 
 TEST_F_TIMEOUT(module, reload_ten_times, 900)
 {
-	struct taihu_device_desc d;
-	struct taihu_job_result res = { 0 };
+	struct tt_device d;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	int i, ret;
 
@@ -123,7 +123,7 @@ TEST_F_TIMEOUT(module, reload_ten_times, 900)
 					 strerror(-ret));
 		ASSERT_FALSE(module_loaded());
 		EXPECT_FALSE(tt_pci_bound(self->desc.pci_slot));
-		EXPECT_EQ(0, taihu_enumerate(NULL, 0))
+		EXPECT_EQ(0, tt_enumerate(NULL, 0))
 			TH_LOG("reload %d: a device outlived its module", i);
 
 		ret = load_module(self->ko);

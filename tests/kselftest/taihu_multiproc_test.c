@@ -57,8 +57,8 @@ static void say(const char *fmt, ...)
 static int submitter(int k, int go_fd)
 {
 	uint64_t seq[JOBS_PER_PROC], last[MAX_QUEUES] = { 0 };
-	struct drm_taihu_device_info info;
-	struct taihu_job_result res;
+	struct taihu_device_info info = { .size = sizeof(info) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
 	struct ts_buf results, fills;
@@ -80,7 +80,7 @@ static int submitter(int k, int go_fd)
 		FAIL(12, "start pipe: %s", strerror(errno));
 
 	for (i = 0; i < JOBS_PER_PROC; i++) {
-		struct taihu_job j = { 0 };
+		struct taihu_job j = { .size = sizeof(j) };
 
 		q = i % nq;
 		taihu_cmdbuf_reset(cb);
@@ -253,7 +253,7 @@ static int recv_byte(int sock, char *c)
  */
 static int process_b(int sock)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct drm_taihu_sync in = { 0 };
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
@@ -278,7 +278,7 @@ static int process_b(int sock)
 	/* After A's job (syncobj): copy its value. */
 	taihu_cmdbuf_timestamp(cb, sh.addr + SH_TS_B);
 	taihu_cmdbuf_copy(cb, sh.addr + SH_VALUE, sh.addr + SH_COPY, 8);
-	ret = ts_submit(dev, cb, &(struct taihu_job){ .queue = 1,
+	ret = ts_submit(dev, cb, &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = 1,
 			.priority = DRM_TAIHU_PRIORITY_NORMAL, .in_syncs = &in,
 			.in_sync_count = 1 }, &s1);
 	if (ret)
@@ -287,7 +287,7 @@ static int process_b(int sock)
 	taihu_cmdbuf_reset(cb);
 	taihu_cmdbuf_sem_wait(cb, sh.addr + SH_SEM, 1, TAIHU_CMDBUF_SEM_GEQUAL);
 	taihu_cmdbuf_copy(cb, sh.addr + SH_VALUE2, sh.addr + SH_COPY2, 8);
-	ret = ts_submit(dev, cb, &(struct taihu_job){ .queue = 2,
+	ret = ts_submit(dev, cb, &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = 2,
 			.priority = DRM_TAIHU_PRIORITY_NORMAL }, &s2);
 	if (ret)
 		FAIL(26, "submit on the semaphore: %s", taihu_strerror(ret));
@@ -323,7 +323,7 @@ static int process_b(int sock)
 
 TEST_F_TIMEOUT(mp, dependency_across_processes, 120)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
 	struct ts_buf sh;
@@ -355,7 +355,7 @@ TEST_F_TIMEOUT(mp, dependency_across_processes, 120)
 	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, sh.addr + SH_VALUE, VALUE_A,
 					     TAIHU_CMDBUF_SEM_SET));
 	ASSERT_LE(0, taihu_cmdbuf_timestamp(cb, sh.addr + SH_TS_A));
-	ASSERT_EQ(0, ts_submit(dev, cb, &(struct taihu_job){ .queue = 0,
+	ASSERT_EQ(0, ts_submit(dev, cb, &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = 0,
 			       .priority = DRM_TAIHU_PRIORITY_NORMAL,
 			       .out_sync_handle = sync }, &a));
 	ASSERT_EQ(0, taihu_bo_export(sh.bo, &fds[0]));
@@ -378,7 +378,7 @@ TEST_F_TIMEOUT(mp, dependency_across_processes, 120)
 					     TAIHU_CMDBUF_SEM_SET));
 	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, sh.addr + SH_SEM, 1,
 					     TAIHU_CMDBUF_SEM_ADD));
-	ASSERT_EQ(0, ts_submit(dev, cb, &(struct taihu_job){ .queue = 3,
+	ASSERT_EQ(0, ts_submit(dev, cb, &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = 3,
 			       .priority = DRM_TAIHU_PRIORITY_NORMAL }, &a2));
 	ASSERT_EQ(0, tt_wait_ok(dev, a2, &res));
 	ASSERT_EQ(0, send_byte(sv[0], 'g'));

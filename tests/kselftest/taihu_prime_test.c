@@ -21,7 +21,6 @@
 #include <xf86drm.h>
 
 #include "kselftest_harness.h"
-#include "taihu_card_api.h"
 #include "taihu_mem_util.h"
 #include "taihu_test_util.h"
 
@@ -87,8 +86,9 @@ FIXTURE_TEARDOWN(one_card)
 
 TEST_F(one_card, export_import_and_share_writes)
 {
-	struct drm_taihu_bo_info ia, ib;
-	struct taihu_job_result res;
+	struct taihu_bo_info ia = { .size = sizeof(ia) };
+	struct taihu_bo_info ib = { .size = sizeof(ib) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo_a, *bo_b, *own_b, *own_a;
 	uint8_t *fill;
 	int dmabuf;
@@ -106,14 +106,14 @@ TEST_F(one_card, export_import_and_share_writes)
 
 	ASSERT_EQ(0, taihu_bo_info(self->a, taihu_bo_handle(bo_a), &ia));
 	ASSERT_EQ(0, taihu_bo_info(self->b, taihu_bo_handle(bo_b), &ib));
-	EXPECT_EQ(ia.size, ib.size);
+	EXPECT_EQ(ia.bo_size, ib.bo_size);
 	EXPECT_EQ(variant->placement, ib.placement);
-	EXPECT_EQ(0, ib.dev_addr % TAIHU_MMU_PAGE_SIZE);
+	EXPECT_EQ(0, ib.dev_addr % DRM_TAIHU_PAGE_SIZE);
 	TH_LOG("%s BO: device address 0x%llx in file A, 0x%llx in file B (B's own"
 	       " BO at 0x%llx)", taihu_placement_name(variant->placement),
 	       (unsigned long long)ia.dev_addr, (unsigned long long)ib.dev_addr,
 	       (unsigned long long)taihu_bo_dev_addr(own_b));
-	EXPECT_FALSE(tm_overlap(ib.dev_addr, ib.size, taihu_bo_dev_addr(own_b),
+	EXPECT_FALSE(tm_overlap(ib.dev_addr, ib.bo_size, taihu_bo_dev_addr(own_b),
 				taihu_bo_size(own_b)));
 
 	/* B's CPU mapping of the import sees A's data. */
@@ -167,7 +167,7 @@ TEST_F(one_card, import_into_the_exporting_file_is_the_same_bo)
 TEST_F(one_card, import_outlives_the_exporter)
 {
 	struct tm_counters base, held, after;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo_a, *bo_b;
 	uint8_t *fill;
 	int dmabuf;
@@ -217,12 +217,12 @@ FIXTURE(two_cards)
 
 FIXTURE_SETUP(two_cards)
 {
-	struct taihu_device_desc d[2];
+	struct tt_device d[2];
 	int n;
 
 	self->c0 = self->c1 = NULL;
 	self->want = NULL;
-	n = taihu_enumerate(d, 2);
+	n = tt_enumerate(d, 2);
 	ASSERT_LE(1, n) TH_LOG("no Taihu device: %s", taihu_strerror(n));
 	if (n < 2)
 		SKIP(return, "one Taihu card only; PRIME between cards needs two");
@@ -245,7 +245,7 @@ FIXTURE_TEARDOWN(two_cards)
 TEST_F(two_cards, host_bo_written_by_card1_read_by_card0)
 {
 	struct tm_counters base0, base1, held0, held1;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *shared0, *shared1, *src1, *check0;
 	const uint64_t off = 4096 + 3;	/* unaligned, crossing pages */
 	const uint64_t len = SHARED_SIZE - 8192;
@@ -311,7 +311,7 @@ TEST_F(two_cards, host_bo_written_by_card1_read_by_card0)
 
 TEST_F(two_cards, import_outlives_the_exporting_card_file)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *tmp0;
 	struct taihu_bo *shared0, *shared1, *dst1;
 	struct tm_counters base0, after0;
@@ -366,7 +366,7 @@ TEST_F(two_cards, import_outlives_the_exporting_card_file)
 TEST_F(two_cards, vram_bo_stays_on_its_card)
 {
 	struct taihu_bo *vram0, *imp = NULL;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int dmabuf, ret;
 
 	ASSERT_EQ(0, taihu_bo_create(self->c0, 65536, DRM_TAIHU_PLACEMENT_VRAM,

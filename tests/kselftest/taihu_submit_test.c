@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "taihu_card_api.h"
 #include "taihu_cmdstream.h"
 #include "taihu_mem_util.h"
 #include "taihu_submit_util.h"
@@ -47,8 +46,8 @@
 FIXTURE(submit)
 {
 	struct taihu_device *dev;
-	struct taihu_device_desc desc;
-	struct drm_taihu_device_info info;
+	struct tt_device desc;
+	struct taihu_device_info info;
 	struct ts_buf sem, data;
 	uint32_t nq;
 };
@@ -59,6 +58,7 @@ FIXTURE_SETUP(submit)
 
 	ret = tt_open_first(&self->dev, &self->desc);
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 	self->nq = self->info.num_queues;
 	ASSERT_GE(self->nq, 4) TH_LOG("%u hardware queues", self->nq);
@@ -83,7 +83,7 @@ FIXTURE_TEARDOWN(submit)
 
 static struct taihu_job job_on(uint32_t queue)
 {
-	struct taihu_job j = { 0 };
+	struct taihu_job j = { .size = sizeof(j) };
 
 	j.queue = queue;
 	j.priority = DRM_TAIHU_PRIORITY_NORMAL;
@@ -100,7 +100,8 @@ TEST_F_TIMEOUT(submit, order_within_queue, 120)
 {
 	enum { N = 300 };
 	uint64_t seq[8][N], gate_seq[8], log, bad = 0;
-	struct taihu_job_result prev, res;
+	struct taihu_job_result prev = { .size = sizeof(prev) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct ts_pool pool;
 	struct taihu_job j;
@@ -173,6 +174,7 @@ TEST_F(submit, dependencies_across_queues)
 	struct taihu_job j;
 	uint32_t q;
 
+	tt_results_init(res, 8);
 	ASSERT_LE(self->nq, 8);
 	for (q = 0; q < self->nq; q++) {
 		ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &sync[q]));
@@ -239,7 +241,7 @@ TEST_F(submit, semaphores_across_queues)
 {
 	static const uint32_t signallers[3] = { 0, 2, 3 };
 	const uint64_t s = self->sem.addr + SEM(0);
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	uint64_t w, w2, sig[4];
 	struct taihu_job j;
@@ -251,7 +253,7 @@ TEST_F(submit, semaphores_across_queues)
 	/* The waiter copies the three words once the count reaches 3. */
 	ASSERT_LE(0, taihu_cmdbuf_sem_wait(cb, s, 3, TAIHU_CMDBUF_SEM_GEQUAL));
 	ASSERT_LE(0, taihu_cmdbuf_copy(cb, self->data.addr, self->data.addr + 256, 24));
-	ASSERT_EQ(0, ts_submit(self->dev, cb, &(struct taihu_job){ .queue = 1,
+	ASSERT_EQ(0, ts_submit(self->dev, cb, &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = 1,
 			       .priority = DRM_TAIHU_PRIORITY_NORMAL }, &w));
 	taihu_cmdbuf_reset(cb);
 	ASSERT_LE(0, taihu_cmdbuf_sem_wait(cb, s, 4, TAIHU_CMDBUF_SEM_EQUAL));
@@ -267,7 +269,7 @@ TEST_F(submit, semaphores_across_queues)
 						     TAIHU_CMDBUF_SEM_SET));
 		ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, s, 1, TAIHU_CMDBUF_SEM_ADD));
 		ASSERT_EQ(0, ts_submit(self->dev, cb,
-				       &(struct taihu_job){ .queue = signallers[k],
+				       &(struct taihu_job){ .size = sizeof(struct taihu_job), .queue = signallers[k],
 				       .priority = DRM_TAIHU_PRIORITY_NORMAL },
 				       &sig[k]));
 		if (k < 2) {
@@ -308,7 +310,7 @@ TEST_F(submit, timeline_points)
 {
 	static const int release[3] = { 3, 1, 2 };
 	static const uint64_t want_query[3] = { 0, 1, 3 };
-	struct taihu_job_result res, pres[4];
+	struct taihu_job_result res = { .size = sizeof(res) }, pres[4];
 	struct drm_taihu_sync in = { 0 };
 	struct taihu_cmdbuf *cb;
 	uint64_t seq[4], cseq, pt, point;
@@ -402,7 +404,7 @@ TEST_F(submit, timeline_points)
 /* sync_file export of a binary out-syncobj and of a timeline point. */
 TEST_F(submit, sync_file_export)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct pollfd pfd[2];
 	struct taihu_cmdbuf *cb;
 	uint32_t bin, tl, imp;
@@ -455,7 +457,7 @@ TEST_F(submit, barrier_and_priorities)
 {
 	static const uint32_t prio[3] = { DRM_TAIHU_PRIORITY_LOW,
 		DRM_TAIHU_PRIORITY_NORMAL, DRM_TAIHU_PRIORITY_HIGH };
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	uint64_t seq[8][3], src, dst;
 	uint32_t q, p, want;
@@ -502,7 +504,9 @@ TEST_F(submit, barrier_and_priorities)
  */
 TEST_F(submit, wait_bo)
 {
-	struct taihu_job_result res, ra, rb;
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct taihu_job_result ra = { .size = sizeof(ra) };
+	struct taihu_job_result rb = { .size = sizeof(rb) };
 	struct taihu_bo *x, *z, *cmd;
 	struct taihu_pkt_header bad = { .opcode = 0x7f, .size = 8 };
 	struct taihu_cmdbuf *cb;
@@ -514,6 +518,7 @@ TEST_F(submit, wait_bo)
 	ASSERT_EQ(0, taihu_bo_create(self->dev, 4096, DRM_TAIHU_PLACEMENT_VRAM, &x));
 	ASSERT_EQ(0, taihu_bo_create(self->dev, 4096, DRM_TAIHU_PLACEMENT_HOST, &z));
 	memset(&res, 0xff, sizeof(res));
+	res.size = sizeof(res);
 	ASSERT_EQ(0, taihu_wait_bo(x, 0, &res));
 	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
 	EXPECT_EQ(0, res.start_ns);
@@ -585,7 +590,7 @@ TEST_F(submit, wait_bo)
  */
 TEST_F(submit, waits_really_time_out)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *x;
 	uint32_t sync;
@@ -648,9 +653,10 @@ TEST_F(submit, waits_really_time_out)
  */
 TEST_F_TIMEOUT(submit, job_timeout, 90)
 {
-	struct drm_taihu_context_info ci;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
 	uint64_t before[8] = { 0 }, after[8] = { 0 };
-	struct taihu_job_result ra, rb;
+	struct taihu_job_result ra = { .size = sizeof(ra) };
+	struct taihu_job_result rb = { .size = sizeof(rb) };
 	struct taihu_cmdbuf *cb;
 	uint32_t q = self->nq - 1;
 	uint64_t a, b;
@@ -721,7 +727,7 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 {
 	const uint32_t q = 2;
 	uint32_t max = self->info.max_inflight;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct blocked_submit bs = { 0 };
 	struct taihu_cmdbuf *cb;
 	struct ts_pool pool;
@@ -814,6 +820,7 @@ TEST_F(submit, fdinfo_engine_time)
 	struct taihu_job j;
 	uint32_t q;
 
+	tt_results_init(res, 8);
 	ASSERT_LE(self->nq, 8);
 	ASSERT_EQ(0, ts_buf_new(self->dev, 16 * TM_MiB, &big));
 	nb = tm_fdinfo(fd, "drm-engine-", before, TM_FDINFO_MAX);
@@ -860,7 +867,7 @@ TEST_F(submit, debugfs_queues_and_ping)
 	enum { K = 5 };
 	uint64_t sub0[8] = { 0 }, sub1[8] = { 0 }, com0[8] = { 0 }, com1[8] = { 0 };
 	unsigned long long count, mn, med, mean, mx;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	char path[256];
 	uint32_t q;
 	FILE *f;
@@ -913,7 +920,7 @@ static int raw_wait(int fd, struct drm_taihu_wait *args)
 FIXTURE(bad)
 {
 	struct taihu_device *dev, *other;
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info;
 	struct taihu_bo *cmd, *buf;
 	struct drm_taihu_submit base;
 	uint64_t last_seqno;
@@ -927,6 +934,7 @@ FIXTURE_SETUP(bad)
 
 	ASSERT_EQ(0, tt_open_first(&self->dev, NULL));
 	ASSERT_EQ(0, tm_reopen(self->dev, &self->other));
+	self->info.size = sizeof(self->info);
 	ASSERT_EQ(0, taihu_device_info(self->dev, &self->info));
 	self->fd = taihu_device_fd(self->dev);
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
@@ -948,7 +956,7 @@ FIXTURE_SETUP(bad)
 FIXTURE_TEARDOWN(bad)
 {
 	struct drm_taihu_submit a = self->base;
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 
 	/* Nothing was lost or used up: the next good job gets the next seqno. */
 	EXPECT_EQ(0, raw_submit(self->fd, &a));
@@ -1140,7 +1148,7 @@ TEST_F(bad, malformed_streams_are_invalid_cmd)
 		{ "SEM_SIGNAL unaligned", { TAIHU_PKT_SEM_SIGNAL, 0, 32, 0, 0, 0, 0, 0, 4 },
 		  32, 0 },
 	};
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_cmdbuf *cb;
 	size_t k;
 	int ret;
@@ -1149,7 +1157,7 @@ TEST_F(bad, malformed_streams_are_invalid_cmd)
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		taihu_cmdbuf_reset(cb);
 		ASSERT_LE(0, taihu_cmdbuf_raw(cb, cases[k].bytes, cases[k].len));
-		memset(&res, 0, sizeof(res));
+		res = (struct taihu_job_result){ .size = sizeof(res) };
 		ret = taihu_run(self->dev, cb, (uint32_t)k % self->info.num_queues,
 				NULL, 0, TT_JOB_TIMEOUT_NS, &res);
 		EXPECT_EQ(-TAIHU_EJOBFAILED, ret) TH_LOG("%s: %d", cases[k].what, ret);

@@ -133,7 +133,7 @@ int ts_submit(struct taihu_device *dev, const struct taihu_cmdbuf *cb,
 int ts_submit_gate(struct taihu_device *dev, uint32_t queue, uint64_t sem_addr,
 		   uint32_t out_sync, uint64_t *seqno)
 {
-	struct taihu_job job = { 0 };
+	struct taihu_job job = { .size = sizeof(job) };
 	struct taihu_cmdbuf *cb;
 	int ret;
 
@@ -156,7 +156,7 @@ int ts_submit_gate(struct taihu_device *dev, uint32_t queue, uint64_t sem_addr,
 	return ret;
 }
 
-void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
+void ts_debugfs_path(const struct tt_device *desc, const char *file,
 		     char *buf, size_t len)
 {
 	/* 6.12 names the accel debugfs directory after the PCI address. */
@@ -166,7 +166,7 @@ void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 			 file);
 }
 
-int ts_queue_counters(const struct taihu_device_desc *desc, const char *key,
+int ts_queue_counters(const struct tt_device *desc, const char *key,
 		      uint64_t *vals, int max)
 {
 	char path[256], *line, *save = NULL, *tok, *save2;

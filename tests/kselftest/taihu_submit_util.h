@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "taihu/taihu.h"
+#include "taihu_test_util.h"
 
 #define TS_MS	1000000LL	/* ns */
 #define TS_S	1000000000LL	/* ns */
@@ -62,7 +63,7 @@ int ts_submit_gate(struct taihu_device *dev, uint32_t queue, uint64_t sem_addr,
 		   uint32_t out_sync, uint64_t *seqno);
 
 /* /sys/kernel/debug/accel/<device>/@file of the device described by @desc. */
-void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
+void ts_debugfs_path(const struct tt_device *desc, const char *file,
 		     char *buf, size_t len);
 
 /*
@@ -70,7 +71,7 @@ void ts_debugfs_path(const struct taihu_device_desc *desc, const char *file,
  * "submitted") in its "queue N: key value ..." line. Returns the number
  * of queues read (at most @max), or -errno.
  */
-int ts_queue_counters(const struct taihu_device_desc *desc, const char *key,
+int ts_queue_counters(const struct tt_device *desc, const char *key,
 		      uint64_t *vals, int max);
 
 /* A distinct, non-zero 64-bit value for (@seed, @i). */

@@ -28,12 +28,42 @@ int tt_ioctl(int fd, unsigned long request, void *arg)
 	return drmIoctl(fd, request, arg) ? -errno : 0;
 }
 
-int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc)
+void tt_device_copy(const struct taihu_device_desc *from, struct tt_device *to)
 {
-	struct taihu_device_desc d;
+	memset(to, 0, sizeof(*to));
+	to->index = taihu_device_desc_index(from);
+	to->minor = taihu_device_desc_minor(from);
+	snprintf(to->node, sizeof(to->node), "%s", taihu_device_desc_node(from));
+	snprintf(to->pci_slot, sizeof(to->pci_slot), "%s",
+		 taihu_device_desc_pci_slot(from));
+	snprintf(to->syspath, sizeof(to->syspath), "%s",
+		 taihu_device_desc_syspath(from));
+	snprintf(to->serial, sizeof(to->serial), "%s",
+		 taihu_device_desc_serial(from));
+}
+
+int tt_enumerate(struct tt_device *out, unsigned int max)
+{
+	struct taihu_device_list *list;
+	unsigned int n, i;
+	int ret;
+
+	ret = taihu_device_list_new(&list);
+	if (ret)
+		return ret;
+	n = taihu_device_list_count(list);
+	for (i = 0; i < n && i < max; i++)
+		tt_device_copy(taihu_device_list_get(list, i), &out[i]);
+	taihu_device_list_free(list);
+	return (int)n;
+}
+
+int tt_open_first(struct taihu_device **dev, struct tt_device *desc)
+{
+	struct tt_device d;
 	int n;
 
-	n = taihu_enumerate(&d, 1);
+	n = tt_enumerate(&d, 1);
 	if (n < 0)
 		return n;
 	if (n == 0)
@@ -44,15 +74,15 @@ int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc)
 }
 
 int tt_wait_device(const char *slot, unsigned int timeout_ms,
-		   struct taihu_device_desc *desc)
+		   struct tt_device *desc)
 {
-	struct taihu_device_desc d[8];
+	struct tt_device d[8];
 	unsigned int waited = 0;
 	struct stat st;
 	int n, i;
 
 	for (;;) {
-		n = taihu_enumerate(d, 8);
+		n = tt_enumerate(d, 8);
 		for (i = 0; i < n && i < 8; i++) {
 			if (slot && *slot && strcmp(d[i].pci_slot, slot))
 				continue;
@@ -70,15 +100,23 @@ int tt_wait_device(const char *slot, unsigned int timeout_ms,
 	}
 }
 
+void tt_results_init(struct taihu_job_result *res, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		res[i] = (struct taihu_job_result){ .size = sizeof(res[i]) };
+}
+
 int tt_wait_ok(struct taihu_device *dev, uint64_t seqno,
 	       struct taihu_job_result *res)
 {
-	struct taihu_job_result r;
+	struct taihu_job_result r = { .size = sizeof(r) };
 	int ret;
 
 	if (!res)
 		res = &r;
-	memset(res, 0, sizeof(*res));
+	*res = (struct taihu_job_result){ .size = sizeof(*res) };
 	ret = taihu_wait(dev, seqno, taihu_deadline_ns(TT_JOB_TIMEOUT_NS), res);
 	if (ret)
 		return ret;

@@ -23,15 +23,36 @@
 /* drmIoctl() returning 0 or -errno. */
 int tt_ioctl(int fd, unsigned long request, void *arg);
 
+/*
+ * A copy of what enumeration says about a device (the library's
+ * &struct tt_device lives only as long as its list), for tests
+ * that keep it across unbinds and reloads.
+ */
+struct tt_device {
+	unsigned int index;
+	unsigned int minor;
+	char node[64];
+	char pci_slot[32];
+	char syspath[256];
+	char serial[32];
+};
+
+void tt_device_copy(const struct taihu_device_desc *from, struct tt_device *to);
+/* Copy up to @max enumerated devices to @out; the count found or -errno. */
+int tt_enumerate(struct tt_device *out, unsigned int max);
+
 /* Open the first Taihu device; fills @desc (may be NULL). 0 or -errno. */
-int tt_open_first(struct taihu_device **dev, struct taihu_device_desc *desc);
+int tt_open_first(struct taihu_device **dev, struct tt_device *desc);
 
 /*
  * Wait up to @timeout_ms for a Taihu device on PCI @slot (any slot when
  * NULL or empty) to be enumerated with its node present; fills @desc.
  */
 int tt_wait_device(const char *slot, unsigned int timeout_ms,
-		   struct taihu_device_desc *desc);
+		   struct tt_device *desc);
+
+/* Set the size member of @n results. */
+void tt_results_init(struct taihu_job_result *res, unsigned int n);
 
 /* Wait up to TT_JOB_TIMEOUT_NS; 0 when the job ended with SUCCESS. */
 int tt_wait_ok(struct taihu_device *dev, uint64_t seqno,

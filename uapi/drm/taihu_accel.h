@@ -63,6 +63,19 @@ struct drm_taihu_query {
 	__u64 data;
 };
 
+/*
+ * Hardware queues a device may have: &drm_taihu_device_info.num_queues
+ * never exceeds it, so userspace can size per-queue arrays.
+ */
+#define DRM_TAIHU_MAX_QUEUES		8
+
+/*
+ * The card's page: every device address handed out and every buffer size
+ * is a multiple of it (buffer sizes are rounded up to it, or to the CPU's
+ * page where that is larger).
+ */
+#define DRM_TAIHU_PAGE_SIZE		4096
+
 /* Capability bits of &drm_taihu_device_info.capabilities. */
 #define DRM_TAIHU_CAP_NOP		_BITULL(0)
 #define DRM_TAIHU_CAP_FILL		_BITULL(1)
@@ -83,7 +96,8 @@ struct drm_taihu_query {
  * @fw_abi_minor: firmware ABI minor
  * @card_if_major: driver/card interface major
  * @card_if_minor: driver/card interface minor
- * @num_queues: hardware queues available for submission
+ * @num_queues: hardware queues available for submission, at most
+ *	DRM_TAIHU_MAX_QUEUES
  * @reserved0: zero
  * @capabilities: DRM_TAIHU_CAP_* bits
  * @fw_version_str: NUL-terminated firmware version string
@@ -224,8 +238,12 @@ struct drm_taihu_sync {
 	__u64 point;
 };
 
+/* Limits of one &struct drm_taihu_submit. */
+#define DRM_TAIHU_MAX_SUBMIT_BOS	4096	/* &drm_taihu_submit.bo_count */
+#define DRM_TAIHU_MAX_IN_SYNCS		256	/* &drm_taihu_submit.in_sync_count */
+
 /* Flags of &drm_taihu_submit.flags. */
-#define DRM_TAIHU_SUBMIT_NONBLOCK	_BITULL(0)
+#define DRM_TAIHU_SUBMIT_NONBLOCK	_BITUL(0)
 
 /**
  * struct drm_taihu_submit - queue a command stream for execution
@@ -238,13 +256,13 @@ struct drm_taihu_sync {
  * @cmd_handle: GEM handle of the buffer holding the command stream
  * @cmd_offset: byte offset of the stream in that buffer, 8-byte aligned
  * @cmd_len: stream length in bytes, a non-zero multiple of 8
- * @bo_count: entries at @bo_handles, at most 4096
+ * @bo_count: entries at @bo_handles, at most DRM_TAIHU_MAX_SUBMIT_BOS
  * @bo_handles: user pointer to __u32 GEM handles the job uses; the job
  *	waits for and then fences their reservations as a writer. The
  *	command buffer itself is only read: it need not be listed
  * @in_syncs: user pointer to &struct drm_taihu_sync the job waits for;
  *	each must already have a fence (or, for a timeline, the point)
- * @in_sync_count: entries at @in_syncs, at most 256
+ * @in_sync_count: entries at @in_syncs, at most DRM_TAIHU_MAX_IN_SYNCS
  * @out_sync_handle: syncobj signalled when the job ends, or 0 for none
  * @out_sync_point: timeline point to signal, or 0 for a binary syncobj
  * @seqno: out: the job's sequence number in this file, for
@@ -261,7 +279,8 @@ struct drm_taihu_sync {
  * Returns 0; -EINVAL for an unknown flag, queue or priority, a zero,
  * unaligned or out-of-range command stream, a set pad, a point without an
  * out-syncobj, or an in-syncobj without a fence (or point); -E2BIG for
- * more than 4096 buffers or 256 in-syncs; -ENOENT for a GEM or syncobj
+ * more than DRM_TAIHU_MAX_SUBMIT_BOS buffers or DRM_TAIHU_MAX_IN_SYNCS
+ * in-syncs; -ENOENT for a GEM or syncobj
  * handle that this file does not have; -EFAULT for an unreadable array;
  * -EAGAIN at the in-flight limit with DRM_TAIHU_SUBMIT_NONBLOCK;
  * -ERESTARTSYS when a wait for the limit is interrupted; -EIO once the
@@ -320,7 +339,7 @@ enum drm_taihu_access {
 };
 
 /* Flags of &drm_taihu_wait.flags. */
-#define DRM_TAIHU_WAIT_BO		_BITULL(0)
+#define DRM_TAIHU_WAIT_BO		_BITUL(0)
 
 /**
  * struct drm_taihu_wait - wait for a job and read how it ended

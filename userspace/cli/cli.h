@@ -40,29 +40,44 @@ extern const struct cli_cmd cli_cmd_run;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 
+/*
+ * Under --json (cli_json_errors set), errors are also printed on stdout as
+ * {"error": "...", "hint": "..."}, so that a script never reads nothing.
+ */
+extern int cli_json_errors;
+/* Set cli_json_errors if the subcommand arguments @argv ask for JSON. */
+void cli_scan_json(int argc, char **argv);
+
 /* Print "taihu: CMD: message" and a hint to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print "taihu: message" to stderr; returns CLI_EXIT_FAIL. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_error() followed by "hint: @hint" (NULL for none). */
+int cli_error_hint(const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Parse the getopt failure at argv[optind - 1] into a usage error. */
 int cli_bad_option(const char *cmd, int opt, char **argv);
 
 /* Parse decimal digits up to @max; returns 0 or -1 (no message). */
 int cli_parse_uint(const char *arg, unsigned int max, unsigned int *out);
-/* Parse a device index; returns 0 or CLI_EXIT_USAGE after a message. */
-int cli_parse_index(const char *cmd, const char *arg, unsigned int *out);
+/* What -d/--device accepts, for the usage texts. */
+#define CLI_DEVICE_HELP \
+	"  -d, --device DEV     index, PCI address, serial or /dev/accel node\n" \
+	"                       of the device (default 0; see 'taihu list')\n"
 
 /*
- * Find device @index and open it. On failure prints the reason and
- * returns CLI_EXIT_FAIL; @desc is filled on success.
+ * Open the device @name designates (index, PCI address, serial or node
+ * path; NULL means "0"). On failure prints the reason with a hint at what
+ * to check and returns CLI_EXIT_FAIL.
  */
-int cli_open_device(unsigned int index, struct taihu_device **dev,
-		    struct taihu_device_desc *desc);
+int cli_open_device(const char *name, struct taihu_device **dev);
+/* Why no device may be visible: module, binding, nodes, permissions. */
+const char *cli_no_device_hint(int err);
 
 /* "1.2.3" from the packed (major << 16 | minor << 8 | patch) version. */
-void cli_fw_version(const struct drm_taihu_device_info *info, char *buf,
+void cli_fw_version(const struct taihu_device_info *info, char *buf,
 		    size_t len);
 /* "256.0 MiB" */
 void cli_bytes(uint64_t bytes, char *buf, size_t len);
@@ -71,7 +86,10 @@ const char *cli_cap_name(unsigned int bit, char *tmp, size_t len);
 /* "NOP FILL COPY" plus "bitN" for unknown bits; "-" when none. */
 void cli_caps(uint64_t caps, char *buf, size_t len);
 
-/* Add the "index", "node" and "pci" members that name @desc to @o. */
+/* "0: /dev/accel/accel0 (0000:00:03.0)"; "?" for an index not known. */
+void cli_device_label(const struct taihu_device_desc *desc, char *buf,
+		      size_t len);
+/* Add the "index", "node", "pci" and "serial" members naming @desc to @o. */
 void cli_json_device(json_object *o, const struct taihu_device_desc *desc);
 /* Print @o pretty on stdout and drop the reference. */
 void cli_json_print(json_object *o);

@@ -17,7 +17,7 @@
 #include "cli.h"
 
 static const char diag_usage[] =
-	"Usage: taihu diag [-d N] [-t SECONDS] [--json]\n"
+	"Usage: taihu diag [-d DEV] [-t SECONDS] [--json]\n"
 	"\n"
 	"Run diagnostic jobs on a device and verify them:\n"
 	"  nop    an empty job completes\n"
@@ -28,7 +28,7 @@ static const char diag_usage[] =
 	"Each check prints PASS or FAIL and the device time of its job.\n"
 	"\n"
 	"Options:\n"
-	"  -d, --device N       device index from 'taihu list' (default 0)\n"
+	CLI_DEVICE_HELP
 	"  -t, --timeout SECS   per-job timeout (default 30)\n"
 	"  -j, --json           print a JSON object\n"
 	"  -h, --help           show this help\n"
@@ -97,7 +97,7 @@ static int run_job(struct diag_ctx *ctx, struct taihu_cmdbuf *cb,
 		   struct taihu_bo *const *bos, uint32_t nbos,
 		   struct diag_check *c)
 {
-	struct taihu_job_result res = { 0 };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	int ret;
 
 	ret = taihu_run(ctx->dev, cb, 0, bos, nbos, ctx->timeout_ns, &res);
@@ -174,7 +174,7 @@ out:
 static void check_copy(struct diag_ctx *ctx, struct diag_check *c,
 		       const char *name, uint32_t from, uint32_t to)
 {
-	struct taihu_job_result res = { 0 };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo[2] = { NULL, NULL };
 	uint8_t *src, *dst;
 	uint32_t x = 0x12345678;
@@ -249,10 +249,11 @@ static void print_json(const struct taihu_device_desc *desc,
 static void print_text(const struct taihu_device_desc *desc,
 		       const struct diag_check *checks, int n, int failed)
 {
+	char label[160];
 	int i;
 
-	printf("Diagnostics of device %u: %s (%s)\n", desc->index, desc->node,
-	       desc->pci_slot);
+	cli_device_label(desc, label, sizeof(label));
+	printf("Diagnostics of device %s\n", label);
 	for (i = 0; i < n; i++) {
 		printf("  %-6s %s  ", checks[i].name,
 		       checks[i].pass ? "PASS" : "FAIL");
@@ -276,16 +277,15 @@ static int diag_run(int argc, char **argv)
 	};
 	struct diag_check checks[5];
 	const int nchecks = (int)(sizeof(checks) / sizeof(checks[0]));
-	struct taihu_device_desc desc;
 	struct diag_ctx ctx = { 0 };
-	unsigned int index = 0, secs = 30;
+	const char *name = NULL;
+	unsigned int secs = 30;
 	int json = 0, opt, ret, i, failed = 0;
 
 	while ((opt = getopt_long(argc, argv, ":d:t:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (cli_parse_index("diag", optarg, &index))
-				return CLI_EXIT_USAGE;
+			name = optarg;
 			break;
 		case 't':
 			if (cli_parse_uint(optarg, 3600, &secs) || !secs)
@@ -307,7 +307,7 @@ static int diag_run(int argc, char **argv)
 		return cli_usage_error("diag", "unexpected argument '%s'",
 				       argv[optind]);
 
-	ret = cli_open_device(index, &ctx.dev, &desc);
+	ret = cli_open_device(name, &ctx.dev);
 	if (ret)
 		return ret;
 	ctx.timeout_ns = (int64_t)secs * 1000000000LL;
@@ -321,14 +321,15 @@ static int diag_run(int argc, char **argv)
 		   DRM_TAIHU_PLACEMENT_VRAM);
 	check_copy(&ctx, &checks[4], "v2h", DRM_TAIHU_PLACEMENT_VRAM,
 		   DRM_TAIHU_PLACEMENT_HOST);
-	taihu_device_close(ctx.dev);
-
 	for (i = 0; i < nchecks; i++)
 		failed += !checks[i].pass;
 	if (json)
-		print_json(&desc, checks, nchecks, failed);
+		print_json(taihu_device_get_desc(ctx.dev), checks, nchecks,
+			   failed);
 	else
-		print_text(&desc, checks, nchecks, failed);
+		print_text(taihu_device_get_desc(ctx.dev), checks, nchecks,
+			   failed);
+	taihu_device_close(ctx.dev);
 	return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 

@@ -15,15 +15,15 @@
 #include "cli.h"
 
 static const char info_usage[] =
-	"Usage: taihu info [-d N] [--json]\n"
+	"Usage: taihu info [-d DEV] [--json]\n"
 	"\n"
 	"Show a device's identity, firmware, queues, capabilities, memory (VRAM\n"
 	"total and used, system memory held by buffer objects) and serial number.\n"
 	"\n"
 	"Options:\n"
-	"  -d, --device N   device index from 'taihu list' (default 0)\n"
-	"  -j, --json       print a JSON object\n"
-	"  -h, --help       show this help\n";
+	CLI_DEVICE_HELP
+	"  -j, --json           print a JSON object\n"
+	"  -h, --help           show this help\n";
 
 static json_object *json_u64(uint64_t v)
 {
@@ -32,7 +32,7 @@ static json_object *json_u64(uint64_t v)
 }
 
 static int print_json(const struct taihu_device_desc *desc,
-		      const struct drm_taihu_device_info *info)
+		      const struct taihu_device_info *info)
 {
 	json_object *o = json_object_new_object();
 	json_object *caps = json_object_new_array();
@@ -75,16 +75,17 @@ static int print_json(const struct taihu_device_desc *desc,
 }
 
 static void print_text(const struct taihu_device_desc *desc,
-		       const struct drm_taihu_device_info *info)
+		       const struct taihu_device_info *info)
 {
-	char fw[40], size[32], used[32], host[32], caps[256];
+	char fw[40], size[32], used[32], host[32], caps[256], label[160];
 
 	cli_fw_version(info, fw, sizeof(fw));
 	cli_bytes(info->vram_size, size, sizeof(size));
 	cli_bytes(info->vram_used, used, sizeof(used));
 	cli_bytes(info->host_used, host, sizeof(host));
 	cli_caps(info->capabilities, caps, sizeof(caps));
-	printf("Device %u: %s (%s)\n", desc->index, desc->node, desc->pci_slot);
+	cli_device_label(desc, label, sizeof(label));
+	printf("Device %s\n", label);
 	printf("  %-18s 0x%04x%s\n", "Device ID:", info->device_id,
 	       info->device_id == 1 ? " (T1)" : "");
 	printf("  %-18s %u\n", "Revision:", info->revision);
@@ -112,17 +113,16 @@ static int info_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct drm_taihu_device_info info;
-	struct taihu_device_desc desc;
+	struct taihu_device_info info = { .size = sizeof(info) };
+	const struct taihu_device_desc *desc;
 	struct taihu_device *dev;
-	unsigned int index = 0;
+	const char *name = NULL;
 	int json = 0, opt, ret;
 
 	while ((opt = getopt_long(argc, argv, ":d:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (cli_parse_index("info", optarg, &index))
-				return CLI_EXIT_USAGE;
+			name = optarg;
 			break;
 		case 'j':
 			json = 1;
@@ -138,18 +138,20 @@ static int info_run(int argc, char **argv)
 		return cli_usage_error("info", "unexpected argument '%s'",
 				       argv[optind]);
 
-	ret = cli_open_device(index, &dev, &desc);
+	ret = cli_open_device(name, &dev);
 	if (ret)
 		return ret;
+	desc = taihu_device_get_desc(dev);
 	ret = taihu_device_info(dev, &info);
-	taihu_device_close(dev);
 	if (ret)
-		return cli_error("%s: device info query failed: %s", desc.node,
-				 taihu_strerror(ret));
-	if (json)
-		return print_json(&desc, &info);
-	print_text(&desc, &info);
-	return CLI_EXIT_OK;
+		ret = cli_error("%s: device info query failed: %s",
+				taihu_device_path(dev), taihu_strerror(ret));
+	else if (json)
+		ret = print_json(desc, &info);
+	else
+		print_text(desc, &info);
+	taihu_device_close(dev);
+	return ret;
 }
 
 const struct cli_cmd cli_cmd_info = {

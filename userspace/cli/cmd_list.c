@@ -25,7 +25,7 @@ static const char list_usage[] =
 	"  -h, --help   show this help\n";
 
 struct list_row {
-	struct taihu_device_desc desc;
+	const struct taihu_device_desc *desc;
 	char fw[40];
 	char serial[40];
 	const char *error;	/* why the device could not be queried */
@@ -33,11 +33,11 @@ struct list_row {
 
 static void query_row(struct list_row *row)
 {
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info = { .size = sizeof(info) };
 	struct taihu_device *dev;
 	int ret;
 
-	ret = taihu_device_open(row->desc.node, &dev);
+	ret = taihu_device_open(taihu_device_desc_node(row->desc), &dev);
 	if (!ret) {
 		ret = taihu_device_info(dev, &info);
 		taihu_device_close(dev);
@@ -47,23 +47,23 @@ static void query_row(struct list_row *row)
 		return;
 	}
 	cli_fw_version(&info, row->fw, sizeof(row->fw));
-	snprintf(row->serial, sizeof(row->serial), "%.*s",
-		 (int)sizeof(info.serial), info.serial);
+	snprintf(row->serial, sizeof(row->serial), "%s", info.serial);
 }
 
-static int print_json(const struct list_row *rows, int n)
+static int print_json(const struct list_row *rows, unsigned int n)
 {
 	json_object *arr = json_object_new_array();
-	int i;
+	unsigned int i;
 
 	if (!arr)
 		return cli_error("out of memory");
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
 
-		cli_json_device(o, &rows[i].desc);
+		cli_json_device(o, rows[i].desc);
 		json_object_object_add(o, "firmware", rows[i].error ? NULL :
 				       json_object_new_string(rows[i].fw));
+		/* The queried serial, which sysfs may lack. */
 		json_object_object_add(o, "serial", rows[i].error ? NULL :
 				       json_object_new_string(rows[i].serial));
 		if (rows[i].error)
@@ -75,15 +75,17 @@ static int print_json(const struct list_row *rows, int n)
 	return CLI_EXIT_OK;
 }
 
-static void print_table(const struct list_row *rows, int n)
+static void print_table(const struct list_row *rows, unsigned int n)
 {
-	int i;
+	unsigned int i;
 
 	printf("%-5s  %-18s  %-12s  %-10s  %s\n", "INDEX", "NODE", "PCI",
 	       "FIRMWARE", "SERIAL");
 	for (i = 0; i < n; i++) {
-		printf("%-5u  %-18s  %-12s  %-10s  %s\n", rows[i].desc.index,
-		       rows[i].desc.node, rows[i].desc.pci_slot,
+		printf("%-5u  %-18s  %-12s  %-10s  %s\n",
+		       taihu_device_desc_index(rows[i].desc),
+		       taihu_device_desc_node(rows[i].desc),
+		       taihu_device_desc_pci_slot(rows[i].desc),
 		       rows[i].error ? "-" : rows[i].fw,
 		       rows[i].error ? rows[i].error : rows[i].serial);
 	}
@@ -96,9 +98,10 @@ static int list_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct taihu_device_desc *descs = NULL;
+	struct taihu_device_list *list;
 	struct list_row *rows = NULL;
-	int json = 0, opt, n, i, ret;
+	int json = 0, opt, ret;
+	unsigned int n, i;
 
 	while ((opt = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -116,44 +119,35 @@ static int list_run(int argc, char **argv)
 		return cli_usage_error("list", "unexpected argument '%s'",
 				       argv[optind]);
 
-	n = taihu_enumerate(NULL, 0);
-	if (n < 0)
+	ret = taihu_device_list_new(&list);
+	if (ret)
 		return cli_error("cannot enumerate devices: %s",
-				 taihu_strerror(n));
-	if (n > 0) {
-		descs = calloc((size_t)n, sizeof(*descs));
-		rows = calloc((size_t)n, sizeof(*rows));
-		if (!descs || !rows) {
-			free(descs);
-			free(rows);
+				 taihu_strerror(ret));
+	n = taihu_device_list_count(list);
+	if (n) {
+		rows = calloc(n, sizeof(*rows));
+		if (!rows) {
+			taihu_device_list_free(list);
 			return cli_error("out of memory");
 		}
-		ret = taihu_enumerate(descs, (size_t)n);
-		if (ret < 0) {
-			free(descs);
-			free(rows);
-			return cli_error("cannot enumerate devices: %s",
-					 taihu_strerror(ret));
-		}
-		if (ret < n)
-			n = ret;	/* some went away meanwhile */
-		for (i = 0; i < n; i++) {
-			rows[i].desc = descs[i];
-			query_row(&rows[i]);
-		}
+	}
+	for (i = 0; i < n; i++) {
+		rows[i].desc = taihu_device_list_get(list, i);
+		query_row(&rows[i]);
 	}
 
 	if (json) {
 		ret = print_json(rows, n);
 	} else {
 		if (n == 0)
-			fputs("No Taihu devices found.\n", stderr);
+			fprintf(stderr, "No Taihu devices found.\nhint: %s\n",
+				cli_no_device_hint(0));
 		else
 			print_table(rows, n);
 		ret = CLI_EXIT_OK;
 	}
-	free(descs);
 	free(rows);
+	taihu_device_list_free(list);
 	return ret;
 }
 

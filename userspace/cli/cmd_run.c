@@ -19,7 +19,7 @@
 #include "cli.h"
 
 static const char run_usage[] =
-	"Usage: taihu run [-d N] [-q Q] [-p PRIORITY] [-r N] [--src PLACEMENT]\n"
+	"Usage: taihu run [-d DEV] [-q Q] [-p PRIORITY] [-r N] [--src PLACEMENT]\n"
 	"                 [--dst PLACEMENT] [-t SECONDS] [--json] STEP...\n"
 	"\n"
 	"Build one command stream from the STEPs, in order, and run it as a job on\n"
@@ -37,7 +37,8 @@ static const char run_usage[] =
 	"SIZE takes K, M and G suffixes (powers of 1024).\n"
 	"\n"
 	"Options:\n"
-	"  -d, --device N         device index from 'taihu list' (default 0)\n"
+	"  -d, --device DEV       index, PCI address, serial or /dev/accel node\n"
+	"                         of the device (default 0; see 'taihu list')\n"
 	"  -q, --queue Q          hardware queue (default 0)\n"
 	"  -p, --priority P       low, normal or high (default normal)\n"
 	"  -r, --repeat N         run the job N times, one after the other (default 1)\n"
@@ -71,7 +72,8 @@ struct step {
 };
 
 struct run_opts {
-	unsigned int index, queue, priority, repeat, timeout_s;
+	const char *device;
+	unsigned int queue, priority, repeat, timeout_s;
 	uint32_t src_place, dst_place;
 	int json;
 };
@@ -396,6 +398,7 @@ static void run_one(struct taihu_device *dev, const struct taihu_job *job,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->res.size = sizeof(r->res);
 	poison(steps, n);
 	ret = taihu_submit(dev, job, &r->seqno);
 	if (ret) {
@@ -496,8 +499,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, int *done)
 	while ((opt = getopt_long(argc, argv, ":d:q:p:r:t:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (cli_parse_index("run", optarg, &o->index))
-				return CLI_EXIT_USAGE;
+			o->device = optarg;
 			break;
 		case 'q':
 			if (cli_parse_uint(optarg, 0xffff, &o->queue))
@@ -577,8 +579,10 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 		json_object_object_add(obj, "failed", json_object_new_uint64(failed));
 		cli_json_print(obj);
 	} else {
-		printf("Device %u: %s (%s), queue %u, priority %s\n", desc->index,
-		       desc->node, desc->pci_slot, o->queue,
+		char label[160];
+
+		cli_device_label(desc, label, sizeof(label));
+		printf("Device %s, queue %u, priority %s\n", label, o->queue,
 		       priority_name(o->priority));
 		printf("Stream: %zu bytes:", stream_len);
 		for (k = 0; k < n; k++)
@@ -602,15 +606,14 @@ static int run_run(int argc, char **argv)
 		.src_place = DRM_TAIHU_PLACEMENT_VRAM,
 		.dst_place = DRM_TAIHU_PLACEMENT_VRAM,
 	};
-	struct drm_taihu_device_info info;
+	struct taihu_device_info info = { .size = sizeof(info) };
 	struct step steps[RUN_MAX_STEPS];
 	struct taihu_bo *bos[2 * RUN_MAX_STEPS];
-	struct taihu_device_desc desc;
 	struct job_report *reps = NULL;
 	struct taihu_cmdbuf *cb = NULL;
 	struct taihu_bo *cmd = NULL;
 	struct taihu_device *dev;
-	struct taihu_job job = { 0 };
+	struct taihu_job job = { .size = sizeof(job) };
 	unsigned int i;
 	uint32_t nbos = 0;
 	int n = 0, k, done, ret;
@@ -627,13 +630,13 @@ static int run_run(int argc, char **argv)
 		if (parse_step(argv[k], &steps[n++]))
 			return CLI_EXIT_USAGE;
 
-	ret = cli_open_device(o.index, &dev, &desc);
+	ret = cli_open_device(o.device, &dev);
 	if (ret)
 		return ret;
 	ret = taihu_device_info(dev, &info);
 	if (ret) {
-		ret = cli_error("%s: device info query failed: %s", desc.node,
-				taihu_strerror(ret));
+		ret = cli_error("%s: device info query failed: %s",
+				taihu_device_path(dev), taihu_strerror(ret));
 		goto out_close;
 	}
 	if (o.queue >= info.num_queues) {
@@ -672,7 +675,7 @@ static int run_run(int argc, char **argv)
 	job.bo_count = nbos;
 	for (i = 0; i < o.repeat; i++)
 		run_one(dev, &job, steps, n, &o, &reps[i]);
-	ret = report(&desc, &o, steps, n, taihu_cmdbuf_size(cb), reps, o.repeat);
+	ret = report(taihu_device_get_desc(dev), &o, steps, n, taihu_cmdbuf_size(cb), reps, o.repeat);
 out:
 	taihu_bo_free(cmd);
 	free_buffers(steps, n);

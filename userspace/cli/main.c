@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[0], "help"))
 		return cmd_help(argc, argv);
+	cli_scan_json(argc, argv);
 	cmd = cli_find_cmd(argv[0]);
 	if (!cmd)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[0]);

@@ -5,6 +5,7 @@
  * Helpers shared by the CLI subcommands: errors, parsing, formatting.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,36 +13,87 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+int cli_json_errors;
+
+void cli_scan_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			cli_json_errors = 1;
+}
+
+static void json_error(const char *msg, const char *hint)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return;
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	if (hint)
+		json_object_object_add(o, "hint", json_object_new_string(hint));
+	cli_json_print(o);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	fputs("taihu: ", stderr);
 	if (cmd)
 		fprintf(stderr, "%s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
+	fputs(msg, stderr);
 	if (cmd)
 		fprintf(stderr, "\nTry 'taihu help %s'.\n", cmd);
 	else
 		fputs("\nTry 'taihu --help'.\n", stderr);
+	if (cli_json_errors)
+		json_error(msg, NULL);
 	return CLI_EXIT_USAGE;
+}
+
+static int verror(const char *hint, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "taihu: %s\n", msg);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+	if (cli_json_errors)
+		json_error(msg, hint);
+	return CLI_EXIT_FAIL;
 }
 
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	fputs("taihu: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ret = verror(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_EXIT_FAIL;
+	return ret;
+}
+
+int cli_error_hint(const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = verror(hint, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 int cli_bad_option(const char *cmd, int opt, char **argv)
@@ -73,49 +125,67 @@ int cli_parse_uint(const char *arg, unsigned int max, unsigned int *out)
 	return 0;
 }
 
-int cli_parse_index(const char *cmd, const char *arg, unsigned int *out)
+/* 1 if some PCI device is bound to the taihu driver. */
+static int taihu_bound(void)
 {
-	if (cli_parse_uint(arg, 0xffff, out))
-		return cli_usage_error(cmd, "invalid device index '%s'",
-				       arg ? arg : "");
-	return 0;
+	struct dirent *e;
+	DIR *d = opendir("/sys/bus/pci/drivers/taihu");
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = strchr(e->d_name, ':') != NULL;	/* "0000:00:03.0" */
+	closedir(d);
+	return found;
 }
 
-int cli_open_device(unsigned int index, struct taihu_device **dev,
-		    struct taihu_device_desc *desc)
+const char *cli_no_device_hint(int err)
 {
-	struct taihu_device_desc *all;
-	int n, got, ret;
-
-	n = taihu_enumerate(NULL, 0);
-	if (n < 0)
-		return cli_error("cannot enumerate devices: %s",
-				 taihu_strerror(n));
-	if ((unsigned int)n <= index) {
-		if (n == 0)
-			return cli_error("no Taihu device found");
-		return cli_error("no device %u (%d device%s found)", index, n,
-				 n == 1 ? "" : "s");
-	}
-	all = calloc((size_t)n, sizeof(*all));
-	if (!all)
-		return cli_error("out of memory");
-	got = taihu_enumerate(all, (size_t)n);
-	if (got < 0 || (unsigned int)got <= index ||
-	    (unsigned int)n <= index) {
-		free(all);
-		return cli_error("device %u disappeared", index);
-	}
-	*desc = all[index];
-	free(all);
-	ret = taihu_device_open(desc->node, dev);
-	if (ret)
-		return cli_error("cannot open %s: %s", desc->node,
-				 taihu_strerror(ret));
-	return 0;
+	if (err == -EACCES || err == -EPERM)
+		return "no permission to open the device node: check the owner "
+		       "and mode of /dev/accel/accel* (ls -l /dev/accel), or "
+		       "run as root";
+	if (access("/sys/module/taihu", F_OK))
+		return "the taihu kernel module is not loaded: try "
+		       "'modprobe taihu'";
+	if (!taihu_bound())
+		return "the taihu module is loaded but no card is bound to it: "
+		       "see 'dmesg | grep -i taihu' (firmware, card process)";
+	if (access("/dev/accel", F_OK))
+		return "a card is bound but /dev/accel does not exist: is "
+		       "devtmpfs mounted (or udev running)?";
+	return "see 'dmesg | grep -i taihu' and 'taihu list'";
 }
 
-void cli_fw_version(const struct drm_taihu_device_info *info, char *buf,
+int cli_open_device(const char *name, struct taihu_device **dev)
+{
+	struct taihu_device_list *list;
+	unsigned int n;
+	int ret;
+
+	if (!name)
+		name = "0";
+	ret = taihu_device_open(name, dev);
+	if (!ret)
+		return 0;
+	if (ret != -TAIHU_ENODEVICE)
+		return cli_error_hint(ret == -EACCES || ret == -EPERM ?
+				      cli_no_device_hint(ret) : NULL,
+				      "cannot open device '%s': %s", name,
+				      taihu_strerror(ret));
+	n = taihu_device_list_new(&list) ? 0 : taihu_device_list_count(list);
+	taihu_device_list_free(list);
+	if (n == 0)
+		return cli_error_hint(cli_no_device_hint(ret),
+				      "no Taihu device found");
+	return cli_error_hint("'taihu list' shows the devices; -d takes an "
+			      "index, PCI address, serial or /dev/accel node",
+			      "no device '%s' (%u device%s found)", name, n,
+			      n == 1 ? "" : "s");
+}
+
+void cli_fw_version(const struct taihu_device_info *info, char *buf,
 		    size_t len)
 {
 	if (info->fw_version_str[0])
@@ -178,11 +248,32 @@ void cli_caps(uint64_t caps, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+void cli_device_label(const struct taihu_device_desc *desc, char *buf,
+		      size_t len)
+{
+	uint32_t index = taihu_device_desc_index(desc);
+	const char *slot = taihu_device_desc_pci_slot(desc);
+	char num[16] = "?";
+
+	if (index != UINT32_MAX)
+		snprintf(num, sizeof(num), "%u", index);
+	snprintf(buf, len, "%s: %s (%s)", num, taihu_device_desc_node(desc),
+		 *slot ? slot : "no PCI address");
+}
+
 void cli_json_device(json_object *o, const struct taihu_device_desc *desc)
 {
-	json_object_object_add(o, "index", json_object_new_int((int)desc->index));
-	json_object_object_add(o, "node", json_object_new_string(desc->node));
-	json_object_object_add(o, "pci", json_object_new_string(desc->pci_slot));
+	uint32_t index = taihu_device_desc_index(desc);
+	const char *serial = taihu_device_desc_serial(desc);
+
+	json_object_object_add(o, "index", index == UINT32_MAX ? NULL :
+			       json_object_new_int((int)index));
+	json_object_object_add(o, "node", json_object_new_string(
+				       taihu_device_desc_node(desc)));
+	json_object_object_add(o, "pci", json_object_new_string(
+				       taihu_device_desc_pci_slot(desc)));
+	json_object_object_add(o, "serial", *serial ?
+			       json_object_new_string(serial) : NULL);
 }
 
 void cli_json_print(json_object *o)

@@ -2,11 +2,14 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Buffer objects: create, describe, CPU mapping and release.
+ * Buffer objects: create, describe, CPU mapping and release, and the
+ * device's table of them by GEM handle (one handle, one &struct taihu_bo,
+ * as libdrm_amdgpu keeps it).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <search.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -14,12 +17,61 @@
 
 #include "taihu_internal.h"
 
+static int handle_cmp(const void *a, const void *b)
+{
+	const struct taihu_bo *x = a, *y = b;
+
+	return (x->handle > y->handle) - (x->handle < y->handle);
+}
+
+struct taihu_bo *taihu__bo_lookup(struct taihu_device *dev, uint32_t handle)
+{
+	struct taihu_bo key = { .handle = handle };
+	void *node = tfind(&key, &dev->bo_table, handle_cmp);
+
+	return node ? *(struct taihu_bo **)node : NULL;
+}
+
+static void gem_close(struct taihu_device *dev, uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+int taihu__bo_new(struct taihu_device *dev, uint32_t handle,
+		  uint32_t placement, uint64_t size, uint64_t dev_addr,
+		  struct taihu_bo **out)
+{
+	struct taihu_bo *bo;
+	void *node;
+
+	/* A handle the table holds is one the kernel must not hand out again. */
+	if (taihu__bo_lookup(dev, handle))
+		return -EPROTO;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return -ENOMEM;
+	bo->dev = dev;
+	bo->handle = handle;
+	bo->placement = placement;
+	bo->size = size;
+	bo->dev_addr = dev_addr;
+	bo->refs = 1;
+	node = tsearch(bo, &dev->bo_table, handle_cmp);
+	if (!node) {
+		free(bo);
+		return -ENOMEM;
+	}
+	taihu__device_get(dev);
+	*out = bo;
+	return 0;
+}
+
 TAIHU_EXPORT int taihu_bo_create(struct taihu_device *dev, uint64_t size,
 				 uint32_t placement, struct taihu_bo **out)
 {
 	struct drm_taihu_bo_create args = { 0 };
-	struct drm_gem_close cl = { 0 };
-	struct taihu_bo *bo;
 	int ret;
 
 	if (!dev || !out)
@@ -27,93 +79,126 @@ TAIHU_EXPORT int taihu_bo_create(struct taihu_device *dev, uint64_t size,
 	*out = NULL;
 	if (!size)
 		return -EINVAL;
-	bo = calloc(1, sizeof(*bo));
-	if (!bo)
-		return -ENOMEM;
 	args.size = size;
 	args.placement = placement;
 	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_BO_CREATE, &args);
-	if (ret) {
-		free(bo);
+	if (ret)
 		return ret;
-	}
+	/* A kernel that shrank the buffer is broken; do not use it. */
 	if (args.size < size) {
-		/* A kernel that shrank the buffer is broken; do not use it. */
-		cl.handle = args.handle;
-		drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
-		free(bo);
+		gem_close(dev, args.handle);
 		return -EPROTO;
 	}
-	bo->dev = dev;
-	bo->handle = args.handle;
-	bo->placement = placement;
-	bo->size = args.size;
-	bo->dev_addr = args.dev_addr;
-	*out = bo;
-	return 0;
+	pthread_mutex_lock(&dev->bo_lock);
+	ret = taihu__bo_new(dev, args.handle, placement, args.size,
+			    args.dev_addr, out);
+	if (ret)
+		gem_close(dev, args.handle);
+	pthread_mutex_unlock(&dev->bo_lock);
+	return ret;
 }
 
 TAIHU_EXPORT int taihu_bo_info(struct taihu_device *dev, uint32_t handle,
-			       struct drm_taihu_bo_info *info)
+			       struct taihu_bo_info *info)
 {
 	struct drm_taihu_bo_info args = { 0 };
+	struct taihu_bo_info out;
 	int ret;
 
-	if (!dev || !info)
+	if (!dev || taihu__sized_check(info, TAIHU__SIZEOF_UPTO(
+			struct taihu_bo_info, reserved0)))
 		return -EINVAL;
 	args.handle = handle;
 	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_BO_INFO, &args);
 	if (ret)
 		return ret;
-	*info = args;
+	memset(&out, 0, sizeof(out));
+	out.placement = args.placement;
+	out.bo_size = args.size;
+	out.dev_addr = args.dev_addr;
+	out.mmap_offset = args.mmap_offset;
+	out.flags = args.flags;
+	taihu__sized_out(info, &out, sizeof(out));
+	return 0;
+}
+
+/* Map @bo; called with its device's bo_lock held. */
+static int bo_map_locked(struct taihu_bo *bo)
+{
+	struct drm_taihu_bo_info args = { .handle = bo->handle };
+	void *p;
+	int ret;
+
+	ret = taihu__ioctl(bo->dev->fd, DRM_IOCTL_TAIHU_BO_INFO, &args);
+	if (ret)
+		return ret;
+	if (args.mmap_offset > INT64_MAX)
+		return -EOVERFLOW;
+	p = mmap(NULL, (size_t)bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bo->dev->fd, (off_t)args.mmap_offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	bo->map = p;
 	return 0;
 }
 
 TAIHU_EXPORT int taihu_bo_map(struct taihu_bo *bo, void **ptr)
 {
-	struct drm_taihu_bo_info info;
-	void *p;
-	int ret;
+	int ret = 0;
 
 	if (!bo || !ptr)
 		return -EINVAL;
-	if (!bo->map) {
-		ret = taihu_bo_info(bo->dev, bo->handle, &info);
-		if (ret)
-			return ret;
-		if (info.mmap_offset > INT64_MAX)
-			return -EOVERFLOW;
-		p = mmap(NULL, (size_t)bo->size, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, bo->dev->fd, (off_t)info.mmap_offset);
-		if (p == MAP_FAILED)
-			return -errno;
-		bo->map = p;
-	}
-	*ptr = bo->map;
-	return 0;
+	pthread_mutex_lock(&bo->dev->bo_lock);
+	if (!bo->map)
+		ret = bo_map_locked(bo);
+	if (!ret)
+		*ptr = bo->map;
+	pthread_mutex_unlock(&bo->dev->bo_lock);
+	return ret;
 }
 
-TAIHU_EXPORT int taihu_bo_unmap(struct taihu_bo *bo)
+static int bo_unmap_locked(struct taihu_bo *bo)
 {
-	if (!bo)
-		return -EINVAL;
 	if (bo->map && munmap(bo->map, (size_t)bo->size))
 		return -errno;
 	bo->map = NULL;
 	return 0;
 }
 
+TAIHU_EXPORT int taihu_bo_unmap(struct taihu_bo *bo)
+{
+	int ret;
+
+	if (!bo)
+		return -EINVAL;
+	pthread_mutex_lock(&bo->dev->bo_lock);
+	ret = bo_unmap_locked(bo);
+	pthread_mutex_unlock(&bo->dev->bo_lock);
+	return ret;
+}
+
 TAIHU_EXPORT int taihu_bo_free(struct taihu_bo *bo)
 {
 	struct drm_gem_close cl = { 0 };
+	struct taihu_device *dev;
 	int ret, ret2;
 
 	if (!bo)
 		return 0;
-	ret = taihu_bo_unmap(bo);
+	dev = bo->dev;
+	pthread_mutex_lock(&dev->bo_lock);
+	if (--bo->refs) {
+		pthread_mutex_unlock(&dev->bo_lock);
+		return 0;
+	}
+	tdelete(bo, &dev->bo_table, handle_cmp);
+	ret = bo_unmap_locked(bo);
+	/* Under the lock: an import must not get this handle meanwhile. */
 	cl.handle = bo->handle;
-	ret2 = taihu__ioctl(bo->dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	ret2 = taihu__ioctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	pthread_mutex_unlock(&dev->bo_lock);
 	free(bo);
+	taihu__device_put(dev);
 	return ret ? ret : ret2;
 }
 

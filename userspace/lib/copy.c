@@ -26,15 +26,16 @@ static int run_stream(struct taihu_device *dev, struct taihu_cmdbuf *cb,
 		      struct taihu_bo *a, struct taihu_bo *b,
 		      int64_t timeout_ns, struct taihu_job_result *result)
 {
-	struct taihu_job_result res;
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bos[2] = { a, b };
 	uint32_t n = (b && b != a) ? 2 : 1;
 	int ret;
 
-	memset(&res, 0, sizeof(res));
+	if (result && taihu__sized_check(result, TAIHU__RESULT_SIZE_V1))
+		return -EINVAL;
 	ret = taihu_run(dev, cb, 0, bos, n, timeout_ns, &res);
 	if (result && (!ret || ret == -TAIHU_EJOBFAILED))
-		*result = res;
+		taihu__sized_out(result, &res, sizeof(res));
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -25,22 +26,16 @@ int taihu__ioctl(int fd, unsigned long request, void *arg)
 	return 0;
 }
 
-TAIHU_EXPORT int taihu_device_open(const char *path, struct taihu_device **out)
+/* Open the node @path and check that it is a Taihu DRM device. */
+static int open_node(const char *path, int *fdp, struct stat *st)
 {
-	struct taihu_device *dev;
 	drmVersionPtr ver;
-	struct stat st;
 	int fd, ret;
 
-	if (!path || !out || !*path)
-		return -EINVAL;
-	*out = NULL;
-	if (strlen(path) >= sizeof(dev->path))
-		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || !S_ISCHR(st.st_mode)) {
+	if (fstat(fd, st) || !S_ISCHR(st->st_mode)) {
 		ret = -ENOTTY;
 		goto err_close;
 	}
@@ -54,15 +49,7 @@ TAIHU_EXPORT int taihu_device_open(const char *path, struct taihu_device **out)
 	drmFreeVersion(ver);
 	if (ret)
 		goto err_close;
-
-	dev = calloc(1, sizeof(*dev));
-	if (!dev) {
-		ret = -ENOMEM;
-		goto err_close;
-	}
-	dev->fd = fd;
-	snprintf(dev->path, sizeof(dev->path), "%s", path);
-	*out = dev;
+	*fdp = fd;
 	return 0;
 
 err_close:
@@ -70,41 +57,123 @@ err_close:
 	return ret;
 }
 
+static int device_new(int fd, struct taihu_device **out)
+{
+	struct taihu_device *dev;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	if (pthread_mutex_init(&dev->bo_lock, NULL)) {
+		free(dev);
+		return -ENOMEM;
+	}
+	dev->fd = fd;
+	dev->refs = 1;
+	dev->desc.index = UINT32_MAX;
+	dev->desc.minor = UINT32_MAX;
+	*out = dev;
+	return 0;
+}
+
+/*
+ * Open @path; @desc, when given, is what enumeration said about it.
+ * Otherwise enumeration is asked by device number, and a node it cannot
+ * see (no sysfs) is still opened with what the node itself tells.
+ */
+static int open_path(const char *path, const struct taihu_device_desc *desc,
+		     struct taihu_device **out)
+{
+	struct taihu_device *dev;
+	struct stat st;
+	int fd = -1, ret;
+
+	ret = open_node(path, &fd, &st);
+	if (ret)
+		return ret;
+	ret = device_new(fd, &dev);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	if (desc) {
+		ret = taihu__desc_copy(&dev->desc, desc);
+	} else {
+		ret = taihu__desc_from_devnum(st.st_rdev, &dev->desc);
+		if (ret == -TAIHU_ENODEVICE || ret == -ENOENT) {
+			ret = taihu__desc_set(&dev->desc, path, NULL, NULL,
+					      NULL);
+			dev->desc.minor = minor(st.st_rdev);
+		}
+	}
+	if (ret) {
+		taihu__device_put(dev);
+		return ret;
+	}
+	*out = dev;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_device_open(const char *name, struct taihu_device **out)
+{
+	const struct taihu_device_desc *desc;
+	struct taihu_device_list *list;
+	int ret;
+
+	if (!name || !out || !*name)
+		return -EINVAL;
+	*out = NULL;
+	if (strchr(name, '/'))
+		return open_path(name, NULL, out);
+	ret = taihu_device_list_new(&list);
+	if (ret)
+		return ret;
+	ret = taihu_device_list_find(list, name, &desc);
+	if (!ret)
+		ret = open_path(desc->node, desc, out);
+	taihu_device_list_free(list);
+	return ret;
+}
+
 TAIHU_EXPORT int taihu_device_open_index(unsigned int index,
 					 struct taihu_device **out)
 {
-	struct taihu_device_desc *descs;
-	int n, ret;
+	const struct taihu_device_desc *desc;
+	struct taihu_device_list *list;
+	int ret;
 
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	n = taihu_enumerate(NULL, 0);
-	if (n < 0)
-		return n;
-	if ((unsigned int)n <= index)
-		return -TAIHU_ENODEVICE;
-	descs = calloc((size_t)n, sizeof(*descs));
-	if (!descs)
-		return -ENOMEM;
-	ret = taihu_enumerate(descs, (size_t)n);
-	/* A device may have gone away between the two scans. */
-	if (ret >= 0) {
-		if (index < (unsigned int)ret && index < (unsigned int)n)
-			ret = taihu_device_open(descs[index].node, out);
-		else
-			ret = -TAIHU_ENODEVICE;
-	}
-	free(descs);
+	ret = taihu_device_list_new(&list);
+	if (ret)
+		return ret;
+	desc = taihu_device_list_get(list, index);
+	ret = desc ? open_path(desc->node, desc, out) : -TAIHU_ENODEVICE;
+	taihu_device_list_free(list);
 	return ret;
+}
+
+void taihu__device_get(struct taihu_device *dev)
+{
+	__atomic_add_fetch(&dev->refs, 1, __ATOMIC_RELAXED);
+}
+
+void taihu__device_put(struct taihu_device *dev)
+{
+	if (__atomic_sub_fetch(&dev->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	/* No BO is left, so the table is empty. */
+	close(dev->fd);
+	pthread_mutex_destroy(&dev->bo_lock);
+	taihu__desc_clear(&dev->desc);
+	free(dev);
 }
 
 TAIHU_EXPORT void taihu_device_close(struct taihu_device *dev)
 {
-	if (!dev)
-		return;
-	close(dev->fd);
-	free(dev);
+	if (dev)
+		taihu__device_put(dev);
 }
 
 TAIHU_EXPORT int taihu_device_fd(const struct taihu_device *dev)
@@ -114,7 +183,13 @@ TAIHU_EXPORT int taihu_device_fd(const struct taihu_device *dev)
 
 TAIHU_EXPORT const char *taihu_device_path(const struct taihu_device *dev)
 {
-	return dev ? dev->path : "";
+	return dev ? dev->desc.node : "";
+}
+
+TAIHU_EXPORT const struct taihu_device_desc *
+taihu_device_get_desc(const struct taihu_device *dev)
+{
+	return dev ? &dev->desc : NULL;
 }
 
 TAIHU_EXPORT int taihu_device_query(struct taihu_device *dev, uint32_t query,
@@ -145,8 +220,6 @@ static int query_sized(struct taihu_device *dev, uint32_t query, void *info,
 	uint32_t size = 0;
 	int ret;
 
-	if (!dev || !info)
-		return -EINVAL;
 	memset(info, 0, len);
 	ret = taihu_device_query(dev, query, NULL, &size);
 	if (ret)
@@ -159,22 +232,62 @@ static int query_sized(struct taihu_device *dev, uint32_t query, void *info,
 }
 
 TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
-				   struct drm_taihu_device_info *info)
+				   struct taihu_device_info *info)
 {
+	struct drm_taihu_device_info k;
+	struct taihu_device_info out;
 	int ret;
 
-	ret = query_sized(dev, DRM_TAIHU_QUERY_DEVICE_INFO, info, sizeof(*info));
+	if (!dev || taihu__sized_check(info, TAIHU__SIZEOF_UPTO(
+			struct taihu_device_info, serial)))
+		return -EINVAL;
+	ret = query_sized(dev, DRM_TAIHU_QUERY_DEVICE_INFO, &k, sizeof(k));
 	if (ret)
 		return ret;
+	memset(&out, 0, sizeof(out));
+	out.device_id = k.device_id;
+	out.revision = k.revision;
+	out.fw_version = k.fw_version;
+	out.fw_abi_major = k.fw_abi_major;
+	out.fw_abi_minor = k.fw_abi_minor;
+	out.card_if_major = k.card_if_major;
+	out.card_if_minor = k.card_if_minor;
+	out.num_queues = k.num_queues;
+	out.max_inflight = k.max_inflight;
+	out.capabilities = k.capabilities;
+	out.vram_size = k.vram_size;
+	out.vram_used = k.vram_used;
+	out.host_used = k.host_used;
+	out.va_size = k.va_size;
 	/* Never trust the kernel to terminate the strings. */
-	info->fw_version_str[sizeof(info->fw_version_str) - 1] = '\0';
-	info->serial[sizeof(info->serial) - 1] = '\0';
+	snprintf(out.fw_version_str, sizeof(out.fw_version_str), "%.*s",
+		 (int)sizeof(k.fw_version_str), k.fw_version_str);
+	snprintf(out.serial, sizeof(out.serial), "%.*s", (int)sizeof(k.serial),
+		 k.serial);
+	taihu__sized_out(info, &out, sizeof(out));
 	return 0;
 }
 
 TAIHU_EXPORT int taihu_context_info(struct taihu_device *dev,
-				    struct drm_taihu_context_info *info)
+				    struct taihu_context_info *info)
 {
-	return query_sized(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, info,
-			   sizeof(*info));
+	struct drm_taihu_context_info k;
+	struct taihu_context_info out;
+	int ret;
+
+	if (!dev || taihu__sized_check(info, TAIHU__SIZEOF_UPTO(
+			struct taihu_context_info, host_used)))
+		return -EINVAL;
+	ret = query_sized(dev, DRM_TAIHU_QUERY_CONTEXT_INFO, &k, sizeof(k));
+	if (ret)
+		return ret;
+	memset(&out, 0, sizeof(out));
+	out.context_id = k.context_id;
+	out.fault_access = k.fault_access;
+	out.flags = k.flags;
+	out.fault_addr = k.fault_addr;
+	out.vram_used = k.vram_used;
+	out.host_used = k.host_used;
+	taihu__sized_out(info, &out, sizeof(out));
+	return 0;
 }

@@ -21,7 +21,7 @@ TAIHU_EXPORT const char *taihu_strerror(int err)
 	case TAIHU_ENOTTAIHU:
 		return "not a Taihu device (driver is not \"taihu\")";
 	case TAIHU_ENODEVICE:
-		return "no Taihu device at that index";
+		return "no Taihu device matches that name, index, PCI address or serial";
 	case TAIHU_EJOBFAILED:
 		return "job ended with an error status";
 	}

@@ -28,15 +28,24 @@ static int submit_ioctl(int fd, struct drm_taihu_submit *args)
 	return ret ? (errno ? -errno : -EIO) : 0;
 }
 
+/* The first version of &struct taihu_job ends at @out_sync_point. */
+#define JOB_SIZE_V1	TAIHU__SIZEOF_UPTO(struct taihu_job, out_sync_point)
+
 TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
-			      const struct taihu_job *job, uint64_t *seqno)
+			      const struct taihu_job *user_job, uint64_t *seqno)
 {
 	struct drm_taihu_submit args = { 0 };
+	struct taihu_job copy, *job = &copy;
 	uint32_t *handles = NULL;
 	uint32_t i;
 	int ret;
 
-	if (!dev || !job || !seqno || !job->cmd_bo)
+	if (!dev || !user_job || !seqno)
+		return -EINVAL;
+	ret = taihu__sized_in(&copy, sizeof(copy), user_job, JOB_SIZE_V1);
+	if (ret)
+		return ret;
+	if (!job->cmd_bo)
 		return -EINVAL;
 	if (job->cmd_bo->dev != dev)
 		return -EXDEV;
@@ -94,13 +103,16 @@ TAIHU_EXPORT int taihu_submit_cmdbuf(struct taihu_device *dev,
 	if (!dev || !cb || !job || !seqno || !cmd_bo)
 		return -EINVAL;
 	*cmd_bo = NULL;
+	ret = taihu__sized_in(&j, sizeof(j), job, JOB_SIZE_V1);
+	if (ret)
+		return ret;
 	len = taihu_cmdbuf_size(cb);
 	if (len > UINT32_MAX)
 		return -E2BIG;
 	ret = taihu_cmdbuf_upload(cb, dev, &bo);
 	if (ret)
 		return ret;
-	j = *job;
+	j.size = sizeof(j);
 	j.cmd_bo = bo;
 	j.cmd_offset = 0;
 	j.cmd_len = (uint32_t)len;
@@ -116,18 +128,23 @@ TAIHU_EXPORT int taihu_submit_cmdbuf(struct taihu_device *dev,
 static int wait_ioctl(int fd, struct drm_taihu_wait *args,
 		      struct taihu_job_result *result)
 {
+	struct taihu_job_result r;
 	int ret;
 
+	if (result && taihu__sized_check(result, TAIHU__RESULT_SIZE_V1))
+		return -EINVAL;
 	ret = taihu__ioctl(fd, DRM_IOCTL_TAIHU_WAIT, args);
 	if (ret)
 		return ret;
 	if (result) {
-		result->status = args->status;
-		result->error_offset = args->error_offset;
-		result->start_ns = args->start_ns;
-		result->end_ns = args->end_ns;
-		result->error_addr = args->error_addr;
-		result->error_access = args->error_access;
+		memset(&r, 0, sizeof(r));
+		r.status = args->status;
+		r.error_offset = args->error_offset;
+		r.start_ns = args->start_ns;
+		r.end_ns = args->end_ns;
+		r.error_addr = args->error_addr;
+		r.error_access = args->error_access;
+		taihu__sized_out(result, &r, sizeof(r));
 	}
 	return 0;
 }
@@ -177,14 +194,16 @@ TAIHU_EXPORT int taihu_run(struct taihu_device *dev,
 			   struct taihu_bo *const *bos, uint32_t bo_count,
 			   int64_t timeout_ns, struct taihu_job_result *result)
 {
-	struct taihu_job_result res = { 0 };
-	struct taihu_job job = { 0 };
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct taihu_job job = { .size = sizeof(job) };
 	struct taihu_bo *cmd;
 	uint64_t seqno;
 	size_t len;
 	int ret;
 
 	if (!dev || !cb)
+		return -EINVAL;
+	if (result && taihu__sized_check(result, TAIHU__RESULT_SIZE_V1))
 		return -EINVAL;
 	len = taihu_cmdbuf_size(cb);
 	if (len > UINT32_MAX)
@@ -206,6 +225,6 @@ TAIHU_EXPORT int taihu_run(struct taihu_device *dev,
 	if (ret)
 		return ret;
 	if (result)
-		*result = res;
+		taihu__sized_out(result, &res, sizeof(res));
 	return res.status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
 }

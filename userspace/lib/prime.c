@@ -32,7 +32,7 @@ TAIHU_EXPORT int taihu_bo_export(struct taihu_bo *bo, int *dmabuf_fd)
 TAIHU_EXPORT int taihu_bo_import(struct taihu_device *dev, int dmabuf_fd,
 				 struct taihu_bo **out)
 {
-	struct drm_taihu_bo_info info;
+	struct drm_taihu_bo_info info = { 0 };
 	struct drm_gem_close cl = { 0 };
 	struct taihu_bo *bo;
 	uint32_t handle = 0;
@@ -41,29 +41,36 @@ TAIHU_EXPORT int taihu_bo_import(struct taihu_device *dev, int dmabuf_fd,
 	if (!dev || !out || dmabuf_fd < 0)
 		return -EINVAL;
 	*out = NULL;
-	bo = calloc(1, sizeof(*bo));
-	if (!bo)
-		return -ENOMEM;
+	/*
+	 * Under the table lock from FDToHandle to the table update: the
+	 * kernel returns the handle this file already has for the buffer,
+	 * and a concurrent last taihu_bo_free() must not close it meanwhile.
+	 */
+	pthread_mutex_lock(&dev->bo_lock);
 	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &handle)) {
 		ret = errno ? -errno : -EIO;
-		free(bo);
-		return ret;
+		goto out;
+	}
+	bo = taihu__bo_lookup(dev, handle);
+	if (bo) {
+		bo->refs++;
+		*out = bo;
+		ret = 0;
+		goto out;
 	}
 	/* Size, placement and this context's device address. */
-	ret = taihu_bo_info(dev, handle, &info);
+	info.handle = handle;
+	ret = taihu__ioctl(dev->fd, DRM_IOCTL_TAIHU_BO_INFO, &info);
 	if (!ret && !info.size)
 		ret = -EPROTO;
+	if (!ret)
+		ret = taihu__bo_new(dev, handle, info.placement, info.size,
+				    info.dev_addr, out);
 	if (ret) {
 		cl.handle = handle;
 		drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
-		free(bo);
-		return ret;
 	}
-	bo->dev = dev;
-	bo->handle = handle;
-	bo->placement = info.placement;
-	bo->size = info.size;
-	bo->dev_addr = info.dev_addr;
-	*out = bo;
-	return 0;
+out:
+	pthread_mutex_unlock(&dev->bo_lock);
+	return ret;
 }

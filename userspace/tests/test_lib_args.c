@@ -17,17 +17,18 @@
 #include <unistd.h>
 
 #include "taihu/taihu.h"
+#include "../lib/taihu_internal.h"
 #include "tap.h"
 
 static void test_null_args(void)
 {
-	struct drm_taihu_device_info info;
-	struct drm_taihu_bo_info bi;
-	struct taihu_job_result res;
+	struct taihu_device_info info = { .size = sizeof(info) };
+	struct taihu_bo_info bi = { .size = sizeof(bi) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev = (struct taihu_device *)1;
 	struct taihu_bo *bo = (struct taihu_bo *)1;
 	struct taihu_cmdbuf *cb;
-	struct taihu_job job = { 0 };
+	struct taihu_job job = { .size = sizeof(job) };
 	uint32_t size = 0;
 	uint64_t seqno;
 	void *p;
@@ -63,14 +64,24 @@ static void test_null_args(void)
 		       "cmdbuf_upload without a device -> -EINVAL");
 		taihu_cmdbuf_free(cb);
 	}
-	tap_ok(taihu_enumerate(NULL, 3) == -EINVAL,
-	       "enumerate(NULL, 3) -> -EINVAL");
+	tap_ok(taihu_device_list_new(NULL) == -EINVAL &&
+	       taihu_device_list_count(NULL) == 0 &&
+	       taihu_device_list_get(NULL, 0) == NULL &&
+	       taihu_device_get_desc(NULL) == NULL &&
+	       taihu_device_desc_index(NULL) == UINT32_MAX &&
+	       taihu_device_desc_minor(NULL) == UINT32_MAX &&
+	       !strcmp(taihu_device_desc_node(NULL), "") &&
+	       !strcmp(taihu_device_desc_pci_slot(NULL), "") &&
+	       !strcmp(taihu_device_desc_syspath(NULL), "") &&
+	       !strcmp(taihu_device_desc_serial(NULL), ""),
+	       "device list and descriptor getters on NULL");
+	taihu_device_list_free(NULL);
 }
 
 static void test_memory_null_args(void)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_bo *bo = (struct taihu_bo *)1;
 	uint8_t buf[8];
 	int fd = 1234;
@@ -97,8 +108,8 @@ static void test_memory_null_args(void)
 static void test_submission_null_args(void)
 {
 	struct taihu_device *dev = (struct taihu_device *)1;
-	struct taihu_job_result res;
-	struct taihu_job job = { 0 };
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct taihu_job job = { .size = sizeof(job) };
 	struct taihu_cmdbuf *cb = NULL;
 	struct taihu_bo *bo = (struct taihu_bo *)1;
 	uint32_t h = 77, first;
@@ -163,21 +174,115 @@ static void test_not_taihu(void)
 
 static void test_enumerate(void)
 {
-	struct taihu_device_desc d[4];
+	static const char *const names[] = {
+		"0", "7", "0000:00:03.0", "00:03.0", "T1-0000", "/dev/null",
+	};
+	static const char *const bad_pci[] = {
+		"0000:00:20.0", "00:03.8", " 00:03.0", "0000:00:03.0x",
+		"+0:03.0",
+	};
+	const struct taihu_device_desc *d = (const void *)1;
+	struct taihu_device_list *list;
 	struct taihu_device *dev;
-	int n, m, ret;
+	unsigned int n, i;
+	int ret, ok;
 
-	n = taihu_enumerate(NULL, 0);
-	tap_ok(n >= 0, "enumerate counts without failing (%d devices)", n);
-	m = taihu_enumerate(d, 4);
-	tap_ok(m == n, "enumerate with room returns the same count");
-	if (n == 0) {
-		ret = taihu_device_open_index(0, &dev);
-		tap_ok(ret == -TAIHU_ENODEVICE,
-		       "open_index(0) with no device -> -TAIHU_ENODEVICE");
-	} else {
-		tap_skip("open_index(0) with no device", "Taihu devices present");
+	ret = taihu_device_list_new(&list);
+	tap_ok(!ret, "device_list_new without failing (%s)", taihu_strerror(ret));
+	if (ret)
+		return;
+	n = taihu_device_list_count(list);
+	tap_ok(taihu_device_list_get(list, n) == NULL,
+	       "device_list_get past the end -> NULL (%u devices)", n);
+	tap_ok(taihu_device_list_find(list, "", &d) == -EINVAL &&
+	       taihu_device_list_find(list, NULL, &d) == -EINVAL &&
+	       taihu_device_list_find(list, "0", NULL) == -EINVAL,
+	       "device_list_find: empty or NULL name, NULL out -> -EINVAL");
+	if (n) {
+		taihu_device_list_free(list);
+		tap_skip("names with no device match nothing", "Taihu devices present");
+		return;
 	}
+	ok = 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		d = (const void *)1;
+		ok &= taihu_device_list_find(list, names[i], &d) ==
+		      -TAIHU_ENODEVICE && d == NULL;
+		ok &= taihu_device_open(names[i], &dev) == -TAIHU_ENODEVICE ||
+		      !strcmp(names[i], "/dev/null");
+	}
+	for (i = 0; i < sizeof(bad_pci) / sizeof(bad_pci[0]); i++)
+		ok &= taihu_device_list_find(list, bad_pci[i], &d) ==
+		      -TAIHU_ENODEVICE;
+	tap_ok(ok, "index, PCI address, serial and path name no device "
+	       "-> -TAIHU_ENODEVICE");
+	tap_ok(taihu_device_open_index(0, &dev) == -TAIHU_ENODEVICE,
+	       "open_index(0) with no device -> -TAIHU_ENODEVICE");
+	taihu_device_list_free(list);
+}
+
+/*
+ * Size-prefixed structures: a missing or garbage size is refused, a newer
+ * caller's larger structure works as long as its unknown fields are zero,
+ * and output never goes past the caller's size.
+ */
+static void test_sized_structs(void)
+{
+	struct taihu_device *dev = (struct taihu_device *)1;
+	struct taihu_bo *bo = (struct taihu_bo *)1;
+	struct {
+		struct taihu_job job;
+		uint64_t newer_field;
+	} big = { .job = { .size = sizeof(big), .cmd_bo = bo } };
+	struct taihu_job job = { .cmd_bo = bo };
+	struct taihu_device_info info = { 0 };
+	struct taihu_job_result res = { 0 };
+	struct {
+		struct taihu_job_result r;
+		uint8_t tail[16];
+	} out;
+	uint64_t seqno;
+	unsigned int i;
+	int ok;
+
+	tap_ok(taihu_submit(dev, &job, &seqno) == -EINVAL &&
+	       taihu_device_info(dev, &info) == -EINVAL &&
+	       taihu_run(dev, (struct taihu_cmdbuf *)1, 0, NULL, 0, 0, &res) ==
+	       -EINVAL,
+	       "size 0 (not set) -> -EINVAL");
+	job.size = 0x7fffffff;
+	tap_ok(taihu_submit(dev, &job, &seqno) == -EINVAL,
+	       "a garbage size -> -EINVAL");
+	big.newer_field = 1;
+	tap_ok(taihu_submit(dev, &big.job, &seqno) == -E2BIG,
+	       "a newer caller's non-zero field this library lacks -> -E2BIG");
+	job.size = sizeof(struct taihu_job) - 8;
+	tap_ok(taihu_submit(dev, &job, &seqno) == -EINVAL,
+	       "a size below the first version -> -EINVAL");
+
+	/* Output to a larger structure: zeroed up to its size, not beyond. */
+	memset(&out, 0xa5, sizeof(out));
+	out.r.size = sizeof(out.r) + 8;
+	res.size = sizeof(res);
+	res.status = 3;
+	res.error_addr = 0x1234;
+	taihu__sized_out(&out, &res, sizeof(res));
+	ok = out.r.size == sizeof(out.r) + 8 && out.r.status == 3 &&
+	     out.r.error_addr == 0x1234;
+	for (i = 0; i < 8; i++)
+		ok &= out.tail[i] == 0;
+	for (; i < sizeof(out.tail); i++)
+		ok &= out.tail[i] == 0xa5;
+	tap_ok(ok, "output: fields copied, the newer caller's rest zeroed, "
+	       "nothing past its size");
+	/* Output to an older, smaller structure. */
+	memset(&out, 0xa5, sizeof(out));
+	out.r.size = TAIHU__SIZEOF_UPTO(struct taihu_job_result, error_offset);
+	taihu__sized_out(&out, &res, sizeof(res));
+	tap_ok(out.r.status == 3 && out.r.error_access == 0xa5a5a5a5u &&
+	       out.r.size == TAIHU__SIZEOF_UPTO(struct taihu_job_result,
+						error_offset),
+	       "output to a smaller structure stops at its size");
 }
 
 static void test_names(void)
@@ -244,6 +349,7 @@ void test_lib_args(void)
 	test_submission_null_args();
 	test_not_taihu();
 	test_enumerate();
+	test_sized_structs();
 	test_names();
 	test_deadline();
 }

@@ -9,6 +9,22 @@
  * errno value or one of the negative TAIHU_E* codes below. taihu_strerror()
  * describes either kind. Functions never crash on NULL or out-of-range
  * arguments; they return -EINVAL.
+ *
+ * ABI rules (so that this header can grow without breaking callers built
+ * against an older one; see README "Library versioning"):
+ *  - A structure the caller allocates starts with "uint32_t size", which
+ *    the caller sets to sizeof(the structure), e.g.
+ *    "struct taihu_job job = { .size = sizeof(job) };". The library reads fields beyond @size as zero, never writes beyond @size,
+ *    zeroes what it writes but does not know, and returns -EINVAL for a
+ *    @size below the structure's first version and -E2BIG when a caller's
+ *    larger structure has non-zero fields this library does not know.
+ *  - Everything else is library-allocated and opaque, read through getters
+ *    (devices, device lists, BOs, command buffers).
+ *  - Arrays of extensible structures are passed as arrays of pointers. The
+ *    only arrays of structures are of fixed kernel types (&struct
+ *    drm_taihu_sync), whose layout the ioctl ABI freezes.
+ *  - New fields go at the end of a structure; new functions get a new
+ *    version node in libtaihu.map. Only taihu_* symbols are exported.
  */
 #ifndef TAIHU_TAIHU_H
 #define TAIHU_TAIHU_H
@@ -25,7 +41,7 @@ extern "C" {
 /* Library-specific error codes (returned negated), above the errno range. */
 #define TAIHU_EBASE		4096
 #define TAIHU_ENOTTAIHU		(TAIHU_EBASE + 0)  /* node's driver is not taihu */
-#define TAIHU_ENODEVICE		(TAIHU_EBASE + 1)  /* no Taihu device at that index */
+#define TAIHU_ENODEVICE		(TAIHU_EBASE + 1)  /* no Taihu device matches */
 #define TAIHU_EJOBFAILED	(TAIHU_EBASE + 2)  /* job ended with a non-success status */
 
 /**
@@ -63,48 +79,94 @@ const char *taihu_cap_name(unsigned int bit);
 
 /* ---- enumeration ------------------------------------------------------ */
 
-/**
- * struct taihu_device_desc - one Taihu device found by taihu_enumerate()
- * @index: position in the list (devices are ordered by PCI address)
- * @minor: N of /dev/accel/accelN
- * @node: device node path, e.g. "/dev/accel/accel0"
- * @pci_slot: PCI slot name, e.g. "0000:00:03.0"
- * @syspath: sysfs path of the accel device
+/*
+ * A device list is a snapshot of the Taihu accel devices (libudev,
+ * subsystem "accel", PCI parent bound to the "taihu" driver), ordered by
+ * PCI address. Its entries (&struct taihu_device_desc) live as long as the
+ * list; their strings are never NULL ("" when unknown).
  */
-struct taihu_device_desc {
-	unsigned int index;
-	unsigned int minor;
-	char node[64];
-	char pci_slot[32];
-	char syspath[256];
-};
+struct taihu_device_list;
+struct taihu_device_desc;
 
 /**
- * taihu_enumerate() - list Taihu accel devices (libudev, subsystem "accel",
- * PCI parent bound to the "taihu" driver)
- * @descs: array to fill, may be NULL when @max is 0
- * @max: entries available at @descs
- *
- * Return: the number of devices found (which may exceed @max; only @max
- * entries are filled), or a negative error code.
+ * taihu_device_list_new() - enumerate the Taihu devices
+ * @out: receives the list (possibly empty); free it with
+ *	taihu_device_list_free()
  */
-int taihu_enumerate(struct taihu_device_desc *descs, size_t max);
+int taihu_device_list_new(struct taihu_device_list **out);
+
+/** taihu_device_list_free() - free a list and its entries; NULL is allowed */
+void taihu_device_list_free(struct taihu_device_list *list);
+
+/** taihu_device_list_count() - entries in the list; 0 for NULL */
+unsigned int taihu_device_list_count(const struct taihu_device_list *list);
+
+/** taihu_device_list_get() - entry @index, or NULL when out of range */
+const struct taihu_device_desc *
+taihu_device_list_get(const struct taihu_device_list *list, unsigned int index);
+
+/**
+ * taihu_device_list_find() - the entry a user's device name designates
+ * @list: list
+ * @name: one of (tried in this order)
+ *	- a device node path (anything with a '/'), e.g. "/dev/accel/accel0"
+ *	  (symlinks to it and other names of the same node match too);
+ *	- an index in the list (decimal digits), e.g. "0";
+ *	- a PCI address "DDDD:BB:DD.F" or "BB:DD.F" (domain 0), hex digits in
+ *	  either case, e.g. "0000:00:03.0";
+ *	- a board serial number, e.g. "T1-0000" (exact match).
+ * @out: receives the entry
+ *
+ * Return: 0, -EINVAL (NULL, empty name), or -TAIHU_ENODEVICE.
+ */
+int taihu_device_list_find(const struct taihu_device_list *list,
+			   const char *name,
+			   const struct taihu_device_desc **out);
+
+/** taihu_device_desc_index() - position in its list; UINT32_MAX for NULL */
+uint32_t taihu_device_desc_index(const struct taihu_device_desc *desc);
+/** taihu_device_desc_minor() - N of /dev/accel/accelN; UINT32_MAX for NULL */
+uint32_t taihu_device_desc_minor(const struct taihu_device_desc *desc);
+/** taihu_device_desc_node() - device node path, e.g. "/dev/accel/accel0" */
+const char *taihu_device_desc_node(const struct taihu_device_desc *desc);
+/** taihu_device_desc_pci_slot() - PCI address, e.g. "0000:00:03.0" */
+const char *taihu_device_desc_pci_slot(const struct taihu_device_desc *desc);
+/** taihu_device_desc_syspath() - sysfs path of the accel device */
+const char *taihu_device_desc_syspath(const struct taihu_device_desc *desc);
+/** taihu_device_desc_serial() - board serial (sysfs "serial" of the PCI device) */
+const char *taihu_device_desc_serial(const struct taihu_device_desc *desc);
 
 /* ---- device ----------------------------------------------------------- */
 
+/*
+ * A device is reference-counted: every BO holds a reference, so
+ * taihu_device_close() may come before the BOs are freed; the file is
+ * closed when the last of them goes. Calls on one device may come from
+ * several threads.
+ */
 struct taihu_device;
 
 /**
- * taihu_device_open() - open a device node and check its driver is "taihu"
- * @path: node path, e.g. "/dev/accel/accel0"
+ * taihu_device_open() - open the device @name designates and check that
+ * its driver is "taihu"
+ * @name: a node path, index, PCI address or serial, as for
+ *	taihu_device_list_find(); a node path is opened even when enumeration
+ *	cannot see it (no sysfs), then only its node and minor are known
  * @out: receives the device handle
+ *
+ * Return: 0, -EINVAL (NULL or empty), -TAIHU_ENODEVICE (nothing matches),
+ * -TAIHU_ENOTTAIHU (a node of another driver), -ENOTTY (not a character
+ * device), or the errno of open(2) (e.g. -ENOENT, -EACCES).
  */
-int taihu_device_open(const char *path, struct taihu_device **out);
+int taihu_device_open(const char *name, struct taihu_device **out);
 
 /** taihu_device_open_index() - open the device at enumeration @index */
 int taihu_device_open_index(unsigned int index, struct taihu_device **out);
 
-/** taihu_device_close() - close a device; NULL is allowed */
+/**
+ * taihu_device_close() - drop the caller's reference; NULL is allowed. BOs
+ * still alive keep the device open until they are freed.
+ */
 void taihu_device_close(struct taihu_device *dev);
 
 /** taihu_device_fd() - the file descriptor, or -EINVAL for NULL */
@@ -112,6 +174,15 @@ int taihu_device_fd(const struct taihu_device *dev);
 
 /** taihu_device_path() - the node path, or "" for NULL */
 const char *taihu_device_path(const struct taihu_device *dev);
+
+/**
+ * taihu_device_get_desc() - what enumeration says about the open device
+ * (index, node, PCI address, serial, as when it was opened); valid while
+ * @dev is. Index and minor are UINT32_MAX, strings "" when unknown.
+ * Return: NULL only for NULL.
+ */
+const struct taihu_device_desc *
+taihu_device_get_desc(const struct taihu_device *dev);
 
 /**
  * taihu_device_query() - raw DRM_IOCTL_TAIHU_QUERY
@@ -124,23 +195,86 @@ int taihu_device_query(struct taihu_device *dev, uint32_t query, void *data,
 		       uint32_t *size);
 
 /**
- * taihu_device_info() - query DEVICE_INFO with size negotiation
- * @dev: device
- * @info: zeroed and filled; fields the kernel does not know stay zero.
- *	Device memory: @info->vram_size, @info->vram_used (including the
- *	driver's own), @info->host_used (system memory of all BOs).
+ * struct taihu_device_info - a device's identity, firmware, limits and
+ * memory (DRM_TAIHU_QUERY_DEVICE_INFO; &struct drm_taihu_device_info
+ * documents each field)
+ * @size: set by the caller to sizeof(struct taihu_device_info)
+ * @device_id: card model (0x0001 for T1)
+ * @revision: silicon revision
+ * @fw_version: (major << 16 | minor << 8 | patch)
+ * @fw_abi_major: firmware ABI major
+ * @fw_abi_minor: firmware ABI minor
+ * @card_if_major: driver/card interface major
+ * @card_if_minor: driver/card interface minor
+ * @num_queues: hardware queues
+ * @max_inflight: jobs a file may have unfinished on each queue
+ * @reserved0: zero
+ * @capabilities: DRM_TAIHU_CAP_* bits
+ * @vram_size: VRAM in bytes
+ * @vram_used: VRAM allocated, including the driver's own
+ * @host_used: system memory held by the device's BOs
+ * @va_size: size of each context's device address space
+ * @fw_version_str: NUL-terminated firmware version string
+ * @serial: NUL-terminated board serial number
  */
-int taihu_device_info(struct taihu_device *dev,
-		      struct drm_taihu_device_info *info);
+struct taihu_device_info {
+	uint32_t size;
+	uint32_t device_id;
+	uint32_t revision;
+	uint32_t fw_version;
+	uint16_t fw_abi_major;
+	uint16_t fw_abi_minor;
+	uint32_t card_if_major;
+	uint32_t card_if_minor;
+	uint32_t num_queues;
+	uint32_t max_inflight;
+	uint32_t reserved0;
+	uint64_t capabilities;
+	uint64_t vram_size;
+	uint64_t vram_used;
+	uint64_t host_used;
+	uint64_t va_size;
+	char fw_version_str[32];
+	char serial[32];
+};
 
 /**
- * taihu_context_info() - query CONTEXT_INFO of this open file's device
- * context (faulted flag, first fault, memory held by this file's BOs)
+ * taihu_device_info() - query DEVICE_INFO with size negotiation
  * @dev: device
- * @info: zeroed and filled; fields the kernel does not know stay zero
+ * @info: @info->size set; filled (fields an older kernel does not report
+ *	are zero)
+ */
+int taihu_device_info(struct taihu_device *dev, struct taihu_device_info *info);
+
+/**
+ * struct taihu_context_info - this open file's device context
+ * (DRM_TAIHU_QUERY_CONTEXT_INFO; see &struct drm_taihu_context_info)
+ * @size: set by the caller to sizeof(struct taihu_context_info)
+ * @context_id: the context
+ * @fault_access: &enum drm_taihu_access of the first fault
+ * @flags: DRM_TAIHU_CONTEXT_* bits (DRM_TAIHU_CONTEXT_FAULTED)
+ * @fault_addr: device address of the first fault
+ * @vram_used: VRAM held by this file's BOs
+ * @host_used: system memory held by this file's BOs
+ */
+struct taihu_context_info {
+	uint32_t size;
+	uint32_t context_id;
+	uint32_t fault_access;
+	uint32_t reserved0;
+	uint64_t flags;
+	uint64_t fault_addr;
+	uint64_t vram_used;
+	uint64_t host_used;
+};
+
+/**
+ * taihu_context_info() - query CONTEXT_INFO of this open file's context
+ * @dev: device
+ * @info: @info->size set; filled
  */
 int taihu_context_info(struct taihu_device *dev,
-		       struct drm_taihu_context_info *info);
+		       struct taihu_context_info *info);
 
 /* ---- buffer objects --------------------------------------------------- */
 
@@ -169,9 +303,35 @@ struct taihu_bo;
 int taihu_bo_create(struct taihu_device *dev, uint64_t size,
 		    uint32_t placement, struct taihu_bo **out);
 
-/** taihu_bo_info() - raw DRM_IOCTL_TAIHU_BO_INFO for @handle */
+/**
+ * struct taihu_bo_info - a GEM handle as the kernel describes it
+ * (DRM_IOCTL_TAIHU_BO_INFO)
+ * @size: set by the caller to sizeof(struct taihu_bo_info)
+ * @placement: &enum drm_taihu_placement
+ * @bo_size: bytes
+ * @dev_addr: device address in this file's context
+ * @mmap_offset: offset to mmap() on the device file
+ * @flags: creation flags
+ * @reserved0: zero
+ */
+struct taihu_bo_info {
+	uint32_t size;
+	uint32_t placement;
+	uint64_t bo_size;
+	uint64_t dev_addr;
+	uint64_t mmap_offset;
+	uint32_t flags;
+	uint32_t reserved0;
+};
+
+/**
+ * taihu_bo_info() - DRM_IOCTL_TAIHU_BO_INFO for any GEM @handle of the file
+ * @dev: device
+ * @handle: GEM handle
+ * @info: @info->size set; filled
+ */
 int taihu_bo_info(struct taihu_device *dev, uint32_t handle,
-		  struct drm_taihu_bo_info *info);
+		  struct taihu_bo_info *info);
 
 /** taihu_bo_map() - map the BO read/write (idempotent); *@ptr gets the address */
 int taihu_bo_map(struct taihu_bo *bo, void **ptr);
@@ -179,7 +339,11 @@ int taihu_bo_map(struct taihu_bo *bo, void **ptr);
 /** taihu_bo_unmap() - undo taihu_bo_map(); no-op when not mapped */
 int taihu_bo_unmap(struct taihu_bo *bo);
 
-/** taihu_bo_free() - unmap and close the GEM handle; NULL is allowed */
+/**
+ * taihu_bo_free() - drop a reference to the BO; NULL is allowed. The last
+ * one unmaps it, closes the GEM handle and drops the BO's reference to its
+ * device.
+ */
 int taihu_bo_free(struct taihu_bo *bo);
 
 uint32_t taihu_bo_handle(const struct taihu_bo *bo);	/* 0 for NULL */
@@ -219,9 +383,10 @@ int taihu_bo_export(struct taihu_bo *bo, int *dmabuf_fd);
  * @dmabuf_fd: the dma-buf; the caller keeps it and may close it at once
  * @out: receives the BO, described by BO_INFO
  *
- * Importing a buffer that this open file already holds yields the same GEM
- * handle: the two &struct taihu_bo then share it, and freeing either one
- * closes it. A VRAM buffer of another device cannot be imported
+ * Importing a buffer that this device already holds (one it created or
+ * imported) returns the same &struct taihu_bo with one more reference:
+ * one GEM handle has one owner, and each taihu_bo_import() needs its own
+ * taihu_bo_free(). A VRAM buffer of another device cannot be imported
  * (-EOPNOTSUPP).
  */
 int taihu_bo_import(struct taihu_device *dev, int dmabuf_fd,
@@ -304,56 +469,60 @@ int taihu_cmdbuf_upload(const struct taihu_cmdbuf *cb, struct taihu_device *dev,
 /* ---- submission ------------------------------------------------------- */
 
 /**
- * struct taihu_job - what taihu_submit() sends (zero-initialise it: fields
- * added later keep their meaning at zero)
+ * struct taihu_job - what taihu_submit() sends
+ * @size: set by the caller to sizeof(struct taihu_job); fields added
+ *	later keep their meaning at zero
  * @queue: hardware queue
  * @priority: &enum drm_taihu_priority
+ * @flags: DRM_TAIHU_SUBMIT_* bits, e.g. DRM_TAIHU_SUBMIT_NONBLOCK
+ * @cmd_len: stream length in bytes
  * @cmd_bo: BO holding the command stream
  * @cmd_offset: offset of the stream in @cmd_bo (8-byte aligned)
- * @cmd_len: stream length in bytes
  * @bos: BOs the job uses (may be NULL when @bo_count is 0)
  * @bo_count: entries at @bos
- * @in_syncs: syncobjs to wait for (may be NULL when @in_sync_count is 0)
  * @in_sync_count: entries at @in_syncs
+ * @in_syncs: syncobjs to wait for (may be NULL when @in_sync_count is 0)
  * @out_sync_handle: syncobj to signal, or 0
  * @out_sync_point: timeline point, or 0
- * @flags: DRM_TAIHU_SUBMIT_* bits, e.g. DRM_TAIHU_SUBMIT_NONBLOCK
  */
 struct taihu_job {
+	uint32_t size;
 	uint32_t queue;
 	uint32_t priority;
+	uint32_t flags;
+	uint32_t cmd_len;
+	uint32_t bo_count;
 	struct taihu_bo *cmd_bo;
 	uint64_t cmd_offset;
-	uint32_t cmd_len;
 	struct taihu_bo *const *bos;
-	uint32_t bo_count;
 	const struct drm_taihu_sync *in_syncs;
 	uint32_t in_sync_count;
 	uint32_t out_sync_handle;
 	uint64_t out_sync_point;
-	uint32_t flags;
 };
 
-/* Limits of one submission (the kernel enforces them too). */
-#define TAIHU_MAX_JOB_BOS	4096
-#define TAIHU_MAX_IN_SYNCS	256
+/* Limits of one submission (the kernel's, from the uapi). */
+#define TAIHU_MAX_JOB_BOS	DRM_TAIHU_MAX_SUBMIT_BOS
+#define TAIHU_MAX_IN_SYNCS	DRM_TAIHU_MAX_IN_SYNCS
 
 /**
  * struct taihu_job_result - how a job ended (from DRM_IOCTL_TAIHU_WAIT)
+ * @size: set by the caller to sizeof(struct taihu_job_result)
  * @status: &enum drm_taihu_job_status
  * @error_offset: stream offset of the failing packet
+ * @error_access: &enum drm_taihu_access of the fault (MMU_FAULT)
  * @start_ns: card clock at start
  * @end_ns: card clock at end
  * @error_addr: faulting address (DMA_ERROR, MMU_FAULT)
- * @error_access: &enum drm_taihu_access of the fault (MMU_FAULT)
  */
 struct taihu_job_result {
+	uint32_t size;
 	uint32_t status;
 	uint32_t error_offset;
+	uint32_t error_access;
 	uint64_t start_ns;
 	uint64_t end_ns;
 	uint64_t error_addr;
-	uint32_t error_access;
 };
 
 /**

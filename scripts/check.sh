@@ -68,6 +68,7 @@ export BUILD=$build
 suite host $make -C "$top/tests/host" O="$build" check
 suite userspace $make -C "$top/userspace" O="$build" check
 suite abi "$top/scripts/abi-check.sh"
+suite kbuild "$top/scripts/kbuild-alone.sh"
 suite vm "$top/tests/vm/check"
 
 summary="$passed passed, $failed failed"

@@ -24,10 +24,10 @@ endif
 KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
-.PHONY: all module firmware userspace kselftest benchmarks host-tests \
+.PHONY: all module firmware userspace kselftest benchmarks host-tests models \
 	deps run check bench shell lint clean help
 
-all: module firmware userspace kselftest benchmarks host-tests
+all: module firmware userspace kselftest benchmarks host-tests models
 
 module:
 	@test -n "$(KVER)" || { $(CURDIR)/scripts/kver.sh; exit 1; }
@@ -47,6 +47,18 @@ benchmarks: userspace
 
 host-tests: firmware userspace
 	$(MAKE) -C tests/host O=$(BUILD)
+
+# The example models (ONNX), made by scripts with Debian's PyTorch: trained or
+# initialised with fixed seeds, so every build makes the same files.
+PYTHON ?= /usr/bin/python3
+MODEL_SCRIPTS := $(wildcard userspace/onnx/models/*.py)
+models: $(BUILD)/models/.stamp
+
+$(BUILD)/models/.stamp: $(MODEL_SCRIPTS)
+	@mkdir -p $(BUILD)/models
+	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore digits_cnn.py --out $(BUILD)/models
+	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore encoder_block.py --out $(BUILD)/models
+	@touch $@
 
 deps:
 	scripts/deps.sh

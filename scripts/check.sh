@@ -69,6 +69,7 @@ suite host $make -C "$top/tests/host" O="$build" check
 suite userspace $make -C "$top/userspace" O="$build" check
 suite abi "$top/scripts/abi-check.sh"
 suite kbuild "$top/scripts/kbuild-alone.sh"
+suite onnx $make -C "$top/userspace" O="$build" onnx-check
 suite vm "$top/tests/vm/check"
 
 summary="$passed passed, $failed failed"

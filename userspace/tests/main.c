@@ -6,47 +6,10 @@
  * without a device. Usage: userspace_host_test PATH_TO_TAIHU_CLI
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "tap.h"
-
-static int tests_run, tests_failed, tests_skipped;
-
-int tap_ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!cond)
-		tests_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return cond;
-}
-
-void tap_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-void tap_skip(const char *name, const char *reason)
-{
-	tests_run++;
-	tests_skipped++;
-	printf("ok %d - %s # SKIP %s\n", tests_run, name, reason);
-}
 
 int main(int argc, char **argv)
 {
@@ -58,9 +21,5 @@ int main(int argc, char **argv)
 	test_cmdbuf();
 	test_lib_args();
 	test_cli(argv[1]);
-	printf("1..%d\n", tests_run);
-	printf("# %d passed, %d failed, %d skipped\n",
-	       tests_run - tests_failed - tests_skipped, tests_failed,
-	       tests_skipped);
-	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tap_finish();
 }

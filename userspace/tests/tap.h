@@ -13,6 +13,8 @@ int tap_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "ok N - name # SKIP reason". */
 void tap_skip(const char *name, const char *reason);
+/* Print the plan and a summary; returns the exit status. */
+int tap_finish(void);
 
 void test_cmdbuf(void);
 void test_lib_args(void);

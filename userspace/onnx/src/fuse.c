@@ -599,10 +599,14 @@ static int fuse_qdq_at(struct ox_graph *g, int fi)
 		    is_op(f, "GlobalAveragePool");
 	bool view = is_op(f, "Flatten") || is_op(f, "Reshape") || is_op(f, "Squeeze") ||
 		    is_op(f, "Unsqueeze") || is_op(f, "Transpose");
+	struct ox_act ua;
+	bool unary = !conv && !gemm && !pool && !view && ox_act_of_node(g, f, &ua) &&
+		     (ua.op == OX_ACT_RELU || ua.op == OX_ACT_CLIP || ua.op == OX_ACT_SIGMOID ||
+		      ua.op == OX_ACT_TANH || ua.op == OX_ACT_LEAKY_RELU);
 	int w, y, bias = -1, err;
 	struct ox_act a = { 0 };
 
-	if (!conv && !gemm && !pool && !view)
+	if (!conv && !gemm && !pool && !view && !unary)
 		return 0;
 	if (f->fusion || f->n_out < 1 || f->out[0] < 0)
 		return 0;
@@ -622,7 +626,7 @@ static int fuse_qdq_at(struct ox_graph *g, int fi)
 				/* an int32 bias at scale sx * sw is the accumulator's own */
 				struct ox_quant qb;
 				int64_t ch, nch = qw.scale->numel;
-				bool ok = get_quant(g, db, db->in[0], &qb) && !qb.zero;
+				bool ok = get_quant(g, db, db->in[0], &qb);
 
 				for (ch = 0; ok && ch < nch; ch++) {
 					double want = ox_get_f(qx.scale, 0) * ox_get_f(qw.scale, ch);
@@ -639,9 +643,9 @@ static int fuse_qdq_at(struct ox_graph *g, int fi)
 				db = NULL;	/* a float bias (folded later) */
 			}
 		}
-		if (is_op(f, "Gemm") && (ox_attr_float(f, "beta", 1) != 1 || bias == f->in[2]))
-			if (bias >= 0 && bias == f->in[2] && g->vals[bias].dtype != OX_I32)
-				return 0;	/* float C with int8 Gemm: keep it simple */
+		/* an int32 C is the accumulator's: Gemm's beta must then be 1 */
+		if (db && is_op(f, "Gemm") && ox_attr_float(f, "beta", 1) != 1)
+			db = NULL, bias = f->in[2];
 	}
 	y = f->out[0];
 	q = sole_consumer(g, y, &w);

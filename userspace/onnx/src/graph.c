@@ -107,9 +107,12 @@ struct ox_graph *ox_graph_clone(const struct ox_graph *src)
 		ox_graph_free(g);
 		goto oom;
 	}
-	memcpy(g->vals, src->vals, sizeof(*g->vals) * (size_t)src->n_vals);
-	memcpy(g->nodes, src->nodes, sizeof(*g->nodes) * (size_t)src->n_nodes);
-	memcpy(g->order, src->order, sizeof(int) * (size_t)src->n_order);
+	if (src->n_vals)
+		memcpy(g->vals, src->vals, sizeof(*g->vals) * (size_t)src->n_vals);
+	if (src->n_nodes)
+		memcpy(g->nodes, src->nodes, sizeof(*g->nodes) * (size_t)src->n_nodes);
+	if (src->n_order)
+		memcpy(g->order, src->order, sizeof(int) * (size_t)src->n_order);
 	/* inputs, outputs and node in/out arrays stay shared: never modified in place */
 	return g;
 oom:

@@ -258,12 +258,22 @@ static bool has_subgraph(const struct ox_node *n)
 	return false;
 }
 
+/* Folding makes host tensors: past this size it is not worth it (nor safe). */
+#define OX_MAX_FOLD_BYTES (64ull << 20)
+
 static bool can_fold(struct ox_graph *g, const struct ox_node *n, bool late)
 {
 	int i;
 
 	if (!n->def->fold)
 		return false;
+	for (i = 0; i < n->n_out; i++) {
+		const struct ox_value *v = ox_out(g, n, i);
+
+		if (v && (uint64_t)ox_numel(v->rank, v->dims) * (ox_dtype_size(v->dtype) + 1) >
+			 OX_MAX_FOLD_BYTES)
+			return false;
+	}
 	if ((n->def->flags & OXOP_LATE_FOLD) && !late)
 		return false;
 	for (i = 0; i < n->n_in; i++) {
@@ -291,7 +301,8 @@ static int check_node(struct ox_ctx *c)
 				   n->domain);
 	if (!n->def)
 		return ox_node_err(c, -EOPNOTSUPP, "operator %s is not supported", n->op);
-	if (c->g->opset < n->def->min_opset)
+	/* nodes made by fusion are ours, whatever the model's opset */
+	if (c->g->opset < n->def->min_opset && !n->fused_ops)
 		return ox_node_err(c, -EOPNOTSUPP, "%s before opset %d is not supported "
 				   "(the model uses opset %d)", n->op, n->def->min_opset,
 				   c->g->opset);

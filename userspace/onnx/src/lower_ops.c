@@ -86,6 +86,17 @@ static int lower_unary(struct ox_lctx *l)
 
 	if (!ox_act_of_node(l->g, l->n, &act))
 		return unsupported(l, "the bounds must be known when the model is prepared");
+	if (l->n->fusion && l->n->fusion->int8) {
+		/* DQ -> act -> Q: the int8 form of the activation */
+		err = ox_in_view(l, 0, &x);
+		if (!err)
+			err = ox_view_quant(l, &x, &l->n->fusion->q[0]);
+		if (!err)
+			err = ox_out_view(l, 0, ox_out(l->g, l->n, 0)->dtype, &y);
+		if (!err)
+			err = ox_view_quant(l, &y, &l->n->fusion->qout);
+		return err ? err : emit_unary(l, &x, &y, act);
+	}
 	err = ox_in_view(l, 0, &x);
 	/* ReLU and Clip of 8-bit integers are exact on the card (scale 1, zero 0) */
 	if (!err && !((x.dtype == OX_I8 || x.dtype == OX_U8) && x.quant == OXQ_NONE &&
@@ -484,6 +495,35 @@ static int gemm_common(struct ox_lctx *l, struct ox_view *a, struct ox_view *b,
 		ox_view_insert(&y, y.rank);
 	yr = y.rank;
 	memcpy(ydims, y.dims, sizeof(ydims));
+	if (br <= 2 && a->rank > 2 && ar > 1 && (!cv || cv->store < 0 || cv->rank <= 2)) {
+		/* B has no batch: A's batch and M dimensions become one M when they can */
+		int64_t m = ox_numel(a->rank - 1, a->dims), a2[2], y2[2];
+		struct ox_view ma, my, mc, c3;
+		bool ok;
+
+		a2[0] = m;
+		a2[1] = a->dims[a->rank - 1];
+		y2[0] = m;
+		y2[1] = y.dims[yr - 1];
+		ok = !(flags & OX_GEMM_TRANS_A) && ox_view_reshape(a, 2, a2, &ma) &&
+		     ox_view_reshape(&y, 2, y2, &my);
+		if (ok && cv && cv->store >= 0) {
+			/* C's rows must not vary within the merged M: [N] or [1, N] */
+			c3 = *cv;
+			ok = c3.rank < 2 || c3.dims[0] == 1;
+			if (ok) {
+				ox_view_expand(&c3, 2, y2);
+				mc = c3;
+				*cv = mc;
+			}
+		}
+		if (ok) {
+			*a = ma;
+			y = my;
+			yr = 2;
+			memcpy(ydims, y.dims, sizeof(ydims));
+		}
+	}
 	{
 		int64_t bd[OX_MAX_RANK];
 

@@ -128,7 +128,7 @@ static bool variadic(const char *op)
 
 static int infer_binary(struct ox_ctx *c)
 {
-	const struct ox_value *v[16];
+	const struct ox_value *v[16] = { 0 };
 	int64_t dims[OX_MAX_RANK];
 	int i, n = 0, rank, err, dt;
 	enum bin_kind k = bin_kind(c->n->op);
@@ -146,6 +146,8 @@ static int infer_binary(struct ox_ctx *c)
 			return -EINVAL;
 		n++;
 	}
+	if (!n)
+		return ox_node_err(c, -EINVAL, "no inputs");
 	dt = v[0]->dtype;
 	for (i = 1; i < n; i++)
 		if (v[i]->dtype != dt && strcmp(c->n->op, "Pow") && strcmp(c->n->op, "PRelu"))

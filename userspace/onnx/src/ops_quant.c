@@ -34,7 +34,7 @@ int ox_qparams(struct ox_ctx *c, int scale_in, int zero_in, const struct ox_valu
 		return ox_node_err(c, -EOPNOTSUPP, "quantised type %s", ox_dtype_name(q->qtype));
 	q->scale = s->konst;
 	q->zero = z ? z->konst : NULL;
-	if (s->konst->numel != 1 || s->rank == 1) {
+	if (s->konst->numel != 1) {
 		if (s->rank != 1 || !x || x->rank < 1)
 			return ox_node_err(c, -EINVAL, "scale must be a scalar or 1-D");
 		if (ox_axis(c, axis, x->rank, &q->axis))

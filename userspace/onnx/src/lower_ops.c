@@ -32,6 +32,16 @@ static int need_float(struct ox_lctx *l, const struct ox_view *v)
 		       "only", l->n->op, ox_dtype_name(v->dtype));
 }
 
+/* Input 0 (a float view) and a fresh output 0 of its dtype. */
+static int float_in_out(struct ox_lctx *l, struct ox_view *x, struct ox_view *y)
+{
+	int err = ox_in_view(l, 0, x);
+
+	if (!err)
+		err = need_float(l, x);
+	return err ? err : ox_out_view(l, 0, x->dtype, y);
+}
+
 static struct ox_fusion *fusion(struct ox_lctx *l)
 {
 	return l->n->fusion;
@@ -128,11 +138,7 @@ static int lower_binary(struct ox_lctx *l)
 	struct ox_act none = { 0 };
 	int i, err, op = binop_of(l->n->op), n = l->n->n_in;
 
-	err = ox_in_view(l, 0, &a);
-	if (!err)
-		err = need_float(l, &a);
-	if (!err)
-		err = ox_out_view(l, 0, a.dtype, &y);
+	err = float_in_out(l, &a, &y);
 	if (err)
 		return err;
 	if (n == 1)
@@ -174,11 +180,7 @@ static int lower_pow(struct ox_lctx *l)
 				   "has no pow kernel; constant exponents 1, 2, 3, 0.5 and -1 "
 				   "are lowered)");
 	p = ox_get_f(e->konst, 0);
-	err = ox_in_view(l, 0, &x);
-	if (!err)
-		err = need_float(l, &x);
-	if (!err)
-		err = ox_out_view(l, 0, x.dtype, &y);
+	err = float_in_out(l, &x, &y);
 	if (err)
 		return err;
 	if (p == 1)
@@ -216,11 +218,7 @@ static int lower_prelu(struct ox_lctx *l)
 			return unsupported(l, "PRelu with per-channel slopes (the card's leaky "
 					   "ReLU takes one slope)");
 	act.alpha = (float)ox_get_f(s->konst, 0);
-	err = ox_in_view(l, 0, &x);
-	if (!err)
-		err = need_float(l, &x);
-	if (!err)
-		err = ox_out_view(l, 0, x.dtype, &y);
+	err = float_in_out(l, &x, &y);
 	return err ? err : emit_unary(l, &x, &y, act);
 }
 
@@ -377,11 +375,7 @@ static int lower_pool(struct ox_lctx *l)
 			/* any rank: a reduction over the spatial axes */
 			struct ox_view y;
 
-			err = ox_in_view(l, 0, &ops[0]);
-			if (!err)
-				err = need_float(l, &ops[0]);
-			if (!err)
-				err = ox_out_view(l, 0, ops[0].dtype, &y);
+			err = float_in_out(l, &ops[0], &y);
 			if (err)
 				return err;
 			ops[1] = y;
@@ -838,11 +832,7 @@ static int lower_softmax(struct ox_lctx *l)
 
 	err = ox_softmax_axis(&c, xv, &axis);
 	if (!err)
-		err = ox_in_view(l, 0, &ops[0]);
-	if (!err)
-		err = need_float(l, &ops[0]);
-	if (!err)
-		err = ox_out_view(l, 0, ops[0].dtype, &y);
+		err = float_in_out(l, &ops[0], &y);
 	if (err)
 		return err;
 	ops[1] = y;
@@ -887,11 +877,7 @@ static int lower_reduce(struct ox_lctx *l)
 
 	err = ox_reduce_mask(&c, xv, mask);
 	if (!err)
-		err = ox_in_view(l, 0, &ops[0]);
-	if (!err)
-		err = need_float(l, &ops[0]);
-	if (!err)
-		err = ox_out_view(l, 0, ops[0].dtype, &y);
+		err = float_in_out(l, &ops[0], &y);
 	if (err)
 		return err;
 	for (i = 0; i < xv->rank; i++) {

@@ -466,11 +466,7 @@ static int fold_reduce(struct ox_ctx *c)
 			acc[o] = v < acc[o] || isnan(v) ? v : acc[o];
 		else
 			acc[o] += v;
-		for (k = x->rank - 1; k >= 0; k--) {
-			if (++idx[k] < x->dims[k])
-				break;
-			idx[k] = 0;
-		}
+		ox_next_index(idx, x->dims, x->rank);
 	}
 	for (o = 0; o < y->numel; o++)
 		ox_set_f(y, o, !strcmp(op, "ReduceMean") && cnt ? acc[o] / (double)cnt : acc[o]);

@@ -569,11 +569,7 @@ static int fold_slice(struct ox_ctx *c)
 		for (k = 0; k < x->rank; k++)
 			off += (s.start[k] + idx[k] * s.step[k]) * str[k];
 		memcpy((char *)y->data + (size_t)o * es, (char *)x->konst->data + (size_t)off * es, es);
-		for (k = x->rank - 1; k >= 0; k--) {
-			if (++idx[k] < s.dims[k])
-				break;
-			idx[k] = 0;
-		}
+		ox_next_index(idx, s.dims, x->rank);
 	}
 	return ox_set_konst(c, 0, y);
 }
@@ -706,11 +702,7 @@ static int fold_transpose(struct ox_ctx *c)
 		for (k = 0; k < x->rank; k++)
 			off += idx[k] * str[perm[k]];
 		memcpy((char *)y->data + (size_t)o * es, (char *)x->konst->data + (size_t)off * es, es);
-		for (k = x->rank - 1; k >= 0; k--) {
-			if (++idx[k] < y->dims[k])
-				break;
-			idx[k] = 0;
-		}
+		ox_next_index(idx, y->dims, x->rank);
 	}
 	return ox_set_konst(c, 0, y);
 }
@@ -795,11 +787,7 @@ static int fold_tile(struct ox_ctx *c)
 		for (k = 0; k < x->rank; k++)
 			off += (idx[k] % x->dims[k]) * str[k];
 		memcpy((char *)y->data + (size_t)o * es, (char *)x->konst->data + (size_t)off * es, es);
-		for (k = x->rank - 1; k >= 0; k--) {
-			if (++idx[k] < y->dims[k])
-				break;
-			idx[k] = 0;
-		}
+		ox_next_index(idx, y->dims, x->rank);
 	}
 	return ox_set_konst(c, 0, y);
 }
@@ -1009,11 +997,7 @@ static int fold_pad(struct ox_ctx *c)
 			ox_set_f(y, o, ox_get_f(x->konst, off));
 		else
 			ox_set_f(y, o, v);
-		for (k = x->rank - 1; k >= 0; k--) {
-			if (++idx[k] < y->dims[k])
-				break;
-			idx[k] = 0;
-		}
+		ox_next_index(idx, y->dims, x->rank);
 	}
 	return ox_set_konst(c, 0, y);
 }

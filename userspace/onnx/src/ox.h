@@ -115,6 +115,9 @@ void ox_convert(ox_tensor *dst, const ox_tensor *src);
 /* "[2,3,4]" into @buf */
 const char *ox_shape_str(int rank, const int64_t *dims, char *buf, size_t len);
 
+/* Step the multi-index @idx over @dims in row-major order; false after the last. */
+bool ox_next_index(int64_t *idx, const int64_t *dims, int rank);
+
 /* Row-major strides (elements) of @dims. */
 void ox_strides(int rank, const int64_t *dims, int64_t *strides);
 

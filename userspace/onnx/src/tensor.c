@@ -259,6 +259,18 @@ const char *ox_shape_str(int rank, const int64_t *dims, char *buf, size_t len)
 	return buf;
 }
 
+bool ox_next_index(int64_t *idx, const int64_t *dims, int rank)
+{
+	int k;
+
+	for (k = rank - 1; k >= 0; k--) {
+		if (++idx[k] < dims[k])
+			return true;
+		idx[k] = 0;
+	}
+	return false;
+}
+
 void ox_strides(int rank, const int64_t *dims, int64_t *strides)
 {
 	int64_t s = 1;

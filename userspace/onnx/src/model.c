@@ -456,8 +456,14 @@ static int load_proto(struct taihu_onnx_model *m, const uint8_t *data, size_t le
 		err = ox_err(-EOPNOTSUPP, "model-local functions are not supported");
 		goto out;
 	}
-	if (mp->producer_name)
-		m->producer = strdup(mp->producer_name);
+	if (mp->producer_name && *mp->producer_name) {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%s%s%s", mp->producer_name,
+			 mp->producer_version && *mp->producer_version ? " " : "",
+			 mp->producer_version ? mp->producer_version : "");
+		m->producer = strdup(buf);
+	}
 	m->g = calloc(1, sizeof(*m->g));
 	if (!m->g || !(m->g->arena = ox_arena_new())) {
 		err = ox_err(-ENOMEM, "out of memory");
@@ -548,6 +554,18 @@ OX_EXPORT int taihu_onnx_model_opset(const struct taihu_onnx_model *m)
 OX_EXPORT int taihu_onnx_model_num_nodes(const struct taihu_onnx_model *m)
 {
 	return m ? m->g->n_nodes : -EINVAL;
+}
+
+OX_EXPORT const char *taihu_onnx_model_node_op(const struct taihu_onnx_model *m, int index)
+{
+	if (!m || index < 0 || index >= m->g->n_nodes)
+		return "";
+	return m->g->nodes[index].op;
+}
+
+OX_EXPORT const char *taihu_onnx_model_producer(const struct taihu_onnx_model *m)
+{
+	return m && m->producer ? m->producer : "";
 }
 
 OX_EXPORT int taihu_onnx_model_num_inputs(const struct taihu_onnx_model *m)

@@ -262,7 +262,6 @@ static inline struct ox_value *ox_out(struct ox_graph *g, const struct ox_node *
 struct taihu_onnx_model {
 	char *path;
 	struct ox_graph *g;	/* the graph as the file says it */
-	void *proto;		/* Onnx__ModelProto, kept for borrowed data */
 	int64_t ir_version;
 	char *producer;
 };

@@ -132,6 +132,10 @@ void taihu_onnx_model_free(struct taihu_onnx_model *m);
 int taihu_onnx_model_opset(const struct taihu_onnx_model *m);
 /** taihu_onnx_model_num_nodes() - nodes of the main graph */
 int taihu_onnx_model_num_nodes(const struct taihu_onnx_model *m);
+/** taihu_onnx_model_node_op() - operator of node @index ("" out of range) */
+const char *taihu_onnx_model_node_op(const struct taihu_onnx_model *m, int index);
+/** taihu_onnx_model_producer() - "pytorch 1.13.1" or "" */
+const char *taihu_onnx_model_producer(const struct taihu_onnx_model *m);
 /** taihu_onnx_model_num_inputs() - graph inputs that are not initializers */
 int taihu_onnx_model_num_inputs(const struct taihu_onnx_model *m);
 int taihu_onnx_model_num_outputs(const struct taihu_onnx_model *m);

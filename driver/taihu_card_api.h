@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		1
+#define TAIHU_CARD_IF_MINOR		2
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -164,6 +164,47 @@ struct taihu_card_id {
 #define TAIHU_CARD_CAP_MMU		_BITULL(4)
 #define TAIHU_CARD_CAP_SEMAPHORE	_BITULL(5)
 #define TAIHU_CARD_CAP_BARRIER		_BITULL(6)
+#define TAIHU_CARD_CAP_KERNEL		_BITULL(7)
+
+/*
+ * The kernel table of the running firmware, at this offset in the ID page
+ * (interface minor 2): what its KERNELS section enables, zero before boot.
+ */
+#define TAIHU_ID_KERNELS_OFFSET		0x800
+#define TAIHU_CARD_MAX_KERNELS		32
+
+/**
+ * struct taihu_card_kernel - one enabled kernel, as the firmware image's
+ * &struct taihu_fw_kernel
+ * @kernel: kernel id of the command-stream format (enum taihu_kernel)
+ * @max_rank: largest tensor rank
+ * @reserved: zero
+ * @dtypes: bit (1 << dtype) for each dtype the kernel computes in
+ * @max_dim: largest tensor dimension
+ * @reserved1: zero
+ * @max_elems: most elements of one tensor
+ */
+struct taihu_card_kernel {
+	__u16 kernel;
+	__u8 max_rank;
+	__u8 reserved;
+	__u32 dtypes;
+	__u32 max_dim;
+	__u32 reserved1;
+	__u64 max_elems;
+};
+
+/**
+ * struct taihu_card_kernels - the kernel table at TAIHU_ID_KERNELS_OFFSET
+ * @count: entries used, at most TAIHU_CARD_MAX_KERNELS
+ * @reserved: zero
+ * @entries: the enabled kernels, in the image's order
+ */
+struct taihu_card_kernels {
+	__u32 count;
+	__u32 reserved;
+	struct taihu_card_kernel entries[TAIHU_CARD_MAX_KERNELS];
+};
 
 /**
  * enum taihu_mbox_op - control mailbox requests
@@ -454,6 +495,10 @@ struct taihu_ring_entry {
  * @TAIHU_STATUS_DMA_ERROR: an address outside the card's reach
  * @TAIHU_STATUS_MMU_FAULT: an address outside the context's mappings
  * @TAIHU_STATUS_ABORTED: stopped by a reset or queue disable
+ * @TAIHU_STATUS_INVALID_KERNEL: a KERNEL packet with malformed descriptors
+ *	or parameters; &taihu_completion.error_reason says why
+ * @TAIHU_STATUS_UNSUPPORTED: a KERNEL packet the running firmware does not
+ *	enable (kernel, dtype, limits); &taihu_completion.error_reason says why
  */
 enum taihu_job_status_code {
 	TAIHU_STATUS_SUCCESS = 0,
@@ -461,6 +506,8 @@ enum taihu_job_status_code {
 	TAIHU_STATUS_DMA_ERROR = 2,
 	TAIHU_STATUS_MMU_FAULT = 3,
 	TAIHU_STATUS_ABORTED = 4,
+	TAIHU_STATUS_INVALID_KERNEL = 5,
+	TAIHU_STATUS_UNSUPPORTED = 6,
 };
 
 /**
@@ -472,6 +519,10 @@ enum taihu_job_status_code {
  * @end_ns: card clock when the job ended
  * @error_addr: the faulting address for DMA_ERROR and MMU_FAULT
  * @error_access: &enum taihu_access of the faulting access
+ * @error_reason: for INVALID_KERNEL and UNSUPPORTED, the command stream's
+ *	enum taihu_kernel_reason; else zero (interface minor 2)
+ * @error_detail: with @error_reason, the command stream's
+ *	TAIHU_KERNEL_DETAIL() word (kernel, operand, field); else zero
  * @reserved0: zero
  * @reserved: zero
  */
@@ -483,8 +534,10 @@ struct taihu_completion {
 	__u64 end_ns;
 	__u64 error_addr;
 	__u32 error_access;
+	__u32 error_reason;
+	__u32 error_detail;
 	__u32 reserved0;
-	__u64 reserved[2];
+	__u64 reserved;
 };
 
 #endif /* __TAIHU_CARD_API_H__ */

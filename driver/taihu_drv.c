@@ -122,6 +122,7 @@ static const struct {
 	{ TAIHU_CARD_CAP_MMU, DRM_TAIHU_CAP_MMU },
 	{ TAIHU_CARD_CAP_SEMAPHORE, DRM_TAIHU_CAP_SEMAPHORE },
 	{ TAIHU_CARD_CAP_BARRIER, DRM_TAIHU_CAP_BARRIER },
+	{ TAIHU_CARD_CAP_KERNEL, DRM_TAIHU_CAP_KERNEL },
 };
 
 static u64 taihu_uapi_caps(u64 card_caps)
@@ -180,6 +181,23 @@ static void taihu_query_context_info(struct taihu_ctx *ctx,
 	mutex_unlock(&ctx->lock);
 }
 
+static void taihu_query_kernels(struct taihu_device *tdev,
+				struct drm_taihu_kernels *info)
+{
+	const struct taihu_fw_info *fw = &tdev->fw;
+	u32 i;
+
+	memset(info, 0, sizeof(*info));
+	for (i = 0; i < fw->num_kernels && i < DRM_TAIHU_MAX_KERNELS; i++) {
+		info->kernels[i].kernel = fw->kernels[i].kernel;
+		info->kernels[i].dtypes = fw->kernels[i].dtypes;
+		info->kernels[i].max_rank = fw->kernels[i].max_rank;
+		info->kernels[i].max_dim = fw->kernels[i].max_dim;
+		info->kernels[i].max_elems = fw->kernels[i].max_elems;
+	}
+	info->count = i;
+}
+
 static int taihu_query_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
@@ -189,6 +207,7 @@ static int taihu_query_ioctl(struct drm_device *drm, void *data,
 	union {
 		struct drm_taihu_device_info dev;
 		struct drm_taihu_context_info ctx;
+		struct drm_taihu_kernels kernels;
 	} info;
 	u32 size;
 	int idx, ret = 0;
@@ -199,6 +218,9 @@ static int taihu_query_ioctl(struct drm_device *drm, void *data,
 		break;
 	case DRM_TAIHU_QUERY_CONTEXT_INFO:
 		size = sizeof(info.ctx);
+		break;
+	case DRM_TAIHU_QUERY_KERNELS:
+		size = sizeof(info.kernels);
 		break;
 	default:
 		return -EINVAL;
@@ -215,6 +237,8 @@ static int taihu_query_ioctl(struct drm_device *drm, void *data,
 
 	if (args->query == DRM_TAIHU_QUERY_DEVICE_INFO)
 		taihu_query_device_info(tdev, &info.dev);
+	else if (args->query == DRM_TAIHU_QUERY_KERNELS)
+		taihu_query_kernels(tdev, &info.kernels);
 	else
 		taihu_query_context_info(tfile->ctx, &info.ctx);
 

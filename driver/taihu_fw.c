@@ -52,6 +52,29 @@ static void taihu_fw_copy_str(struct taihu_device *tdev, char *dst,
 			dst[i] = '?';
 }
 
+/* The kernel table of the ID page; entries the card got wrong are dropped. */
+static void taihu_fw_read_kernels(struct taihu_device *tdev)
+{
+	struct taihu_fw_info *fw = &tdev->fw;
+	u32 base = TAIHU_BAR2_ID_OFFSET + TAIHU_ID_KERNELS_OFFSET;
+	u32 count, i;
+
+	fw->num_kernels = 0;
+	if (!(fw->capabilities & TAIHU_CARD_CAP_KERNEL))
+		return;
+	count = taihu_ctrl_rd32(tdev, base + offsetof(struct taihu_card_kernels, count));
+	if (count > TAIHU_CARD_MAX_KERNELS) {
+		dev_warn(tdev->drm.dev, "card reports %u kernels, using %u\n",
+			 count, TAIHU_CARD_MAX_KERNELS);
+		count = TAIHU_CARD_MAX_KERNELS;
+	}
+	for (i = 0; i < count; i++)
+		memcpy_fromio(&fw->kernels[i], tdev->hw.ctrl + base +
+			      offsetof(struct taihu_card_kernels, entries[i]),
+			      sizeof(fw->kernels[i]));
+	fw->num_kernels = count;
+}
+
 static void taihu_fw_read_info(struct taihu_device *tdev)
 {
 	struct taihu_fw_info *fw = &tdev->fw;
@@ -65,6 +88,7 @@ static void taihu_fw_read_info(struct taihu_device *tdev)
 			  TAIHU_ID_REG(fw_version_str));
 	taihu_fw_copy_str(tdev, fw->serial, sizeof(fw->serial),
 			  TAIHU_ID_REG(serial));
+	taihu_fw_read_kernels(tdev);
 }
 
 /* Send the image already in VRAM and interpret the card's verdict. */

@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+#include "taihu_card_api.h"
+
 struct taihu_device;
 
 #define TAIHU_FW_NAME			"taihu/t1.bin"
@@ -22,6 +24,8 @@ struct taihu_device;
  * @capabilities: TAIHU_CARD_CAP_* bits
  * @version_str: NUL-terminated version string
  * @serial: NUL-terminated board serial
+ * @num_kernels: entries of @kernels
+ * @kernels: the inference kernels the firmware enables (ID page table)
  *
  * Written once at probe, read-only afterwards.
  */
@@ -33,6 +37,8 @@ struct taihu_fw_info {
 	u64 capabilities;
 	char version_str[32];
 	char serial[32];
+	u32 num_kernels;
+	struct taihu_card_kernel kernels[TAIHU_CARD_MAX_KERNELS];
 };
 
 /**

@@ -24,7 +24,7 @@
 /* "THFW" */
 #define TAIHU_FW_MAGIC			0x57464854U
 #define TAIHU_FW_ABI_MAJOR		1
-#define TAIHU_FW_ABI_MINOR		1
+#define TAIHU_FW_ABI_MINOR		2
 #define TAIHU_FW_MAX_SECTIONS		16
 #define TAIHU_FW_MAX_IMAGE_SIZE		(4U << 20)
 
@@ -40,6 +40,7 @@
  * @image_size: size of the whole image in bytes
  * @num_sections: entries in the section table after the header
  * @flags: zero
+ * @reserved: zero
  * @version_str: NUL-terminated human-readable version, e.g. "1.0.0"
  * @build: NUL-terminated build description
  * @digest: SHA-256 of the image with this field zeroed
@@ -64,11 +65,15 @@ struct taihu_fw_header {
  * @TAIHU_FW_SECTION_CONFIG: &struct taihu_fw_config, required, exactly once
  * @TAIHU_FW_SECTION_CODE: command-processor microcode; opaque to the model
  * @TAIHU_FW_SECTION_THERMAL: thermal/clock table (later ABI minors)
+ * @TAIHU_FW_SECTION_KERNELS: &struct taihu_fw_kernels, the inference
+ *	kernels the firmware enables (ABI minor 2); at most once, required
+ *	when the CONFIG capabilities include KERNEL
  */
 enum taihu_fw_section_type {
 	TAIHU_FW_SECTION_CONFIG = 1,
 	TAIHU_FW_SECTION_CODE = 2,
 	TAIHU_FW_SECTION_THERMAL = 3,
+	TAIHU_FW_SECTION_KERNELS = 4,
 };
 
 /**
@@ -101,6 +106,43 @@ struct taihu_fw_config {
 	__u32 max_cmd_len;
 	__u32 max_ring_entries;
 	__u64 reserved[4];
+};
+
+/* Most entries of a KERNELS section. */
+#define TAIHU_FW_MAX_KERNELS		32
+
+/**
+ * struct taihu_fw_kernel - one kernel the firmware enables
+ * @kernel: kernel id of the command-stream format (enum taihu_kernel in
+ *	firmware/include/taihu_cmdstream.h), each at most once
+ * @max_rank: largest rank of any of its tensors, 1..6
+ * @reserved: zero
+ * @dtypes: bit (1 << dtype) for each enum taihu_dtype it computes in, not 0
+ * @max_dim: largest dimension of any of its tensors, at least 1
+ * @reserved1: zero
+ * @max_elems: most elements of any one of its tensors, at least 1
+ */
+struct taihu_fw_kernel {
+	__u16 kernel;
+	__u8 max_rank;
+	__u8 reserved;
+	__u32 dtypes;
+	__u32 max_dim;
+	__u32 reserved1;
+	__u64 max_elems;
+};
+
+/**
+ * struct taihu_fw_kernels - payload of TAIHU_FW_SECTION_KERNELS
+ * @count: entries after this header, 1..TAIHU_FW_MAX_KERNELS; the section
+ *	is exactly 8 + 24 * @count bytes
+ * @reserved: zero
+ * @entries: the kernels
+ */
+struct taihu_fw_kernels {
+	__u32 count;
+	__u32 reserved;
+	struct taihu_fw_kernel entries[];
 };
 
 #endif /* __TAIHU_FW_IMAGE_H__ */

@@ -939,5 +939,7 @@ int taihu_wait_ioctl(struct drm_device *drm, void *data,
 	args->end_ns = out.end_ns;
 	args->error_addr = out.error_addr;
 	args->error_access = out.error_access;
+	args->error_reason = out.error_reason;
+	args->error_detail = out.error_detail;
 	return 0;
 }

@@ -175,6 +175,12 @@ static int taihu_queue_status(struct taihu_queue *q, u32 card_status,
 	case TAIHU_STATUS_ABORTED:
 		*status = DRM_TAIHU_JOB_CANCELLED;
 		return -ECANCELED;
+	case TAIHU_STATUS_INVALID_KERNEL:
+		*status = DRM_TAIHU_JOB_INVALID_KERNEL;
+		return -EINVAL;
+	case TAIHU_STATUS_UNSUPPORTED:
+		*status = DRM_TAIHU_JOB_UNSUPPORTED;
+		return -EOPNOTSUPP;
 	default:
 		dev_err_ratelimited(q->tdev->drm.dev,
 				    "queue %u: unknown completion status %u\n",
@@ -220,6 +226,11 @@ static void taihu_queue_complete(struct taihu_queue *q, u32 slot,
 	out.start_ns = rec.start_ns;
 	out.end_ns = rec.end_ns;
 	out.error_addr = rec.error_addr;
+	if (out.status == DRM_TAIHU_JOB_INVALID_KERNEL ||
+	    out.status == DRM_TAIHU_JOB_UNSUPPORTED) {
+		out.error_reason = rec.error_reason;
+		out.error_detail = rec.error_detail;
+	}
 	if (out.status == DRM_TAIHU_JOB_MMU_FAULT) {
 		/* The card is not trusted to name a valid access. */
 		out.error_access = rec.error_access == TAIHU_ACCESS_WRITE ?

@@ -35,6 +35,8 @@ struct taihu_file;
  * @end_ns: card clock when the job ended
  * @error_addr: faulting address
  * @error_access: &enum drm_taihu_access of the faulting access
+ * @error_reason: kernel failure reason (INVALID_KERNEL, UNSUPPORTED)
+ * @error_detail: kernel failure detail word
  */
 struct taihu_outcome {
 	u32 status;
@@ -43,6 +45,8 @@ struct taihu_outcome {
 	u64 end_ns;
 	u64 error_addr;
 	u32 error_access;
+	u32 error_reason;
+	u32 error_detail;
 };
 
 /**

@@ -116,10 +116,38 @@ void bar2_set_state(struct card *card, enum taihu_card_state state, uint32_t err
 	shm_store32(&card->id->state, state);
 }
 
+_Static_assert(sizeof(struct taihu_card_id) <= TAIHU_ID_KERNELS_OFFSET, "ID page layout");
+_Static_assert(TAIHU_ID_KERNELS_OFFSET + sizeof(struct taihu_card_kernels) <= 4096,
+	       "ID page layout");
+_Static_assert(sizeof(struct taihu_card_kernel) == sizeof(struct taihu_fw_kernel) &&
+	       TAIHU_CARD_MAX_KERNELS == TAIHU_FW_MAX_KERNELS, "kernel table layout");
+
+/* The kernel table in the ID page: the image's entries as they are (verified). */
+static void publish_kernels(struct card *card, const struct taihu_fw_info *fw)
+{
+	struct taihu_card_kernels *t =
+		(struct taihu_card_kernels *)(void *)((uint8_t *)card->id + TAIHU_ID_KERNELS_OFFSET);
+	uint32_t i;
+
+	memset(t, 0, sizeof(*t));
+	if (!fw)
+		return;
+	for (i = 0; i < fw->num_kernels; i++) {
+		const struct taihu_fw_kernel *k = &fw->kernels[i];
+
+		t->entries[i] = (struct taihu_card_kernel){
+			.kernel = k->kernel, .max_rank = k->max_rank, .dtypes = k->dtypes,
+			.max_dim = k->max_dim, .max_elems = k->max_elems,
+		};
+	}
+	t->count = fw->num_kernels;
+}
+
 void bar2_publish_firmware(struct card *card, const struct taihu_fw_info *fw)
 {
 	struct taihu_card_id *id = card->id;
 
+	publish_kernels(card, fw);
 	if (!fw) {
 		id->fw_version = 0;
 		id->fw_abi_major = 0;

@@ -77,12 +77,21 @@ int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size)
 	card->cfg.capabilities = info.cfg.capabilities;
 	card->cfg.max_cmd_len = info.cfg.max_cmd_len;
 	card->cfg.max_ring_entries = info.cfg.max_ring_entries;
+	for (uint32_t i = 0; i < info.num_kernels; i++) {
+		const struct taihu_fw_kernel *k = &info.kernels[i];
+
+		/* Verified: known ids, each once, sane limits. */
+		card->cfg.kernels[k->kernel] = (struct card_kernel_cfg){
+			.dtypes = k->dtypes, .max_rank = k->max_rank,
+			.max_dim = k->max_dim, .max_elems = k->max_elems,
+		};
+	}
 	bar2_publish_firmware(card, &info);
 	bar2_set_state(card, TAIHU_CARD_STATE_READY, TAIHU_BOOT_OK);
-	card_log("firmware %s booted: ABI %u.%u, %u queues, caps 0x%llx, max_cmd_len %u, max_ring_entries %u",
+	card_log("firmware %s booted: ABI %u.%u, %u queues, caps 0x%llx, max_cmd_len %u, max_ring_entries %u, %u kernels",
 		 info.hdr.version_str, info.hdr.abi_major, info.hdr.abi_minor,
 		 info.cfg.num_queues, (unsigned long long)info.cfg.capabilities,
-		 info.cfg.max_cmd_len, info.cfg.max_ring_entries);
+		 info.cfg.max_cmd_len, info.cfg.max_ring_entries, info.num_kernels);
 	events_post(card, TAIHU_EVENT_BOOTED, 0, info.hdr.fw_version, 0);
 	return TAIHU_BOOT_OK;
 }

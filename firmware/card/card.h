@@ -13,11 +13,13 @@
 #include <stdint.h>
 
 #include <taihu_card_api.h>
+#include <taihu_cmdstream.h>
 #include <taihu_fw_image.h>
 
 #include "options.h"
 
 struct card;
+struct kscratch;
 
 /*
  * One cached translation: the leaf PTE of page @vpn of context @context,
@@ -72,6 +74,15 @@ struct engine {
 	uint64_t cmd_bufsize;
 	uint8_t *cmd_buf;	/* private copy of the command stream */
 	struct tlb tlb;		/* used by the engine thread only */
+	struct kscratch *kscratch;	/* kernels' scratch; engine thread only */
+};
+
+/* One inference kernel as the firmware enables it (dtypes 0: disabled). */
+struct card_kernel_cfg {
+	uint32_t dtypes;
+	uint32_t max_rank;
+	uint32_t max_dim;
+	uint64_t max_elems;
 };
 
 /* The configuration the running firmware imposes (zero before boot). */
@@ -82,6 +93,7 @@ struct card_fw_config {
 	uint64_t capabilities;
 	uint32_t max_cmd_len;
 	uint32_t max_ring_entries;
+	struct card_kernel_cfg kernels[TAIHU_KERNEL_COUNT];
 };
 
 struct card {

@@ -20,6 +20,7 @@
 #include "cmdstream.h"
 #include "events.h"
 #include "jobmem.h"
+#include "kernel_exec.h"
 #include "sem.h"
 
 struct exec {
@@ -281,6 +282,25 @@ static int exec_barrier(struct exec *x, uint32_t off, const uint8_t *pkt)
 	return 0;
 }
 
+/* KERNEL: everything but the outcome lives in kernel_exec.c. */
+static int exec_kernel(struct exec *x, uint32_t off, const uint8_t *pkt)
+{
+	struct taihu_pkt_header hdr;
+	struct kernel_result r;
+
+	memcpy(&hdr, pkt, sizeof(hdr));
+	if (!kernel_execute(x->e, &x->mem, pkt, hdr.size, &r))
+		return 0;
+	if (r.status == TAIHU_STATUS_INVALID_KERNEL || r.status == TAIHU_STATUS_UNSUPPORTED) {
+		x->compl->status = r.status;
+		x->compl->error_offset = off;
+		x->compl->error_reason = r.reason;
+		x->compl->error_detail = r.detail;
+		return -1;
+	}
+	return fault(x, off, &r.fault);
+}
+
 /* Per opcode: the capability that enables it and its exact size (0: any). */
 static const struct {
 	uint64_t cap;
@@ -298,6 +318,7 @@ static const struct {
 				 sizeof(struct taihu_pkt_sem_wait), exec_sem_wait },
 	[TAIHU_PKT_BARRIER] = { TAIHU_CARD_CAP_BARRIER,
 				sizeof(struct taihu_pkt_barrier), exec_barrier },
+	[TAIHU_PKT_KERNEL] = { TAIHU_CARD_CAP_KERNEL, 0, exec_kernel },
 };
 
 /* Copy the stream into the private buffer, span by span. */

@@ -16,6 +16,7 @@
 #include "dma.h"
 #include "engine.h"
 #include "events.h"
+#include "kernel_exec.h"
 #include "log.h"
 #include "mmu.h"
 #include "sem.h"
@@ -195,6 +196,7 @@ void engine_disable(struct card *card, unsigned int q)
 	atomic_store(&e->abort, true);
 	sem_wake_all(card);
 	pthread_join(e->thread, NULL);
+	kernel_engine_release(e);
 	free(e->cmd_buf);
 	e->cmd_buf = NULL;
 	e->running = false;

@@ -8,6 +8,8 @@
  * earlier check, so a guest rewriting its page tables mid-job gets a fault,
  * not a wild access.
  */
+#include <string.h>
+
 #include "dma.h"
 #include "jobmem.h"
 #include "mmu.h"
@@ -154,4 +156,59 @@ uint8_t *jobmem_span_back(const struct job_mem *m, uint64_t addr, uint64_t len,
 	}
 	*span = n;
 	return p;
+}
+
+uint8_t *jobmem_contig(const struct job_mem *m, uint64_t addr, uint64_t len,
+		       enum taihu_access access)
+{
+	struct mem_fault f;
+	uint64_t n;
+	uint8_t *p;
+
+	if (!m->translated)
+		return resolve(m, addr, len, access, &f);
+	p = translate(m, addr, access);
+	if (!p)
+		return NULL;
+	/* Every following page must continue where the previous one ended. */
+	for (n = PAGE - (addr & PAGE_MASK); n < len; n += PAGE)
+		if (translate(m, addr + n, access) != p + n)
+			return NULL;
+	return p;
+}
+
+/* Copy @len bytes between device memory at @addr and @buf; @to_dev picks the way. */
+static int jobmem_copy(const struct job_mem *m, uint64_t addr, uint8_t *buf, uint64_t len,
+		       bool to_dev, struct mem_fault *f)
+{
+	enum taihu_access access = to_dev ? TAIHU_ACCESS_WRITE : TAIHU_ACCESS_READ;
+	uint64_t done, span;
+	uint8_t *p;
+
+	for (done = 0; done < len; done += span) {
+		if (atomic_load_explicit(m->abort, memory_order_relaxed)) {
+			set_fault(f, TAIHU_STATUS_ABORTED, access, 0);
+			return -1;
+		}
+		p = jobmem_span(m, addr + done, len - done, access, &span, f);
+		if (!p)
+			return -1;
+		if (to_dev)
+			memcpy(p, buf + done, span);
+		else
+			memcpy(buf + done, p, span);
+	}
+	return 0;
+}
+
+int jobmem_read(const struct job_mem *m, uint64_t addr, void *dst, uint64_t len,
+		struct mem_fault *f)
+{
+	return jobmem_copy(m, addr, dst, len, false, f);
+}
+
+int jobmem_write(const struct job_mem *m, uint64_t addr, const void *src, uint64_t len,
+		 struct mem_fault *f)
+{
+	return jobmem_copy(m, addr, (uint8_t *)src, len, true, f);
 }

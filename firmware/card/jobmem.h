@@ -72,4 +72,22 @@ uint8_t *jobmem_span(const struct job_mem *m, uint64_t addr, uint64_t len,
 uint8_t *jobmem_span_back(const struct job_mem *m, uint64_t addr, uint64_t len,
 			  enum taihu_access access, uint64_t *span, struct mem_fault *f);
 
+/*
+ * All of [@addr, @addr + @len) as one pointer when it is contiguous in the
+ * card's memory (a VRAM buffer usually is; host pages rarely are), else
+ * NULL. The range must have passed jobmem_check(). @len > 0.
+ */
+uint8_t *jobmem_contig(const struct job_mem *m, uint64_t addr, uint64_t len,
+		       enum taihu_access access);
+
+/*
+ * Copy between a checked range of device memory and the card's own
+ * memory, span by span. Return 0, or -1 with @f filled (a mapping changed
+ * since the check, or an abort during a long copy).
+ */
+int jobmem_read(const struct job_mem *m, uint64_t addr, void *dst, uint64_t len,
+		struct mem_fault *f);
+int jobmem_write(const struct job_mem *m, uint64_t addr, const void *src, uint64_t len,
+		 struct mem_fault *f);
+
 #endif /* TAIHU_CARD_JOBMEM_H */

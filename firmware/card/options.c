@@ -25,6 +25,8 @@ static const char usage_text[] =
 "  --serial STR      board serial number (default derived from the socket path)\n"
 "  --mute            initialise BAR2 but never answer the mailbox\n"
 "  --log FILE        write the card log to FILE instead of stderr\n"
+"  --kernels MODE    fast (default: oneDNN and vectorised code where they\n"
+"                    exist) or reference (the reference implementation only)\n"
 "  --help            show this text\n"
 "\n"
 "SIZE accepts a K, M or G suffix (powers of 1024).\n";
@@ -89,7 +91,7 @@ static int usage_error(const char *fmt, const char *arg)
 int card_parse_options(int argc, char **argv, struct card_options *opt)
 {
 	enum { OPT_SOCKET = 256, OPT_GUEST_RAM, OPT_RAM_SIZE, OPT_VRAM, OPT_SERIAL,
-	       OPT_MUTE, OPT_LOG, OPT_HELP };
+	       OPT_MUTE, OPT_LOG, OPT_KERNELS, OPT_HELP };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "guest-ram", required_argument, NULL, OPT_GUEST_RAM },
@@ -98,6 +100,7 @@ int card_parse_options(int argc, char **argv, struct card_options *opt)
 		{ "serial", required_argument, NULL, OPT_SERIAL },
 		{ "mute", no_argument, NULL, OPT_MUTE },
 		{ "log", required_argument, NULL, OPT_LOG },
+		{ "kernels", required_argument, NULL, OPT_KERNELS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,6 +141,11 @@ int card_parse_options(int argc, char **argv, struct card_options *opt)
 			break;
 		case OPT_LOG:
 			opt->log_path = optarg;
+			break;
+		case OPT_KERNELS:
+			if (strcmp(optarg, "fast") && strcmp(optarg, "reference"))
+				return usage_error("--kernels '%s' is neither fast nor reference", optarg);
+			opt->kernels_reference = !strcmp(optarg, "reference");
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);

@@ -22,6 +22,7 @@ struct card_options {
 	char serial[32];
 	bool mute;
 	const char *log_path;
+	bool kernels_reference;	/* --kernels reference: never the fast paths */
 };
 
 /*

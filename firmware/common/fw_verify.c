@@ -13,6 +13,8 @@
 
 #include <openssl/evp.h>
 
+#include <taihu_cmdstream.h>
+
 #include "fw_verify.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -22,6 +24,8 @@
 _Static_assert(sizeof(struct taihu_fw_header) == 128, "header layout");
 _Static_assert(sizeof(struct taihu_fw_section) == 16, "section layout");
 _Static_assert(sizeof(struct taihu_fw_config) == 56, "config layout");
+_Static_assert(sizeof(struct taihu_fw_kernel) == 24, "kernel entry layout");
+_Static_assert(sizeof(struct taihu_fw_kernels) == 8, "kernels header layout");
 
 static const char *const boot_error_names[] = {
 	[TAIHU_BOOT_OK] = "OK",
@@ -178,9 +182,80 @@ static int check_config(const uint8_t *p, const struct taihu_fw_header *hdr,
 	return TAIHU_BOOT_OK;
 }
 
+static int check_kernel(const struct taihu_fw_kernel *k, uint32_t i, uint32_t seen,
+			char *why, size_t why_len)
+{
+	if (k->kernel == 0 || k->kernel >= TAIHU_KERNEL_COUNT)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS entry %u: unknown kernel %u", i, k->kernel);
+	if (seen & (1u << k->kernel))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS entry %u: kernel %u listed twice", i, k->kernel);
+	if (!k->dtypes || k->dtypes >> TAIHU_DTYPE_COUNT)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS entry %u: dtype mask 0x%x not a non-empty set of known dtypes",
+			    i, k->dtypes);
+	if (k->max_rank < 1 || k->max_rank > TAIHU_MAX_RANK || !k->max_dim || !k->max_elems)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS entry %u: limits (rank %u, dim %u, elems %llu) not valid",
+			    i, k->max_rank, k->max_dim, (unsigned long long)k->max_elems);
+	if (k->reserved || k->reserved1)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS entry %u: reserved not zero", i);
+	return TAIHU_BOOT_OK;
+}
+
+/* The KERNELS section: required when CONFIG enables the KERNEL packet. */
+static int check_kernels(const uint8_t *p, const struct taihu_fw_header *hdr,
+			 const struct taihu_fw_section *sec, const struct taihu_fw_config *cfg,
+			 struct taihu_fw_info *out, char *why, size_t why_len)
+{
+	const struct taihu_fw_section *found = NULL;
+	struct taihu_fw_kernels h;
+	uint32_t i, seen = 0;
+	int ret;
+
+	out->num_kernels = 0;
+	for (i = 0; i < hdr->num_sections; i++) {
+		if (sec[i].type != TAIHU_FW_SECTION_KERNELS)
+			continue;
+		if (found)
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "more than one KERNELS section");
+		found = &sec[i];
+	}
+	if (!found) {
+		if (cfg->capabilities & TAIHU_CARD_CAP_KERNEL)
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "capability kernel without a KERNELS section");
+		return TAIHU_BOOT_OK;
+	}
+	if (found->size < sizeof(h))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS section of %u bytes", found->size);
+	memcpy(&h, p + found->offset, sizeof(h));
+	if (h.count < 1 || h.count > TAIHU_FW_MAX_KERNELS || h.reserved ||
+	    found->size != sizeof(h) + (uint64_t)h.count * sizeof(struct taihu_fw_kernel))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "KERNELS section: %u entries in %u bytes (1..%u entries, reserved zero)",
+			    h.count, found->size, TAIHU_FW_MAX_KERNELS);
+	for (i = 0; i < h.count; i++) {
+		memcpy(&out->kernels[i], p + found->offset + sizeof(h) + i * sizeof(out->kernels[0]),
+		       sizeof(out->kernels[0]));
+		ret = check_kernel(&out->kernels[i], i, seen, why, why_len);
+		if (ret)
+			return ret;
+		seen |= 1u << out->kernels[i].kernel;
+	}
+	/* Without the KERNEL packet the table is checked but enables nothing. */
+	out->num_kernels = cfg->capabilities & TAIHU_CARD_CAP_KERNEL ? h.count : 0;
+	return TAIHU_BOOT_OK;
+}
+
 int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		    char *why, size_t why_len)
 {
+	struct taihu_fw_info kinfo;
 	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS];
 	struct taihu_fw_config cfg;
 	struct taihu_fw_header hdr;
@@ -237,9 +312,14 @@ int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 	ret = check_config(p, &hdr, sec, &cfg, why, why_len);
 	if (ret)
 		return ret;
+	ret = check_kernels(p, &hdr, sec, &cfg, &kinfo, why, why_len);
+	if (ret)
+		return ret;
 
 	if (info) {
 		memset(info, 0, sizeof(*info));
+		info->num_kernels = kinfo.num_kernels;
+		memcpy(info->kernels, kinfo.kernels, sizeof(info->kernels));
 		info->hdr = hdr;
 		info->cfg = cfg;
 		info->num_sections = hdr.num_sections;

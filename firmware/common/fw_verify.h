@@ -22,7 +22,7 @@
 #define TAIHU_FW_CFG_KNOWN_CAPS		(TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL | \
 					 TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_TIMESTAMP | \
 					 TAIHU_CARD_CAP_MMU | TAIHU_CARD_CAP_SEMAPHORE | \
-					 TAIHU_CARD_CAP_BARRIER)
+					 TAIHU_CARD_CAP_BARRIER | TAIHU_CARD_CAP_KERNEL)
 
 /* What a verified image contains, in host byte order. */
 struct taihu_fw_info {
@@ -30,6 +30,9 @@ struct taihu_fw_info {
 	struct taihu_fw_config cfg;
 	uint32_t num_sections;
 	struct taihu_fw_section sections[TAIHU_FW_MAX_SECTIONS];
+	/* The KERNELS section: zero entries without one. */
+	uint32_t num_kernels;
+	struct taihu_fw_kernel kernels[TAIHU_FW_MAX_KERNELS];
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <taihu_card_api.h>
 
 #include "../common/fw_verify.h"
+#include "../common/kcheck.h"
 #include "fwdesc.h"
 
 #define MAX_CODE_SIZE	(TAIHU_FW_MAX_IMAGE_SIZE / 2)
@@ -121,6 +122,7 @@ static int parse_caps(const struct parser *p, char *v, __u64 *caps)
 		{ "mmu", TAIHU_CARD_CAP_MMU },
 		{ "semaphore", TAIHU_CARD_CAP_SEMAPHORE },
 		{ "barrier", TAIHU_CARD_CAP_BARRIER },
+		{ "kernel", TAIHU_CARD_CAP_KERNEL },
 	};
 	char *save = NULL, *tok;
 	size_t i;
@@ -131,12 +133,101 @@ static int parse_caps(const struct parser *p, char *v, __u64 *caps)
 			if (!strcmp(tok, names[i].name))
 				break;
 		if (i == sizeof(names) / sizeof(names[0]))
-			return perr(p, "capabilities: unknown capability '%s' (known: nop fill copy timestamp mmu semaphore barrier)",
+			return perr(p, "capabilities: unknown capability '%s' (known: nop fill copy timestamp mmu semaphore barrier kernel)",
 				    tok);
 		*caps |= names[i].bit;
 	}
 	if (!*caps)
 		return perr(p, "capabilities: empty list");
+	return 0;
+}
+
+#define KERNEL_DEFAULT_RANK	6
+#define KERNEL_DEFAULT_DIM	(1u << 24)
+#define KERNEL_DEFAULT_ELEMS	(1ull << 26)
+
+static int parse_dtypes(const struct parser *p, char *v, uint32_t *mask)
+{
+	char *save = NULL, *tok;
+
+	*mask = 0;
+	for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int dt = tk_dtype_by_name(tok);
+
+		if (dt < 0)
+			return perr(p, "kernel: unknown dtype '%s' (known: fp32 fp16 bf16 int8 uint8 int32)",
+				    tok);
+		*mask |= 1u << dt;
+	}
+	if (!*mask)
+		return perr(p, "kernel: no dtypes");
+	return 0;
+}
+
+static int parse_limit(const struct parser *p, const char *tok, const char *key,
+		       uint64_t max, uint64_t *out)
+{
+	size_t n = strlen(key);
+	unsigned long long v;
+	char *end;
+
+	if (strncmp(tok, key, n) || tok[n] != '=')
+		return 1;
+	errno = 0;
+	if (!isdigit((unsigned char)tok[n + 1]))
+		return perr(p, "kernel: %s: '%s' is not a number", key, tok + n + 1);
+	v = strtoull(tok + n + 1, &end, 0);
+	if (errno || *end || v < 1 || v > max)
+		return perr(p, "kernel: %s: '%s' is not in 1..%llu", key, tok + n + 1,
+			    (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+/* "NAME DTYPES [max_rank=R] [max_dim=D] [max_elems=E]" */
+static int parse_kernel(const struct parser *p, char *v, struct fw_desc *d)
+{
+	struct taihu_fw_kernel k = { .max_rank = KERNEL_DEFAULT_RANK,
+				     .max_dim = KERNEL_DEFAULT_DIM,
+				     .max_elems = KERNEL_DEFAULT_ELEMS };
+	char *save = NULL, *tok;
+	uint64_t val;
+	uint32_t i;
+	int id, r;
+
+	tok = strtok_r(v, " \t", &save);
+	id = tk_kernel_by_name(tok);
+	if (id <= 0)
+		return perr(p, "kernel: unknown kernel '%s'", tok ? tok : "");
+	k.kernel = (uint16_t)id;
+	for (i = 0; i < d->num_kernels; i++)
+		if (d->kernels[i].kernel == k.kernel)
+			return perr(p, "kernel: '%s' given twice", tok);
+	if (d->num_kernels == TAIHU_FW_MAX_KERNELS)
+		return perr(p, "kernel: more than %u kernels", TAIHU_FW_MAX_KERNELS);
+	tok = strtok_r(NULL, " \t", &save);
+	if (!tok)
+		return perr(p, "kernel: '%s' needs its dtypes", tk_kernel_name(k.kernel));
+	if (parse_dtypes(p, tok, &k.dtypes))
+		return -1;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!(r = parse_limit(p, tok, "max_rank", TAIHU_MAX_RANK, &val)))
+			k.max_rank = (uint8_t)val;
+		else if (r < 0)
+			return -1;
+		else if (!(r = parse_limit(p, tok, "max_dim", UINT32_MAX, &val)))
+			k.max_dim = (uint32_t)val;
+		else if (r < 0)
+			return -1;
+		else if (!(r = parse_limit(p, tok, "max_elems", UINT64_MAX, &val)))
+			k.max_elems = val;
+		else if (r < 0)
+			return -1;
+		else
+			return perr(p, "kernel: unknown option '%s' (max_rank= max_dim= max_elems=)",
+				    tok);
+	}
+	d->kernels[d->num_kernels++] = k;
 	return 0;
 }
 
@@ -239,6 +330,8 @@ static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, u
 			return perr(p, "max_ring_entries: %u is not a power of two", u);
 		d->cfg.max_ring_entries = u;
 		*seen |= SEEN_RING;
+	} else if (!strcmp(key, "kernel")) {
+		return parse_kernel(p, v, d);
 	} else if (!strcmp(key, "code")) {
 		if (*seen & SEEN_CODE)
 			return perr(p, "code: given twice");
@@ -297,6 +390,10 @@ int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d
 			if (!(seen & (1u << i)))
 				break;
 		fprintf(err, "%s: missing required key '%s'\n", path, names[i]);
+		ret = -1;
+	}
+	if (!ret && !!(d->cfg.capabilities & TAIHU_CARD_CAP_KERNEL) != !!d->num_kernels) {
+		fprintf(err, "%s: capability 'kernel' and 'kernel =' lines go together\n", path);
 		ret = -1;
 	}
 	if (ret)

@@ -16,6 +16,12 @@
  *   max_ring_entries    power of two (required)
  *   code                file:PATH (relative to the .fw file) or
  *                       generate:SIZE (deterministic opaque bytes)
+ *   kernel              NAME DTYPE[,DTYPE...] [max_rank=R] [max_dim=D]
+ *                       [max_elems=E]: one enabled inference kernel
+ *                       (names of taihu_cmdstream.h: gemm, conv2d, ...;
+ *                       dtypes fp32 fp16 bf16 int8 int32); once per kernel,
+ *                       with capability kernel. Limits default to rank 6,
+ *                       dim 16777216, elems 67108864
  */
 #ifndef TAIHU_FWDESC_H
 #define TAIHU_FWDESC_H
@@ -33,6 +39,8 @@ struct fw_desc {
 	uint16_t abi_major;
 	uint16_t abi_minor;
 	struct taihu_fw_config cfg;
+	uint32_t num_kernels;
+	struct taihu_fw_kernel kernels[TAIHU_FW_MAX_KERNELS];
 	uint8_t *code;
 	size_t code_size;
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/fw_verify.h"
+#include "../common/kcheck.h"
 #include "fwdesc.h"
 
 static const char usage_text[] =
@@ -32,24 +33,36 @@ static size_t align8(size_t v)
 
 static int pack(const struct fw_desc *d, uint8_t **out, size_t *out_size)
 {
-	struct taihu_fw_section sec[2];
+	struct taihu_fw_section sec[3];
 	struct taihu_fw_header hdr;
-	uint32_t nsec = d->code ? 2 : 1;
-	size_t off = align8(sizeof(hdr) + nsec * sizeof(sec[0]));
-	size_t size;
+	struct taihu_fw_kernels kh = { .count = d->num_kernels };
+	size_t kernels_size = sizeof(kh) + d->num_kernels * sizeof(d->kernels[0]);
+	uint32_t nsec = 1, code_sec = 0, kern_sec = 0, i;
+	size_t off, size;
 	uint8_t *img;
 
+	if (d->code)
+		code_sec = nsec++;
+	if (d->num_kernels)
+		kern_sec = nsec++;
+	off = align8(sizeof(hdr) + nsec * sizeof(sec[0]));
 	memset(&hdr, 0, sizeof(hdr));
 	memset(sec, 0, sizeof(sec));
 	sec[0].type = TAIHU_FW_SECTION_CONFIG;
 	sec[0].offset = (uint32_t)off;
 	sec[0].size = sizeof(d->cfg);
 	off = align8(off + sizeof(d->cfg));
-	if (d->code) {
-		sec[1].type = TAIHU_FW_SECTION_CODE;
-		sec[1].offset = (uint32_t)off;
-		sec[1].size = (uint32_t)d->code_size;
+	if (code_sec) {
+		sec[code_sec].type = TAIHU_FW_SECTION_CODE;
+		sec[code_sec].offset = (uint32_t)off;
+		sec[code_sec].size = (uint32_t)d->code_size;
 		off = align8(off + d->code_size);
+	}
+	if (kern_sec) {
+		sec[kern_sec].type = TAIHU_FW_SECTION_KERNELS;
+		sec[kern_sec].offset = (uint32_t)off;
+		sec[kern_sec].size = (uint32_t)kernels_size;
+		off = align8(off + kernels_size);
 	}
 	size = off;
 	if (size > TAIHU_FW_MAX_IMAGE_SIZE) {
@@ -76,8 +89,14 @@ static int pack(const struct fw_desc *d, uint8_t **out, size_t *out_size)
 	memcpy(img, &hdr, sizeof(hdr));
 	memcpy(img + sizeof(hdr), sec, nsec * sizeof(sec[0]));
 	memcpy(img + sec[0].offset, &d->cfg, sizeof(d->cfg));
-	if (d->code)
-		memcpy(img + sec[1].offset, d->code, d->code_size);
+	if (code_sec)
+		memcpy(img + sec[code_sec].offset, d->code, d->code_size);
+	if (kern_sec) {
+		memcpy(img + sec[kern_sec].offset, &kh, sizeof(kh));
+		for (i = 0; i < d->num_kernels; i++)
+			memcpy(img + sec[kern_sec].offset + sizeof(kh) + i * sizeof(d->kernels[0]),
+			       &d->kernels[i], sizeof(d->kernels[0]));
+	}
 	if (taihu_fw_digest(img, size, hdr.digest)) {
 		fprintf(stderr, "taihu-fwpack: SHA-256 failed\n");
 		free(img);
@@ -136,14 +155,15 @@ static uint8_t *read_file(const char *path, size_t *size)
 
 static const char *caps_string(uint64_t caps, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s",
 		 caps & TAIHU_CARD_CAP_NOP ? " nop" : "",
 		 caps & TAIHU_CARD_CAP_FILL ? " fill" : "",
 		 caps & TAIHU_CARD_CAP_COPY ? " copy" : "",
 		 caps & TAIHU_CARD_CAP_TIMESTAMP ? " timestamp" : "",
 		 caps & TAIHU_CARD_CAP_MMU ? " mmu" : "",
 		 caps & TAIHU_CARD_CAP_SEMAPHORE ? " semaphore" : "",
-		 caps & TAIHU_CARD_CAP_BARRIER ? " barrier" : "");
+		 caps & TAIHU_CARD_CAP_BARRIER ? " barrier" : "",
+		 caps & TAIHU_CARD_CAP_KERNEL ? " kernel" : "");
 	return buf[0] ? buf + 1 : "none";
 }
 
@@ -153,6 +173,7 @@ static const char *section_name(uint32_t type)
 	case TAIHU_FW_SECTION_CONFIG: return "CONFIG";
 	case TAIHU_FW_SECTION_CODE: return "CODE";
 	case TAIHU_FW_SECTION_THERMAL: return "THERMAL";
+	case TAIHU_FW_SECTION_KERNELS: return "KERNELS";
 	default: return "unknown";
 	}
 }
@@ -160,7 +181,7 @@ static const char *section_name(uint32_t type)
 static int info(const char *path)
 {
 	struct taihu_fw_info fi;
-	char why[200], caps[64];
+	char why[200], caps[80];
 	size_t size = 0;
 	uint8_t *img = read_file(path, &size);
 	uint32_t i;
@@ -192,6 +213,19 @@ static int info(const char *path)
 	for (i = 0; i < fi.num_sections; i++)
 		printf("  section %u:           %-7s offset %u size %u\n", i,
 		       section_name(fi.sections[i].type), fi.sections[i].offset, fi.sections[i].size);
+	for (i = 0; i < fi.num_kernels; i++) {
+		const struct taihu_fw_kernel *k = &fi.kernels[i];
+		char dts[64] = "";
+		unsigned int dt;
+
+		for (dt = 0; dt < TAIHU_DTYPE_COUNT; dt++)
+			if (k->dtypes & (1u << dt))
+				snprintf(dts + strlen(dts), sizeof(dts) - strlen(dts), "%s%s",
+					 dts[0] ? "," : "", tk_dtype_name(dt));
+		printf("  kernel:              %-11s %-24s max_rank %u max_dim %u max_elems %llu\n",
+		       tk_kernel_name(k->kernel), dts, k->max_rank, k->max_dim,
+		       (unsigned long long)k->max_elems);
+	}
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdbuf.h"
@@ -98,4 +99,43 @@ void cb_barrier(struct cmdbuf *cb)
 	};
 
 	put(cb, &p, sizeof(p));
+}
+
+void cb_kernel(struct cmdbuf *cb, uint16_t kernel, const void *params, uint16_t params_size,
+	       const struct taihu_tensor_desc *t, uint8_t nin, uint8_t nout)
+{
+	uint8_t pkt[sizeof(struct taihu_pkt_kernel) +
+		    TAIHU_KERNEL_MAX_TENSORS * sizeof(struct taihu_tensor_desc) + 64];
+	struct taihu_pkt_kernel h = { 0 };
+	size_t n = (size_t)nin + nout;
+	size_t size = sizeof(h) + n * sizeof(*t) + (((size_t)params_size + 7) & ~(size_t)7);
+
+	if (n > TAIHU_KERNEL_MAX_TENSORS || params_size > 64)
+		abort();
+	memset(pkt, 0, sizeof(pkt));
+	h.hdr.opcode = TAIHU_PKT_KERNEL;
+	h.hdr.size = (uint16_t)size;
+	h.kernel = kernel;
+	h.num_inputs = nin;
+	h.num_outputs = nout;
+	h.params_size = params_size;
+	memcpy(pkt, &h, sizeof(h));
+	memcpy(pkt + sizeof(h), t, n * sizeof(*t));
+	memcpy(pkt + sizeof(h) + n * sizeof(*t), params, params_size);
+	put(cb, pkt, size);
+}
+
+void cb_desc(struct taihu_tensor_desc *d, uint64_t addr, uint8_t dtype, uint8_t rank,
+	     const uint32_t *shape)
+{
+	unsigned int i;
+
+	memset(d, 0, sizeof(*d));
+	d->addr = addr;
+	d->dtype = dtype;
+	d->rank = rank;
+	for (i = rank; i-- > 0;) {
+		d->shape[i] = shape[i];
+		d->strides[i] = i + 1 < rank ? d->strides[i + 1] * shape[i + 1] : 1;
+	}
 }

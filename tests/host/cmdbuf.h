@@ -29,5 +29,11 @@ void cb_timestamp(struct cmdbuf *cb, uint64_t dst);
 void cb_sem_signal(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t op);
 void cb_sem_wait(struct cmdbuf *cb, uint64_t addr, uint64_t value, uint32_t cond);
 void cb_barrier(struct cmdbuf *cb);
+/* A KERNEL packet: @nin + @nout descriptors at @t, then @params_size bytes of parameters. */
+void cb_kernel(struct cmdbuf *cb, uint16_t kernel, const void *params, uint16_t params_size,
+	       const struct taihu_tensor_desc *t, uint8_t nin, uint8_t nout);
+/* A dense row-major descriptor. */
+void cb_desc(struct taihu_tensor_desc *d, uint64_t addr, uint8_t dtype, uint8_t rank,
+	     const uint32_t *shape);
 
 #endif /* TAIHU_CMDBUF_H */

@@ -169,14 +169,14 @@ static void test_good_boot(struct card_client *c, const uint8_t *img, size_t siz
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
 	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_READY);
 	CHECK_EQ(&t, c->id->error_code, 0);
-	CHECK_EQ(&t, c->id->fw_version, TAIHU_FW_VERSION(1, 1, 0));
+	CHECK_EQ(&t, c->id->fw_version, TAIHU_FW_VERSION(1, 2, 0));
 	CHECK_EQ(&t, c->id->fw_abi_major, TAIHU_FW_ABI_MAJOR);
 	CHECK_EQ(&t, c->id->num_queues, 4);
 	CHECK_EQ(&t, c->id->capabilities, TAIHU_FW_CFG_KNOWN_CAPS);
 	CHECK_EQ(&t, c->id->heartbeat_period_ms, 100);
-	CHECK(&t, !strcmp(c->id->fw_version_str, "1.1.0"));
+	CHECK(&t, !strcmp(c->id->fw_version_str, "1.2.0"));
 	while (cc_next_event(c, &ev))
-		if (ev.type == TAIHU_EVENT_BOOTED && ev.data[0] == TAIHU_FW_VERSION(1, 1, 0))
+		if (ev.type == TAIHU_EVENT_BOOTED && ev.data[0] == TAIHU_FW_VERSION(1, 2, 0))
 			booted = true;
 	CHECK(&t, booted);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), -EBUSY);
@@ -548,7 +548,8 @@ static void test_alt_firmware(struct card_client *c)
 	CHECK_EQ(&t, c->id->num_queues, 2);
 	CHECK_EQ(&t, c->id->heartbeat_period_ms, 250);
 	CHECK_EQ(&t, c->id->capabilities, TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL |
-					  TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_MMU);
+					  TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_MMU |
+					  TAIHU_CARD_CAP_KERNEL);
 	CHECK(&t, !strcmp(c->id->fw_version_str, "0.9.0"));
 	CHECK_EQ(&t, cc_queue_enable(c, 2, RING_ADDR(2), COMPL_ADDR(2), RING_ENTRIES), -EINVAL);
 	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), 128), -EINVAL);

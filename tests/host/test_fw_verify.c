@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <taihu_cmdstream.h>
+
 #include "card_client.h"
 #include "fw_images.h"
 #include "fw_verify.h"
@@ -74,15 +76,20 @@ static void test_good_image(const uint8_t *img, size_t size)
 
 	CHECK_EQ(&t, code, TAIHU_BOOT_OK);
 	if (code == TAIHU_BOOT_OK) {
-		CHECK_EQ(&t, info.hdr.fw_version, TAIHU_FW_VERSION(1, 1, 0));
-		CHECK(&t, !strcmp(info.hdr.version_str, "1.1.0"));
+		CHECK_EQ(&t, info.hdr.fw_version, TAIHU_FW_VERSION(1, 2, 0));
+		CHECK(&t, !strcmp(info.hdr.version_str, "1.2.0"));
 		CHECK_EQ(&t, info.hdr.abi_major, TAIHU_FW_ABI_MAJOR);
 		CHECK_EQ(&t, info.cfg.num_queues, 4);
 		CHECK_EQ(&t, info.cfg.heartbeat_period_ms, 100);
 		CHECK_EQ(&t, info.cfg.capabilities, TAIHU_FW_CFG_KNOWN_CAPS);
 		CHECK_EQ(&t, info.cfg.max_cmd_len, 65536);
 		CHECK_EQ(&t, info.cfg.max_ring_entries, 1024);
-		CHECK_EQ(&t, info.num_sections, 2);
+		CHECK_EQ(&t, info.num_sections, 3);
+		CHECK_EQ(&t, info.num_kernels, 1);
+		CHECK_EQ(&t, info.kernels[0].kernel, TAIHU_KERNEL_GEMM);
+		CHECK_EQ(&t, info.kernels[0].max_rank, 6);
+		CHECK_EQ(&t, info.kernels[0].dtypes, (1u << TAIHU_DTYPE_FP32) | (1u << TAIHU_DTYPE_FP16) |
+						     (1u << TAIHU_DTYPE_BF16) | (1u << TAIHU_DTYPE_INT8));
 	} else {
 		tap_diag("refused: %s", why);
 	}

@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -145,7 +146,8 @@ FIXTURE_VARIANT_ADD(fw, flipped_digest)
 	.message = "boot failed: digest mismatch",
 };
 
-FIXTURE_SETUP(fw)
+/* Find the device, repair a dead run's image, back the good image up. */
+static void prepare(struct __test_metadata *_metadata, char *slot, size_t slot_len)
 {
 	struct tt_device d;
 	struct taihu_fw_header h;
@@ -170,7 +172,7 @@ FIXTURE_SETUP(fw)
 		ret = tt_wait_device(NULL, TT_DEVICE_WAIT_MS, &d);
 	}
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
-	memcpy(self->slot, d.pci_slot, sizeof(self->slot));
+	snprintf(slot, slot_len, "%s", d.pci_slot);
 
 	ret = tt_read_file(FW_PATH, &img, &len);
 	ASSERT_EQ(0, ret) TH_LOG(FW_PATH ": %s", strerror(-ret));
@@ -181,6 +183,11 @@ FIXTURE_SETUP(fw)
 	ret = tt_write_file(FW_BACKUP, img, len);
 	free(img);
 	ASSERT_EQ(0, ret) TH_LOG("backup: %s", strerror(-ret));
+}
+
+FIXTURE_SETUP(fw)
+{
+	prepare(_metadata, self->slot, sizeof(self->slot));
 }
 
 /* In the parent, so that it runs even when the test process crashes. */
@@ -274,6 +281,170 @@ TEST(device_reports_the_installed_images_versions)
 	EXPECT_EQ(h.abi_minor, info.fw_abi_minor);
 	EXPECT_EQ(h.fw_version, info.fw_version);
 	EXPECT_EQ(TAIHU_FW_ABI_MAJOR, info.fw_abi_major);
+}
+
+/*
+ * The firmware decides which kernels run: t1-alt.bin enables fewer
+ * kernels and dtypes with smaller limits than t1.bin, QUERY says so, and
+ * a kernel outside them fails with UNSUPPORTED and the reason.
+ */
+#define ALT_PATH	"/lib/firmware/taihu/t1-alt.bin"
+
+FIXTURE(alt)
+{
+	char slot[32];
+};
+
+FIXTURE_SETUP(alt)
+{
+	prepare(_metadata, self->slot, sizeof(self->slot));
+}
+
+FIXTURE_TEARDOWN_PARENT(alt)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		return;
+	/* A bound device runs whatever image it booted: reload it. */
+	if (access(FW_BACKUP, F_OK) == 0 && tt_pci_bound(self->slot))
+		tt_pci_unbind(self->slot);
+	ret = restore(self->slot);
+	EXPECT_EQ(0, ret) TH_LOG("restoring the good image: %s", strerror(-ret));
+}
+
+/* Boot the image at @path and open the device. */
+static int boot_image(const char *slot, const char *path, struct taihu_device **dev)
+{
+	struct tt_device d;
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	if (tt_pci_bound(slot)) {
+		ret = tt_pci_unbind(slot);
+		if (ret)
+			return ret;
+	}
+	ret = tt_read_file(path, &img, &len);
+	if (ret)
+		return ret;
+	ret = tt_write_file(FW_PATH, img, len);
+	free(img);
+	if (!ret)
+		ret = tt_pci_bind(slot);
+	if (!ret)
+		ret = tt_wait_device(slot, TT_DEVICE_WAIT_MS, &d);
+	if (!ret)
+		ret = taihu_device_open(d.node, dev);
+	return ret;
+}
+
+/* The firmware's kernel table: (1 << kernel) of each, and each one's dtypes. */
+static void kernel_table(struct taihu_device *dev, uint32_t *kernels, uint32_t *dtypes)
+{
+	int n = taihu_kernel_count(dev), i;
+
+	*kernels = 0;
+	memset(dtypes, 0, TAIHU_KERNEL_COUNT * sizeof(*dtypes));
+	for (i = 0; i < n; i++) {
+		struct taihu_kernel_info k = { .size = sizeof(k) };
+
+		if (taihu_kernel_info(dev, (unsigned int)i, &k) || k.kernel >= TAIHU_KERNEL_COUNT)
+			continue;
+		*kernels |= 1u << k.kernel;
+		dtypes[k.kernel] = k.dtypes;
+	}
+}
+
+/* One GEMM A [..., m, k] B [..., k, n] of @dt with @batch leading dims of 1; the job's result. */
+static int run_gemm(struct taihu_device *dev, uint32_t dt, unsigned int batch, uint64_t m,
+		    uint64_t n, uint64_t k, struct taihu_job_result *res)
+{
+	uint64_t sa[6], sb[6], sy[6], off;
+	struct taihu_bo *bo = NULL;
+	struct taihu_tensor a, b, y;
+	struct taihu_cmdbuf *cb = NULL;
+	unsigned int i, r = batch + 2;
+	int ret;
+
+	for (i = 0; i < batch; i++)
+		sa[i] = sb[i] = sy[i] = 1;
+	sa[batch] = m;
+	sa[batch + 1] = k;
+	sb[batch] = k;
+	sb[batch + 1] = n;
+	sy[batch] = m;
+	sy[batch + 1] = n;
+	memset(res, 0, sizeof(*res));
+	res->size = sizeof(*res);
+	ret = taihu_bo_create(dev, 1 << 20, DRM_TAIHU_PLACEMENT_VRAM, &bo);
+	if (!ret)
+		ret = taihu_tensor_bo(&a, bo, 0, dt, r, sa);
+	off = (taihu_tensor_bytes(&a) + 63) & ~63ULL;
+	if (!ret)
+		ret = taihu_tensor_bo(&b, bo, off, dt, r, sb);
+	off += (taihu_tensor_bytes(&b) + 63) & ~63ULL;
+	if (!ret)
+		ret = taihu_tensor_bo(&y, bo, off, dt, r, sy);
+	if (!ret)
+		ret = taihu_cmdbuf_new(&cb);
+	if (!ret)
+		ret = taihu_cmdbuf_gemm(cb, NULL, &a, &b, NULL, &y);
+	if (ret >= 0)
+		ret = taihu_run(dev, cb, 0, &bo, 1, TT_JOB_TIMEOUT_NS, res);
+	taihu_cmdbuf_free(cb);
+	taihu_bo_free(bo);
+	return ret;
+}
+
+TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
+{
+	uint32_t t1_kernels, alt_kernels, t1_dt[TAIHU_KERNEL_COUNT], alt_dt[TAIHU_KERNEL_COUNT];
+	struct taihu_job_result res;
+	struct taihu_device *dev = NULL;
+	char text[200];
+	int ret;
+
+	ret = boot_image(self->slot, FW_BACKUP, &dev);
+	ASSERT_EQ(0, ret) TH_LOG("t1.bin: %s", taihu_strerror(ret));
+	kernel_table(dev, &t1_kernels, t1_dt);
+	taihu_device_close(dev);
+	ret = boot_image(self->slot, ALT_PATH, &dev);
+	ASSERT_EQ(0, ret) TH_LOG("t1-alt.bin: %s", taihu_strerror(ret));
+	kernel_table(dev, &alt_kernels, alt_dt);
+
+	/* QUERY: the two tables differ; t1 has bf16 GEMM, alt does not. */
+	EXPECT_TRUE(t1_kernels & (1u << TAIHU_KERNEL_GEMM));
+	EXPECT_TRUE(alt_kernels & (1u << TAIHU_KERNEL_GEMM));
+	EXPECT_TRUE(t1_dt[TAIHU_KERNEL_GEMM] & (1u << TAIHU_DTYPE_BF16));
+	EXPECT_EQ(0, alt_dt[TAIHU_KERNEL_GEMM] & (1u << TAIHU_DTYPE_BF16));
+	EXPECT_EQ(0, taihu_kernel_supported(dev, TAIHU_KERNEL_GEMM, TAIHU_DTYPE_BF16));
+	EXPECT_EQ(1, taihu_kernel_supported(dev, TAIHU_KERNEL_GEMM, TAIHU_DTYPE_FP32));
+
+	/* The kernel the firmware enables runs... */
+	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_FP32, 0, 8, 8, 8, &res));
+	/* ...a dtype it does not enable fails with a status that says so... */
+	EXPECT_EQ(-TAIHU_EJOBFAILED, run_gemm(dev, TAIHU_DTYPE_BF16, 0, 8, 8, 8, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_UNSUPPORTED, res.status);
+	EXPECT_EQ(TAIHU_REASON_DTYPE_DISABLED, res.error_reason);
+	EXPECT_EQ(TAIHU_KERNEL_GEMM, TAIHU_DETAIL_KERNEL(res.error_detail));
+	taihu_job_error(&res, text, sizeof(text));
+	EXPECT_NE(NULL, strstr(text, "UNSUPPORTED")) TH_LOG("%s", text);
+	/* ...and so do its limits: rank 5 over 4, a dimension over 4096. */
+	EXPECT_EQ(-TAIHU_EJOBFAILED, run_gemm(dev, TAIHU_DTYPE_FP32, 3, 2, 2, 2, &res));
+	EXPECT_EQ(TAIHU_REASON_RANK_LIMIT, res.error_reason);
+	EXPECT_EQ(-TAIHU_EJOBFAILED, run_gemm(dev, TAIHU_DTYPE_FP32, 0, 1, 1, 5000, &res));
+	EXPECT_EQ(TAIHU_REASON_DIM_LIMIT, res.error_reason);
+	taihu_device_close(dev);
+
+	/* Under t1.bin again, all of these run. */
+	ret = boot_image(self->slot, FW_BACKUP, &dev);
+	ASSERT_EQ(0, ret) TH_LOG("t1.bin: %s", taihu_strerror(ret));
+	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_BF16, 0, 8, 8, 8, &res));
+	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_FP32, 3, 2, 2, 2, &res));
+	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_FP32, 0, 1, 1, 5000, &res));
+	taihu_device_close(dev);
 }
 
 TEST_HARNESS_MAIN

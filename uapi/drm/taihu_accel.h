@@ -42,10 +42,13 @@ extern "C" {
  * @DRM_TAIHU_QUERY_DEVICE_INFO: &struct drm_taihu_device_info
  * @DRM_TAIHU_QUERY_CONTEXT_INFO: &struct drm_taihu_context_info of the
  *	calling file's device context
+ * @DRM_TAIHU_QUERY_KERNELS: &struct drm_taihu_kernels, the inference
+ *	kernels the running firmware enables
  */
 enum drm_taihu_query_id {
 	DRM_TAIHU_QUERY_DEVICE_INFO = 0,
 	DRM_TAIHU_QUERY_CONTEXT_INFO = 1,
+	DRM_TAIHU_QUERY_KERNELS = 2,
 };
 
 /**
@@ -84,6 +87,7 @@ struct drm_taihu_query {
 #define DRM_TAIHU_CAP_MMU		_BITULL(4)
 #define DRM_TAIHU_CAP_SEMAPHORE		_BITULL(5)
 #define DRM_TAIHU_CAP_BARRIER		_BITULL(6)
+#define DRM_TAIHU_CAP_KERNEL		_BITULL(7)
 
 /**
  * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
@@ -129,6 +133,43 @@ struct drm_taihu_device_info {
 	__u64 va_size;
 	__u32 max_inflight;
 	__u32 reserved1;
+};
+
+/* Entries of &drm_taihu_kernels.kernels. */
+#define DRM_TAIHU_MAX_KERNELS		32
+
+/**
+ * struct drm_taihu_kernel_caps - one inference kernel the firmware enables
+ * @kernel: the kernel id of the command-stream format (enum taihu_kernel of
+ *	taihu_cmdstream.h, installed with libtaihu)
+ * @dtypes: bit (1 << dtype) for each enum taihu_dtype the kernel computes
+ *	in (the dtype of its first input; CAST: of both sides)
+ * @max_rank: largest rank of any of its tensors
+ * @max_dim: largest dimension of any of its tensors
+ * @max_elems: most elements of any one of its tensors
+ *
+ * A KERNEL packet outside these ends its job with
+ * DRM_TAIHU_JOB_UNSUPPORTED and a reason (&drm_taihu_wait.error_reason).
+ */
+struct drm_taihu_kernel_caps {
+	__u32 kernel;
+	__u32 dtypes;
+	__u32 max_rank;
+	__u32 max_dim;
+	__u64 max_elems;
+};
+
+/**
+ * struct drm_taihu_kernels - DRM_TAIHU_QUERY_KERNELS result
+ * @count: entries used in @kernels (0 when the firmware has no
+ *	DRM_TAIHU_CAP_KERNEL)
+ * @reserved: zero
+ * @kernels: the enabled kernels, in the firmware's order
+ */
+struct drm_taihu_kernels {
+	__u32 count;
+	__u32 reserved;
+	struct drm_taihu_kernel_caps kernels[DRM_TAIHU_MAX_KERNELS];
 };
 
 /* Flags of &drm_taihu_context_info.flags. */
@@ -318,6 +359,10 @@ struct drm_taihu_submit {
  *	card reset or unplug, not run because its context faulted or its
  *	file was closed first. (A job whose in-syncobj ended with an error
  *	still runs: dependencies order jobs, they do not chain failures.)
+ * @DRM_TAIHU_JOB_INVALID_KERNEL: a KERNEL packet with malformed tensor
+ *	descriptors or parameters (&drm_taihu_wait.error_reason says why)
+ * @DRM_TAIHU_JOB_UNSUPPORTED: a KERNEL packet the running firmware does
+ *	not enable: kernel, dtype or limits (&drm_taihu_wait.error_reason)
  */
 enum drm_taihu_job_status {
 	DRM_TAIHU_JOB_SUCCESS = 0,
@@ -326,6 +371,8 @@ enum drm_taihu_job_status {
 	DRM_TAIHU_JOB_MMU_FAULT = 3,
 	DRM_TAIHU_JOB_TIMEOUT = 4,
 	DRM_TAIHU_JOB_CANCELLED = 5,
+	DRM_TAIHU_JOB_INVALID_KERNEL = 6,
+	DRM_TAIHU_JOB_UNSUPPORTED = 7,
 };
 
 /**
@@ -361,6 +408,13 @@ enum drm_taihu_access {
  * @error_addr: out: faulting address, for DMA_ERROR and MMU_FAULT
  * @error_access: out: &enum drm_taihu_access, for MMU_FAULT
  * @pad: zero
+ * @error_reason: out: for INVALID_KERNEL and UNSUPPORTED, the command
+ *	stream's enum taihu_kernel_reason (taihu_cmdstream.h); else 0
+ * @error_detail: out: with @error_reason, the TAIHU_KERNEL_DETAIL() word of
+ *	taihu_cmdstream.h: kernel id, operand and field; else 0
+ *
+ * A caller built before @error_reason existed passes the structure without
+ * it (the ioctl's size says so) and gets everything else.
  *
  * Returns 0 once the job (or every job of the buffer) has ended, -ETIME if
  * not by @timeout_ns (the out fields are then untouched), -EINVAL for an
@@ -383,6 +437,8 @@ struct drm_taihu_wait {
 	__u64 error_addr;
 	__u32 error_access;
 	__u32 pad;
+	__u32 error_reason;
+	__u32 error_detail;
 };
 
 #if defined(__cplusplus)

@@ -18,7 +18,8 @@ static const char info_usage[] =
 	"Usage: taihu info [-d DEV] [--json]\n"
 	"\n"
 	"Show a device's identity, firmware, queues, capabilities, memory (VRAM\n"
-	"total and used, system memory held by buffer objects) and serial number.\n"
+	"total and used, system memory held by buffer objects), serial number and\n"
+	"the inference kernels the firmware enables (dtypes and limits).\n"
 	"\n"
 	"Options:\n"
 	CLI_DEVICE_HELP
@@ -31,7 +32,50 @@ static json_object *json_u64(uint64_t v)
 	return json_object_new_uint64(v);
 }
 
-static int print_json(const struct taihu_device_desc *desc,
+/* "fp32 fp16 bf16" of a dtype mask. */
+static void dtype_list(uint32_t mask, char *buf, size_t len)
+{
+	unsigned int dt;
+
+	buf[0] = '\0';
+	for (dt = 0; dt < 32; dt++)
+		if ((mask & (1u << dt)) && taihu_dtype_name(dt))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 buf[0] ? " " : "", taihu_dtype_name(dt));
+}
+
+/* The kernels the firmware enables, as an array (NULL when out of memory). */
+static json_object *kernels_json(struct taihu_device *dev)
+{
+	json_object *arr = json_object_new_array();
+	int n = taihu_kernel_count(dev), i;
+	uint32_t dt;
+
+	for (i = 0; arr && i < n; i++) {
+		struct taihu_kernel_info k = { .size = sizeof(k) };
+		json_object *o, *dts;
+		const char *name;
+
+		if (taihu_kernel_info(dev, (unsigned int)i, &k))
+			continue;
+		o = json_object_new_object();
+		dts = json_object_new_array();
+		name = taihu_kernel_name(k.kernel);
+		for (dt = 0; dt < 32; dt++)
+			if ((k.dtypes & (1u << dt)) && taihu_dtype_name(dt))
+				json_object_array_add(dts, json_object_new_string(taihu_dtype_name(dt)));
+		json_object_object_add(o, "name", json_object_new_string(name ? name : "unknown"));
+		json_object_object_add(o, "id", json_u64(k.kernel));
+		json_object_object_add(o, "dtypes", dts);
+		json_object_object_add(o, "max_rank", json_u64(k.max_rank));
+		json_object_object_add(o, "max_dim", json_u64(k.max_dim));
+		json_object_object_add(o, "max_elems", json_u64(k.max_elems));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static int print_json(struct taihu_device *dev, const struct taihu_device_desc *desc,
 		      const struct taihu_device_info *info)
 {
 	json_object *o = json_object_new_object();
@@ -70,13 +114,15 @@ static int print_json(const struct taihu_device_desc *desc,
 	json_object_object_add(o, "host_used_bytes", json_u64(info->host_used));
 	json_object_object_add(o, "va_size_bytes", json_u64(info->va_size));
 	json_object_object_add(o, "serial", json_object_new_string(info->serial));
+	json_object_object_add(o, "kernels", kernels_json(dev));
 	cli_json_print(o);
 	return CLI_EXIT_OK;
 }
 
-static void print_text(const struct taihu_device_desc *desc,
+static void print_text(struct taihu_device *dev, const struct taihu_device_desc *desc,
 		       const struct taihu_device_info *info)
 {
+	int n = taihu_kernel_count(dev), i;
 	char fw[40], size[32], used[32], host[32], caps[256], label[160];
 
 	cli_fw_version(info, fw, sizeof(fw));
@@ -103,6 +149,19 @@ static void print_text(const struct taihu_device_desc *desc,
 	printf("  %-18s %s used by buffer objects (%" PRIu64 " bytes)\n",
 	       "Host memory:", host, (uint64_t)info->host_used);
 	printf("  %-18s %s\n", "Serial:", info->serial[0] ? info->serial : "-");
+	printf("  %-18s %s\n", "Kernels:", n > 0 ? "" : "none");
+	for (i = 0; i < n; i++) {
+		struct taihu_kernel_info k = { .size = sizeof(k) };
+		const char *name;
+		char dts[64];
+
+		if (taihu_kernel_info(dev, (unsigned int)i, &k))
+			continue;
+		name = taihu_kernel_name(k.kernel);
+		dtype_list(k.dtypes, dts, sizeof(dts));
+		printf("    %-12s %-26s rank <= %u, dim <= %u, %" PRIu64 " elements\n",
+		       name ? name : "unknown", dts, k.max_rank, k.max_dim, k.max_elems);
+	}
 }
 
 static int info_run(int argc, char **argv)
@@ -147,9 +206,9 @@ static int info_run(int argc, char **argv)
 		ret = cli_error("%s: device info query failed: %s",
 				taihu_device_path(dev), taihu_strerror(ret));
 	else if (json)
-		ret = print_json(desc, &info);
+		ret = print_json(dev, desc, &info);
 	else
-		print_text(desc, &info);
+		print_text(dev, desc, &info);
 	taihu_device_close(dev);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ struct taihu_cmdbuf {
 	uint8_t *buf;
 	size_t len;
 	size_t cap;
+	char error[192];	/* why the last kernel append failed */
 };
 
 _Static_assert(sizeof(struct taihu_pkt_header) == 8, "packet header size");
@@ -215,6 +217,16 @@ TAIHU_EXPORT int taihu_cmdbuf_raw(struct taihu_cmdbuf *cb, const void *data,
 	if (!cb || !data || !len || len % 8)
 		return -EINVAL;
 	return append(cb, data, len);
+}
+
+void taihu__cmdbuf_set_error(struct taihu_cmdbuf *cb, const char *msg)
+{
+	snprintf(cb->error, sizeof(cb->error), "%s", msg);
+}
+
+TAIHU_EXPORT const char *taihu_cmdbuf_error(const struct taihu_cmdbuf *cb)
+{
+	return cb ? cb->error : "";
 }
 
 TAIHU_EXPORT const void *taihu_cmdbuf_data(const struct taihu_cmdbuf *cb)

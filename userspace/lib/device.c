@@ -291,3 +291,64 @@ TAIHU_EXPORT int taihu_context_info(struct taihu_device *dev,
 	taihu__sized_out(info, &out, sizeof(out));
 	return 0;
 }
+
+/* The firmware's kernel table; entries beyond the uapi's array are dropped. */
+static int kernels_query(struct taihu_device *dev, struct drm_taihu_kernels *k)
+{
+	int ret = query_sized(dev, DRM_TAIHU_QUERY_KERNELS, k, sizeof(*k));
+
+	if (!ret && k->count > DRM_TAIHU_MAX_KERNELS)
+		k->count = DRM_TAIHU_MAX_KERNELS;
+	return ret;
+}
+
+TAIHU_EXPORT int taihu_kernel_count(struct taihu_device *dev)
+{
+	struct drm_taihu_kernels k;
+	int ret = kernels_query(dev, &k);
+
+	return ret ? ret : (int)k.count;
+}
+
+TAIHU_EXPORT int taihu_kernel_info(struct taihu_device *dev, unsigned int index,
+				   struct taihu_kernel_info *info)
+{
+	struct taihu_kernel_info out = { .size = sizeof(out) };
+	struct drm_taihu_kernels k;
+	int ret;
+
+	if (taihu__sized_check(info, sizeof(*info)))
+		return -EINVAL;
+	ret = kernels_query(dev, &k);
+	if (ret)
+		return ret;
+	if (index >= k.count)
+		return -ERANGE;
+	out.kernel = k.kernels[index].kernel;
+	out.dtypes = k.kernels[index].dtypes;
+	out.max_rank = k.kernels[index].max_rank;
+	out.max_dim = k.kernels[index].max_dim;
+	out.max_elems = k.kernels[index].max_elems;
+	taihu__sized_out(info, &out, sizeof(out));
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_kernel_supported(struct taihu_device *dev, uint32_t kernel,
+					uint32_t dtype)
+{
+	struct drm_taihu_kernels k;
+	uint32_t i;
+	int ret;
+
+	if (dtype >= 32)
+		return -EINVAL;
+	if (dtype == TAIHU_DTYPE_UINT8)
+		dtype = TAIHU_DTYPE_INT8;
+	ret = kernels_query(dev, &k);
+	if (ret)
+		return ret;
+	for (i = 0; i < k.count; i++)
+		if (k.kernels[i].kernel == kernel)
+			return !!(k.kernels[i].dtypes & (1u << dtype));
+	return 0;
+}

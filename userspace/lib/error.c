@@ -45,6 +45,10 @@ TAIHU_EXPORT const char *taihu_job_status_name(uint32_t status)
 		return "TIMEOUT";
 	case DRM_TAIHU_JOB_CANCELLED:
 		return "CANCELLED";
+	case DRM_TAIHU_JOB_INVALID_KERNEL:
+		return "INVALID_KERNEL";
+	case DRM_TAIHU_JOB_UNSUPPORTED:
+		return "UNSUPPORTED";
 	}
 	return "UNKNOWN";
 }
@@ -81,6 +85,7 @@ TAIHU_EXPORT const char *taihu_cap_name(unsigned int bit)
 		[4] = "MMU",
 		[5] = "SEMAPHORE",
 		[6] = "BARRIER",
+		[7] = "KERNEL",
 	};
 
 	if (bit >= sizeof(names) / sizeof(names[0]))

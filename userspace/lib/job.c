@@ -144,6 +144,8 @@ static int wait_ioctl(int fd, struct drm_taihu_wait *args,
 		r.end_ns = args->end_ns;
 		r.error_addr = args->error_addr;
 		r.error_access = args->error_access;
+		r.error_reason = args->error_reason;
+		r.error_detail = args->error_detail;
 		taihu__sized_out(result, &r, sizeof(r));
 	}
 	return 0;

@@ -114,4 +114,7 @@ int taihu__sized_in(void *dst, size_t dst_size, const void *user,
 int taihu__sized_check(const void *user, size_t min_size);
 void taihu__sized_out(void *user, const void *src, size_t src_size);
 
+/* Remember why a kernel append on @cb failed (taihu_cmdbuf_error()). */
+void taihu__cmdbuf_set_error(struct taihu_cmdbuf *cb, const char *msg);
+
 #endif /* TAIHU_INTERNAL_H */

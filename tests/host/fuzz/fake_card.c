@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "events.h"
 #include "fake_card.h"
+#include "kernel_exec.h"
 #include "log.h"
 #include "mmu.h"
 #include "sem.h"
@@ -50,7 +51,8 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	card->epoll_fd = card->timer_fd = card->signal_fd = -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
-	card->id = xcalloc(sizeof(*card->id));
+	/* The whole ID page: the kernel table lives past struct taihu_card_id. */
+	card->id = xcalloc(TAIHU_MMU_PAGE_SIZE);
 	card->mbox = xcalloc(sizeof(*card->mbox));
 	card->events = xcalloc(sizeof(*card->events));
 	card->qdesc = xcalloc(TAIHU_MAX_QUEUES * sizeof(*card->qdesc));
@@ -77,6 +79,7 @@ void fake_card_reset(struct card *card)
 
 		free(e->cmd_buf);
 		e->cmd_buf = NULL;
+		kernel_engine_release(e);
 		e->head = 0;
 		e->kicks = 0;
 		e->stop = false;
@@ -85,7 +88,7 @@ void fake_card_reset(struct card *card)
 	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
 	card->last_req_seq = 0;
-	memset(card->id, 0, sizeof(*card->id));
+	memset(card->id, 0, TAIHU_MMU_PAGE_SIZE);
 	memset(card->mbox, 0, sizeof(*card->mbox));
 	memset(card->qdesc, 0, TAIHU_MAX_QUEUES * sizeof(*card->qdesc));
 	memset(card->vram, 0, card->vram_size);
@@ -118,6 +121,16 @@ void fake_card_boot(struct card *card, uint64_t caps, uint32_t max_cmd_len,
 	card->cfg.num_queues = num_queues;
 	card->cfg.max_ring_entries = max_ring_entries;
 	card->cfg.heartbeat_period_ms = 100;
+	if (caps & TAIHU_CARD_CAP_KERNEL) {
+		unsigned int k;
+
+		/* Every kernel in every dtype, with t1.bin's limits. */
+		for (k = 1; k < TAIHU_KERNEL_COUNT; k++)
+			card->cfg.kernels[k] = (struct card_kernel_cfg){
+				.dtypes = (1u << TAIHU_DTYPE_COUNT) - 1, .max_rank = TAIHU_MAX_RANK,
+				.max_dim = 1u << 24, .max_elems = 1ull << 26,
+			};
+	}
 	bar2_set_state(card, TAIHU_CARD_STATE_READY, TAIHU_BOOT_OK);
 }
 

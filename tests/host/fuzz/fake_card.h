@@ -27,7 +27,10 @@ void fake_card_free(struct card *card);
 /* Back to the fresh state: memory zeroed, no firmware, no context, no engine. */
 void fake_card_reset(struct card *card);
 
-/* Pretend a firmware with this configuration booted (no image needed). */
+/*
+ * Pretend a firmware with this configuration booted (no image needed); with
+ * TAIHU_CARD_CAP_KERNEL every kernel is enabled in every dtype.
+ */
 void fake_card_boot(struct card *card, uint64_t caps, uint32_t max_cmd_len,
 		    uint32_t num_queues, uint32_t max_ring_entries);
 

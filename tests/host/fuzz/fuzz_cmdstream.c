@@ -20,6 +20,8 @@
 #include "fake_card.h"
 #include "fuzz_input.h"
 #include "fw_verify.h"
+#include "kcheck.h"
+#include "kernel_exec.h"
 #include "mmu.h"
 
 #define TRANSLATE_BUDGET	(1u << 18)
@@ -65,18 +67,50 @@ static void check_completion(const struct taihu_completion *compl, uint32_t len)
 {
 	switch (compl->status) {
 	case TAIHU_STATUS_SUCCESS:
-		if (compl->error_offset || compl->error_addr || compl->error_access)
+		if (compl->error_offset || compl->error_addr || compl->error_access ||
+		    compl->error_reason || compl->error_detail)
 			abort();
 		break;
+	case TAIHU_STATUS_INVALID_KERNEL:
+	case TAIHU_STATUS_UNSUPPORTED:
+		/* A kernel refusal always names its reason, with the status it implies. */
+		if (!compl->error_reason || (tk_reason_unsupported(compl->error_reason) ? TAIHU_STATUS_UNSUPPORTED : TAIHU_STATUS_INVALID_KERNEL) != compl->status)
+			abort();
+		/* fall through */
 	case TAIHU_STATUS_INVALID_CMD:
 	case TAIHU_STATUS_DMA_ERROR:
 	case TAIHU_STATUS_MMU_FAULT:
 	case TAIHU_STATUS_ABORTED:
 		if (compl->error_offset && compl->error_offset >= len)
 			abort();
+		if (compl->status != TAIHU_STATUS_INVALID_KERNEL &&
+		    compl->status != TAIHU_STATUS_UNSUPPORTED && compl->error_reason)
+			abort();
 		break;
 	default:
 		abort();
+	}
+}
+
+/*
+ * Kernels with small limits, so that an input runs in bounded time (a
+ * broadcast view can make a tiny buffer a huge operand); the high bits of
+ * the capability word switch kernels off to reach the firmware's refusals.
+ */
+static void limit_kernels(struct card *c, uint32_t off_mask)
+{
+	unsigned int k;
+
+	for (k = 1; k < TAIHU_KERNEL_COUNT; k++) {
+		struct card_kernel_cfg *kc = &c->cfg.kernels[k];
+
+		if (!kc->dtypes)
+			continue;
+		if (off_mask & (1u << k))
+			kc->dtypes = off_mask & 0x8000 ? 1u << TAIHU_DTYPE_FP32 : 0;
+		kc->max_rank = 4 + (off_mask >> 16) % 3;
+		kc->max_dim = 64;
+		kc->max_elems = 1024;
 	}
 }
 
@@ -112,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (max_cmd_len > FZ_MAX_CMD_LEN)
 		max_cmd_len = FZ_MAX_CMD_LEN;
 	fake_card_boot(card, job.caps & TAIHU_FW_CFG_KNOWN_CAPS, max_cmd_len, 1, 64);
+	limit_kernels(card, job.caps >> 32);
 	if (card->cfg.capabilities & TAIHU_CARD_CAP_MMU)
 		mmu_ctx_create(card, 1, job.pt_root);
 

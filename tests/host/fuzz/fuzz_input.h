@@ -26,7 +26,8 @@
  * second time), on the same engine.
  */
 struct fz_job {
-	uint64_t caps;		/* masked to the known capabilities */
+	uint64_t caps;		/* low half: capabilities (masked to the known ones); high
+				 * half: kernels switched off (fuzz_cmdstream.c) */
 	uint64_t pt_root;
 	uint32_t max_cmd_len;	/* rounded down to 8, clamped to 8..FZ_MAX_CMD_LEN */
 	uint32_t reserved;

@@ -163,6 +163,40 @@ static void job_seed(const char *name, uint32_t context, const struct cmdbuf *cb
 	write_seed("cmdstream", name, buf, n);
 }
 
+/* Valid KERNEL packets over small tensors in VRAM (context 0) and host pages (context 1). */
+static void kernel_seeds(void)
+{
+	struct taihu_tensor_desc t[4];
+	struct cmdbuf cb;
+	unsigned int ctx;
+
+	for (ctx = 0; ctx < 2; ctx++) {
+		uint64_t v = ctx ? VA_VRAM : STREAM_VRAM, h = ctx ? VA_HOST : HOST_BASE;
+		const uint32_t sa[2] = { 4, 8 }, sb[2] = { 8, 5 }, sy[2] = { 4, 5 }, sc[1] = { 5 };
+		struct taihu_gemm_params gp = { .alpha = 1.0f, .beta = 1.0f,
+						.act = { .op = TAIHU_ACT_RELU } };
+		char name[64];
+
+		cb_init(&cb);
+		cb_desc(&t[0], v + 0x1000, TAIHU_DTYPE_FP32, 2, sa);
+		cb_desc(&t[1], h + 0x100, TAIHU_DTYPE_FP32, 2, sb);
+		cb_desc(&t[2], v + 0x1800, TAIHU_DTYPE_FP32, 1, sc);
+		cb_desc(&t[3], v + 0x2000, TAIHU_DTYPE_FP32, 2, sy);
+		cb_kernel(&cb, TAIHU_KERNEL_GEMM, &gp, sizeof(gp), t, 3, 1);
+		t[0].dtype = t[1].dtype = TAIHU_DTYPE_INT8;
+		t[0].quant = t[1].quant = TAIHU_QUANT_TENSOR;
+		t[0].scale = t[1].scale = 0.5f;
+		t[2].dtype = TAIHU_DTYPE_INT32;
+		t[3].dtype = TAIHU_DTYPE_UINT8;
+		t[3].quant = TAIHU_QUANT_TENSOR;
+		t[3].scale = 0.25f;
+		t[3].zero_point = 3;
+		cb_kernel(&cb, TAIHU_KERNEL_GEMM, &gp, sizeof(gp), t, 3, 1);
+		snprintf(name, sizeof(name), "kernels-ctx%u", ctx);
+		job_seed(name, ctx, &cb, true);
+	}
+}
+
 static void cmdstream_seeds(void)
 {
 	struct cmdbuf cb;
@@ -207,6 +241,7 @@ static void cmdstream_seeds(void)
 		snprintf(name, sizeof(name), "fault-ctx%u", ctx);
 		job_seed(name, ctx, &cb, false);
 	}
+	kernel_seeds();
 	/* Context 1 only: a read-only page, and a job rewriting its page table. */
 	cb_init(&cb);
 	cb_copy(&cb, VA_RO, VA_VRAM + 0x2000, 0x100);

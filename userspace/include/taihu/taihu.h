@@ -514,6 +514,8 @@ struct taihu_job {
  * @start_ns: card clock at start
  * @end_ns: card clock at end
  * @error_addr: faulting address (DMA_ERROR, MMU_FAULT)
+ * @error_reason: enum taihu_kernel_reason (INVALID_KERNEL, UNSUPPORTED)
+ * @error_detail: TAIHU_KERNEL_DETAIL() word naming kernel, operand, field
  */
 struct taihu_job_result {
 	uint32_t size;
@@ -523,6 +525,8 @@ struct taihu_job_result {
 	uint64_t start_ns;
 	uint64_t end_ns;
 	uint64_t error_addr;
+	uint32_t error_reason;
+	uint32_t error_detail;
 };
 
 /**
@@ -714,5 +718,7 @@ int taihu_fill(struct taihu_bo *dst, uint64_t offset, uint64_t size,
 #ifdef __cplusplus
 }
 #endif
+
+#include "kernels.h"
 
 #endif /* TAIHU_TAIHU_H */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The fast paths' binding to oneDNN (libdnnl 2.6, C API, OpenMP runtime):
+ * one CPU engine for the process, one stream per engine thread, tensor
+ * views turned into memory descriptors, and primitive execution.
+ *
+ * Threads: Debian's libdnnl uses GNU OpenMP. Every engine thread that
+ * calls in gets its own OpenMP team of omp_get_max_threads() threads (the
+ * machine's cores), so one busy queue uses every core and several busy
+ * queues share them.
+ */
+#ifndef TAIHU_CARD_KERNELS_KDNNL_H
+#define TAIHU_CARD_KERNELS_KDNNL_H
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include "kernel.h"
+
+#define KD_MAX_DIMS	DNNL_MAX_NDIMS
+
+/* An operand as oneDNN sees it: dims and strides in elements. */
+struct kd_view {
+	void *p;
+	dnnl_data_type_t dt;
+	int ndims;
+	dnnl_dim_t dims[KD_MAX_DIMS];
+	dnnl_dim_t strides[KD_MAX_DIMS];
+};
+
+/* The process's CPU engine; NULL if oneDNN cannot make one. */
+dnnl_engine_t kd_engine(void);
+
+/* oneDNN's type for @dtype, or dnnl_data_type_undef. */
+dnnl_data_type_t kd_dt(unsigned int dtype);
+
+/*
+ * The view of @t with @rank dimensions: leading dimensions of 1 added, and
+ * broadcast dimensions (stride 0) turned into dimensions of 1, which
+ * oneDNN broadcasts itself.
+ */
+void kd_view_of(struct kd_view *v, const struct ktensor *t, unsigned int rank);
+
+/* A dense row-major view of @p with @ndims @dims. */
+void kd_view_dense(struct kd_view *v, void *p, dnnl_data_type_t dt, int ndims,
+		   const dnnl_dim_t *dims);
+
+int kd_md(dnnl_memory_desc_t *md, const struct kd_view *v);
+
+/* The activation as an eltwise post-op; returns 1 if oneDNN has no such one. */
+int kd_append_act(dnnl_post_ops_t po, const struct taihu_act *a);
+/* The same as the arguments of an eltwise primitive; 1 if it has none. */
+int kd_act_alg(const struct taihu_act *a, dnnl_alg_kind_t *alg, float *alpha, float *beta);
+
+struct kd_arg {
+	int arg;			/* DNNL_ARG_* */
+	const struct kd_view *v;
+};
+
+/*
+ * Create the primitive of @pd (the primitive cache makes this cheap when
+ * the same one ran before) and execute it on the calling thread's stream
+ * with @n arguments; then wait for it. Returns 0, or -1 if oneDNN failed.
+ */
+int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n);
+
+/*
+ * Make a primitive descriptor; NULL (the fast path falls back) if oneDNN
+ * has none or only its reference implementation ("ref:..."), which is no
+ * faster than ours.
+ */
+dnnl_primitive_desc_t kd_pd(const_dnnl_op_desc_t desc, const_dnnl_primitive_attr_t attr);
+
+/*
+ * Whether oneDNN's int8 products are exact on this CPU: with VNNI they
+ * accumulate in int32; without it u8 x s8 pairs go through saturating
+ * 16-bit sums, and the int8 fast paths leave the work to the reference.
+ */
+bool kd_int8_exact(void);
+
+#endif /* TAIHU_CARD_KERNELS_KDNNL_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Host tests of the card's kernels: tensors in host memory, packets built
+ * and checked as the card does (tk_parse), the reference and the fast path
+ * run on the same inputs, results compared with documented tolerances
+ * (docs/kernels.md) or bit for bit.
+ */
+#ifndef TAIHU_KTEST_H
+#define TAIHU_KTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/kernel.h"
+
+/* A tensor and the host memory behind it (d.addr is its address). */
+struct kbuf {
+	struct taihu_tensor_desc d;
+	uint8_t *mem;
+	size_t bytes;
+	/* Per-channel quantisation arrays, when set. */
+	float *ch_scale;
+	int32_t *ch_zp;
+};
+
+/* Deterministic pseudo-random numbers. */
+uint32_t kt_rand(void);
+void kt_seed(uint32_t seed);
+/* Uniform in [lo, hi). */
+float kt_randf(float lo, float hi);
+/* Uniform in [lo, hi]. */
+int32_t kt_randi(int32_t lo, int32_t hi);
+
+/* A dense tensor; @shape has @rank entries. */
+void kb_dense(struct kbuf *b, unsigned int dtype, unsigned int rank, const uint32_t *shape);
+/* A view with explicit strides (in elements); its memory covers the extent. */
+void kb_view(struct kbuf *b, unsigned int dtype, unsigned int rank, const uint32_t *shape,
+	     const int64_t *strides);
+/* The same layout as @src, with memory of its own (zeroed). */
+void kb_like(struct kbuf *b, const struct kbuf *src);
+void kb_free(struct kbuf *b);
+
+/* Per-tensor quantisation. */
+void kb_quant(struct kbuf *b, float scale, int32_t zp);
+/* Per-channel quantisation along @axis with random scales in [lo, hi] and zero points. */
+void kb_quant_channels(struct kbuf *b, unsigned int axis, float lo, float hi, bool zero_points);
+
+/* Random values: floats in [lo, hi); quantised and INT32 tensors get raw integers in range. */
+void kb_fill(struct kbuf *b, float lo, float hi);
+/* The value of element @i (row-major index over the shape) as fp32, dequantised. */
+float kb_get(const struct kbuf *b, uint64_t i);
+/* Set element @i. */
+void kb_set(struct kbuf *b, uint64_t i, float v);
+uint64_t kb_elems(const struct kbuf *b);
+
+/*
+ * Run @kernel over @t (@nin inputs then @nout outputs; NULL for absent
+ * optional inputs) with the reference or the fast path. Returns the
+ * kernels_run() result, or -100 when tk_parse() refused the packet (the
+ * message is printed as a TAP diagnostic when @quiet is false).
+ */
+int kt_run(unsigned int kernel, const void *params, size_t psize, struct kbuf **t,
+	   unsigned int nin, unsigned int nout, bool reference);
+/* tk_parse() of such a packet: 0, or the refusal's reason. */
+uint32_t kt_check(unsigned int kernel, const void *params, size_t psize, struct kbuf **t,
+		  unsigned int nin, unsigned int nout);
+
+/*
+ * Compare two outputs of one layout element by element: |a - b| <= atol
+ * + rtol * |b| (NaN equals NaN, infinities must match); integers bit for
+ * bit when @exact. Prints the first few mismatches. Returns true when they
+ * agree.
+ */
+bool kb_close(const struct kbuf *a, const struct kbuf *b, double rtol, double atol, bool exact,
+	      const char *what);
+
+/* The largest |x| of a tensor. */
+double kb_maxabs(const struct kbuf *b);
+
+#endif /* TAIHU_KTEST_H */

@@ -21,6 +21,7 @@ packages=(
 	abigail-tools coccinelle cppcheck clang-tidy
 	libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
 	python3-torch python3-onnx python3-sklearn python3-numpy
+	libdnnl-dev
 )
 src_tar=/usr/src/linux-source-6.12.tar.xz
 src_dir=/usr/src/linux-source-6.12

@@ -762,31 +762,39 @@ static long taihu_deadline_to_jiffies(s64 deadline_ns)
 		     MAX_SCHEDULE_TIMEOUT - 1);
 }
 
+/*
+ * Under TCG, jiffies can catch up on lost ticks and end a jiffies timeout
+ * before the clock reaches the deadline: the waits below go on until it
+ * has, so that -ETIME never comes early.
+ */
 static int taihu_wait_fence(struct dma_fence *fence, s64 deadline_ns)
 {
-	long left = taihu_deadline_to_jiffies(deadline_ns);
+	long left;
 
-	if (!left)
-		return dma_fence_is_signaled(fence) ? 0 : -ETIME;
-
-	left = dma_fence_wait_timeout(fence, true, left);
-	if (left < 0)
-		return left;
-	return left ? 0 : -ETIME;
+	for (;;) {
+		left = taihu_deadline_to_jiffies(deadline_ns);
+		if (!left)
+			return dma_fence_is_signaled(fence) ? 0 : -ETIME;
+		left = dma_fence_wait_timeout(fence, true, left);
+		if (left)
+			return left < 0 ? left : 0;
+	}
 }
 
 static int taihu_wait_resv(struct dma_resv *resv, s64 deadline_ns)
 {
-	long left = taihu_deadline_to_jiffies(deadline_ns);
+	long left;
 
-	if (!left)
-		return dma_resv_test_signaled(resv, DMA_RESV_USAGE_READ) ?
-		       0 : -ETIME;
-
-	left = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_READ, true, left);
-	if (left < 0)
-		return left;
-	return left ? 0 : -ETIME;
+	for (;;) {
+		left = taihu_deadline_to_jiffies(deadline_ns);
+		if (!left)
+			return dma_resv_test_signaled(resv, DMA_RESV_USAGE_READ) ?
+			       0 : -ETIME;
+		left = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_READ, true,
+					     left);
+		if (left)
+			return left < 0 ? left : 0;
+	}
 }
 
 static bool taihu_is_own_sched(struct taihu_device *tdev,

@@ -137,7 +137,7 @@ self_test() {
 	cp -r "$top/userspace" "$top/uapi" "$top/scripts" "$tmp/"
 	mkdir -p "$tmp/driver" "$tmp/firmware"
 	cp -r "$top/driver/"*.h "$tmp/driver/"
-	cp -r "$top/firmware/include" "$tmp/firmware/"
+	cp -r "$top/firmware/include" "$top/firmware/common" "$top/firmware/card" "$tmp/firmware/"
 	sed -i "$3" "$tmp/userspace/include/taihu/taihu.h"
 	if cmp -s "$tmp/userspace/include/taihu/taihu.h" \
 		"$top/userspace/include/taihu/taihu.h" ||

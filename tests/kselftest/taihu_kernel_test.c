@@ -26,7 +26,6 @@ FIXTURE(kern)
 {
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
-	struct drm_taihu_kernels caps;
 };
 
 FIXTURE_SETUP(kern)
@@ -35,7 +34,6 @@ FIXTURE_SETUP(kern)
 
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
 	ASSERT_EQ(0, taihu_cmdbuf_new(&self->cb));
-	ASSERT_EQ(0, taihu_kernels_info(self->dev, &self->caps));
 }
 
 FIXTURE_TEARDOWN(kern)
@@ -54,26 +52,29 @@ FIXTURE_TEARDOWN(kern)
 
 TEST_F(kern, query_reports_kernels)
 {
-	struct drm_taihu_device_info info;
-	uint32_t i, seen = 0;
+	struct taihu_device_info info = { .size = sizeof(info) };
+	struct taihu_kernel_info k = { .size = sizeof(k) };
+	uint32_t seen = 0;
+	int n, i;
 
 	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
 	ASSERT_TRUE(info.capabilities & DRM_TAIHU_CAP_KERNEL);
-	ASSERT_GE(self->caps.count, 1);
-	ASSERT_LE(self->caps.count, DRM_TAIHU_MAX_KERNELS);
-	for (i = 0; i < self->caps.count; i++) {
-		const struct drm_taihu_kernel_caps *k = &self->caps.kernels[i];
-
-		EXPECT_NE(NULL, taihu_kernel_name(k->kernel)) TH_LOG("kernel %u", k->kernel);
-		EXPECT_EQ(0, seen & (1u << k->kernel));
-		seen |= 1u << k->kernel;
-		EXPECT_NE(0, k->dtypes);
-		EXPECT_GE(k->max_rank, 1);
-		EXPECT_LE(k->max_rank, TAIHU_MAX_RANK);
-		EXPECT_GE(k->max_dim, 1);
-		EXPECT_GE(k->max_elems, 1);
+	n = taihu_kernel_count(self->dev);
+	ASSERT_GE(n, 1);
+	ASSERT_LE(n, DRM_TAIHU_MAX_KERNELS);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, taihu_kernel_info(self->dev, (unsigned int)i, &k));
+		EXPECT_NE(NULL, taihu_kernel_name(k.kernel)) TH_LOG("kernel %u", k.kernel);
+		EXPECT_EQ(0, seen & (1u << k.kernel));
+		seen |= 1u << k.kernel;
+		EXPECT_NE(0, k.dtypes);
+		EXPECT_GE(k.max_rank, 1);
+		EXPECT_LE(k.max_rank, TAIHU_MAX_RANK);
+		EXPECT_GE(k.max_dim, 1);
+		EXPECT_GE(k.max_elems, 1);
 	}
 	EXPECT_TRUE(seen & (1u << TAIHU_KERNEL_GEMM));
+	EXPECT_EQ(-ERANGE, taihu_kernel_info(self->dev, (unsigned int)n, &k));
 }
 
 /* One GEMM case on the card, checked against the reference. */

@@ -120,6 +120,7 @@ int ktt_submit(struct taihu_device *dev, struct taihu_cmdbuf *cb, struct ktt_run
 		if (r->t[i])
 			bos[n++] = r->t[i]->bo;
 	memset(res, 0, sizeof(*res));
+	res->size = sizeof(*res);
 	return taihu_run(dev, cb, r->queue, bos, n, TT_JOB_TIMEOUT_NS, res);
 }
 

@@ -34,14 +34,20 @@
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_queue.h"
+#include "taihu_results.h"
+#include "taihu_submit.h"
 #include "taihu_sysfs.h"
+#include "taihu_wait.h"
+
+/* The uapi's limits are the card interface's. */
+static_assert(TAIHU_MAX_QUEUES <= DRM_TAIHU_MAX_QUEUES);
+static_assert(TAIHU_MMU_PAGE_SIZE == DRM_TAIHU_PAGE_SIZE);
 
 static int taihu_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile;
 	struct taihu_ctx *ctx;
-	u32 q;
 	int ret;
 
 	tfile = kzalloc(sizeof(*tfile), GFP_KERNEL);
@@ -66,14 +72,7 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 	tfile->tdev = tdev;
 	tfile->next_seqno = 1;
 	mutex_init(&tfile->submit_lock);
-	xa_init(&tfile->results);
-	spin_lock_init(&tfile->ended_lock);
-	INIT_LIST_HEAD(&tfile->ended);
-	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
-		atomic_set(&tfile->inflight[q], 0);
-		init_waitqueue_head(&tfile->inflight_wq[q]);
-		atomic64_set(&tfile->busy_ns[q], 0);
-	}
+	taihu_results_init(&tfile->results);
 
 	ret = taihu_job_file_init(tfile);
 	if (ret)
@@ -99,6 +98,7 @@ static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
 	struct taihu_file *tfile = file->driver_priv;
 
 	taihu_job_file_fini(tfile);
+	taihu_results_fini(tfile);
 	mutex_destroy(&tfile->submit_lock);
 	taihu_ctx_put(tfile->ctx);
 	kfree(tfile);
@@ -106,7 +106,7 @@ static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
 
 static void taihu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
-	taihu_job_show_fdinfo(p, file);
+	taihu_results_show_fdinfo(p, file->driver_priv);
 	taihu_gem_show_fdinfo(p, file);
 }
 
@@ -384,11 +384,12 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_reset;
 
+	/* Before the device is visible, as its files are. */
+	taihu_debugfs_init(tdev);
+
 	ret = drm_dev_register(&tdev->drm, 0);
 	if (ret)
 		goto err_reset;
-
-	taihu_debugfs_init(tdev);
 	return 0;
 
 err_reset:
@@ -398,28 +399,100 @@ err_reset:
 	return ret;
 }
 
+/*
+ * Stop the card and end what it was running: its firmware, rings and page
+ * tables are gone or going, and jobs must not run into memory that is
+ * handed back. Later SUBMITs end their jobs as cancelled.
+ */
+static void taihu_stop_card(struct taihu_device *tdev, const char *why)
+{
+	int ret;
+
+	ret = taihu_fw_reset(tdev, TAIHU_MBOX_TIMEOUT_MS);
+	if (ret)
+		dev_warn(tdev->drm.dev, "%s: card did not acknowledge reset: %d\n",
+			 why, ret);
+	taihu_queues_stop(tdev);
+}
+
 static void taihu_pci_remove(struct pci_dev *pdev)
 {
 	struct taihu_device *tdev = pci_get_drvdata(pdev);
-	int ret;
 
 	/* No new ioctls, mmaps or ring writes; user mappings are zapped. */
 	drm_dev_unplug(&tdev->drm);
 
-	/* Stop the card writing VRAM before it is handed back. */
-	ret = taihu_fw_reset(tdev, TAIHU_MBOX_TIMEOUT_MS);
-	if (ret)
-		dev_warn(&pdev->dev, "card did not acknowledge reset: %d\n", ret);
-
-	/* End every job still on a ring; the schedulers drain the rest. */
-	taihu_queues_stop(tdev);
+	/*
+	 * Stop the card writing VRAM before it is handed back, and end every
+	 * job still on a ring; the schedulers drain the rest.
+	 */
+	taihu_stop_card(tdev, "remove");
 }
+
+/*
+ * Reboot, kexec or power-off: the card (another process, or a real card
+ * that outlives a kexec) must not go on running jobs that read and write
+ * host memory the next kernel owns.
+ */
+static void taihu_pci_shutdown(struct pci_dev *pdev)
+{
+	struct taihu_device *tdev = pci_get_drvdata(pdev);
+
+	taihu_stop_card(tdev, "shutdown");
+	pci_clear_master(pdev);
+}
+
+/*
+ * PCI error recovery (AER, DPC) and function resets. The card loses its
+ * firmware, rings and page tables; rebuilding them in place is the last
+ * rung of the recovery ladder, which this driver does not have yet, so the
+ * device stays stopped (SUBMIT ends jobs as cancelled) until it is unbound
+ * and bound again.
+ */
+static pci_ers_result_t taihu_pci_error_detected(struct pci_dev *pdev,
+						 pci_channel_state_t state)
+{
+	struct taihu_device *tdev = pci_get_drvdata(pdev);
+
+	dev_err(&pdev->dev, "PCI channel error (state %d): jobs cancelled\n",
+		state);
+	/* The card may be unreachable: end its jobs without it. */
+	taihu_queues_stop(tdev);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t taihu_pci_slot_reset(struct pci_dev *pdev)
+{
+	dev_err(&pdev->dev, "card reset by PCI recovery cannot be restarted in place: unbind and bind it again\n");
+	return PCI_ERS_RESULT_DISCONNECT;
+}
+
+static void taihu_pci_reset_prepare(struct pci_dev *pdev)
+{
+	taihu_stop_card(pci_get_drvdata(pdev), "PCI function reset");
+}
+
+static void taihu_pci_reset_done(struct pci_dev *pdev)
+{
+	dev_warn(&pdev->dev, "after a PCI function reset the card stays stopped: unbind and bind it again\n");
+}
+
+static const struct pci_error_handlers taihu_pci_err_handlers = {
+	.error_detected = taihu_pci_error_detected,
+	.slot_reset = taihu_pci_slot_reset,
+	.reset_prepare = taihu_pci_reset_prepare,
+	.reset_done = taihu_pci_reset_done,
+};
 
 static struct pci_driver taihu_pci_driver = {
 	.name = TAIHU_DRIVER_NAME,
 	.id_table = taihu_ivshmem_pci_ids,
 	.probe = taihu_pci_probe,
 	.remove = taihu_pci_remove,
+	.shutdown = taihu_pci_shutdown,
+	.err_handler = &taihu_pci_err_handlers,
 	.dev_groups = taihu_sysfs_groups,
 };
 module_pci_driver(taihu_pci_driver);

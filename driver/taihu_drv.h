@@ -27,6 +27,7 @@
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_queue.h"
+#include "taihu_results.h"
 
 #define TAIHU_DRIVER_NAME		"taihu"
 #define TAIHU_DRIVER_DESC		"Taihu accelerator"
@@ -86,15 +87,7 @@ struct taihu_device {
  * @submit_lock: orders seqno assignment, arming and pushing of jobs and
  *	the eviction of results
  * @next_seqno: seqno of the file's next job, under @submit_lock
- * @results: seqno -> &struct taihu_result of every job not ended and of
- *	the latest ended ones
- * @ended_lock: protects @ended and @ended_count; IRQ-safe
- * @ended: results of ended jobs still in @results, in the order they ended
- * @ended_count: entries of @ended
- * @inflight: per queue, jobs of the file armed (or being submitted) and
- *	not ended, at most TAIHU_MAX_INFLIGHT
- * @inflight_wq: per queue, SUBMITs waiting for @inflight to drop
- * @busy_ns: per queue, card time of the file's ended jobs (fdinfo)
+ * @results: the file's job results and in-flight counts (taihu_results.c)
  */
 struct taihu_file {
 	struct taihu_device *tdev;
@@ -102,13 +95,7 @@ struct taihu_file {
 	struct drm_sched_entity entities[TAIHU_MAX_QUEUES][TAIHU_NUM_PRIORITIES];
 	struct mutex submit_lock; /* orders seqnos, arm, push and eviction */
 	u64 next_seqno;
-	struct xarray results;
-	spinlock_t ended_lock; /* ended list; IRQ-safe */
-	struct list_head ended;
-	u32 ended_count;
-	atomic_t inflight[TAIHU_MAX_QUEUES];
-	wait_queue_head_t inflight_wq[TAIHU_MAX_QUEUES];
-	atomic64_t busy_ns[TAIHU_MAX_QUEUES];
+	struct taihu_results results;
 };
 
 static inline struct taihu_device *to_taihu_device(struct drm_device *drm)

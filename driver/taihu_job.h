@@ -2,32 +2,71 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Jobs: drm_sched per hardware queue, an entity per file context, queue and
- * priority, SUBMIT and WAIT, and the per-file table of job results.
+ * Jobs: their lifecycle, the drm_sched scheduler of each hardware queue and
+ * the entities of each file (one per queue and priority), and the outcome
+ * of an ended job. SUBMIT (taihu_submit.c) builds and pushes jobs, WAIT
+ * (taihu_wait.c) reads their outcomes, the per-file result table
+ * (taihu_results.c) keeps them by seqno.
  */
 #ifndef __TAIHU_JOB_H__
 #define __TAIHU_JOB_H__
 
 #include <linux/types.h>
 
-struct drm_device;
-struct drm_file;
-struct drm_printer;
-struct taihu_device;
-struct taihu_file;
+#include <drm/gpu_scheduler.h>
 
-/*
- * Ended results a file keeps besides those of its jobs in flight; older
- * ones are dropped at SUBMIT and WAIT says -ENOENT.
- */
-#define TAIHU_MAX_RESULTS		4096
-/* Jobs a file may have not ended per queue before SUBMIT waits. */
-#define TAIHU_MAX_INFLIGHT		16384
-/* Bounds on the arrays a submission may carry; beyond: -E2BIG. */
-#define TAIHU_MAX_BO_HANDLES		DRM_TAIHU_MAX_SUBMIT_BOS
-#define TAIHU_MAX_IN_SYNCS		DRM_TAIHU_MAX_IN_SYNCS
+struct dma_fence;
+struct drm_gem_object;
+struct taihu_bo_map;
+struct taihu_ctx;
+struct taihu_device;
+struct taihu_fence;
+struct taihu_file;
+struct taihu_outcome;
+struct taihu_queue;
+
 /* How long a job may run on the card before its queue is reset. */
 #define TAIHU_JOB_TIMEOUT_MS		5000
+
+/**
+ * struct taihu_job - one submission
+ * @base: the scheduler job
+ * @tdev: the device
+ * @queue: the hardware queue
+ * @hw_fence: hardware fence, allocated with the job so that run_job does
+ *	not allocate; initialised by run_job. It carries the job's outcome.
+ * @hw_fence_live: run_job initialised @hw_fence and the job holds a
+ *	reference to it
+ * @abandoned: ended by the timeout while the card may still run it
+ * @cmd_addr: device virtual address of the command stream
+ * @cmd_len: its length
+ * @ctx: device context of the submitting file, referenced; the job is
+ *	counted in it once @ctx_begun
+ * @ctx_begun: taihu_ctx_job_begin() succeeded
+ * @cmd_bo: buffer holding the command stream, kept until the job is freed
+ * @bos: the buffers the job uses, kept until the job is freed
+ * @bo_count: entries of @bos
+ * @maps: mappings of @cmd_bo and then of each of @bos in @ctx, kept until
+ *	the job is freed
+ * @map_count: entries of @maps taken
+ */
+struct taihu_job {
+	struct drm_sched_job base;
+	struct taihu_device *tdev;
+	struct taihu_queue *queue;
+	struct taihu_fence *hw_fence;
+	bool hw_fence_live;
+	bool abandoned;
+	u64 cmd_addr;
+	u32 cmd_len;
+	struct taihu_ctx *ctx;
+	bool ctx_begun;
+	struct drm_gem_object *cmd_bo;
+	struct drm_gem_object **bos;
+	u32 bo_count;
+	struct taihu_bo_map **maps;
+	u32 map_count;
+};
 
 /**
  * taihu_job_sched_init() - create a scheduler for each enabled queue
@@ -49,41 +88,42 @@ int taihu_job_sched_init(struct taihu_device *tdev);
 int taihu_job_file_init(struct taihu_file *tfile);
 
 /**
- * taihu_job_file_fini() - flush or kill the file's jobs and drop its results
+ * taihu_job_file_fini() - flush or kill the file's jobs
  * @tfile: the file
+ *
+ * Jobs already handed to the card may still run afterwards.
  */
 void taihu_job_file_fini(struct taihu_file *tfile);
 
 /**
- * taihu_job_show_fdinfo() - print the file's busy time per queue
- * @p: the printer
- * @file: the DRM file
+ * taihu_job_alloc() - a new job of @tdev, with its hardware fence
+ * @tdev: the device
  *
- * One "drm-engine-q<N>: <ns> ns" line per hardware queue: the card time of
- * the file's ended jobs on that queue.
+ * Return: the job, or NULL.
  */
-void taihu_job_show_fdinfo(struct drm_printer *p, struct drm_file *file);
+struct taihu_job *taihu_job_alloc(struct taihu_device *tdev);
 
 /**
- * taihu_submit_ioctl() - DRM_IOCTL_TAIHU_SUBMIT
- * @drm: the DRM device
- * @data: &struct drm_taihu_submit
- * @file: the calling file
- *
- * Return: 0 or a negative errno, see &struct drm_taihu_submit.
+ * taihu_job_abort() - free a job that was never pushed
+ * @job: the job
+ * @inited: drm_sched_job_init() succeeded on it
  */
-int taihu_submit_ioctl(struct drm_device *drm, void *data,
-		       struct drm_file *file);
+void taihu_job_abort(struct taihu_job *job, bool inited);
 
 /**
- * taihu_wait_ioctl() - DRM_IOCTL_TAIHU_WAIT
- * @drm: the DRM device
- * @data: &struct drm_taihu_wait
- * @file: the calling file
+ * taihu_job_outcome() - how the job of an ended finished fence ended
+ * @tdev: the device asking; a job that never ran is recognised as one of
+ *	its own by the scheduler, which is compared, not dereferenced
+ * @finished: a scheduler finished fence (or any fence)
+ * @out: filled when the function returns true
  *
- * Return: 0 or a negative errno, see &struct drm_taihu_wait.
+ * A job that ran is known by its hardware fence, of any Taihu device; one
+ * that never ran (cancelled, killed, its context faulted) ended as
+ * DRM_TAIHU_JOB_CANCELLED.
+ *
+ * Return: true if @finished is the signalled finished fence of a Taihu job.
  */
-int taihu_wait_ioctl(struct drm_device *drm, void *data,
-		     struct drm_file *file);
+bool taihu_job_outcome(struct taihu_device *tdev, struct dma_fence *finished,
+		       struct taihu_outcome *out);
 
 #endif /* __TAIHU_JOB_H__ */

@@ -19,6 +19,7 @@
  *
  * Locking: &taihu_ctx.lock protects the VA space, the tables and the
  * counters, and is held across the table writes and the TLB invalidation
+ * (asserted where tables change; a context being released has no lock)
  * (so it nests outside &taihu_vram.lock and &taihu_mailbox.lock). It is
  * taken inside &taihu_bo.lock. &taihu_device.ctx_lock protects the list of
  * contexts and nests outside &taihu_ctx.lock. &taihu_ctx.fault_lock is an
@@ -106,6 +107,8 @@ static struct taihu_pt *taihu_pt_leaf(struct taihu_ctx *ctx, u64 va)
 	unsigned int level;
 	u32 idx;
 
+	lockdep_assert_held(&ctx->lock);
+
 	for (level = 0; level < TAIHU_PT_LEAF_LEVEL; level++) {
 		idx = taihu_pt_index(va, level);
 		next = dir->child[idx];
@@ -136,6 +139,8 @@ static void taihu_pt_prune(struct taihu_ctx *ctx, u64 va,
 	unsigned int level;
 	u32 idx;
 
+	lockdep_assert_held(&ctx->lock);
+
 	path[0] = ctx->root;
 	for (level = 1; level < TAIHU_MMU_LEVELS; level++) {
 		path[level] = path[level - 1]->child[taihu_pt_index(va, level - 1)];
@@ -159,6 +164,8 @@ static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
 {
 	u64 end = va + size, stop;
 	struct taihu_pt *l1, *leaf;
+
+	lockdep_assert_held(&ctx->lock);
 
 	while (va < end) {
 		stop = min(end, round_down(va, TAIHU_PT_LEAF_SPAN) +
@@ -351,6 +358,8 @@ static void taihu_ctx_map_undo(struct taihu_ctx *ctx, u64 start, u64 done,
 {
 	LIST_HEAD(freed);
 
+	lockdep_assert_held(&ctx->lock);
+
 	taihu_pt_clear(ctx, start, done, &freed);
 	taihu_pt_prune(ctx, va_fail, &freed);
 	/* A racing job of the context may have used the new entries. */
@@ -371,6 +380,8 @@ static int taihu_ctx_map_next(struct taihu_ctx *ctx,
 			      struct taihu_map_cursor *cur, u64 pte)
 {
 	u64 va = cur->node->start + cur->off;
+
+	lockdep_assert_held(&ctx->lock);
 
 	if (!cur->leaf || IS_ALIGNED(va, TAIHU_PT_LEAF_SPAN)) {
 		cur->leaf = taihu_pt_leaf(ctx, va);

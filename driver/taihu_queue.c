@@ -47,34 +47,6 @@
 
 static_assert((TAIHU_RING_ENTRIES & TAIHU_RING_MASK) == 0);
 
-struct taihu_result *taihu_result_alloc(void)
-{
-	struct taihu_result *result;
-
-	result = kzalloc(sizeof(*result), GFP_KERNEL);
-	if (!result)
-		return NULL;
-	kref_init(&result->ref);
-	INIT_LIST_HEAD(&result->ended_link);
-	/* A job that never reaches the card ends as cancelled. */
-	result->out.status = DRM_TAIHU_JOB_CANCELLED;
-	return result;
-}
-
-static void taihu_result_release(struct kref *ref)
-{
-	struct taihu_result *result = container_of(ref, struct taihu_result, ref);
-
-	dma_fence_put(result->done);
-	kfree(result);
-}
-
-void taihu_result_put(struct taihu_result *result)
-{
-	if (result)
-		kref_put(&result->ref, taihu_result_release);
-}
-
 static struct taihu_fence *to_taihu_fence(struct dma_fence *f)
 {
 	return container_of(f, struct taihu_fence, base);
@@ -90,18 +62,9 @@ static const char *taihu_fence_timeline_name(struct dma_fence *f)
 	return "taihu-queue";
 }
 
-static void taihu_fence_release(struct dma_fence *f)
-{
-	struct taihu_fence *fence = to_taihu_fence(f);
-
-	taihu_result_put(fence->result);
-	dma_fence_free(f);
-}
-
 static const struct dma_fence_ops taihu_fence_ops = {
 	.get_driver_name = taihu_fence_driver_name,
 	.get_timeline_name = taihu_fence_timeline_name,
-	.release = taihu_fence_release,
 };
 
 bool taihu_fence_outcome(struct dma_fence *f, struct taihu_outcome *out)
@@ -115,15 +78,12 @@ bool taihu_fence_outcome(struct dma_fence *f, struct taihu_outcome *out)
 }
 
 /*
- * Record the outcome, signal the fence and drop the queue's reference.
- * The fence lets go of the result here: the result holds the job's finished
- * fence, which holds this fence, so keeping it would be a cycle.
+ * Record the outcome in the fence, signal it and drop the queue's
+ * reference. The fence is where the job layer reads the outcome.
  */
 static void taihu_fence_end(struct taihu_queue *q, struct taihu_fence *fence,
 			    const struct taihu_outcome *out, int error)
 {
-	struct taihu_result *result = fence->result;
-
 	lockdep_assert_held(&q->lock);
 
 	if (out->status != DRM_TAIHU_JOB_SUCCESS)
@@ -132,7 +92,6 @@ static void taihu_fence_end(struct taihu_queue *q, struct taihu_fence *fence,
 		q->timeouts++;
 
 	fence->out = *out;
-	result->out = *out;
 	/* The outcome must be visible before the fence is seen signalled. */
 	smp_wmb();
 
@@ -140,9 +99,7 @@ static void taihu_fence_end(struct taihu_queue *q, struct taihu_fence *fence,
 		dma_fence_set_error(&fence->base, error);
 	dma_fence_signal(&fence->base);
 
-	fence->result = NULL;
 	fence->ctx = NULL;
-	taihu_result_put(result);
 	dma_fence_put(&fence->base);
 }
 
@@ -298,8 +255,7 @@ void taihu_queue_process(struct taihu_queue *q)
 }
 
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
-		       struct taihu_ctx *ctx)
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx)
 {
 	struct taihu_device *tdev = q->tdev;
 	void __iomem *entry;
@@ -324,8 +280,6 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 
 	dma_fence_init(&fence->base, &taihu_fence_ops, &q->fence_lock,
 		       q->fence_ctx, ++q->seqno);
-	kref_get(&result->ref);
-	fence->result = result;
 	fence->ctx = ctx;
 	fence->ring_idx = q->tail;
 

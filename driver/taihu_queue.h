@@ -11,7 +11,6 @@
 
 #include <linux/atomic.h>
 #include <linux/dma-fence.h>
-#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -22,7 +21,6 @@
 struct seq_file;
 struct taihu_ctx;
 struct taihu_device;
-struct taihu_file;
 
 /* Ring slots per hardware queue (a power of two). */
 #define TAIHU_RING_ENTRIES		64
@@ -50,59 +48,17 @@ struct taihu_outcome {
 };
 
 /**
- * struct taihu_result - how a job ended, shared by the job, its hardware
- * fence and the file's result table
- * @ref: reference count
- * @done: the scheduler's finished fence of the job, once armed
- * @out: the outcome; written once, before the hardware fence signals, and
- *	read only after @done has signalled
- * @tfile: the file the job belongs to (taihu_job.c)
- * @seqno: the job's seqno in @tfile
- * @queue: the job's hardware queue
- * @ended_cb: callback on @done that accounts the job's end in @tfile
- * @ended_link: entry in the file's list of ended results, under its
- *	&taihu_file.ended_lock
- */
-struct taihu_result {
-	struct kref ref;
-	struct dma_fence *done;
-	struct taihu_outcome out;
-	struct taihu_file *tfile;
-	u64 seqno;
-	u32 queue;
-	struct dma_fence_cb ended_cb;
-	struct list_head ended_link;
-};
-
-/**
- * taihu_result_alloc() - allocate a result, status DRM_TAIHU_JOB_CANCELLED
- *
- * Return: the result with one reference, or NULL.
- */
-struct taihu_result *taihu_result_alloc(void);
-
-/**
- * taihu_result_put() - drop a reference to a result
- * @result: the result, or NULL
- *
- * Callable in hard IRQ context.
- */
-void taihu_result_put(struct taihu_result *result);
-
-/**
  * struct taihu_fence - hardware fence of one ring entry
  * @base: the fence; first member, freed with dma_fence_free()
- * @result: where the outcome goes; the fence holds a reference until it
- *	has ended
  * @ctx: the job's device context, told about its MMU faults; the job keeps
  *	it alive until the fence has ended
  * @ring_idx: free-running ring index of the entry
- * @out: a copy of the outcome, kept as long as the fence (for WAIT_BO,
- *	which finds jobs through the fences on a buffer)
+ * @out: how the entry ended: written once, before the fence signals, and
+ *	kept as long as the fence; the job layer reads it through the job's
+ *	finished fence (taihu_fence_outcome())
  */
 struct taihu_fence {
 	struct dma_fence base;
-	struct taihu_result *result;
 	struct taihu_ctx *ctx;
 	u32 ring_idx;
 	struct taihu_outcome out;
@@ -196,7 +152,6 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * taihu_queue_submit() - write a ring entry and ring the doorbell
  * @q: the queue
  * @fence: preallocated, zeroed hardware fence; initialised here on success
- * @result: result the fence will fill; the fence takes a reference
  * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
  * @ctx: device context of the job
@@ -206,8 +161,7 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * Return: 0; -EBUSY if the ring is full; -ENODEV if the queue is stopped.
  */
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       struct taihu_result *result, u64 cmd_addr, u32 cmd_len,
-		       struct taihu_ctx *ctx);
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx);
 
 /**
  * taihu_queue_process() - process the completion records the card wrote

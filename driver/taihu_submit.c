@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * SUBMIT. A job's dependencies are resolved (in-syncobjs and the
+ * reservations of its buffers), it is armed, its finished fence published
+ * (buffers, out-syncobj, the file's result table) and it is pushed to its
+ * entity; the scheduler's run_job writes the ring entry (taihu_job.c).
+ *
+ * Before the job is queued, each buffer it uses (the command buffer and
+ * the listed ones) is mapped in the file's context (host buffers are
+ * pinned then). A file whose context faulted gets -EIO.
+ *
+ * Locking: &taihu_file.submit_lock orders seqno assignment, arming,
+ * pushing and the eviction of results; it is taken inside the buffers'
+ * reservation locks. Mappings are taken (&taihu_bo.lock, which may take a
+ * reservation lock to pin pages) before any reservation is locked. The
+ * in-flight limit is waited for before anything is locked.
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+#include <drm/gpu_scheduler.h>
+#include <drm/taihu_accel.h>
+
+#include "taihu_drv.h"
+#include "taihu_gem.h"
+#include "taihu_job.h"
+#include "taihu_mmu.h"
+#include "taihu_results.h"
+#include "taihu_submit.h"
+
+static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
+				  u64 user_ptr, u32 count)
+{
+	struct drm_taihu_sync *syncs;
+	struct dma_fence *fence;
+	u32 i;
+	int ret = 0;
+
+	if (!count)
+		return 0;
+
+	syncs = kvmalloc_array(count, sizeof(*syncs), GFP_KERNEL);
+	if (!syncs)
+		return -ENOMEM;
+	if (copy_from_user(syncs, u64_to_user_ptr(user_ptr),
+			   count * sizeof(*syncs))) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	for (i = 0; i < count; i++) {
+		if (syncs[i].pad) {
+			ret = -EINVAL;
+			goto out;
+		}
+		ret = drm_syncobj_find_fence(file, syncs[i].handle,
+					     syncs[i].point, 0, &fence);
+		if (ret)
+			goto out;
+		/* Consumes the reference, also on error. */
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			goto out;
+	}
+out:
+	kvfree(syncs);
+	return ret;
+}
+
+/*
+ * Lock the job's buffers and make the job wait for their users. The command
+ * buffer is only read: the job waits for its writers only. The listed
+ * buffers count as written: simple, and never wrong.
+ */
+static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec)
+{
+	u32 i;
+	int ret;
+
+	drm_exec_until_all_locked(exec) {
+		/* Two slots: it may also be in the list, then it gets both. */
+		ret = drm_exec_prepare_obj(exec, job->cmd_bo, 2);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			return ret;
+
+		for (i = 0; i < job->bo_count; i++) {
+			ret = drm_exec_prepare_obj(exec, job->bos[i], 1);
+			drm_exec_retry_on_contention(exec);
+			if (ret)
+				return ret;
+		}
+	}
+
+	ret = drm_sched_job_add_implicit_dependencies(&job->base, job->cmd_bo,
+						      false);
+	if (ret)
+		return ret;
+	for (i = 0; i < job->bo_count; i++) {
+		ret = drm_sched_job_add_implicit_dependencies(&job->base,
+							      job->bos[i], true);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Publish the job's finished fence on the buffers it uses, all locked. */
+static void taihu_job_fence_bos(struct taihu_job *job, struct dma_fence *done)
+{
+	u32 i;
+
+	dma_resv_assert_held(job->cmd_bo->resv);
+	dma_resv_add_fence(job->cmd_bo->resv, done, DMA_RESV_USAGE_READ);
+	/* Same context: a write entry replaces a read one, no new slot. */
+	for (i = 0; i < job->bo_count; i++) {
+		dma_resv_assert_held(job->bos[i]->resv);
+		dma_resv_add_fence(job->bos[i]->resv, done,
+				   DMA_RESV_USAGE_WRITE);
+	}
+}
+
+static int taihu_submit_check(struct taihu_device *tdev,
+			      const struct drm_taihu_submit *args)
+{
+	if ((args->flags & ~DRM_TAIHU_SUBMIT_NONBLOCK) ||
+	    args->priority >= TAIHU_NUM_PRIORITIES ||
+	    args->queue >= tdev->num_queues ||
+	    !args->cmd_len || !IS_ALIGNED(args->cmd_len, 8) ||
+	    !IS_ALIGNED(args->cmd_offset, 8) ||
+	    (!args->out_sync_handle && args->out_sync_point))
+		return -EINVAL;
+	if (args->bo_count > DRM_TAIHU_MAX_SUBMIT_BOS ||
+	    args->in_sync_count > DRM_TAIHU_MAX_IN_SYNCS)
+		return -E2BIG;
+	return 0;
+}
+
+/* Map every buffer of the job in its context, the command buffer first. */
+static int taihu_job_map_bos(struct taihu_job *job)
+{
+	struct taihu_bo_map *map;
+	u32 i;
+
+	job->maps = kvmalloc_array(job->bo_count + 1, sizeof(*job->maps),
+				   GFP_KERNEL);
+	if (!job->maps)
+		return -ENOMEM;
+
+	for (i = 0; i <= job->bo_count; i++) {
+		map = taihu_bo_map_get(i ? job->bos[i - 1] : job->cmd_bo,
+				       job->ctx);
+		if (IS_ERR(map))
+			return PTR_ERR(map);
+		job->maps[job->map_count++] = map;
+	}
+	return 0;
+}
+
+/* Everything up to the point of no return; on error the caller cleans up. */
+static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
+				const struct drm_taihu_submit *args)
+{
+	struct taihu_file *tfile = file->driver_priv;
+	int ret;
+
+	job->queue = &job->tdev->queues[args->queue];
+	job->ctx = taihu_ctx_get(tfile->ctx);
+	job->cmd_len = args->cmd_len;
+
+	ret = taihu_ctx_job_begin(job->ctx);
+	if (ret)
+		return ret;
+	job->ctx_begun = true;
+
+	job->cmd_bo = drm_gem_object_lookup(file, args->cmd_handle);
+	if (!job->cmd_bo)
+		return -ENOENT;
+	if (args->cmd_offset > job->cmd_bo->size ||
+	    args->cmd_len > job->cmd_bo->size - args->cmd_offset)
+		return -EINVAL;
+
+	if (args->bo_count) {
+		job->bo_count = args->bo_count;
+		ret = drm_gem_objects_lookup(file,
+					     u64_to_user_ptr(args->bo_handles),
+					     args->bo_count, &job->bos);
+		if (ret)
+			return ret;
+	}
+
+	ret = taihu_job_map_bos(job);
+	if (ret)
+		return ret;
+	job->cmd_addr = job->maps[0]->va.start + args->cmd_offset;
+	return 0;
+}
+
+int taihu_submit_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	struct taihu_device *tdev = to_taihu_device(drm);
+	struct taihu_file *tfile = file->driver_priv;
+	struct drm_taihu_submit *args = data;
+	struct dma_fence_chain *chain = NULL;
+	struct drm_syncobj *out_sync = NULL;
+	struct drm_sched_entity *entity;
+	struct taihu_result *result = NULL;
+	struct dma_fence *done;
+	struct taihu_job *job = NULL;
+	struct drm_exec exec;
+	bool job_inited = false;
+	u64 seqno;
+	int idx, ret;
+
+	ret = taihu_submit_check(tdev, args);
+	if (ret)
+		return ret;
+
+	/* Before anything is allocated or locked: this may sleep long. */
+	ret = taihu_results_throttle(tfile, args->queue,
+				     args->flags & DRM_TAIHU_SUBMIT_NONBLOCK);
+	if (ret)
+		return ret;
+
+	if (!drm_dev_enter(drm, &idx)) {
+		taihu_results_unthrottle(tfile, args->queue);
+		return -ENODEV;
+	}
+
+	job = taihu_job_alloc(tdev);
+	result = taihu_result_alloc();
+	if (!job || !result) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
+
+	ret = taihu_submit_prepare(job, file, args);
+	if (ret)
+		goto err_job;
+
+	entity = &tfile->entities[args->queue][args->priority];
+	ret = drm_sched_job_init(&job->base, entity, 1, tfile, file->client_id);
+	if (ret)
+		goto err_job;
+	job_inited = true;
+
+	ret = taihu_job_add_in_syncs(job, file, args->in_syncs,
+				     args->in_sync_count);
+	if (ret)
+		goto err_job;
+
+	if (args->out_sync_handle) {
+		out_sync = drm_syncobj_find(file, args->out_sync_handle);
+		if (!out_sync) {
+			ret = -ENOENT;
+			goto err_job;
+		}
+		if (args->out_sync_point) {
+			chain = dma_fence_chain_alloc();
+			if (!chain) {
+				ret = -ENOMEM;
+				goto err_job;
+			}
+		}
+	}
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
+	ret = taihu_job_lock_bos(job, &exec);
+	if (ret)
+		goto err_exec;
+
+	mutex_lock(&tfile->submit_lock);
+	seqno = tfile->next_seqno;
+	/* After arming there is no way back: reserve the result slot now. */
+	ret = taihu_results_reserve(tfile, seqno);
+	if (ret) {
+		mutex_unlock(&tfile->submit_lock);
+		goto err_exec;
+	}
+
+	drm_sched_job_arm(&job->base);
+	done = &job->base.s_fence->finished;
+	taihu_results_add(tfile, result, seqno, args->queue, done);
+	result = NULL;
+	tfile->next_seqno++;
+
+	taihu_job_fence_bos(job, done);
+
+	if (chain) {
+		drm_syncobj_add_point(out_sync, chain, done,
+				      args->out_sync_point);
+		chain = NULL;
+	} else if (out_sync) {
+		drm_syncobj_replace_fence(out_sync, done);
+	}
+
+	drm_sched_entity_push_job(&job->base);
+	taihu_results_evict(tfile);
+	mutex_unlock(&tfile->submit_lock);
+
+	drm_exec_fini(&exec);
+	args->seqno = seqno;
+	ret = 0;
+	goto out_put;
+
+err_exec:
+	drm_exec_fini(&exec);
+err_job:
+	if (job)
+		taihu_job_abort(job, job_inited);
+	taihu_result_put(result);
+	taihu_results_unthrottle(tfile, args->queue);
+out_put:
+	dma_fence_chain_free(chain);
+	if (out_sync)
+		drm_syncobj_put(out_sync);
+	drm_dev_exit(idx);
+	return ret;
+}

@@ -27,26 +27,26 @@ struct exec {
 	struct card *card;
 	struct engine *e;
 	struct job_mem mem;
-	struct taihu_completion *compl;
+	struct taihu_completion *rec;
 };
 
 static int invalid(struct exec *x, uint32_t offset)
 {
-	x->compl->status = TAIHU_STATUS_INVALID_CMD;
-	x->compl->error_offset = offset;
+	x->rec->status = TAIHU_STATUS_INVALID_CMD;
+	x->rec->error_offset = offset;
 	return -1;
 }
 
 static int fault(struct exec *x, uint32_t offset, const struct mem_fault *f)
 {
-	struct taihu_completion *compl = x->compl;
+	struct taihu_completion *rec = x->rec;
 
-	compl->status = f->status;
-	compl->error_offset = offset;
+	rec->status = f->status;
+	rec->error_offset = offset;
 	if (f->status == TAIHU_STATUS_ABORTED)
 		return -1;
-	compl->error_addr = f->addr;
-	compl->error_access = f->access;
+	rec->error_addr = f->addr;
+	rec->error_access = f->access;
 	if (f->status == TAIHU_STATUS_MMU_FAULT)
 		events_post(x->card, TAIHU_EVENT_MMU_FAULT, x->mem.context, f->addr,
 			    f->access | (uint64_t)x->e->index << 8);
@@ -58,8 +58,8 @@ static bool aborted(struct exec *x, uint32_t offset)
 {
 	if (!atomic_load_explicit(&x->e->abort, memory_order_relaxed))
 		return false;
-	x->compl->status = TAIHU_STATUS_ABORTED;
-	x->compl->error_offset = offset;
+	x->rec->status = TAIHU_STATUS_ABORTED;
+	x->rec->error_offset = offset;
 	return true;
 }
 
@@ -292,10 +292,10 @@ static int exec_kernel(struct exec *x, uint32_t off, const uint8_t *pkt)
 	if (!kernel_execute(x->e, &x->mem, pkt, hdr.size, &r))
 		return 0;
 	if (r.status == TAIHU_STATUS_INVALID_KERNEL || r.status == TAIHU_STATUS_UNSUPPORTED) {
-		x->compl->status = r.status;
-		x->compl->error_offset = off;
-		x->compl->error_reason = r.reason;
-		x->compl->error_detail = r.detail;
+		x->rec->status = r.status;
+		x->rec->error_offset = off;
+		x->rec->error_reason = r.reason;
+		x->rec->error_detail = r.detail;
 		return -1;
 	}
 	return fault(x, off, &r.fault);
@@ -340,16 +340,16 @@ static int fetch_stream(struct exec *x, uint64_t addr, uint32_t len, uint8_t *bu
 }
 
 void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
-		       struct taihu_completion *compl)
+		       struct taihu_completion *rec)
 {
 	struct card *card = e->card;
-	struct exec x = { .card = card, .e = e, .compl = compl };
+	struct exec x = { .card = card, .e = e, .rec = rec };
 	uint32_t len = entry->cmd_len;
 	uint32_t off = 0;
 	uint8_t *buf = e->cmd_buf;
 
 	jobmem_init(&x.mem, card, &e->tlb, &e->abort, entry->context);
-	compl->status = TAIHU_STATUS_SUCCESS;
+	rec->status = TAIHU_STATUS_SUCCESS;
 	if (entry->flags || entry->reserved || len == 0 || len % 8 ||
 	    len > card->cfg.max_cmd_len) {
 		invalid(&x, 0);

@@ -11,12 +11,12 @@
 
 /*
  * Execute @entry (already copied out of the ring) on engine @e and fill
- * @compl (status, error_offset, error_addr, error_access; the caller sets
+ * @rec (status, error_offset, error_addr, error_access; the caller sets
  * seqno and timestamps). The stream is copied into e->cmd_buf first. A
  * fault posts a TAIHU_EVENT_MMU_FAULT event; e->abort ends the job with
  * TAIHU_STATUS_ABORTED between spans, packets and SEM_WAIT re-checks.
  */
 void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
-		       struct taihu_completion *compl);
+		       struct taihu_completion *rec);
 
 #endif /* TAIHU_CARD_CMDSTREAM_H */

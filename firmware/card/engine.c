@@ -65,21 +65,21 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 {
 	struct card *card = e->card;
 	struct taihu_ring_entry entry;
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 
 	memcpy(&entry, card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry), sizeof(entry));
-	memset(&compl, 0, sizeof(compl));
-	compl.seqno = entry.seqno;
-	compl.start_ns = card_clock_ns();
-	cmdstream_execute(e, &entry, &compl);
-	compl.end_ns = card_clock_ns();
-	if (compl.status != TAIHU_STATUS_SUCCESS)
+	memset(&rec, 0, sizeof(rec));
+	rec.seqno = entry.seqno;
+	rec.start_ns = card_clock_ns();
+	cmdstream_execute(e, &entry, &rec);
+	rec.end_ns = card_clock_ns();
+	if (rec.status != TAIHU_STATUS_SUCCESS)
 		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx (%s)",
-			 e->index, (unsigned long long)entry.seqno, entry.context, compl.status,
-			 compl.error_offset, (unsigned long long)compl.error_addr,
-			 compl.error_access == TAIHU_ACCESS_WRITE ? "write" : "read");
+			 e->index, (unsigned long long)entry.seqno, entry.context, rec.status,
+			 rec.error_offset, (unsigned long long)rec.error_addr,
+			 rec.error_access == TAIHU_ACCESS_WRITE ? "write" : "read");
 
-	memcpy(card->vram + e->compl_addr + (uint64_t)slot * sizeof(compl), &compl, sizeof(compl));
+	memcpy(card->vram + e->compl_addr + (uint64_t)slot * sizeof(rec), &rec, sizeof(rec));
 	/* Completion record first, then head, then completed_seqno. */
 	e->head++;
 	shm_store32(&d->head, e->head);

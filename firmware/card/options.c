@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "options.h"
+#include "taihu_card_api.h"
+#include "taihu_fw_image.h"
+#include "version.h"
 
 static const char usage_text[] =
 "Usage: taihu-card --socket PATH --guest-ram FILE --ram-size SIZE [options]\n"
@@ -28,6 +31,7 @@ static const char usage_text[] =
 "  --kernels MODE    fast (default: oneDNN and vectorised code where they\n"
 "                    exist) or reference (the reference implementation only)\n"
 "  --help            show this text\n"
+"  --version         show the version and the interfaces it implements\n"
 "\n"
 "SIZE accepts a K, M or G suffix (powers of 1024).\n";
 
@@ -91,7 +95,7 @@ static int usage_error(const char *fmt, const char *arg)
 int card_parse_options(int argc, char **argv, struct card_options *opt)
 {
 	enum { OPT_SOCKET = 256, OPT_GUEST_RAM, OPT_RAM_SIZE, OPT_VRAM, OPT_SERIAL,
-	       OPT_MUTE, OPT_LOG, OPT_KERNELS, OPT_HELP };
+	       OPT_MUTE, OPT_LOG, OPT_KERNELS, OPT_HELP, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "guest-ram", required_argument, NULL, OPT_GUEST_RAM },
@@ -102,6 +106,7 @@ int card_parse_options(int argc, char **argv, struct card_options *opt)
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "kernels", required_argument, NULL, OPT_KERNELS },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *serial = NULL;
@@ -149,6 +154,11 @@ int card_parse_options(int argc, char **argv, struct card_options *opt)
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
+			return 1;
+		case OPT_VERSION:
+			printf("taihu-card %s (card interface %u.%u, firmware ABI %u)\n",
+			       TAIHU_TOOLS_VERSION, TAIHU_CARD_IF_MAJOR,
+			       TAIHU_CARD_IF_MINOR, TAIHU_FW_ABI_MAJOR);
 			return 1;
 		case ':':
 			return usage_error("option '%s' needs an argument", argv[optind - 1]);

@@ -26,7 +26,7 @@ struct card_options {
 };
 
 /*
- * Parse argv into @opt. Returns 0 to run, 1 when --help was printed (exit 0),
+ * Parse argv into @opt. Returns 0 to run, 1 when --help or --version was printed (exit 0),
  * or -1 after printing a usage error (exit 2).
  */
 int card_parse_options(int argc, char **argv, struct card_options *opt);

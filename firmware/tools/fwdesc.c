@@ -43,7 +43,7 @@ static int perr(const struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(p->err, "%s:%u: ", p->path, p->line);
+	fprintf(p->err, "taihu-fwpack: %s:%u: ", p->path, p->line);
 	va_start(ap, fmt);
 	vfprintf(p->err, fmt, ap);
 	va_end(ap);
@@ -389,7 +389,7 @@ int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d
 		for (i = 0; i < 6; i++)
 			if (!(seen & (1u << i)))
 				break;
-		fprintf(err, "%s: missing required key '%s'\n", path, names[i]);
+		fprintf(err, "taihu-fwpack: %s: missing required key '%s'\n", path, names[i]);
 		ret = -1;
 	}
 	if (!ret && !!(d->cfg.capabilities & TAIHU_CARD_CAP_KERNEL) != !!d->num_kernels) {
@@ -409,7 +409,8 @@ int fw_desc_parse(const char *path, struct fw_desc *d)
 	f = fopen(path, "r");
 	if (!f) {
 		memset(d, 0, sizeof(*d));
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		fprintf(stderr, "taihu-fwpack: cannot read '%s': %s\n", path,
+			strerror(errno));
 		return -1;
 	}
 	ret = fw_desc_parse_stream(f, path, stderr, d);

@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../common/fw_verify.h"
 #include "../common/kcheck.h"
+#include "../common/version.h"
 #include "fwdesc.h"
 
 static const char usage_text[] =
@@ -23,6 +26,7 @@ static const char usage_text[] =
 "  -o, --output IMAGE  write the packed image to IMAGE\n"
 "  -i, --info IMAGE    verify IMAGE as the card does and print its header\n"
 "  -h, --help          show this text\n"
+"  -V, --version       show the version and the image ABI it writes\n"
 "\n"
 "Exit status: 0 success, 1 bad input or image refused, 2 usage error.\n";
 
@@ -108,18 +112,65 @@ static int pack(const struct fw_desc *d, uint8_t **out, size_t *out_size)
 	return 0;
 }
 
+/* Write @size bytes to @f and close it; 0, or -1 with errno set. */
+static int write_close(FILE *f, const uint8_t *buf, size_t size)
+{
+	int ok = fwrite(buf, 1, size, f) == size;
+	int saved = errno;
+
+	/* fclose() releases the stream even when it fails: once only. */
+	if (fclose(f) && ok) {
+		ok = 0;
+		saved = errno;
+	}
+	errno = saved;
+	return ok ? 0 : -1;
+}
+
+/*
+ * A regular file is replaced atomically (a temporary beside it, then
+ * rename), so that a failed write leaves the old image; anything else
+ * (a pipe, /dev/stdout) is written through and never removed.
+ */
 static int write_file(const char *path, const uint8_t *buf, size_t size)
 {
-	FILE *f = fopen(path, "wb");
+	struct stat st;
+	char *tmp = NULL;
+	FILE *f;
+	int fd;
 
-	if (!f || fwrite(buf, 1, size, f) != size || fclose(f)) {
-		fprintf(stderr, "taihu-fwpack: cannot write '%s': %s\n", path, strerror(errno));
-		if (f)
-			fclose(f);
-		remove(path);
-		return -1;
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		f = fopen(path, "wb");
+		if (!f || write_close(f, buf, size))
+			goto fail;
+		return 0;
 	}
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		tmp = NULL;
+		goto fail;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		goto fail_unlink;
+	}
+	if (fchmod(fd, 0644) || write_close(f, buf, size) || rename(tmp, path))
+		goto fail_unlink;
+	free(tmp);
 	return 0;
+
+fail_unlink:
+	fprintf(stderr, "taihu-fwpack: cannot write '%s': %s\n", path, strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	return -1;
+fail:
+	fprintf(stderr, "taihu-fwpack: cannot write '%s': %s\n", path, strerror(errno));
+	free(tmp);
+	return -1;
 }
 
 static uint8_t *read_file(const char *path, size_t *size)
@@ -142,15 +193,25 @@ static uint8_t *read_file(const char *path, size_t *size)
 			if (cap > 2 * (size_t)TAIHU_FW_MAX_IMAGE_SIZE)
 				break;
 			nbuf = realloc(buf, cap * 2);
-			if (!nbuf)
-				break;
+			if (!nbuf) {
+				fprintf(stderr, "taihu-fwpack: out of memory reading '%s'\n", path);
+				goto fail;
+			}
 			buf = nbuf;
 			cap *= 2;
 		}
 	}
+	if (ferror(f)) {
+		fprintf(stderr, "taihu-fwpack: cannot read '%s': %s\n", path, strerror(errno));
+		goto fail;
+	}
 	fclose(f);
 	*size = len;
 	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
 }
 
 static const char *caps_string(uint64_t caps, char *buf, size_t size)
@@ -193,6 +254,8 @@ static int info(const char *path)
 	free(img);
 	if (code != TAIHU_BOOT_OK) {
 		printf("%s: REFUSED %s: %s\n", path, taihu_boot_error_name(code), why);
+		fprintf(stderr, "taihu-fwpack: %s: refused (%s): %s\n", path,
+			taihu_boot_error_name(code), why);
 		return 1;
 	}
 	printf("%s: OK\n", path);
@@ -235,6 +298,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "info", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *info_path = NULL;
@@ -244,7 +308,7 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:i:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -254,6 +318,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("taihu-fwpack %s (firmware image ABI %u.%u)\n",
+			       TAIHU_TOOLS_VERSION, TAIHU_FW_ABI_MAJOR, TAIHU_FW_ABI_MINOR);
 			return 0;
 		case ':':
 			fprintf(stderr, "taihu-fwpack: option '%s' needs an argument\n", argv[optind - 1]);

@@ -44,14 +44,14 @@ static void expect_failure(struct card_client *c, const char *name, const struct
 			   uint32_t context, uint32_t status, uint32_t offset, uint64_t addr)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 
-	CHECK(&t, run_job(c, 0, cb, context, &compl) == 0);
-	CHECK_EQ(&t, compl.status, status);
-	CHECK_EQ(&t, compl.error_offset, offset);
+	CHECK(&t, run_job(c, 0, cb, context, &rec) == 0);
+	CHECK_EQ(&t, rec.status, status);
+	CHECK_EQ(&t, rec.error_offset, offset);
 	if (status == TAIHU_STATUS_DMA_ERROR || status == TAIHU_STATUS_MMU_FAULT)
-		CHECK_EQ(&t, compl.error_addr, addr);
-	CHECK(&t, compl.start_ns <= compl.end_ns);
+		CHECK_EQ(&t, rec.error_addr, addr);
+	CHECK(&t, rec.start_ns <= rec.end_ns);
 	CHECK(&t, cc_alive(c));
 	tap_result(t.ok, "malformed: %s", name);
 }
@@ -204,15 +204,15 @@ static void test_queue_enable(struct card_client *c)
 static void test_nop(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 
 	cb_init(&cb);
 	cb_nop(&cb, 8);
 	cb_nop(&cb, 64);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
-	CHECK(&t, compl.start_ns > 0 && compl.start_ns <= compl.end_ns);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, rec.start_ns > 0 && rec.start_ns <= rec.end_ns);
 	CHECK_EQ(&t, c->qdesc[0].completed_seqno, c->seqno);
 	CHECK_EQ(&t, c->qdesc[0].head, c->q[0].tail);
 	CHECK_EQ(&t, c->qdesc[0].status, 0);
@@ -234,14 +234,14 @@ static bool pattern_ok(const uint8_t *p, uint64_t size, uint32_t value)
 static void test_fill(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 
 	memset(c->vram + DATA_ADDR, 0xee, 3 * 4096 + 16);
 	cb_init(&cb);
 	cb_fill(&cb, DATA_ADDR, 3 * 4096 + 3, 0xa1b2c3d4);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, pattern_ok(c->vram + DATA_ADDR, 3 * 4096 + 3, 0xa1b2c3d4));
 	CHECK_EQ(&t, c->vram[DATA_ADDR + 3 * 4096 + 3], 0xee);
 	tap_result(t.ok, "FILL VRAM with a pattern, tail gets its first bytes");
@@ -251,8 +251,8 @@ static void test_fill(struct card_client *c)
 	cb_init(&cb);
 	cb_fill(&cb, cc_host_addr(HOST_DATA), 5000, 0x01020304);
 	cb_fill(&cb, DATA_ADDR, 0, 0x55555555);	/* size 0: nothing */
-	CHECK(&t, run_job(c, 1, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 1, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, pattern_ok(c->ram + HOST_DATA, 5000, 0x01020304));
 	CHECK_EQ(&t, c->ram[HOST_DATA + 5000], 0);
 	tap_result(t.ok, "FILL host RAM from context 0 on queue 1");
@@ -261,7 +261,7 @@ static void test_fill(struct card_client *c)
 static void test_copy(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	uint64_t i, n = 100000;
 	uint8_t *src = c->vram + DATA_ADDR, *dst = c->vram + DATA_ADDR + (1 << 20);
@@ -272,16 +272,16 @@ static void test_copy(struct card_client *c)
 	memset(c->ram + HOST_DATA, 0, n);
 	cb_init(&cb);
 	cb_copy(&cb, DATA_ADDR, DATA_ADDR + (1 << 20), n);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, !memcmp(src, dst, n));
 	tap_result(t.ok, "COPY VRAM -> VRAM");
 
 	t.ok = true;
 	cb_init(&cb);
 	cb_copy(&cb, DATA_ADDR, cc_host_addr(HOST_DATA), n);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, !memcmp(src, c->ram + HOST_DATA, n));
 	tap_result(t.ok, "COPY VRAM -> host RAM (context 0)");
 
@@ -291,8 +291,8 @@ static void test_copy(struct card_client *c)
 	memset(dst, 0, n);
 	cb_init(&cb);
 	cb_copy(&cb, cc_host_addr(HOST_DATA), DATA_ADDR + (1 << 20), n);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, !memcmp(c->ram + HOST_DATA, dst, n));
 	tap_result(t.ok, "COPY host RAM -> VRAM (context 0)");
 
@@ -301,16 +301,16 @@ static void test_copy(struct card_client *c)
 		src[i] = (uint8_t)i;
 	cb_init(&cb);
 	cb_copy(&cb, DATA_ADDR, DATA_ADDR + 8, 32);	/* overlapping: memmove */
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 32; i++)
 		CHECK_EQ(&t, src[8 + i], i);
 	for (i = 0; i < 64; i++)
 		src[i] = (uint8_t)i;
 	cb_init(&cb);
 	cb_copy(&cb, DATA_ADDR + 8, DATA_ADDR, 32);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 32; i++)
 		CHECK_EQ(&t, src[i], i + 8);
 	CHECK_EQ(&t, src[32], 32);
@@ -320,7 +320,7 @@ static void test_copy(struct card_client *c)
 static void test_timestamp_and_batch(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl[8];
+	struct taihu_completion rec[8];
 	struct cmdbuf cb;
 	uint32_t slots[8];
 	uint64_t ts, first;
@@ -329,10 +329,10 @@ static void test_timestamp_and_batch(struct card_client *c)
 	cb_init(&cb);
 	cb_timestamp(&cb, DATA_ADDR + 4096);
 	memset(c->vram + DATA_ADDR + 4096, 0, 8);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl[0]) == 0);
-	CHECK_EQ(&t, compl[0].status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec[0]) == 0);
+	CHECK_EQ(&t, rec[0].status, TAIHU_STATUS_SUCCESS);
 	memcpy(&ts, c->vram + DATA_ADDR + 4096, 8);
-	CHECK(&t, compl[0].start_ns <= ts && ts <= compl[0].end_ns);
+	CHECK(&t, rec[0].start_ns <= ts && ts <= rec[0].end_ns);
 	tap_result(t.ok, "TIMESTAMP writes the card clock between job start and end");
 
 	/* Eight jobs submitted back to back: kicks coalesce, order is kept. */
@@ -345,10 +345,10 @@ static void test_timestamp_and_batch(struct card_client *c)
 		slots[i] = cc_submit(c, 1, CMD_ADDR, cb.len, 0, ++c->seqno);
 	CHECK(&t, cc_wait_queue(c, 1, slots[7], NULL, 5000) == 0);
 	for (i = 0; i < 8; i++) {
-		memcpy(&compl[i], c->vram + COMPL_ADDR(1) + slots[i] * sizeof(compl[i]),
-		       sizeof(compl[i]));
-		CHECK_EQ(&t, compl[i].seqno, first + i);
-		CHECK_EQ(&t, compl[i].status, TAIHU_STATUS_SUCCESS);
+		memcpy(&rec[i], c->vram + COMPL_ADDR(1) + slots[i] * sizeof(rec[i]),
+		       sizeof(rec[i]));
+		CHECK_EQ(&t, rec[i].seqno, first + i);
+		CHECK_EQ(&t, rec[i].status, TAIHU_STATUS_SUCCESS);
 	}
 	CHECK_EQ(&t, c->qdesc[1].completed_seqno, c->seqno);
 	tap_result(t.ok, "a batch of jobs completes in order");
@@ -447,28 +447,28 @@ static void test_malformed(struct card_client *c)
 	/* Entry-level errors: the command stream itself. */
 	{
 		struct tap_check t = { true };
-		struct taihu_completion compl;
+		struct taihu_completion rec;
 		uint32_t slot;
 
 		slot = cc_submit(c, 0, vram - 8, 64, 0, ++c->seqno);
-		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
-		CHECK_EQ(&t, compl.error_addr, vram);
+		CHECK(&t, cc_wait_queue(c, 0, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_DMA_ERROR);
+		CHECK_EQ(&t, rec.error_addr, vram);
 		slot = cc_submit(c, 0, cc_host_addr(0), 64, 9, ++c->seqno);
-		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-		CHECK(&t, compl.error_addr == cc_host_addr(0));
-		CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_READ);
+		CHECK(&t, cc_wait_queue(c, 0, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+		CHECK(&t, rec.error_addr == cc_host_addr(0));
+		CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_READ);
 		slot = cc_submit(c, 0, CMD_ADDR, 12, 0, ++c->seqno);
-		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+		CHECK(&t, cc_wait_queue(c, 0, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 		slot = cc_submit(c, 0, CMD_ADDR, 0, 0, ++c->seqno);
-		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+		CHECK(&t, cc_wait_queue(c, 0, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 		slot = cc_submit(c, 0, CMD_ADDR, 1U << 30, 0, ++c->seqno);
-		CHECK(&t, cc_wait_queue(c, 0, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
-		CHECK_EQ(&t, compl.seqno, c->seqno);
+		CHECK(&t, cc_wait_queue(c, 0, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
+		CHECK_EQ(&t, rec.seqno, c->seqno);
 		tap_result(t.ok, "malformed ring entries: stream outside reach, odd/zero/huge length");
 	}
 }
@@ -478,7 +478,7 @@ static void test_ring_garbage(struct card_client *c)
 	struct tap_check t = { true };
 	struct taihu_event ev;
 	struct cmdbuf cb;
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct taihu_mbox_ping ping = { .cookie = 7 };
 	int32_t status;
 	bool seen = false;
@@ -490,8 +490,8 @@ static void test_ring_garbage(struct card_client *c)
 	c->qdesc[0].head = 12345;
 	cb_init(&cb);
 	cb_nop(&cb, 8);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 
 	/* Tail far past head on queue 1: the queue stops with an error event. */
 	c->qdesc[1].tail = c->q[1].tail + 1000000;
@@ -508,8 +508,8 @@ static void test_ring_garbage(struct card_client *c)
 	CHECK(&t, cc_alive(c));
 	CHECK_EQ(&t, cc_queue_disable(c, 1), 0);
 	CHECK_EQ(&t, cc_queue_enable(c, 1, RING_ADDR(1), COMPL_ADDR(1), RING_ENTRIES), 0);
-	CHECK(&t, run_job(c, 1, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 1, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	tap_result(t.ok, "garbage head/tail: queue error event, card alive, queue re-enabled");
 }
 
@@ -532,7 +532,7 @@ static void test_second_client(struct card_client *c)
 static void test_alt_firmware(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	size_t size = 0;
 	uint8_t *alt = cc_read_fw_image("t1-alt.bin", &size);
@@ -557,36 +557,36 @@ static void test_alt_firmware(struct card_client *c)
 
 	cb_init(&cb);
 	cb_timestamp(&cb, DATA_ADDR);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 
 	/* No semaphores or barriers in this firmware; the packets are unknown. */
 	memset(c->vram + DATA_ADDR, 0, 8);
 	cb_init(&cb);
 	cb_nop(&cb, 8);
 	cb_sem_signal(&cb, DATA_ADDR, 1, TAIHU_SEM_SET);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
-	CHECK_EQ(&t, compl.error_offset, 8);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK_EQ(&t, rec.error_offset, 8);
 	CHECK_EQ(&t, c->vram[DATA_ADDR], 0);
 	cb_init(&cb);
 	cb_sem_wait(&cb, DATA_ADDR, 0, TAIHU_SEM_GEQUAL);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 	cb_init(&cb);
 	cb_barrier(&cb);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 
 	cb_init(&cb);
 	for (i = 0; i < 4096 / 8 + 1; i++)
 		cb_nop(&cb, 8);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 
 	cb.len = 4096;
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	free(alt);
 	tap_result(t.ok, "t1-alt firmware: 2 queues, no TIMESTAMP/SEM/BARRIER, 4 KiB streams, 64-entry rings");
 }
@@ -594,7 +594,7 @@ static void test_alt_firmware(struct card_client *c)
 static void test_reset_stops_queues(struct card_client *c, const uint8_t *img, size_t size)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	int32_t status;
 
@@ -609,8 +609,8 @@ static void test_reset_stops_queues(struct card_client *c, const uint8_t *img, s
 	CHECK(&t, cc_wait_queue(c, 0, 0, NULL, 300) != 0);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
 	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), RING_ENTRIES), 0);
-	CHECK(&t, run_job(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
 	tap_result(t.ok, "RESET stops the queues; a re-boot serves them again");
 }
@@ -706,6 +706,28 @@ static void test_cli(void)
 	argv[1] = "--help";
 	argv[2] = NULL;
 	tap_result(cc_run(argv, NULL) == 0, "--help exits 0");
+
+	{
+		char log[] = "/tmp/taihu-card-version-XXXXXX";
+		size_t len = 0;
+		uint8_t *out = NULL;
+		int fd = mkstemp(log);
+
+		if (fd >= 0)
+			close(fd);
+		argv[1] = "--version";
+		rc = fd >= 0 ? cc_run(argv, log) : -1;
+		if (!rc)
+			out = cc_read_file(log, &len);
+		if (out)
+			out[len] = '\0';
+		tap_result(rc == 0 && out && !strncmp((char *)out, "taihu-card ", 11) &&
+			   strstr((char *)out, "card interface"),
+			   "--version exits 0 naming the version and the card interface");
+		free(out);
+		if (fd >= 0)
+			unlink(log);
+	}
 }
 
 int main(void)

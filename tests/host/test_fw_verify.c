@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <taihu_cmdstream.h>
@@ -210,11 +211,61 @@ static void test_bad_descriptions(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(src, sizeof(src), "%s/%s", TAIHU_SRC_DIR, cases[i].file);
 		rc = run_fwpack("-o", out, src, log);
-		tap_result(rc == 1 && file_contains(log, cases[i].message) && access(out, F_OK),
-			   "fwpack refuses %s with a clear error", cases[i].file);
+		tap_result(rc == 1 && file_contains(log, cases[i].message) &&
+			   file_contains(log, "taihu-fwpack: ") && access(out, F_OK),
+			   "fwpack refuses %s with a clear, prefixed error", cases[i].file);
 	}
 	rc = run_fwpack("--bogus", NULL, NULL, log);
 	tap_result(rc == 2 && file_contains(log, "unknown option"), "fwpack usage error exits 2");
+	rc = run_fwpack("--version", NULL, NULL, log);
+	tap_result(rc == 0 && file_contains(log, "taihu-fwpack ") &&
+		   file_contains(log, "image ABI"), "fwpack --version exits 0");
+}
+
+static int write_scratch(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) || !ok ? -1 : 0;
+}
+
+/*
+ * A failed write says so (once: the stream is closed once), leaves an
+ * existing image as it was, and never removes what is not a regular file.
+ */
+static void test_write_failures(void)
+{
+	char out[128], log[128], src[256];
+	struct stat st;
+	size_t size = 0;
+	uint8_t *old;
+	int rc;
+
+	snprintf(src, sizeof(src), "%s/../../firmware/t1/t1.fw", TAIHU_SRC_DIR);
+	snprintf(log, sizeof(log), "%s/write.log", tmpdir);
+	if (stat("/dev/full", &st) || !S_ISCHR(st.st_mode)) {
+		tap_skip("fwpack reports a failed write", "no /dev/full");
+	} else {
+		rc = run_fwpack("-o", "/dev/full", src, log);
+		tap_result(rc == 1 && file_contains(log, "taihu-fwpack: cannot write '/dev/full'") &&
+			   !stat("/dev/full", &st) && S_ISCHR(st.st_mode),
+			   "fwpack reports a failed write and leaves a device node alone");
+	}
+	snprintf(out, sizeof(out), "%s/keep.bin", tmpdir);
+	if (write_scratch(out, "old image", 9)) {
+		tap_skip("a failed pack leaves the old image", "cannot write a scratch file");
+		return;
+	}
+	snprintf(src, sizeof(src), "%s/data/bad-syntax.fw", TAIHU_SRC_DIR);
+	rc = run_fwpack("-o", out, src, log);
+	old = cc_read_file(out, &size);
+	tap_result(rc == 1 && old && size == 9 && !memcmp(old, "old image", 9),
+		   "a failed pack leaves the old image in place");
+	free(old);
 }
 
 int main(void)
@@ -241,6 +292,7 @@ int main(void)
 	test_code_file();
 	test_reproducible(img, size);
 	test_bad_descriptions();
+	test_write_failures();
 	free(img);
 
 	{

@@ -207,7 +207,7 @@ static void test_fill_mixed(struct card_client *c, struct pt *pt)
 	const uint64_t va = 0x200000, start = 101, size = 5 * PAGE + 77;
 	const uint32_t value = 0xa1b2c3d4;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	uint8_t model[6 * PAGE], pat[4];
 	struct cmdbuf cb;
 	unsigned int i;
@@ -224,8 +224,8 @@ static void test_fill_mixed(struct card_client *c, struct pt *pt)
 	}
 	cb_init(&cb);
 	cb_fill(&cb, va + start, size, value);
-	CHECK(&t, run(c, 0, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 6; i++)
 		if (memcmp(phys(c, pages[i].addr, pages[i].host), model + i * PAGE, PAGE)) {
 			tap_diag("page %u (%s 0x%llx) differs from the model", i,
@@ -260,7 +260,7 @@ static void test_copy_mixed(struct card_client *c, struct pt *pt)
 	const uint64_t sva = 0x400000, dva = 0x600000, soff = 123, doff = 4000;
 	const uint64_t size = 3 * PAGE + 5;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	uint8_t smodel[5 * PAGE], dmodel[5 * PAGE];
 	struct cmdbuf cb;
 	uint32_t seed = 42;
@@ -279,8 +279,8 @@ static void test_copy_mixed(struct card_client *c, struct pt *pt)
 
 	cb_init(&cb);
 	cb_copy(&cb, sva + soff, dva + doff, size);
-	CHECK(&t, run(c, 1, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 1, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 5; i++)
 		CHECK(&t, !memcmp(phys(c, vpages[i], false), dmodel + i * PAGE, PAGE));
 	tap_result(t.ok, "translated COPY host pages -> VRAM pages, scattered, unaligned, byte for byte");
@@ -290,8 +290,8 @@ static void test_copy_mixed(struct card_client *c, struct pt *pt)
 	memcpy(smodel + 7, dmodel + 3000, 2 * PAGE + 999);
 	cb_init(&cb);
 	cb_copy(&cb, dva + 3000, sva + 7, 2 * PAGE + 999);
-	CHECK(&t, run(c, 2, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 2, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	for (i = 0; i < 5; i++)
 		CHECK(&t, !memcmp(phys(c, hpages[i], true), smodel + i * PAGE, PAGE));
 	tap_result(t.ok, "translated COPY VRAM pages -> host pages, byte for byte");
@@ -305,7 +305,7 @@ static void test_copy_overlap(struct card_client *c, struct pt *pt)
 	};
 	const uint64_t va = 0x800000;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	uint8_t model[8 * PAGE];
 	struct cmdbuf cb;
 	uint32_t seed = 7;
@@ -323,8 +323,8 @@ static void test_copy_overlap(struct card_client *c, struct pt *pt)
 		memmove(model + dst, model + src, size);
 		cb_init(&cb);
 		cb_copy(&cb, va + src, va + dst, size);
-		CHECK(&t, run(c, 0, &cb, 1, &compl) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+		CHECK(&t, run(c, 0, &cb, 1, &rec) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 		for (i = 0; i < 8; i++)
 			CHECK(&t, !memcmp(phys(c, vpages[i], false), model + i * PAGE, PAGE));
 	}
@@ -346,7 +346,7 @@ static void test_big_copy(struct card_client *c, struct pt *pt)
 	const uint64_t sva = 1ULL << 30, dva = 2ULL << 30, hva = 3ULL << 30;
 	struct tap_check t = { true };
 	struct taihu_mbox_memcpy_bench b = { 0 };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	uint64_t copy_ns, host_ns, i, t0;
 	uint8_t *tmp = malloc(BIG);
@@ -371,9 +371,9 @@ static void test_big_copy(struct card_client *c, struct pt *pt)
 
 	cb_init(&cb);
 	cb_copy(&cb, sva, dva, BIG);
-	CHECK(&t, run(c, 0, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
-	copy_ns = compl.end_ns - compl.start_ns;
+	CHECK(&t, run(c, 0, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	copy_ns = rec.end_ns - rec.start_ns;
 	CHECK(&t, !memcmp(c->vram + BIG_DST, c->vram + BIG_SRC, BIG));
 	tap_diag("64 MiB: translated COPY VRAM->VRAM %.2f ms (%.2f GB/s), card MEMCPY_BENCH %.2f ms (%.2f GB/s), ratio %.2f; test-process memcpy %.2f ms",
 		 copy_ns / 1e6, BIG / (double)copy_ns, b.ns / 1e6, BIG / (double)b.ns,
@@ -390,9 +390,9 @@ static void test_big_copy(struct card_client *c, struct pt *pt)
 	memset(c->vram + BIG_DST, 0, BIG);
 	cb_init(&cb);
 	cb_copy(&cb, hva, dva, BIG);
-	CHECK(&t, run(c, 2, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
-	copy_ns = compl.end_ns - compl.start_ns;
+	CHECK(&t, run(c, 2, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	copy_ns = rec.end_ns - rec.start_ns;
 	for (i = 0; i < BIG / PAGE && same; i++)
 		same = !memcmp(c->vram + BIG_DST + i * PAGE, c->ram + HOST_BIG + (i ^ 1) * PAGE, PAGE);
 	CHECK(&t, same);
@@ -409,18 +409,18 @@ static void expect_fault(struct card_client *c, const char *name, const struct c
 			 uint32_t context, uint32_t offset, uint64_t va, uint32_t access)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 
 	drain_events(c);
-	CHECK(&t, run(c, 3, cb, context, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK_EQ(&t, compl.error_offset, offset);
-	if (compl.error_addr != va) {
-		tap_diag("error_addr 0x%llx, want 0x%llx", (unsigned long long)compl.error_addr,
+	CHECK(&t, run(c, 3, cb, context, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK_EQ(&t, rec.error_offset, offset);
+	if (rec.error_addr != va) {
+		tap_diag("error_addr 0x%llx, want 0x%llx", (unsigned long long)rec.error_addr,
 			 (unsigned long long)va);
 		t.ok = false;
 	}
-	CHECK_EQ(&t, compl.error_access, access);
+	CHECK_EQ(&t, rec.error_access, access);
 	CHECK(&t, fault_event_seen(c, context, va, access, 3));
 	CHECK(&t, cc_alive(c));
 	tap_result(t.ok, "fault: %s", name);
@@ -429,7 +429,7 @@ static void expect_fault(struct card_client *c, const char *name, const struct c
 static void test_faults(struct card_client *c, struct pt *pt)
 {
 	const uint64_t ro = 0x1000000, rw = 0x1100000, bad = 0x1200000, edge = VA_LIMIT - PAGE;
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct tap_check t = { true };
 	uint64_t *e;
 	struct cmdbuf cb;
@@ -465,8 +465,8 @@ static void test_faults(struct card_client *c, struct pt *pt)
 	/* Reading a read-only page is fine. */
 	cb_init(&cb);
 	cb_copy(&cb, ro, rw, 64);
-	CHECK(&t, run(c, 3, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 3, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->vram[DATA + 61 * PAGE + 63], 0x11);
 	tap_result(t.ok, "read-only pages stay unchanged and can be read");
 
@@ -488,8 +488,8 @@ static void test_faults(struct card_client *c, struct pt *pt)
 	cb_init(&cb);
 	cb_fill(&cb, bad + 2 * PAGE + 100, 16, 0x0f0f0f0f);
 	cb_fill(&cb, bad + 5 * PAGE - 16, 16, 0x0e0e0e0e);
-	CHECK(&t, run(c, 3, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 3, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->ram[c->ram_size - PAGE + 115], 0x0f);
 	CHECK_EQ(&t, c->vram[c->vram_size - 1], 0x0e);
 	tap_result(t.ok, "PTEs to the last page of guest RAM and of VRAM work");
@@ -552,10 +552,10 @@ static void test_faults(struct card_client *c, struct pt *pt)
 
 		drain_events(c);
 		slot = cc_submit(c, 3, 0x50000000, 8, 1, s);
-		CHECK(&t2, cc_wait_queue(c, 3, slot, &compl, 5000) == 0);
-		CHECK_EQ(&t2, compl.status, TAIHU_STATUS_MMU_FAULT);
-		CHECK(&t2, compl.error_addr == 0x50000000);
-		CHECK_EQ(&t2, compl.error_access, TAIHU_ACCESS_READ);
+		CHECK(&t2, cc_wait_queue(c, 3, slot, &rec, 5000) == 0);
+		CHECK_EQ(&t2, rec.status, TAIHU_STATUS_MMU_FAULT);
+		CHECK(&t2, rec.error_addr == 0x50000000);
+		CHECK_EQ(&t2, rec.error_access, TAIHU_ACCESS_READ);
 		CHECK(&t2, fault_event_seen(c, 1, 0x50000000, TAIHU_ACCESS_READ, 3));
 		tap_result(t2.ok, "fault: command stream at an unmapped VA");
 	}
@@ -564,8 +564,8 @@ static void test_faults(struct card_client *c, struct pt *pt)
 	t.ok = true;
 	cb_init(&cb);
 	cb_fill(&cb, rw, 8, 0x01010101);
-	CHECK(&t, run(c, 3, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 3, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->vram[DATA + 61 * PAGE + 7], 1);
 	CHECK_EQ(&t, c->qdesc[3].status, 0);
 	CHECK(&t, cc_alive(c));
@@ -577,7 +577,7 @@ static void test_isolation(struct card_client *c, struct pt *pt1)
 	const uint64_t x = 0x3000000, y = 0x3100000;
 	uint64_t a = DATA + 70 * PAGE, a2 = DATA + 71 * PAGE, b = DATA + 72 * PAGE;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct pt pt2;
 
@@ -590,28 +590,28 @@ static void test_isolation(struct card_client *c, struct pt *pt1)
 	/* Same VA, different page. */
 	cb_init(&cb);
 	cb_fill(&cb, x, PAGE, 0x02020202);
-	CHECK(&t, run(c, 0, &cb, 2, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 2, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->vram[b + 4095], 2);
 	CHECK_EQ(&t, c->vram[a], 0xaa);
 	/* Context 1's other page, by its VA or by its VRAM offset: both fault. */
 	cb_init(&cb);
 	cb_fill(&cb, y, 16, 0x02020202);
-	CHECK(&t, run(c, 1, &cb, 2, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, run(c, 1, &cb, 2, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
 	cb_init(&cb);
 	cb_copy(&cb, x, a2, 16);
-	CHECK(&t, run(c, 1, &cb, 2, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK(&t, compl.error_addr == a2);
-	CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_WRITE);
+	CHECK(&t, run(c, 1, &cb, 2, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, rec.error_addr == a2);
+	CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_WRITE);
 	CHECK_EQ(&t, c->vram[a2], 0xaa);
 	CHECK_EQ(&t, c->vram[a2 + 15], 0xaa);
 	/* Context 1 is untouched and still sees its own page at x. */
 	cb_init(&cb);
 	cb_copy(&cb, x, y, 8);
-	CHECK(&t, run(c, 2, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 2, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->vram[a2], 0xaa);
 	tap_result(t.ok, "isolation: context 2 cannot reach context 1's pages by VA or VRAM offset");
 	CHECK_EQ(&t, cc_ctx_destroy(c, 2), 0);
@@ -622,7 +622,7 @@ static void test_tlb(struct card_client *c)
 	const uint64_t z = 0x5000000;
 	uint64_t p1 = DATA + 80 * PAGE, p2 = DATA + 81 * PAGE, p3 = DATA + 82 * PAGE;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct pt pt;
 	unsigned int q;
@@ -634,8 +634,8 @@ static void test_tlb(struct card_client *c)
 	for (q = 0; q < QUEUES; q++) {
 		cb_init(&cb);
 		cb_fill(&cb, z, 8, 0x11111111);
-		CHECK(&t, run(c, q, &cb, 3, &compl) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+		CHECK(&t, run(c, q, &cb, 3, &rec) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	}
 	CHECK_EQ(&t, c->vram[p1], 0x11);
 
@@ -645,8 +645,8 @@ static void test_tlb(struct card_client *c)
 	for (q = 0; q < QUEUES; q++) {
 		cb_init(&cb);
 		cb_fill(&cb, z + 8 * q, 8, 0x22222222);
-		CHECK(&t, run(c, q, &cb, 3, &compl) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+		CHECK(&t, run(c, q, &cb, 3, &rec) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 		CHECK_EQ(&t, c->vram[p2 + 8 * q], 0x22);
 		CHECK_EQ(&t, c->vram[p1 + 8 * q], q ? 0 : 0x11);
 	}
@@ -658,13 +658,13 @@ static void test_tlb(struct card_client *c)
 	CHECK_EQ(&t, cc_tlb_invalidate(c, 3, 0, 0), 0);
 	cb_init(&cb);
 	cb_fill(&cb, z, 8, 0x33333333);
-	CHECK(&t, run(c, 1, &cb, 3, &compl) == 0);
+	CHECK(&t, run(c, 1, &cb, 3, &rec) == 0);
 	CHECK_EQ(&t, c->vram[p3], 0x33);
 	CHECK_EQ(&t, c->vram[p2], 0x22);
 	pt_unmap(&pt, z, PAGE);
 	CHECK_EQ(&t, cc_tlb_invalidate(c, 3, z, PAGE), 0);
-	CHECK(&t, run(c, 1, &cb, 3, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, run(c, 1, &cb, 3, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
 	tap_result(t.ok, "TLB_INVALIDATE of the whole context, and of an unmapped page (now faults)");
 
 	/* Destroy: jobs fault; re-create with another root: new translations. */
@@ -673,9 +673,9 @@ static void test_tlb(struct card_client *c)
 	CHECK_EQ(&t, cc_ctx_destroy(c, 3), 0);
 	cb_init(&cb);
 	cb_fill(&cb, z, 8, 0x44444444);
-	CHECK(&t, run(c, 1, &cb, 3, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK(&t, compl.error_addr == CMD_VA(1));
+	CHECK(&t, run(c, 1, &cb, 3, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, rec.error_addr == CMD_VA(1));
 	CHECK_EQ(&t, c->vram[p1], 0x11);
 	{
 		struct pt pt3;
@@ -684,13 +684,13 @@ static void test_tlb(struct card_client *c)
 		CHECK_EQ(&t, cc_ctx_destroy(c, 4), 0);
 		/* Context 3 again, with context 4's tables: z unmapped there. */
 		CHECK_EQ(&t, cc_ctx_create(c, 3, pt3.root), 0);
-		CHECK(&t, run(c, 1, &cb, 3, &compl) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-		CHECK(&t, compl.error_addr == z);
+		CHECK(&t, run(c, 1, &cb, 3, &rec) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+		CHECK(&t, rec.error_addr == z);
 		CHECK(&t, pt_map(&pt3, z, p2, PAGE, TAIHU_PTE_WRITE) == 0);
 		CHECK_EQ(&t, cc_tlb_invalidate(c, 3, z, PAGE), 0);
-		CHECK(&t, run(c, 1, &cb, 3, &compl) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+		CHECK(&t, run(c, 1, &cb, 3, &rec) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 		CHECK_EQ(&t, c->vram[p2], 0x44);
 		CHECK_EQ(&t, c->vram[p1], 0x11);
 	}
@@ -704,7 +704,7 @@ static void test_abort_long_job(struct card_client *c)
 	const uint64_t l2 = 10 * MiB + 512 * 1024, l1 = l2 + PAGE;
 	struct tap_check t = { true };
 	struct taihu_mbox_ping ping = { .cookie = 5 };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct pt pt;
 	uint64_t *root, t0, s;
@@ -736,16 +736,16 @@ static void test_abort_long_job(struct card_client *c)
 		 (now_ns() - t0) / 1e6);
 	CHECK(&t, now_ns() - t0 < 2000000000ULL);
 	CHECK_EQ(&t, c->qdesc[2].head, c->q[2].tail);
-	cc_completion(c, 2, slot, &compl);
-	CHECK(&t, compl.seqno == s);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_ABORTED);
-	CHECK_EQ(&t, compl.error_offset, 0);
+	cc_completion(c, 2, slot, &rec);
+	CHECK(&t, rec.seqno == s);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
+	CHECK_EQ(&t, rec.error_offset, 0);
 	CHECK(&t, c->qdesc[2].completed_seqno == s);
 	CHECK_EQ(&t, cc_queue_enable(c, 2, RING_ADDR(2), COMPL_ADDR(2), RING_ENTRIES), 0);
 	cb_init(&cb);
 	cb_fill(&cb, 1ULL << 30, 64, 0x01010101);
-	CHECK(&t, run(c, 2, &cb, 5, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 2, &cb, 5, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, cc_ctx_destroy(c, 5), 0);
 	tap_result(t.ok, "QUEUE_DISABLE aborts a long FILL promptly (ABORTED), the queue restarts");
 }
@@ -767,7 +767,7 @@ static void test_garbage_tables(struct card_client *c)
 {
 	const uint64_t pool = 200 * MiB, scratch = 208 * MiB, hscratch = 8 * MiB;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	unsigned int i, j, ok = 0, faults = 0;
 	uint64_t x = 0x243f6a8885a308d3ULL, *root;
 	struct cmdbuf cb;
@@ -825,16 +825,16 @@ static void test_garbage_tables(struct card_client *c)
 			cb_sem_signal(&cb, a & ~7ULL, 1, TAIHU_SEM_ADD);
 			break;
 		}
-		if (run(c, j % QUEUES, &cb, 6, &compl)) {
+		if (run(c, j % QUEUES, &cb, 6, &rec)) {
 			t.ok = false;
 			break;
 		}
-		if (compl.status == TAIHU_STATUS_SUCCESS)
+		if (rec.status == TAIHU_STATUS_SUCCESS)
 			ok++;
-		else if (compl.status == TAIHU_STATUS_MMU_FAULT)
+		else if (rec.status == TAIHU_STATUS_MMU_FAULT)
 			faults++;
 		else
-			CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
+			CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
 	}
 	drain_events(c);
 	tap_diag("garbage tables: %u jobs succeeded, %u faulted", ok, faults);
@@ -875,7 +875,7 @@ static void test_bench_does_not_block(struct card_client *c)
 {
 	struct tap_check t = { true };
 	struct taihu_mbox_memcpy_bench b = { 0 };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 
 	CHECK_EQ(&t, cc_memcpy_bench(c, 256 * MiB, &b, 60000), 0);
@@ -883,26 +883,26 @@ static void test_bench_does_not_block(struct card_client *c)
 	tap_diag("MEMCPY_BENCH 256 MiB: %.2f ms", b.ns / 1e6);
 	cb_init(&cb);
 	cb_nop(&cb, 8);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	tap_result(t.ok, "MEMCPY_BENCH of the 256 MiB maximum");
 }
 
 static void test_reset_forgets_contexts(struct card_client *c, const uint8_t *img, size_t size)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct pt pt;
 
 	CHECK_EQ(&t, boot_and_enable(c, img, size), 0);
 	cb_init(&cb);
 	cb_nop(&cb, 8);
-	CHECK(&t, run(c, 0, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, run(c, 0, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
 	CHECK_EQ(&t, make_context(c, &pt, 1), 0);
-	CHECK(&t, run(c, 0, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	tap_result(t.ok, "RESET forgets every context; they are created again after BOOT");
 }
 
@@ -910,7 +910,7 @@ static void test_reset_forgets_contexts(struct card_client *c, const uint8_t *im
 static void test_no_mmu_firmware(struct card_client *c, const uint8_t *img, size_t size)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	uint8_t *nommu = fw_with_caps(img, size, TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL |
 					 TAIHU_CARD_CAP_COPY);
@@ -923,16 +923,16 @@ static void test_no_mmu_firmware(struct card_client *c, const uint8_t *img, size
 	CHECK_EQ(&t, cc_tlb_invalidate(c, 1, 0, 0), -EOPNOTSUPP);
 	cb_init(&cb);
 	cb_fill(&cb, DATA, 8, 0x07070707);
-	CHECK(&t, cc_run_stream(c, 0, cb.data, cb.len, CMD_VRAM(0), CMD_VRAM(0), 1, &compl,
+	CHECK(&t, cc_run_stream(c, 0, cb.data, cb.len, CMD_VRAM(0), CMD_VRAM(0), 1, &rec,
 				5000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK_EQ(&t, c->vram[DATA], 7);
 	cb_init(&cb);
 	cb_fill(&cb, cc_host_addr(HOST_DATA), 8, 0);
-	CHECK(&t, cc_run_stream(c, 0, cb.data, cb.len, CMD_VRAM(0), CMD_VRAM(0), 1, &compl,
+	CHECK(&t, cc_run_stream(c, 0, cb.data, cb.len, CMD_VRAM(0), CMD_VRAM(0), 1, &rec,
 				5000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
-	CHECK(&t, compl.error_addr == cc_host_addr(HOST_DATA));
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_DMA_ERROR);
+	CHECK(&t, rec.error_addr == cc_host_addr(HOST_DATA));
 	free(nommu);
 	tap_result(t.ok, "firmware without the MMU: CTX ops -EOPNOTSUPP, user jobs reach VRAM only");
 }

@@ -154,7 +154,7 @@ static void test_signal_releases_wait(struct card_client *c)
 static void test_equal_and_add(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb, add;
 	struct job w;
 
@@ -164,14 +164,14 @@ static void test_equal_and_add(struct card_client *c)
 	w = submit(c, 1, &cb, 0);
 	cb_init(&add);
 	cb_sem_signal(&add, SEM(1), 1, TAIHU_SEM_ADD);
-	CHECK(&t, run(c, 0, &add, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &add, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	usleep(50 * 1000);
 	CHECK(&t, still_stalled(c, &w));
 	CHECK(&t, atomic_load(sem(c, 1)) == 6);
-	CHECK(&t, run(c, 0, &add, 0, &compl) == 0);
-	CHECK(&t, wait_job(c, &w, &compl, 5000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &add, 0, &rec) == 0);
+	CHECK(&t, wait_job(c, &w, &rec, 5000) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, atomic_load(sem(c, 1)) == 7);
 	tap_result(t.ok, "SEM_WAIT EQUAL stalls through 6 and is released at 7 by two ADDs");
 
@@ -187,8 +187,8 @@ static void test_equal_and_add(struct card_client *c)
 	cb_sem_wait(&cb, SEM(2), ~0ULL, TAIHU_SEM_EQUAL);
 	cb_sem_signal(&cb, SEM(2), 2, TAIHU_SEM_ADD);
 	cb_sem_wait(&cb, SEM(2), 1, TAIHU_SEM_EQUAL);
-	CHECK(&t, run(c, 2, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 2, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, atomic_load(sem(c, 2)) == 1);
 	tap_result(t.ok, "GEQUAL/EQUAL already true pass at once; SET; ADD wraps modulo 2^64");
 }
@@ -196,7 +196,7 @@ static void test_equal_and_add(struct card_client *c)
 static void test_add_is_atomic(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct job jobs[QUEUES * 8];
 	struct cmdbuf cb;
 	unsigned int i, q, n = 0;
@@ -209,8 +209,8 @@ static void test_add_is_atomic(struct card_client *c)
 		for (q = 0; q < QUEUES; q++)
 			jobs[n++] = submit(c, q, &cb, 0);
 	for (i = 0; i < n; i++) {
-		CHECK(&t, wait_job(c, &jobs[i], &compl, 10000) == 0);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+		CHECK(&t, wait_job(c, &jobs[i], &rec, 10000) == 0);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	}
 	CHECK_EQ(&t, atomic_load(sem(c, 3)), QUEUES * 8 * 120);
 	tap_result(t.ok, "SEM_SIGNAL ADD from 4 engines at once is atomic (%u adds)", QUEUES * 8 * 120);
@@ -219,7 +219,7 @@ static void test_add_is_atomic(struct card_client *c)
 static void test_invalid(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	static const struct { const char *name; unsigned int kind; uint64_t addr; uint32_t arg; } bad[] = {
 		{ "SEM_SIGNAL to a misaligned address", 0, SEM(4) + 4, TAIHU_SEM_SET },
@@ -237,10 +237,10 @@ static void test_invalid(struct card_client *c)
 			cb_sem_wait(&cb, bad[i].addr, 0, bad[i].arg);
 		else
 			cb_sem_signal(&cb, bad[i].addr, 1, bad[i].arg);
-		CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-		if (compl.status != TAIHU_STATUS_INVALID_CMD || compl.error_offset != 16) {
-			tap_diag("%s: status %u offset %u", bad[i].name, compl.status,
-				 compl.error_offset);
+		CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+		if (rec.status != TAIHU_STATUS_INVALID_CMD || rec.error_offset != 16) {
+			tap_diag("%s: status %u offset %u", bad[i].name, rec.status,
+				 rec.error_offset);
 			t.ok = false;
 		}
 	}
@@ -248,41 +248,41 @@ static void test_invalid(struct card_client *c)
 	cb_init(&cb);
 	cb_sem_signal(&cb, SEM(4), 1, TAIHU_SEM_SET);
 	cb.data[28] = 1;
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 	cb_init(&cb);
 	cb_sem_wait(&cb, SEM(4), 0, TAIHU_SEM_GEQUAL);
 	cb.data[28] = 1;
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 	cb_init(&cb);
 	cb_raw(&cb, TAIHU_PKT_SEM_SIGNAL, 0, 24, 0, 16);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 	cb_init(&cb);
 	cb_raw(&cb, TAIHU_PKT_BARRIER, 0, 16, 0, 8);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
 	CHECK(&t, atomic_load(sem(c, 4)) == 0);
 	/* Out of reach (context 0): DMA_ERROR with the address. */
 	cb_init(&cb);
 	cb_sem_signal(&cb, c->vram_size, 1, TAIHU_SEM_SET);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
-	CHECK(&t, compl.error_addr == c->vram_size);
-	CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_WRITE);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_DMA_ERROR);
+	CHECK(&t, rec.error_addr == c->vram_size);
+	CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_WRITE);
 	cb_init(&cb);
 	cb_sem_wait(&cb, c->vram_size + 0x100000000ULL, 1, TAIHU_SEM_GEQUAL);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_DMA_ERROR);
-	CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_READ);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_DMA_ERROR);
+	CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_READ);
 	tap_result(t.ok, "malformed SEM_SIGNAL/SEM_WAIT/BARRIER are INVALID_CMD; out of reach DMA_ERROR");
 }
 
 static void test_host_write_releases(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct job w;
 	uint64_t t0;
@@ -295,8 +295,8 @@ static void test_host_write_releases(struct card_client *c)
 	CHECK(&t, still_stalled(c, &w));
 	t0 = now_ns();
 	atomic_store(sem(c, 5), 3);
-	CHECK(&t, wait_job(c, &w, &compl, 2000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, wait_job(c, &w, &rec, 2000) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	tap_diag("a host CPU write released the wait after %.2f ms", (now_ns() - t0) / 1e6);
 	tap_result(t.ok, "a semaphore written by the host CPU releases a stalled SEM_WAIT");
 }
@@ -305,7 +305,7 @@ static void test_disable_aborts_stall(struct card_client *c)
 {
 	struct tap_check t = { true };
 	struct taihu_mbox_ping ping = { .cookie = 11 }, pong;
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct job w, behind;
 	int32_t status;
@@ -329,19 +329,19 @@ static void test_disable_aborts_stall(struct card_client *c)
 	CHECK(&t, pong.cookie == 11);
 	cb_init(&cb);
 	cb_nop(&cb, 8);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, still_stalled(c, &w));
 
 	t0 = now_ns();
 	CHECK_EQ(&t, cc_queue_disable(c, 1), 0);
 	tap_diag("QUEUE_DISABLE of a stalled queue answered in %.2f ms", (now_ns() - t0) / 1e6);
 	CHECK(&t, now_ns() - t0 < 1000000000ULL);
-	cc_completion(c, 1, w.slot, &compl);
-	CHECK(&t, compl.seqno == w.seqno);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_ABORTED);
-	CHECK_EQ(&t, compl.error_offset, 8);
-	CHECK(&t, compl.start_ns <= compl.end_ns);
+	cc_completion(c, 1, w.slot, &rec);
+	CHECK(&t, rec.seqno == w.seqno);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
+	CHECK_EQ(&t, rec.error_offset, 8);
+	CHECK(&t, rec.start_ns <= rec.end_ns);
 	/* The job behind it is left in the ring, unrun. */
 	CHECK_EQ(&t, c->qdesc[1].head, w.head_after);
 	CHECK(&t, c->qdesc[1].completed_seqno == w.seqno);
@@ -351,8 +351,8 @@ static void test_disable_aborts_stall(struct card_client *c)
 	CHECK_EQ(&t, cc_queue_enable(c, 1, RING_ADDR(1), COMPL_ADDR(1), RING_ENTRIES), 0);
 	cb_init(&cb);
 	cb_sem_signal(&cb, SEM(6), 300, TAIHU_SEM_SET);
-	CHECK(&t, run(c, 1, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 1, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, atomic_load(sem(c, 6)) == 300);
 	tap_result(t.ok, "QUEUE_DISABLE ends a stalled SEM_WAIT with ABORTED; mailbox and queue 0 served meanwhile");
 }
@@ -360,7 +360,7 @@ static void test_disable_aborts_stall(struct card_client *c)
 static void test_reset_aborts_stall(struct card_client *c, const uint8_t *img, size_t size)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct job w[2];
 	unsigned int i;
@@ -374,24 +374,24 @@ static void test_reset_aborts_stall(struct card_client *c, const uint8_t *img, s
 	CHECK(&t, still_stalled(c, &w[0]) && still_stalled(c, &w[1]));
 	CHECK_EQ(&t, cc_reset(c), 0);
 	for (i = 0; i < 2; i++) {
-		cc_completion(c, w[i].q, w[i].slot, &compl);
-		CHECK(&t, compl.seqno == w[i].seqno);
-		CHECK_EQ(&t, compl.status, TAIHU_STATUS_ABORTED);
+		cc_completion(c, w[i].q, w[i].slot, &rec);
+		CHECK(&t, rec.seqno == w[i].seqno);
+		CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
 		CHECK_EQ(&t, c->qdesc[w[i].q].head, w[i].head_after);
 	}
 	CHECK_EQ(&t, cc_boot(c, img, size, 0, (uint32_t)size), TAIHU_BOOT_OK);
 	CHECK_EQ(&t, enable_queues(c), 0);
 	cb_init(&cb);
 	cb_nop(&cb, 8);
-	CHECK(&t, run(c, 2, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 2, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	tap_result(t.ok, "RESET ends stalled SEM_WAITs on two queues with ABORTED");
 }
 
 static void test_barrier(struct card_client *c)
 {
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 
 	atomic_store(sem(c, 8), 0);
@@ -400,8 +400,8 @@ static void test_barrier(struct card_client *c)
 	cb_barrier(&cb);
 	cb_sem_signal(&cb, SEM(8), 1, TAIHU_SEM_SET);
 	cb_barrier(&cb);
-	CHECK(&t, run(c, 0, &cb, 0, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, run(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, atomic_load(sem(c, 8)) == 1);
 	CHECK(&t, c->id->capabilities & TAIHU_CARD_CAP_BARRIER);
 	CHECK(&t, c->id->capabilities & TAIHU_CARD_CAP_SEMAPHORE);
@@ -412,7 +412,7 @@ static void test_translated(struct card_client *c)
 {
 	const uint64_t sva = 0x7000000, rova = 0x7100000, data_va = 0x7200000;
 	struct tap_check t = { true };
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct cmdbuf cb;
 	struct pt pt;
 	struct job w, s;
@@ -439,9 +439,9 @@ static void test_translated(struct card_client *c)
 	cb_init(&cb);
 	cb_sem_signal(&cb, SEM(9), 2, TAIHU_SEM_SET);
 	s = submit(c, 0, &cb, 0);
-	CHECK(&t, wait_job(c, &s, &compl, 5000) == 0);
-	CHECK(&t, wait_job(c, &w, &compl, 5000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_SUCCESS);
+	CHECK(&t, wait_job(c, &s, &rec, 5000) == 0);
+	CHECK(&t, wait_job(c, &w, &rec, 5000) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
 	CHECK(&t, atomic_load(sem(c, 9)) == 42);
 	tap_result(t.ok, "semaphores through the MMU: a context waits by VA, another signals by VRAM offset");
 
@@ -449,17 +449,17 @@ static void test_translated(struct card_client *c)
 	cb_init(&cb);
 	cb_sem_wait(&cb, rova + 9 * 64, 42, TAIHU_SEM_EQUAL);	/* reading read-only: fine */
 	cb_sem_signal(&cb, rova + 9 * 64, 1, TAIHU_SEM_ADD);
-	CHECK(&t, run(c, 2, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK_EQ(&t, compl.error_offset, 32);
-	CHECK(&t, compl.error_addr == rova + 9 * 64);
-	CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_WRITE);
+	CHECK(&t, run(c, 2, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK_EQ(&t, rec.error_offset, 32);
+	CHECK(&t, rec.error_addr == rova + 9 * 64);
+	CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_WRITE);
 	cb_init(&cb);
 	cb_sem_wait(&cb, 0x7300000, 1, TAIHU_SEM_GEQUAL);
-	CHECK(&t, run(c, 2, &cb, 1, &compl) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK(&t, compl.error_addr == 0x7300000);
-	CHECK_EQ(&t, compl.error_access, TAIHU_ACCESS_READ);
+	CHECK(&t, run(c, 2, &cb, 1, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, rec.error_addr == 0x7300000);
+	CHECK_EQ(&t, rec.error_access, TAIHU_ACCESS_READ);
 	CHECK(&t, atomic_load(sem(c, 9)) == 42);
 	tap_result(t.ok, "SEM_SIGNAL to a read-only page and SEM_WAIT on an unmapped VA fault");
 
@@ -472,9 +472,9 @@ static void test_translated(struct card_client *c)
 	CHECK(&t, still_stalled(c, &w));
 	pt_unmap(&pt, sva, PAGE);
 	CHECK_EQ(&t, cc_tlb_invalidate(c, 1, sva, PAGE), 0);
-	CHECK(&t, wait_job(c, &w, &compl, 2000) == 0);
-	CHECK_EQ(&t, compl.status, TAIHU_STATUS_MMU_FAULT);
-	CHECK(&t, compl.error_addr == sva + 9 * 64);
+	CHECK(&t, wait_job(c, &w, &rec, 2000) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_MMU_FAULT);
+	CHECK(&t, rec.error_addr == sva + 9 * 64);
 	CHECK_EQ(&t, cc_ctx_destroy(c, 1), 0);
 	tap_result(t.ok, "a SEM_WAIT whose page is unmapped and invalidated meanwhile faults");
 }

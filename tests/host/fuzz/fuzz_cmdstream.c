@@ -63,28 +63,28 @@ uint8_t *__wrap_mmu_translate(struct card *c, struct tlb *tlb, uint32_t context,
 	return p;
 }
 
-static void check_completion(const struct taihu_completion *compl, uint32_t len)
+static void check_completion(const struct taihu_completion *rec, uint32_t len)
 {
-	switch (compl->status) {
+	switch (rec->status) {
 	case TAIHU_STATUS_SUCCESS:
-		if (compl->error_offset || compl->error_addr || compl->error_access ||
-		    compl->error_reason || compl->error_detail)
+		if (rec->error_offset || rec->error_addr || rec->error_access ||
+		    rec->error_reason || rec->error_detail)
 			abort();
 		break;
 	case TAIHU_STATUS_INVALID_KERNEL:
 	case TAIHU_STATUS_UNSUPPORTED:
 		/* A kernel refusal always names its reason, with the status it implies. */
-		if (!compl->error_reason || (tk_reason_unsupported(compl->error_reason) ? TAIHU_STATUS_UNSUPPORTED : TAIHU_STATUS_INVALID_KERNEL) != compl->status)
+		if (!rec->error_reason || (tk_reason_unsupported(rec->error_reason) ? TAIHU_STATUS_UNSUPPORTED : TAIHU_STATUS_INVALID_KERNEL) != rec->status)
 			abort();
 		/* fall through */
 	case TAIHU_STATUS_INVALID_CMD:
 	case TAIHU_STATUS_DMA_ERROR:
 	case TAIHU_STATUS_MMU_FAULT:
 	case TAIHU_STATUS_ABORTED:
-		if (compl->error_offset && compl->error_offset >= len)
+		if (rec->error_offset && rec->error_offset >= len)
 			abort();
-		if (compl->status != TAIHU_STATUS_INVALID_KERNEL &&
-		    compl->status != TAIHU_STATUS_UNSUPPORTED && compl->error_reason)
+		if (rec->status != TAIHU_STATUS_INVALID_KERNEL &&
+		    rec->status != TAIHU_STATUS_UNSUPPORTED && rec->error_reason)
 			abort();
 		break;
 	default:
@@ -116,7 +116,7 @@ static void limit_kernels(struct card *c, uint32_t off_mask)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct taihu_completion compl;
+	struct taihu_completion rec;
 	struct engine *e;
 	struct fz_job job;
 	uint32_t max_cmd_len;
@@ -153,10 +153,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = fake_card_engine(card, 0);
 	translations = 0;
 	for (run = 0; run < 2; run++) {
-		memset(&compl, 0, sizeof(compl));
+		memset(&rec, 0, sizeof(rec));
 		atomic_store(&e->abort, false);
-		cmdstream_execute(e, &job.entry, &compl);
-		check_completion(&compl, job.entry.cmd_len);
+		cmdstream_execute(e, &job.entry, &rec);
+		check_completion(&rec, job.entry.cmd_len);
 	}
 	return 0;
 }

@@ -75,14 +75,19 @@ check:
 	MAKE="$(MAKE)" scripts/check.sh
 
 # The figures are the "# " lines of the bench sections of the results channel.
+# PyTorch's figures on the host come from the same run, just before the boot.
 bench:
 	scripts/deps.sh
 	$(MAKE) all
+	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore \
+		bench_torch.py --models $(BUILD)/models > $(BUILD)/models/torch-bench.json
 	tests/vm/mkinitramfs
 	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench
 	@tr -d '\r' <$(BUILD)/vm/bench/results.log | \
 		sed -En '/^@@taihu begin bench(-submit)?$$/,/^@@taihu end bench(-submit)? /p' | \
 		grep -v '^@@'
+	@$(PYTHON) userspace/onnx/models/bench_report.py $(BUILD)/vm/bench/results.log \
+		$(BUILD)/models/torch-bench.json
 	tests/vm/verdict $(BUILD)/vm/bench bench
 
 shell:

@@ -37,6 +37,7 @@ extern const struct cli_cmd cli_cmd_list;
 extern const struct cli_cmd cli_cmd_info;
 extern const struct cli_cmd cli_cmd_diag;
 extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_infer;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 

@@ -19,6 +19,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_info,
 	&cli_cmd_diag,
 	&cli_cmd_run,
+	&cli_cmd_infer,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -5,6 +5,7 @@
 # libonnx-dev installs, its host tests and its libFuzzer harness.
 
 ONNX_DIR := $(SRC)/onnx
+ONNX_NODE_DIR ?= /usr/share/libonnx-testdata/data/node
 ONNX_GEN := $(O)/gen/onnx
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 PROTOC_C ?= protoc-c
@@ -12,7 +13,7 @@ PROTOBUF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libprotobuf-c 2>/dev/null)
 PROTOBUF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libprotobuf-c 2>/dev/null),-lprotobuf-c)
 
 ONNX_SRCS := $(wildcard $(ONNX_DIR)/src/*.c)
-ONNX_TEST_SRCS := $(wildcard $(ONNX_DIR)/tests/*.c)
+ONNX_TEST_SRCS := $(filter-out %/nodelist.c,$(wildcard $(ONNX_DIR)/tests/*.c))
 ONNX_HDRS := $(wildcard $(ONNX_DIR)/src/*.h $(ONNX_DIR)/include/taihu/*.h $(ONNX_DIR)/tests/*.h) \
 	$(ONNX_GEN)/onnx.pb-c.h
 ONNX_CFLAGS := -D_GNU_SOURCE -I$(ONNX_GEN) -I$(ONNX_DIR)/src $(PROTOBUF_CFLAGS)
@@ -22,6 +23,7 @@ ONNX_SAN_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/san/%.o,$(ONNX_SRCS)) $(OBJ)/san/g
 ONNX_TEST_OBJS := $(patsubst $(SRC)/%.c,$(OBJ)/san/%.o,$(ONNX_TEST_SRCS))
 ONNX_LIB := $(O)/lib/libtaihu-onnx.a
 ONNX_TEST := $(CHECK_DIR)/onnx_host_test
+ONNX_NODELIST := $(O)/onnx/node-tests.list
 
 $(ONNX_OBJS) $(ONNX_SAN_OBJS) $(ONNX_TEST_OBJS): CFLAGS += $(ONNX_CFLAGS)
 $(ONNX_OBJS) $(ONNX_SAN_OBJS) $(ONNX_TEST_OBJS) $(CLI_OBJS) $(SAN_CLI_OBJS): $(ONNX_HDRS)
@@ -49,6 +51,17 @@ $(ONNX_TEST): $(ONNX_TEST_OBJS) $(filter-out %/session.o,$(ONNX_SAN_OBJS)) $(OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PROTOBUF_LIBS) -lm
 
+# The node tests of the supported operators, staged into the test guest.
+$(O)/obj/userspace/onnx/onnx_nodelist: $(ONNX_DIR)/tests/nodelist.c $(ONNX_LIB) $(ONNX_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(ONNX_CFLAGS) -o $@ $< $(ONNX_LIB) $(O)/lib/libtaihu.a $(DRM_LIBS) \
+		$(PROTOBUF_LIBS) -lm -pthread
+
+$(ONNX_NODELIST): $(O)/obj/userspace/onnx/onnx_nodelist
+	@mkdir -p $(dir $@)
+	if [ -d $(ONNX_NODE_DIR) ]; then $< $(ONNX_NODE_DIR) > $@.tmp && mv $@.tmp $@; \
+	else : > $@; fi
+
 # The libFuzzer harness of the loader and the graph checks (clang).
 FUZZ_CC ?= clang
 ONNX_FUZZ_DIR := $(O)/onnx-fuzz
@@ -65,11 +78,10 @@ $(ONNX_FUZZ): $(ONNX_FUZZ_SRCS) $(ONNX_HDRS)
 		-o $@ $(filter %.c,$^) $(PROTOBUF_LIBS) -lm
 
 .PHONY: onnx onnx-check onnx-fuzz
-onnx: $(ONNX_LIB)
+onnx: $(ONNX_LIB) $(ONNX_NODELIST)
 
-# Host tests of the runtime (TAP), then the fuzzer for FUZZ_TIME seconds,
+# Host tests of the runtime (TAP), then the fuzzer for ONNX_FUZZ_TIME seconds,
 # seeded with the ONNX node tests.
-ONNX_NODE_DIR ?= /usr/share/libonnx-testdata/data/node
 onnx-check: $(ONNX_TEST)
 	@fail=0; \
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -83,7 +83,7 @@ static void expect_usage_error(const char *cli, const char *const *args,
 
 void test_cli(const char *cli)
 {
-	static const char *const cmds[] = { "list", "info", "diag", "run" };
+	static const char *const cmds[] = { "list", "info", "diag", "run", "infer" };
 	struct run r;
 	size_t i;
 
@@ -191,6 +191,28 @@ void test_cli(const char *cli)
 			   "unrecognized option '--frob'", "run --frob");
 	expect_usage_error(cli, ARGS("run", "nop", "--queue"), "needs an argument",
 			   "run --queue without a value");
+	expect_usage_error(cli, ARGS("infer"), "missing model", "infer without a model");
+	expect_usage_error(cli, ARGS("infer", "--test"), "missing test directory",
+			   "infer --test without directories");
+	expect_usage_error(cli, ARGS("infer", "a.onnx", "b.onnx"), "one model at a time",
+			   "infer with two models");
+	expect_usage_error(cli, ARGS("infer", "-p", "fp8", "m.onnx"), "unknown precision 'fp8'",
+			   "infer --precision fp8");
+	expect_usage_error(cli, ARGS("infer", "--agree", "m.onnx"), "--agree needs --expect",
+			   "infer --agree without --expect");
+	expect_usage_error(cli, ARGS("infer", "--rtol", "-1", "m.onnx"), "bad --rtol",
+			   "infer --rtol -1");
+	expect_usage_error(cli, ARGS("infer", "-n", "0", "m.onnx"), "bad --repeat",
+			   "infer --repeat 0");
+	expect_usage_error(cli, ARGS("infer", "--test", "--random", "dir"),
+			   "--test takes directories only", "infer --test --random");
+	/* a model that cannot be read fails before any device is needed */
+	run_cli(cli, ARGS("infer", "/nonexistent/model.onnx", "--random"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "/nonexistent/model.onnx") &&
+	       strstr(r.err, "No such file"), "cli: infer of a missing model file names it");
+	run_cli(cli, ARGS("infer", "/dev/null", "--random"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "/dev/null") && strstr(r.err, "empty file"),
+	       "cli: infer of an empty model file says so");
 	/* Usage errors win over device problems: nothing is opened. */
 	expect_usage_error(cli, ARGS("diag", "-d", "7", "--bogus"),
 			   "unrecognized option '--bogus'",

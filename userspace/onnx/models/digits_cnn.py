@@ -99,6 +99,7 @@ def main():
     np.save(os.path.join(out, "test_images.npy"), xte)
     np.save(os.path.join(out, "test_labels.npy"), yte)
     np.save(os.path.join(out, "torch_logits.npy"), logits)
+    torch.save(model.state_dict(), os.path.join(out, "torch_model.pt"))
     write_case(os.path.join(out, "case"), path, [("input", xte[:64])], [("logits", logits[:64])])
     print("digits fp32: test accuracy %.4f (%d images), opset %d, %s" %
           (acc, len(yte), *op_counts(path)))

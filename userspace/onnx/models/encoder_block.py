@@ -36,11 +36,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
     deterministic(SEED)
     model = EncoderBlock().eval()
     ids = torch.randint(0, VOCAB, (2, 16), generator=torch.Generator().manual_seed(SEED))
     with torch.no_grad():
         ref = model(ids).numpy()
+    torch.save(model.state_dict(), os.path.join(args.out, "encoder_block.pt"))
     for name, opset in (("encoder", 13), ("encoder17", 17)):
         out = os.path.join(args.out, name)
         os.makedirs(out, exist_ok=True)

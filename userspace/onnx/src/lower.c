@@ -1018,6 +1018,16 @@ static const struct {
 	{ "Gather", lower_gather },
 };
 
+bool ox_lower_handles(const char *op)
+{
+	size_t i;
+
+	for (i = 0; i < OX_ARRAY_SIZE(movement); i++)
+		if (!strcmp(op, movement[i].op))
+			return true;
+	return !strcmp(op, "Cast") || !strcmp(op, "CastLike") || ox_lower_compute_handles(op);
+}
+
 static int lower_node(struct ox_lctx *l)
 {
 	size_t i;

@@ -70,5 +70,6 @@ int ox_view_quant(struct ox_lctx *l, struct ox_view *v, const struct ox_quant *q
 
 /* Each family's lowering, by ONNX op name; 1 when it handled the node. */
 int ox_lower_compute(struct ox_lctx *l);
+bool ox_lower_compute_handles(const char *op);
 
 #endif /* OX_LOWER_H */

@@ -1209,6 +1209,16 @@ static const struct {
 	{ "Attention", lower_attention }, { "Tile", lower_tile }, { "Pad", lower_pad },
 };
 
+bool ox_lower_compute_handles(const char *op)
+{
+	size_t i;
+
+	for (i = 0; i < OX_ARRAY_SIZE(compute); i++)
+		if (!strcmp(op, compute[i].op))
+			return true;
+	return false;
+}
+
 int ox_lower_compute(struct ox_lctx *l)
 {
 	size_t i;

@@ -9,6 +9,7 @@
 
 #include "ox.h"
 #include "ops.h"
+#include "plan.h"
 
 static const struct {
 	const struct ox_op *ops;
@@ -43,4 +44,11 @@ const struct ox_op *ox_op_at(size_t index)
 		index -= *families[f].count;
 	}
 	return NULL;
+}
+
+bool ox_op_supported(const char *op)
+{
+	const struct ox_op *d = ox_op_find("", op);
+
+	return d && !(d->flags & OXOP_INTERNAL) && (d->fold || ox_lower_handles(op));
 }

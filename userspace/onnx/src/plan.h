@@ -150,6 +150,14 @@ int ox_lower_graph(struct ox_plan *p);
 /* Offsets of every storage, buffer sizes (memplan.c). */
 int ox_memplan(struct ox_plan *p);
 
+/*
+ * Whether the runtime implements operator @op at all: lowered onto the card
+ * or folded on the host when its inputs are known at prepare. Whether a
+ * given node runs also depends on its attributes, types and inputs.
+ */
+bool ox_op_supported(const char *op);
+bool ox_lower_handles(const char *op);
+
 /* Names for reports. */
 const char *ox_kind_name(int kind);
 

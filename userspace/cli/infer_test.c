@@ -293,9 +293,10 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 			if (r.outcome == PASSED)
 				printf("ok %d - %s (%s)\n", i + 1, name, r.ops);
 			else if (r.outcome == UNSUPPORTED)
-				printf("ok %d - %s # SKIP unsupported: %s\n", i + 1, name, r.msg);
+				printf("ok %d - %s (%s) # SKIP unsupported: %s\n", i + 1, name, r.ops,
+				       r.msg);
 			else
-				printf("not ok %d - %s: %s\n", i + 1, name, r.msg);
+				printf("not ok %d - %s (%s): %s\n", i + 1, name, r.ops, r.msg);
 		} else if (r.outcome == PASSED) {
 			printf("PASS        %s (max abs error %.3g, %d kernels)\n", name, r.max_abs,
 			       r.kernels);

@@ -75,7 +75,8 @@ static const char infer_usage[] =
 	"  taihu infer --test /usr/share/libonnx-testdata/data/node\n"
 	"\n"
 	"Exit status: 0 on success (--test: no case failed; unsupported ones do not\n"
-	"fail), 1 on failure, 2 for a bad command line.\n";
+	"fail), 1 on failure, 2 for a bad command line, 3 for a model the runtime or\n"
+	"the card cannot run (what is missing is named).\n";
 
 #define MAX_IO 64
 #define MAX_REPEAT 1000000u
@@ -542,8 +543,12 @@ static int run_model(const char *path, struct infer_opts *o)
 	bool mismatch = false;
 	char buf[96];
 
-	if (taihu_onnx_model_load(path, &m))
-		return cli_error("%s", taihu_onnx_last_error());
+	rc = taihu_onnx_model_load(path, &m);
+	if (rc) {
+		cli_error("%s", taihu_onnx_last_error());
+		return rc == -EOPNOTSUPP ? INFER_EXIT_UNSUPPORTED : CLI_EXIT_FAIL;
+	}
+	rc = CLI_EXIT_FAIL;
 	n_in = taihu_onnx_model_num_inputs(m);
 	n_out = taihu_onnx_model_num_outputs(m);
 	if (n_in > MAX_IO || n_out > MAX_IO) {
@@ -597,10 +602,14 @@ static int run_model(const char *path, struct infer_opts *o)
 			goto out;
 		}
 	}
-	if (taihu_onnx_session_run(s)) {
+	rc = taihu_onnx_session_run(s);
+	if (rc) {
 		cli_error("%s", taihu_onnx_last_error());
+		/* the model is valid, the runtime or the card cannot run it */
+		rc = rc == -EOPNOTSUPP ? INFER_EXIT_UNSUPPORTED : CLI_EXIT_FAIL;
 		goto out;
 	}
+	rc = CLI_EXIT_FAIL;
 	if (o->repeat) {
 		if (time_runs(s, o->repeat, &tm) ||
 		    profile_kernels(dev, m, o, inputs, &prof, &tm.kernels_sum))

@@ -15,6 +15,9 @@
 
 #include "taihu/onnx.h"
 
+/* Exit status of a model that is valid but cannot run (unsupported). */
+#define INFER_EXIT_UNSUPPORTED 3
+
 /* ONNX's backend test runner: |got - want| <= atol + rtol * |want| */
 #define INFER_RTOL 1e-3
 #define INFER_ATOL 1e-7

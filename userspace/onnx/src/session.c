@@ -574,11 +574,6 @@ OX_EXPORT int taihu_onnx_session_prepare(struct taihu_onnx_session *s)
 			    s->opts.flags, &s->plan);
 	if (err)
 		return ox_err_prefix(err, "%s", s->m->path);
-	for (i = 0; i < s->plan->n_kernels; i++) {
-		err = check_caps(s, &s->plan->kernels[i]);
-		if (err)
-			goto fail;
-	}
 	/* does it fit the card's memory at all? */
 	prof = 8 * ((uint64_t)s->plan->n_kernels + 1);
 	need = s->plan->weights_bytes + s->plan->arena_bytes;
@@ -592,6 +587,11 @@ OX_EXPORT int taihu_onnx_session_prepare(struct taihu_onnx_session *s)
 			     (unsigned long long)(info.vram_size - info.vram_used),
 			     (unsigned long long)info.vram_size);
 		goto fail;
+	}
+	for (i = 0; i < s->plan->n_kernels; i++) {
+		err = check_caps(s, &s->plan->kernels[i]);
+		if (err)
+			goto fail;
 	}
 	err = make_bo(s, s->plan->weights_bytes, DRM_TAIHU_PLACEMENT_VRAM, "weights", &s->weights);
 	if (!err)

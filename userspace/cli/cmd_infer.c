@@ -278,20 +278,34 @@ static int parse_args(int argc, char **argv, struct infer_opts *o, int *first)
 	return 0;
 }
 
+/* Input or output @i of @m. */
+static void io_info(const struct taihu_onnx_model *m, int i, bool output,
+		    struct taihu_onnx_io_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	if (output)
+		taihu_onnx_model_output(m, i, info);
+	else
+		taihu_onnx_model_input(m, i, info);
+}
+
+static int num_io(const struct taihu_onnx_model *m, bool output)
+{
+	return output ? taihu_onnx_model_num_outputs(m) : taihu_onnx_model_num_inputs(m);
+}
+
 /* Index of the model input/output @name (NULL: the only one). */
 static int find_io(const struct taihu_onnx_model *m, const char *name, bool output)
 {
-	int n = output ? taihu_onnx_model_num_outputs(m) : taihu_onnx_model_num_inputs(m), i;
+	int n = num_io(m, output), i;
 
 	if (!name)
 		return n == 1 ? 0 : -1;
 	for (i = 0; i < n; i++) {
-		struct taihu_onnx_io_info info = { .size = sizeof(info) };
+		struct taihu_onnx_io_info info;
 
-		if (output)
-			taihu_onnx_model_output(m, i, &info);
-		else
-			taihu_onnx_model_input(m, i, &info);
+		io_info(m, i, output, &info);
 		if (!strcmp(info.name, name))
 			return i;
 	}
@@ -300,15 +314,12 @@ static int find_io(const struct taihu_onnx_model *m, const char *name, bool outp
 
 static void list_io(const struct taihu_onnx_model *m, bool output)
 {
-	int n = output ? taihu_onnx_model_num_outputs(m) : taihu_onnx_model_num_inputs(m), i;
+	int n = num_io(m, output), i;
 
 	for (i = 0; i < n; i++) {
-		struct taihu_onnx_io_info info = { .size = sizeof(info) };
+		struct taihu_onnx_io_info info;
 
-		if (output)
-			taihu_onnx_model_output(m, i, &info);
-		else
-			taihu_onnx_model_input(m, i, &info);
+		io_info(m, i, output, &info);
 		fprintf(stderr, "%s%s", i ? ", " : "", info.name);
 	}
 	fputc('\n', stderr);

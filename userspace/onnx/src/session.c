@@ -426,20 +426,8 @@ static int append_kernel(struct taihu_onnx_session *s, struct taihu_cmdbuf *cb,
 {
 	struct taihu_tensor t[OX_KERNEL_MAX_TENSORS];
 	const struct taihu_tensor *tp[OX_KERNEL_MAX_TENSORS];
-	union {
-		struct taihu_gemm_params gemm;
-		struct taihu_conv2d_params conv;
-		struct taihu_pool2d_params pool;
-		struct taihu_binary_params binary;
-		struct taihu_unary_params unary;
-		struct taihu_softmax_params softmax;
-		struct taihu_norm_params norm;
-		struct taihu_batchnorm_params bn;
-		struct taihu_reduce_params reduce;
-		struct taihu_transpose_params transpose;
-		struct taihu_cast_params cast;
-		struct taihu_attention_params attn;
-	} params;
+	/* room for any kernel's parameter structure (taihu_cmdstream.h) */
+	_Alignas(8) unsigned char params[256];
 	size_t psize;
 	int i, rc;
 
@@ -456,8 +444,8 @@ static int append_kernel(struct taihu_onnx_session *s, struct taihu_cmdbuf *cb,
 
 		rc = taihu_cmdbuf_fill(cb, dst, k->p.fill.bytes, k->p.fill.value);
 	} else {
-		memset(&params, 0, sizeof(params));
-		psize = kernel_params(k, &params);
+		memset(params, 0, sizeof(params));
+		psize = kernel_params(k, params);
 		for (i = 0; i < k->n_in + k->n_out; i++) {
 			if (k->t[i].store < 0) {
 				tp[i] = NULL;
@@ -466,7 +454,7 @@ static int append_kernel(struct taihu_onnx_session *s, struct taihu_cmdbuf *cb,
 			to_tensor(s, &k->t[i], &t[i]);
 			tp[i] = &t[i];
 		}
-		rc = taihu_cmdbuf_kernel(cb, (uint32_t)k->kind, &params, psize, tp,
+		rc = taihu_cmdbuf_kernel(cb, (uint32_t)k->kind, params, psize, tp,
 					 (uint32_t)k->n_in, (uint32_t)k->n_out);
 		if (rc == -EINVAL)
 			return ox_err(-EINVAL, "%s: libtaihu refused the %s kernel: %s", k->label,

@@ -228,6 +228,11 @@ struct taihu_card_kernels {
  *	the range of &taihu_mbox_tlb; translations are re-walked afterwards
  * @TAIHU_MBOX_OP_MEMCPY_BENCH: the card times a memcpy() of
  *	&taihu_mbox_memcpy_bench.size bytes within its own memory
+ * @TAIHU_MBOX_OP_SET_POWER_CAP: sets the power limit of &taihu_mbox_power_cap
+ *	(interface 1.2); -ERANGE outside the firmware's
+ *	[power_cap_min_uw, power_cap_max_uw] (&struct taihu_sensor_page)
+ * @TAIHU_MBOX_OP_FAULT_INJECT: makes the card suffer the fault of
+ *	&taihu_mbox_fault (interface 1.2), for tests of the driver's error paths
  */
 enum taihu_mbox_op {
 	TAIHU_MBOX_OP_NOP = 0,
@@ -240,6 +245,8 @@ enum taihu_mbox_op {
 	TAIHU_MBOX_OP_CTX_DESTROY = 7,
 	TAIHU_MBOX_OP_TLB_INVALIDATE = 8,
 	TAIHU_MBOX_OP_MEMCPY_BENCH = 9,
+	TAIHU_MBOX_OP_SET_POWER_CAP = 10,
+	TAIHU_MBOX_OP_FAULT_INJECT = 11,
 };
 
 /* Mailbox response status besides the boot errors: negative errno values. */
@@ -314,6 +321,41 @@ struct taihu_mbox_memcpy_bench {
 	__u64 size;
 	__u64 ns;
 };
+
+/**
+ * struct taihu_mbox_power_cap - payload of TAIHU_MBOX_OP_SET_POWER_CAP
+ * @power_cap_uw: the new limit of the average power, in microwatts
+ */
+struct taihu_mbox_power_cap {
+	__u64 power_cap_uw;
+};
+
+/**
+ * enum taihu_fault - faults TAIHU_MBOX_OP_FAULT_INJECT can cause
+ * @TAIHU_FAULT_ECC_CORRECTED: @count single-bit VRAM errors, corrected by
+ *	ECC: counted in &taihu_sensor_page.ecc_corrected, one TAIHU_EVENT_ECC
+ * @TAIHU_FAULT_ECC_UNCORRECTED: @count multi-bit VRAM errors ECC could not
+ *	correct: counted in &taihu_sensor_page.ecc_uncorrected, one
+ *	TAIHU_EVENT_ECC
+ */
+enum taihu_fault {
+	TAIHU_FAULT_ECC_CORRECTED = 1,
+	TAIHU_FAULT_ECC_UNCORRECTED = 2,
+};
+
+/**
+ * struct taihu_mbox_fault - payload of TAIHU_MBOX_OP_FAULT_INJECT
+ * @fault: &enum taihu_fault; -EOPNOTSUPP for a fault the card does not know
+ * @count: how many (ECC errors), 1..TAIHU_FAULT_MAX_COUNT
+ * @arg: fault-specific argument; for ECC errors the VRAM offset reported
+ */
+struct taihu_mbox_fault {
+	__u32 fault;
+	__u32 count;
+	__u64 arg;
+};
+
+#define TAIHU_FAULT_MAX_COUNT		1000000
 
 /*
  * Device virtual memory (the MMU). Every job of a context other than 0
@@ -396,6 +438,12 @@ struct taihu_mbox {
  * @TAIHU_EVENT_QUEUE_ERROR: a queue stopped; data[0] = queue, data[1] = code
  * @TAIHU_EVENT_MMU_FAULT: a job of @context faulted; data[0] = virtual
  *	address, data[1] = &enum taihu_access | queue << 8
+ * @TAIHU_EVENT_THROTTLE: the throttle reasons changed (interface 1.2);
+ *	data[0] = new TAIHU_THROTTLE_* mask, data[1] = old mask | core clock
+ *	in MHz << 32
+ * @TAIHU_EVENT_ECC: VRAM ECC errors (interface 1.2); data[0] = 0 corrected,
+ *	1 uncorrected, data[1] = number of errors | VRAM offset << 32 (in 4 KiB
+ *	pages)
  */
 enum taihu_event_type {
 	TAIHU_EVENT_NONE = 0,
@@ -403,6 +451,8 @@ enum taihu_event_type {
 	TAIHU_EVENT_FW_ERROR = 2,
 	TAIHU_EVENT_QUEUE_ERROR = 3,
 	TAIHU_EVENT_MMU_FAULT = 4,
+	TAIHU_EVENT_THROTTLE = 5,
+	TAIHU_EVENT_ECC = 6,
 };
 
 #define TAIHU_EVENT_RING_ENTRIES	64
@@ -538,6 +588,79 @@ struct taihu_completion {
 	__u32 error_detail;
 	__u32 reserved0;
 	__u64 reserved;
+};
+
+/* Why the core clock is below its maximum (&taihu_sensor_page.throttle_reasons). */
+#define TAIHU_THROTTLE_POWER_CAP	_BITULL(0)	/* average power above the cap */
+#define TAIHU_THROTTLE_THERMAL		_BITULL(1)	/* temperature above temp_max */
+#define TAIHU_THROTTLE_CRITICAL		_BITULL(2)	/* at temp_crit: lowest clock */
+
+/**
+ * struct taihu_sensor_page - the card's sensors at TAIHU_BAR2_SENSOR_OFFSET
+ * (interface 1.2), refreshed by the card every @period_ms
+ * @seq: a sequence lock: odd while the card updates the page; read the
+ *	fields between two equal even values
+ * @valid: 1 once the card's thermal and power model runs
+ * @update_ns: card clock of the last update
+ * @period_ms: update period, from the firmware's thermal table
+ * @temp_mc: die temperature, millidegrees Celsius
+ * @temp_max_mc: above it the card lowers its clock (firmware limit)
+ * @temp_crit_mc: at it the card runs its lowest clock (firmware limit)
+ * @temp_hyst_mc: the clock rises again below temp_max_mc - temp_hyst_mc
+ * @power_uw: average board power over the last update period, microwatts
+ * @power_cap_uw: the limit the card keeps the average power under
+ * @power_cap_min_uw: lowest limit the firmware accepts
+ * @power_cap_max_uw: highest limit the firmware accepts
+ * @power_cap_default_uw: the firmware's limit after boot
+ * @energy_uj: energy used since the card process started, microjoules
+ * @voltage_mv: core voltage, millivolts
+ * @core_clock_mhz: core clock now
+ * @core_clock_max_mhz: highest core clock of the firmware's clock table
+ * @mem_clock_mhz: memory clock now
+ * @mem_clock_max_mhz: the firmware's memory clock
+ * @throttle_reasons: TAIHU_THROTTLE_* now
+ * @num_engines: engines (queues) the running firmware has
+ * @throttled_ns: time spent with the core clock lowered by a limit
+ * @ecc_corrected: corrected VRAM ECC errors since the card started
+ * @ecc_uncorrected: uncorrected VRAM ECC errors since the card started
+ * @busy_ns: time during which at least one engine ran a job
+ * @util_permille: share of the last second with at least one engine busy
+ * @reserved0: zero
+ * @engine_busy_ns: per engine, time spent running jobs
+ * @engine_util_permille: per engine, share of the last second it was busy
+ * @reserved: zero
+ */
+struct taihu_sensor_page {
+	__u32 seq;
+	__u32 valid;
+	__u64 update_ns;
+	__u32 period_ms;
+	__s32 temp_mc;
+	__s32 temp_max_mc;
+	__s32 temp_crit_mc;
+	__u32 temp_hyst_mc;
+	__u32 voltage_mv;
+	__u64 power_uw;
+	__u64 power_cap_uw;
+	__u64 power_cap_min_uw;
+	__u64 power_cap_max_uw;
+	__u64 power_cap_default_uw;
+	__u64 energy_uj;
+	__u32 core_clock_mhz;
+	__u32 core_clock_max_mhz;
+	__u32 mem_clock_mhz;
+	__u32 mem_clock_max_mhz;
+	__u32 throttle_reasons;
+	__u32 num_engines;
+	__u64 throttled_ns;
+	__u64 ecc_corrected;
+	__u64 ecc_uncorrected;
+	__u64 busy_ns;
+	__u32 util_permille;
+	__u32 reserved0;
+	__u64 engine_busy_ns[TAIHU_MAX_QUEUES];
+	__u32 engine_util_permille[TAIHU_MAX_QUEUES];
+	__u64 reserved[16];
 };
 
 #endif /* __TAIHU_CARD_API_H__ */

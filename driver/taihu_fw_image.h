@@ -64,7 +64,8 @@ struct taihu_fw_header {
  * enum taihu_fw_section_type - section kinds
  * @TAIHU_FW_SECTION_CONFIG: &struct taihu_fw_config, required, exactly once
  * @TAIHU_FW_SECTION_CODE: command-processor microcode; opaque to the model
- * @TAIHU_FW_SECTION_THERMAL: thermal/clock table (later ABI minors)
+ * @TAIHU_FW_SECTION_THERMAL: &struct taihu_fw_thermal, at most once; the
+ *	card uses its board defaults without it
  * @TAIHU_FW_SECTION_KERNELS: &struct taihu_fw_kernels, the inference
  *	kernels the firmware enables (ABI minor 2); at most once, required
  *	when the CONFIG capabilities include KERNEL
@@ -143,6 +144,67 @@ struct taihu_fw_kernels {
 	__u32 count;
 	__u32 reserved;
 	struct taihu_fw_kernel entries[];
+};
+
+#define TAIHU_FW_MAX_CLOCK_LEVELS	8
+
+/**
+ * struct taihu_fw_clock_level - one operating point of the core clock
+ * @core_mhz: core clock
+ * @voltage_mv: core voltage at that clock
+ */
+struct taihu_fw_clock_level {
+	__u32 core_mhz;
+	__u32 voltage_mv;
+};
+
+/**
+ * struct taihu_fw_thermal - the thermal and power limits and the model's
+ * constants, payload of TAIHU_FW_SECTION_THERMAL
+ * @temp_ambient_mc: inlet temperature the card cools towards, m°C
+ * @temp_max_mc: above it the card lowers its clock, m°C
+ * @temp_crit_mc: at it the card runs its lowest clock, m°C
+ * @temp_hyst_mc: the clock rises again below temp_max_mc - temp_hyst_mc
+ * @thermal_resistance_mc_per_w: steady-state rise over ambient per watt
+ * @thermal_tau_ms: thermal time constant
+ * @power_idle_mw: board power with every engine idle
+ * @power_engine_mw: added power of one engine at full activity and the
+ *	highest clock; scales with clock x voltage squared
+ * @power_cap_default_mw: power limit after boot
+ * @power_cap_min_mw: lowest power limit the driver may set
+ * @power_cap_max_mw: highest power limit the driver may set
+ * @mem_clock_mhz: memory clock
+ * @sample_period_ms: sensor update and clock governor period
+ * @activity_control_permille: activity of control packets (NOP,
+ *	TIMESTAMP, SEM_SIGNAL, BARRIER), per mille of full
+ * @activity_memory_permille: activity of memory packets (FILL, COPY)
+ * @activity_compute_permille: activity of compute packets (kernels)
+ * @num_levels: entries of @levels, 1..TAIHU_FW_MAX_CLOCK_LEVELS
+ * @reserved0: zero
+ * @levels: the clock table, highest clock first, voltages not increasing
+ * @reserved: zero
+ */
+struct taihu_fw_thermal {
+	__s32 temp_ambient_mc;
+	__s32 temp_max_mc;
+	__s32 temp_crit_mc;
+	__u32 temp_hyst_mc;
+	__u32 thermal_resistance_mc_per_w;
+	__u32 thermal_tau_ms;
+	__u32 power_idle_mw;
+	__u32 power_engine_mw;
+	__u32 power_cap_default_mw;
+	__u32 power_cap_min_mw;
+	__u32 power_cap_max_mw;
+	__u32 mem_clock_mhz;
+	__u32 sample_period_ms;
+	__u32 activity_control_permille;
+	__u32 activity_memory_permille;
+	__u32 activity_compute_permille;
+	__u32 num_levels;
+	__u32 reserved0;
+	struct taihu_fw_clock_level levels[TAIHU_FW_MAX_CLOCK_LEVELS];
+	__u64 reserved[4];
 };
 
 #endif /* __TAIHU_FW_IMAGE_H__ */

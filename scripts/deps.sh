@@ -22,6 +22,7 @@ packages=(
 	libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
 	python3-torch python3-onnx python3-sklearn python3-numpy
 	libdnnl-dev
+	libncurses-dev prometheus lm-sensors python3-yaml python3-jsonschema
 )
 src_tar=/usr/src/linux-source-6.12.tar.xz
 src_dir=/usr/src/linux-source-6.12

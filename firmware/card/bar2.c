@@ -68,6 +68,7 @@ int bar2_create(struct card *card)
 	card->mbox = (struct taihu_mbox *)(card->bar2 + TAIHU_BAR2_MBOX_OFFSET);
 	card->events = (struct taihu_event_ring *)(card->bar2 + TAIHU_BAR2_EVENT_OFFSET);
 	card->qdesc = (struct taihu_queue_desc *)(card->bar2 + TAIHU_BAR2_QUEUE_OFFSET);
+	card->sensors = (struct taihu_sensor_page *)(card->bar2 + TAIHU_BAR2_SENSOR_OFFSET);
 	card->vram = card->bar2 + TAIHU_BAR2_VRAM_OFFSET;
 	card->vram_size = card->opt.vram_size;
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mmu.h"
 #include "shm.h"
+#include "thermal.h"
 
 void boot_reset(struct card *card)
 {
@@ -26,6 +27,8 @@ void boot_reset(struct card *card)
 	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
 	bar2_publish_firmware(card, NULL);
+	thermal_set_table(card, NULL);
+	card_rearm_sensors(card);
 	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
 	card_log("reset: queues stopped, contexts forgotten, waiting for firmware");
 }
@@ -87,6 +90,8 @@ int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size)
 		};
 	}
 	bar2_publish_firmware(card, &info);
+	thermal_set_table(card, info.has_thermal ? &info.thermal : NULL);
+	card_rearm_sensors(card);
 	bar2_set_state(card, TAIHU_CARD_STATE_READY, TAIHU_BOOT_OK);
 	card_log("firmware %s booted: ABI %u.%u, %u queues, caps 0x%llx, max_cmd_len %u, max_ring_entries %u, %u kernels",
 		 info.hdr.version_str, info.hdr.abi_major, info.hdr.abi_minor,

@@ -16,7 +16,9 @@
 #include <taihu_cmdstream.h>
 #include <taihu_fw_image.h>
 
+#include "activity.h"
 #include "options.h"
+#include "thermal.h"
 
 struct card;
 struct kscratch;
@@ -75,6 +77,7 @@ struct engine {
 	uint8_t *cmd_buf;	/* private copy of the command stream */
 	struct tlb tlb;		/* used by the engine thread only */
 	struct kscratch *kscratch;	/* kernels' scratch; engine thread only */
+	struct engine_activity act;	/* under card->activity_lock */
 };
 
 /* One inference kernel as the firmware enables it (dtypes 0: disabled). */
@@ -107,6 +110,7 @@ struct card {
 	struct taihu_mbox *mbox;
 	struct taihu_event_ring *events;
 	struct taihu_queue_desc *qdesc;
+	struct taihu_sensor_page *sensors;
 	uint8_t *vram;
 	uint64_t vram_size;
 
@@ -122,6 +126,7 @@ struct card {
 
 	int epoll_fd;
 	int timer_fd;
+	int sensor_timer_fd;
 	int signal_fd;
 
 	/* Written by the main thread; engines read it while they run. */
@@ -150,6 +155,13 @@ struct card {
 	bool bench_started;
 	pthread_t bench_thread;
 
+	/* What the engines do (activity.h), for the power model (thermal.h). */
+	pthread_mutex_t activity_lock;
+	unsigned int busy_engines;	/* under activity_lock */
+	uint64_t any_since_ns;		/* under activity_lock */
+	uint64_t any_busy_ns;		/* under activity_lock */
+	struct thermal thermal;
+
 	struct engine engines[TAIHU_MAX_QUEUES];
 };
 
@@ -158,5 +170,8 @@ void card_raise_irq(struct card *card, unsigned int vector);
 
 /* Re-arm the heartbeat timer after the period in the ID page changed. */
 void card_rearm_heartbeat(struct card *card);
+
+/* Re-arm the sensor timer after the thermal table changed. */
+void card_rearm_sensors(struct card *card);
 
 #endif /* TAIHU_CARD_H */

@@ -16,6 +16,7 @@
 
 #include <taihu_cmdstream.h>
 
+#include "activity.h"
 #include "clock.h"
 #include "cmdstream.h"
 #include "events.h"
@@ -372,6 +373,7 @@ void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
 			invalid(&x, off);
 			return;
 		}
+		activity_packet(e, hdr.opcode);
 		if (packet_types[hdr.opcode].run &&
 		    packet_types[hdr.opcode].run(&x, off, buf + off))
 			return;

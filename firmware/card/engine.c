@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "clock.h"
 #include "cmdstream.h"
 #include "dma.h"
@@ -21,6 +22,7 @@
 #include "mmu.h"
 #include "sem.h"
 #include "shm.h"
+#include "thermal.h"
 
 void engine_init(struct card *card)
 {
@@ -71,7 +73,11 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 	memset(&rec, 0, sizeof(rec));
 	rec.seqno = entry.seqno;
 	rec.start_ns = card_clock_ns();
+	activity_job_begin(e);
 	cmdstream_execute(e, &entry, &rec);
+	/* A throttled engine takes longer: the job ends at the clock's pace. */
+	thermal_throttle_job(e);
+	activity_job_end(e);
 	rec.end_ns = card_clock_ns();
 	if (rec.status != TAIHU_STATUS_SUCCESS)
 		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx (%s)",

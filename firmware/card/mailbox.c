@@ -14,11 +14,13 @@
 #include "boot.h"
 #include "clock.h"
 #include "engine.h"
+#include "fault.h"
 #include "log.h"
 #include "mailbox.h"
 #include "membench.h"
 #include "mmu.h"
 #include "shm.h"
+#include "thermal.h"
 
 struct mbox_request {
 	uint32_t seq;
@@ -117,6 +119,24 @@ static int op_tlb(struct card *card, const struct mbox_request *req)
 	if (read_payload(req, &t, sizeof(t)) || t.reserved)
 		return -EINVAL;
 	return mmu_tlb_invalidate(card, t.context, t.va, t.size);
+}
+
+static int op_power_cap(struct card *card, const struct mbox_request *req)
+{
+	struct taihu_mbox_power_cap c;
+
+	if (read_payload(req, &c, sizeof(c)))
+		return -EINVAL;
+	return thermal_set_power_cap(card, c.power_cap_uw);
+}
+
+static int op_fault(struct card *card, const struct mbox_request *req)
+{
+	struct taihu_mbox_fault f;
+
+	if (read_payload(req, &f, sizeof(f)))
+		return -EINVAL;
+	return fault_inject(card, &f);
 }
 
 static void answer(struct card *card, uint32_t seq, uint32_t op,
@@ -230,6 +250,12 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 		break;
 	case TAIHU_MBOX_OP_MEMCPY_BENCH:
 		rsp->status = op_bench(card, req, rsp);
+		break;
+	case TAIHU_MBOX_OP_SET_POWER_CAP:
+		rsp->status = op_power_cap(card, req);
+		break;
+	case TAIHU_MBOX_OP_FAULT_INJECT:
+		rsp->status = op_fault(card, req);
 		break;
 	default:
 		rsp->status = -EOPNOTSUPP;

@@ -29,12 +29,14 @@
 #include "prefault.h"
 #include "sem.h"
 #include "shm.h"
+#include "thermal.h"
 
 /* epoll tags: doorbell vectors are 0..TAIHU_NUM_VECTORS-1. */
 enum {
 	TAG_LISTEN = 1000,
 	TAG_CLIENT,
 	TAG_TIMER,
+	TAG_SENSOR_TIMER,
 	TAG_SIGNAL,
 };
 
@@ -59,6 +61,17 @@ void card_rearm_heartbeat(struct card *card)
 	timerfd_settime(card->timer_fd, 0, &its, NULL);
 }
 
+void card_rearm_sensors(struct card *card)
+{
+	uint32_t ms = thermal_period_ms(card);
+	struct itimerspec its = {
+		.it_interval = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L },
+	};
+
+	its.it_value = its.it_interval;
+	timerfd_settime(card->sensor_timer_fd, 0, &its, NULL);
+}
+
 static int watch(struct card *card, int fd, uint64_t tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
@@ -77,6 +90,7 @@ static int setup(struct card *card)
 
 	card->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	card->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	card->sensor_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -84,7 +98,8 @@ static int setup(struct card *card)
 	/* Block before threads start so that they inherit the mask. */
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	card->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (card->epoll_fd < 0 || card->timer_fd < 0 || card->signal_fd < 0) {
+	if (card->epoll_fd < 0 || card->timer_fd < 0 || card->sensor_timer_fd < 0 ||
+	    card->signal_fd < 0) {
 		card_log("epoll/timerfd/signalfd: %s", strerror(errno));
 		return -1;
 	}
@@ -94,18 +109,21 @@ static int setup(struct card *card)
 		return -1;
 	prefault_start(card);
 	events_init(card);
+	thermal_init(card);
 	engine_init(card);
 	if (ivshmem_server_init(card))
 		return -1;
 
 	if (watch(card, card->listen_fd, TAG_LISTEN) ||
 	    watch(card, card->timer_fd, TAG_TIMER) ||
+	    watch(card, card->sensor_timer_fd, TAG_SENSOR_TIMER) ||
 	    watch(card, card->signal_fd, TAG_SIGNAL))
 		return -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		if (watch(card, card->doorbell_fd[i], i))
 			return -1;
 	card_rearm_heartbeat(card);
+	card_rearm_sensors(card);
 	return 0;
 }
 
@@ -160,6 +178,9 @@ static int run(struct card *card)
 			} else if (tag == TAG_TIMER) {
 				if (read(card->timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
 					bar2_heartbeat(card);
+			} else if (tag == TAG_SENSOR_TIMER) {
+				if (read(card->sensor_timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
+					thermal_tick(card);
 			} else if (tag == TAG_LISTEN) {
 				if (card->client_fd >= 0) {
 					ivshmem_server_refuse(card);
@@ -204,11 +225,12 @@ int main(int argc, char **argv)
 			card->opt.log_path, strerror(errno));
 
 	card->bar2_fd = card->listen_fd = card->client_fd = -1;
-	card->epoll_fd = card->timer_fd = card->signal_fd = -1;
+	card->epoll_fd = card->timer_fd = card->sensor_timer_fd = card->signal_fd = -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
 	pthread_mutex_init(&card->event_lock, NULL);
 	sem_init(card);
+	activity_init(card);
 
 	card_log("taihu-card starting: socket %s, guest RAM %s (%llu MiB)%s",
 		 card->opt.socket_path, card->opt.guest_ram_path,
@@ -226,10 +248,13 @@ int main(int argc, char **argv)
 		close(card->epoll_fd);
 	if (card->timer_fd >= 0)
 		close(card->timer_fd);
+	if (card->sensor_timer_fd >= 0)
+		close(card->sensor_timer_fd);
 	if (card->signal_fd >= 0)
 		close(card->signal_fd);
 	pthread_mutex_destroy(&card->event_lock);
 	sem_destroy(card);
+	activity_destroy(card);
 	card_log("taihu-card exiting with status %d", ret);
 	card_log_close();
 	free(card);

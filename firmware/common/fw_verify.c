@@ -26,6 +26,7 @@ _Static_assert(sizeof(struct taihu_fw_section) == 16, "section layout");
 _Static_assert(sizeof(struct taihu_fw_config) == 56, "config layout");
 _Static_assert(sizeof(struct taihu_fw_kernel) == 24, "kernel entry layout");
 _Static_assert(sizeof(struct taihu_fw_kernels) == 8, "kernels header layout");
+_Static_assert(sizeof(struct taihu_fw_thermal) == 168, "thermal table layout");
 
 static const char *const boot_error_names[] = {
 	[TAIHU_BOOT_OK] = "OK",
@@ -252,15 +253,107 @@ static int check_kernels(const uint8_t *p, const struct taihu_fw_header *hdr,
 	return TAIHU_BOOT_OK;
 }
 
+int taihu_fw_thermal_check(const struct taihu_fw_thermal *t, char *why, size_t why_len)
+{
+	const int code = TAIHU_BOOT_ERR_CONFIG;
+	uint32_t i;
+
+	if (t->temp_ambient_mc < TAIHU_FW_THERMAL_MIN_MC ||
+	    t->temp_ambient_mc >= t->temp_max_mc || t->temp_max_mc >= t->temp_crit_mc ||
+	    t->temp_crit_mc > TAIHU_FW_THERMAL_MAX_MC)
+		return fail(why, why_len, code,
+			    "thermal: want %d <= ambient %d < max %d < crit %d <= %d m°C",
+			    TAIHU_FW_THERMAL_MIN_MC, t->temp_ambient_mc, t->temp_max_mc,
+			    t->temp_crit_mc, TAIHU_FW_THERMAL_MAX_MC);
+	if (!t->temp_hyst_mc ||
+	    (int64_t)t->temp_hyst_mc >= (int64_t)t->temp_max_mc - t->temp_ambient_mc)
+		return fail(why, why_len, code, "thermal: hysteresis %u m°C not in 1..max - ambient",
+			    t->temp_hyst_mc);
+	if (!t->thermal_resistance_mc_per_w || t->thermal_resistance_mc_per_w > 100000 ||
+	    t->thermal_tau_ms < 10 || t->thermal_tau_ms > 3600000)
+		return fail(why, why_len, code,
+			    "thermal: resistance %u m°C/W not in 1..100000 or tau %u ms not in 10..3600000",
+			    t->thermal_resistance_mc_per_w, t->thermal_tau_ms);
+	if (!t->power_idle_mw || !t->power_engine_mw ||
+	    t->power_idle_mw > TAIHU_FW_THERMAL_MAX_MW || t->power_engine_mw > TAIHU_FW_THERMAL_MAX_MW)
+		return fail(why, why_len, code, "thermal: idle %u mW or engine %u mW not in 1..%u",
+			    t->power_idle_mw, t->power_engine_mw, TAIHU_FW_THERMAL_MAX_MW);
+	if (!t->power_cap_min_mw || t->power_cap_min_mw > t->power_cap_default_mw ||
+	    t->power_cap_default_mw > t->power_cap_max_mw ||
+	    t->power_cap_max_mw > TAIHU_FW_THERMAL_MAX_MW)
+		return fail(why, why_len, code,
+			    "thermal: want 0 < cap min %u <= default %u <= max %u <= %u mW",
+			    t->power_cap_min_mw, t->power_cap_default_mw, t->power_cap_max_mw,
+			    TAIHU_FW_THERMAL_MAX_MW);
+	if (!t->mem_clock_mhz || t->mem_clock_mhz > TAIHU_FW_THERMAL_MAX_MHZ ||
+	    t->sample_period_ms < 10 || t->sample_period_ms > 1000)
+		return fail(why, why_len, code,
+			    "thermal: memory clock %u MHz not in 1..%u or period %u ms not in 10..1000",
+			    t->mem_clock_mhz, TAIHU_FW_THERMAL_MAX_MHZ, t->sample_period_ms);
+	if (t->activity_control_permille > 1000 || t->activity_memory_permille > 1000 ||
+	    t->activity_compute_permille > 1000)
+		return fail(why, why_len, code, "thermal: an activity is above 1000 per mille");
+	if (t->num_levels < 1 || t->num_levels > TAIHU_FW_MAX_CLOCK_LEVELS)
+		return fail(why, why_len, code, "thermal: %u clock levels, want 1..%u",
+			    t->num_levels, TAIHU_FW_MAX_CLOCK_LEVELS);
+	for (i = 0; i < t->num_levels; i++) {
+		const struct taihu_fw_clock_level *l = &t->levels[i];
+
+		if (!l->core_mhz || l->core_mhz > TAIHU_FW_THERMAL_MAX_MHZ ||
+		    !l->voltage_mv || l->voltage_mv > 5000)
+			return fail(why, why_len, code,
+				    "thermal: level %u (%u MHz, %u mV) out of range", i,
+				    l->core_mhz, l->voltage_mv);
+		if (i && (l->core_mhz >= l[-1].core_mhz || l->voltage_mv > l[-1].voltage_mv))
+			return fail(why, why_len, code,
+				    "thermal: level %u must have a lower clock and no higher voltage than level %u",
+				    i, i - 1);
+	}
+	for (; i < TAIHU_FW_MAX_CLOCK_LEVELS; i++)
+		if (t->levels[i].core_mhz || t->levels[i].voltage_mv)
+			return fail(why, why_len, code, "thermal: unused level %u is not zero", i);
+	if (t->reserved0)
+		return fail(why, why_len, code, "thermal: reserved0 is not zero");
+	for (i = 0; i < sizeof(t->reserved) / sizeof(t->reserved[0]); i++)
+		if (t->reserved[i])
+			return fail(why, why_len, code, "thermal: reserved[%u] is not zero", i);
+	return TAIHU_BOOT_OK;
+}
+
+/* The optional THERMAL section: at most one, the known prefix present. */
+static int check_thermal(const uint8_t *p, const struct taihu_fw_header *hdr,
+			 const struct taihu_fw_section *sec, struct taihu_fw_thermal *t,
+			 bool *found, char *why, size_t why_len)
+{
+	uint32_t i;
+
+	*found = false;
+	for (i = 0; i < hdr->num_sections; i++) {
+		if (sec[i].type != TAIHU_FW_SECTION_THERMAL)
+			continue;
+		if (*found)
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "more than one THERMAL section");
+		if (sec[i].size < sizeof(*t))
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "THERMAL section is %u bytes, needs %zu", sec[i].size, sizeof(*t));
+		memcpy(t, p + sec[i].offset, sizeof(*t));
+		*found = true;
+	}
+	return *found ? taihu_fw_thermal_check(t, why, why_len) : TAIHU_BOOT_OK;
+}
+
 int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		    char *why, size_t why_len)
 {
 	struct taihu_fw_info kinfo;
 	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS];
+	struct taihu_fw_thermal thermal;
 	struct taihu_fw_config cfg;
 	struct taihu_fw_header hdr;
 	const uint8_t *p = img;
 	uint8_t digest[32];
+	bool has_thermal;
 	int ret;
 
 	if (size < sizeof(hdr))
@@ -315,6 +408,9 @@ int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 	ret = check_kernels(p, &hdr, sec, &cfg, &kinfo, why, why_len);
 	if (ret)
 		return ret;
+	ret = check_thermal(p, &hdr, sec, &thermal, &has_thermal, why, why_len);
+	if (ret)
+		return ret;
 
 	if (info) {
 		memset(info, 0, sizeof(*info));
@@ -322,6 +418,9 @@ int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		memcpy(info->kernels, kinfo.kernels, sizeof(info->kernels));
 		info->hdr = hdr;
 		info->cfg = cfg;
+		info->has_thermal = has_thermal;
+		if (has_thermal)
+			info->thermal = thermal;
 		info->num_sections = hdr.num_sections;
 		memcpy(info->sections, sec, hdr.num_sections * sizeof(sec[0]));
 	}

@@ -9,6 +9,7 @@
 #ifndef TAIHU_FW_VERIFY_H
 #define TAIHU_FW_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,10 +25,18 @@
 					 TAIHU_CARD_CAP_MMU | TAIHU_CARD_CAP_SEMAPHORE | \
 					 TAIHU_CARD_CAP_BARRIER | TAIHU_CARD_CAP_KERNEL)
 
+/* Bounds of a thermal table's values. */
+#define TAIHU_FW_THERMAL_MIN_MC		(-40000)
+#define TAIHU_FW_THERMAL_MAX_MC		150000
+#define TAIHU_FW_THERMAL_MAX_MW		10000000U
+#define TAIHU_FW_THERMAL_MAX_MHZ	100000U
+
 /* What a verified image contains, in host byte order. */
 struct taihu_fw_info {
 	struct taihu_fw_header hdr;
 	struct taihu_fw_config cfg;
+	bool has_thermal;		/* else the card's board defaults apply */
+	struct taihu_fw_thermal thermal;
 	uint32_t num_sections;
 	struct taihu_fw_section sections[TAIHU_FW_MAX_SECTIONS];
 	/* The KERNELS section: zero entries without one. */
@@ -42,6 +51,12 @@ struct taihu_fw_info {
  */
 int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		    char *why, size_t why_len);
+
+/*
+ * Check a thermal table (from an image, a description or the card's board
+ * defaults). Returns TAIHU_BOOT_OK or TAIHU_BOOT_ERR_CONFIG with a reason.
+ */
+int taihu_fw_thermal_check(const struct taihu_fw_thermal *t, char *why, size_t why_len);
 
 /*
  * SHA-256 of the first @image_size bytes of @img with the header's digest

@@ -283,8 +283,134 @@ static int generate_code(const struct parser *p, const char *v, struct fw_desc *
 	return 0;
 }
 
-static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, unsigned int *seen)
+/* The thermal table's keys, in the order of their bits in the seen mask. */
+static const char *const thermal_keys[] = {
+	"temp_ambient_c", "temp_max_c", "temp_crit_c", "temp_hysteresis_c",
+	"thermal_resistance_mc_per_w", "thermal_time_constant_ms",
+	"power_idle_mw", "power_engine_mw", "power_cap_mw", "power_cap_min_mw",
+	"power_cap_max_mw", "mem_clock_mhz", "sensor_period_ms", "activity", "clock_table",
+};
+#define NUM_THERMAL_KEYS	(sizeof(thermal_keys) / sizeof(thermal_keys[0]))
+#define THERMAL_ALL		((1u << NUM_THERMAL_KEYS) - 1)
+
+/* "-40".."150" whole degrees, stored in m°C. */
+static int parse_celsius(const struct parser *p, const char *key, const char *v, __s32 *out)
 {
+	uint32_t u;
+
+	if (*v == '-') {
+		if (parse_u32(p, key, v + 1, 0, 40, &u))
+			return -1;
+		*out = -(__s32)u * 1000;
+		return 0;
+	}
+	if (parse_u32(p, key, v, 0, 150, &u))
+		return -1;
+	*out = (__s32)u * 1000;
+	return 0;
+}
+
+static int parse_activity(const struct parser *p, char *v, struct taihu_fw_thermal *t)
+{
+	static const char *const names[] = { "control", "memory", "compute" };
+	__u32 *dst[] = { &t->activity_control_permille, &t->activity_memory_permille,
+			 &t->activity_compute_permille };
+	unsigned int seen = 0, i;
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (!colon)
+			return perr(p, "activity: '%s' is not CLASS:PERMILLE", tok);
+		*colon = '\0';
+		for (i = 0; i < 3 && strcmp(tok, names[i]); i++)
+			;
+		if (i == 3)
+			return perr(p, "activity: unknown class '%s' (known: control memory compute)", tok);
+		if (parse_u32(p, "activity", colon + 1, 0, 1000, dst[i]))
+			return -1;
+		seen |= 1u << i;
+	}
+	if (seen != 7)
+		return perr(p, "activity: give control, memory and compute");
+	return 0;
+}
+
+static int parse_clock_table(const struct parser *p, char *v, struct taihu_fw_thermal *t)
+{
+	char *save = NULL, *tok;
+	uint32_t n = 0;
+
+	for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (n == TAIHU_FW_MAX_CLOCK_LEVELS)
+			return perr(p, "clock_table: more than %u levels", TAIHU_FW_MAX_CLOCK_LEVELS);
+		if (!colon)
+			return perr(p, "clock_table: '%s' is not MHZ:MV", tok);
+		*colon = '\0';
+		if (parse_u32(p, "clock_table", tok, 1, TAIHU_FW_THERMAL_MAX_MHZ, &t->levels[n].core_mhz) ||
+		    parse_u32(p, "clock_table", colon + 1, 1, 5000, &t->levels[n].voltage_mv))
+			return -1;
+		n++;
+	}
+	if (!n)
+		return perr(p, "clock_table: empty");
+	t->num_levels = n;
+	return 0;
+}
+
+/* Returns 1 when @key is not a thermal key, else 0 or -1. */
+static int parse_thermal(struct parser *p, const char *key, char *v, struct fw_desc *d,
+			 unsigned int *seen)
+{
+	struct taihu_fw_thermal *t = &d->thermal;
+	__u32 *const u32s[] = {
+		[4] = &t->thermal_resistance_mc_per_w, [5] = &t->thermal_tau_ms,
+		[6] = &t->power_idle_mw, [7] = &t->power_engine_mw, [8] = &t->power_cap_default_mw,
+		[9] = &t->power_cap_min_mw, [10] = &t->power_cap_max_mw, [11] = &t->mem_clock_mhz,
+		[12] = &t->sample_period_ms,
+	};
+	__s32 hyst;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < NUM_THERMAL_KEYS && strcmp(key, thermal_keys[i]); i++)
+		;
+	if (i == NUM_THERMAL_KEYS)
+		return 1;
+	if (*seen & (1u << i))
+		return perr(p, "%s: given twice", key);
+	*seen |= 1u << i;
+	d->has_thermal = true;
+	switch (i) {
+	case 0:
+		return parse_celsius(p, key, v, &t->temp_ambient_mc);
+	case 1:
+		return parse_celsius(p, key, v, &t->temp_max_mc);
+	case 2:
+		return parse_celsius(p, key, v, &t->temp_crit_mc);
+	case 3:
+		ret = parse_celsius(p, key, v, &hyst);
+		if (!ret && hyst <= 0)
+			return perr(p, "%s: must be at least 1", key);
+		t->temp_hyst_mc = (__u32)hyst;
+		return ret;
+	case 13:
+		return parse_activity(p, v, t);
+	case 14:
+		return parse_clock_table(p, v, t);
+	default:
+		return parse_u32(p, key, v, 0, UINT32_MAX, u32s[i]);
+	}
+}
+
+static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, unsigned int *seen,
+		      unsigned int *thermal_seen)
+{
+	int ret;
+
 	unsigned int parts[3];
 	uint32_t u;
 
@@ -342,7 +468,32 @@ static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, u
 			return generate_code(p, v + 9, d);
 		return perr(p, "code: '%s' is neither file:PATH nor generate:SIZE", v);
 	} else {
-		return perr(p, "unknown key '%s'", key);
+		ret = parse_thermal(p, key, v, d, thermal_seen);
+		if (ret == 1)
+			return perr(p, "unknown key '%s'", key);
+		return ret;
+	}
+	return 0;
+}
+
+/* All thermal keys or none; the table must pass the card's check. */
+static int finish_thermal(const char *path, FILE *err, const struct fw_desc *d,
+			  unsigned int seen)
+{
+	char why[160];
+	unsigned int i;
+
+	if (!d->has_thermal)
+		return 0;
+	if (seen != THERMAL_ALL) {
+		for (i = 0; i < NUM_THERMAL_KEYS && (seen & (1u << i)); i++)
+			;
+		fprintf(err, "%s: thermal table: missing key '%s'\n", path, thermal_keys[i]);
+		return -1;
+	}
+	if (taihu_fw_thermal_check(&d->thermal, why, sizeof(why))) {
+		fprintf(err, "%s: %s\n", path, why);
+		return -1;
 	}
 	return 0;
 }
@@ -350,7 +501,7 @@ static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, u
 int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d)
 {
 	struct parser p = { .path = path, .err = err };
-	unsigned int seen = 0;
+	unsigned int seen = 0, thermal_seen = 0;
 	char buf[1024];
 	int ret = 0;
 
@@ -379,7 +530,7 @@ int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d
 			break;
 		}
 		*eq = '\0';
-		ret = parse_line(&p, trim(line), trim(eq + 1), d, &seen);
+		ret = parse_line(&p, trim(line), trim(eq + 1), d, &seen, &thermal_seen);
 	}
 	if (!ret && (seen & SEEN_REQUIRED) != SEEN_REQUIRED) {
 		static const char *const names[] = { "version", "num_queues", "heartbeat_period_ms",
@@ -396,6 +547,8 @@ int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d
 		fprintf(err, "%s: capability 'kernel' and 'kernel =' lines go together\n", path);
 		ret = -1;
 	}
+	if (!ret)
+		ret = finish_thermal(path, err, d, thermal_seen);
 	if (ret)
 		fw_desc_free(d);
 	return ret;

@@ -22,10 +22,20 @@
  *                       dtypes fp32 fp16 bf16 int8 int32); once per kernel,
  *                       with capability kernel. Limits default to rank 6,
  *                       dim 16777216, elems 67108864
+ * The thermal table (struct taihu_fw_thermal) is optional; when one of its
+ * keys is given, all of them are required:
+ *   temp_ambient_c temp_max_c temp_crit_c temp_hysteresis_c   whole °C
+ *   thermal_resistance_mc_per_w  m°C of rise per watt
+ *   thermal_time_constant_ms
+ *   power_idle_mw power_engine_mw power_cap_mw power_cap_min_mw power_cap_max_mw
+ *   mem_clock_mhz sensor_period_ms
+ *   activity            control:PERMILLE memory:PERMILLE compute:PERMILLE
+ *   clock_table         MHZ:MV ..., highest clock first
  */
 #ifndef TAIHU_FWDESC_H
 #define TAIHU_FWDESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +51,8 @@ struct fw_desc {
 	struct taihu_fw_config cfg;
 	uint32_t num_kernels;
 	struct taihu_fw_kernel kernels[TAIHU_FW_MAX_KERNELS];
+	bool has_thermal;
+	struct taihu_fw_thermal thermal;
 	uint8_t *code;
 	size_t code_size;
 };

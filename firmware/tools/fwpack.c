@@ -35,43 +35,57 @@ static size_t align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
+/* One section's payload, in the order the image holds them. */
+struct payload {
+	uint32_t type;
+	const void *data;
+	size_t size;
+};
+
 static int pack(const struct fw_desc *d, uint8_t **out, size_t *out_size)
 {
-	struct taihu_fw_section sec[3];
-	struct taihu_fw_header hdr;
+	struct payload pl[TAIHU_FW_MAX_SECTIONS];
+	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS];
 	struct taihu_fw_kernels kh = { .count = d->num_kernels };
 	size_t kernels_size = sizeof(kh) + d->num_kernels * sizeof(d->kernels[0]);
-	uint32_t nsec = 1, code_sec = 0, kern_sec = 0, i;
+	uint8_t *kernels = NULL;
+	struct taihu_fw_header hdr;
+	uint32_t nsec = 0, i;
 	size_t off, size;
 	uint8_t *img;
 
+	pl[nsec++] = (struct payload){ TAIHU_FW_SECTION_CONFIG, &d->cfg, sizeof(d->cfg) };
 	if (d->code)
-		code_sec = nsec++;
-	if (d->num_kernels)
-		kern_sec = nsec++;
-	off = align8(sizeof(hdr) + nsec * sizeof(sec[0]));
+		pl[nsec++] = (struct payload){ TAIHU_FW_SECTION_CODE, d->code, d->code_size };
+	if (d->num_kernels) {
+		/* The KERNELS payload: its header, then the entries. */
+		kernels = malloc(kernels_size);
+		if (!kernels) {
+			fprintf(stderr, "taihu-fwpack: out of memory\n");
+			return -1;
+		}
+		memcpy(kernels, &kh, sizeof(kh));
+		memcpy(kernels + sizeof(kh), d->kernels, d->num_kernels * sizeof(d->kernels[0]));
+		pl[nsec++] = (struct payload){ TAIHU_FW_SECTION_KERNELS, kernels, kernels_size };
+	}
+	if (d->has_thermal)
+		pl[nsec++] = (struct payload){ TAIHU_FW_SECTION_THERMAL, &d->thermal,
+					       sizeof(d->thermal) };
+
 	memset(&hdr, 0, sizeof(hdr));
 	memset(sec, 0, sizeof(sec));
-	sec[0].type = TAIHU_FW_SECTION_CONFIG;
-	sec[0].offset = (uint32_t)off;
-	sec[0].size = sizeof(d->cfg);
-	off = align8(off + sizeof(d->cfg));
-	if (code_sec) {
-		sec[code_sec].type = TAIHU_FW_SECTION_CODE;
-		sec[code_sec].offset = (uint32_t)off;
-		sec[code_sec].size = (uint32_t)d->code_size;
-		off = align8(off + d->code_size);
-	}
-	if (kern_sec) {
-		sec[kern_sec].type = TAIHU_FW_SECTION_KERNELS;
-		sec[kern_sec].offset = (uint32_t)off;
-		sec[kern_sec].size = (uint32_t)kernels_size;
-		off = align8(off + kernels_size);
+	off = align8(sizeof(hdr) + nsec * sizeof(sec[0]));
+	for (i = 0; i < nsec; i++) {
+		sec[i].type = pl[i].type;
+		sec[i].offset = (uint32_t)off;
+		sec[i].size = (uint32_t)pl[i].size;
+		off = align8(off + pl[i].size);
 	}
 	size = off;
 	if (size > TAIHU_FW_MAX_IMAGE_SIZE) {
 		fprintf(stderr, "taihu-fwpack: image would be %zu bytes, limit %u\n",
 			size, TAIHU_FW_MAX_IMAGE_SIZE);
+		free(kernels);
 		return -1;
 	}
 
@@ -88,19 +102,14 @@ static int pack(const struct fw_desc *d, uint8_t **out, size_t *out_size)
 	img = calloc(1, size);
 	if (!img) {
 		fprintf(stderr, "taihu-fwpack: out of memory\n");
+		free(kernels);
 		return -1;
 	}
 	memcpy(img, &hdr, sizeof(hdr));
 	memcpy(img + sizeof(hdr), sec, nsec * sizeof(sec[0]));
-	memcpy(img + sec[0].offset, &d->cfg, sizeof(d->cfg));
-	if (code_sec)
-		memcpy(img + sec[code_sec].offset, d->code, d->code_size);
-	if (kern_sec) {
-		memcpy(img + sec[kern_sec].offset, &kh, sizeof(kh));
-		for (i = 0; i < d->num_kernels; i++)
-			memcpy(img + sec[kern_sec].offset + sizeof(kh) + i * sizeof(d->kernels[0]),
-			       &d->kernels[i], sizeof(d->kernels[0]));
-	}
+	for (i = 0; i < nsec; i++)
+		memcpy(img + sec[i].offset, pl[i].data, pl[i].size);
+	free(kernels);
 	if (taihu_fw_digest(img, size, hdr.digest)) {
 		fprintf(stderr, "taihu-fwpack: SHA-256 failed\n");
 		free(img);
@@ -239,6 +248,26 @@ static const char *section_name(uint32_t type)
 	}
 }
 
+static void print_thermal(const struct taihu_fw_thermal *t)
+{
+	uint32_t i;
+
+	printf("  temperature:         ambient %d, max %d, crit %d, hysteresis %u (m°C)\n",
+	       t->temp_ambient_mc, t->temp_max_mc, t->temp_crit_mc, t->temp_hyst_mc);
+	printf("  thermal model:       %u m°C/W, tau %u ms, period %u ms\n",
+	       t->thermal_resistance_mc_per_w, t->thermal_tau_ms, t->sample_period_ms);
+	printf("  power:               idle %u, engine %u, cap %u in %u..%u (mW)\n",
+	       t->power_idle_mw, t->power_engine_mw, t->power_cap_default_mw,
+	       t->power_cap_min_mw, t->power_cap_max_mw);
+	printf("  activity:            control %u, memory %u, compute %u (per mille)\n",
+	       t->activity_control_permille, t->activity_memory_permille,
+	       t->activity_compute_permille);
+	printf("  clocks:              memory %u MHz, core", t->mem_clock_mhz);
+	for (i = 0; i < t->num_levels; i++)
+		printf(" %u:%u", t->levels[i].core_mhz, t->levels[i].voltage_mv);
+	printf(" (MHz:mV)\n");
+}
+
 static int info(const char *path)
 {
 	struct taihu_fw_info fi;
@@ -273,6 +302,8 @@ static int info(const char *path)
 	for (i = 0; i < 32; i++)
 		printf("%02x", fi.hdr.digest[i]);
 	printf("\n");
+	if (fi.has_thermal)
+		print_thermal(&fi.thermal);
 	for (i = 0; i < fi.num_sections; i++)
 		printf("  section %u:           %-7s offset %u size %u\n", i,
 		       section_name(fi.sections[i].type), fi.sections[i].offset, fi.sections[i].size);

@@ -28,6 +28,21 @@ static struct taihu_fw_config *cfg(uint8_t *img)
 	return NULL;
 }
 
+static struct taihu_fw_section *thermal_sec(uint8_t *img)
+{
+	unsigned int i;
+
+	for (i = 0; i < hdr(img)->num_sections; i++)
+		if (sec(img, i)->type == TAIHU_FW_SECTION_THERMAL)
+			return sec(img, i);
+	abort();	/* t1.bin has a thermal table */
+}
+
+static struct taihu_fw_thermal *thermal(uint8_t *img)
+{
+	return (struct taihu_fw_thermal *)(img + thermal_sec(img)->offset);
+}
+
 void fw_fix_digest(uint8_t *img)
 {
 	taihu_fw_digest(img, hdr(img)->image_size, hdr(img)->digest);
@@ -178,6 +193,47 @@ static size_t config_short(uint8_t *img, size_t size)
 	return size;
 }
 
+static size_t thermal_levels(uint8_t *img, size_t size)
+{
+	struct taihu_fw_thermal *t = thermal(img);
+
+	t->levels[1].core_mhz = t->levels[0].core_mhz;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t thermal_cap(uint8_t *img, size_t size)
+{
+	thermal(img)->power_cap_min_mw = thermal(img)->power_cap_default_mw + 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t thermal_crit(uint8_t *img, size_t size)
+{
+	thermal(img)->temp_crit_mc = thermal(img)->temp_max_mc;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t thermal_short(uint8_t *img, size_t size)
+{
+	thermal_sec(img)->size = 64;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t thermal_dup(uint8_t *img, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < hdr(img)->num_sections; i++)
+		if (sec(img, i)->type == TAIHU_FW_SECTION_CODE)
+			sec(img, i)->type = TAIHU_FW_SECTION_THERMAL;
+	fw_fix_digest(img);
+	return size;
+}
+
 const struct fw_bad_case fw_bad_cases[] = {
 	{ "truncated", TAIHU_BOOT_ERR_TRUNCATED, truncated },
 	{ "truncated header", TAIHU_BOOT_ERR_TRUNCATED, truncated_header },
@@ -198,6 +254,11 @@ const struct fw_bad_case fw_bad_cases[] = {
 	{ "config unknown capability", TAIHU_BOOT_ERR_CONFIG, config_caps },
 	{ "config ring entries not power of two", TAIHU_BOOT_ERR_CONFIG, config_ring },
 	{ "config section too short", TAIHU_BOOT_ERR_CONFIG, config_short },
+	{ "thermal clock table not descending", TAIHU_BOOT_ERR_CONFIG, thermal_levels },
+	{ "thermal cap minimum above default", TAIHU_BOOT_ERR_CONFIG, thermal_cap },
+	{ "thermal crit not above max", TAIHU_BOOT_ERR_CONFIG, thermal_crit },
+	{ "thermal section too short", TAIHU_BOOT_ERR_CONFIG, thermal_short },
+	{ "two thermal sections", TAIHU_BOOT_ERR_CONFIG, thermal_dup },
 };
 
 const size_t fw_num_bad_cases = sizeof(fw_bad_cases) / sizeof(fw_bad_cases[0]);

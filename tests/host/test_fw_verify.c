@@ -85,12 +85,16 @@ static void test_good_image(const uint8_t *img, size_t size)
 		CHECK_EQ(&t, info.cfg.capabilities, TAIHU_FW_CFG_KNOWN_CAPS);
 		CHECK_EQ(&t, info.cfg.max_cmd_len, 65536);
 		CHECK_EQ(&t, info.cfg.max_ring_entries, 1024);
-		CHECK_EQ(&t, info.num_sections, 3);
+		CHECK_EQ(&t, info.num_sections, 4);
 		CHECK_EQ(&t, info.num_kernels, 1);
 		CHECK_EQ(&t, info.kernels[0].kernel, TAIHU_KERNEL_GEMM);
 		CHECK_EQ(&t, info.kernels[0].max_rank, 6);
 		CHECK_EQ(&t, info.kernels[0].dtypes, (1u << TAIHU_DTYPE_FP32) | (1u << TAIHU_DTYPE_FP16) |
 						     (1u << TAIHU_DTYPE_BF16) | (1u << TAIHU_DTYPE_INT8));
+		CHECK(&t, info.has_thermal);
+		CHECK_EQ(&t, info.thermal.power_cap_default_mw, 150000);
+		CHECK_EQ(&t, info.thermal.num_levels, 6);
+		CHECK_EQ(&t, info.thermal.levels[0].core_mhz, 1500);
 	} else {
 		tap_diag("refused: %s", why);
 	}
@@ -201,6 +205,9 @@ static void test_bad_descriptions(void)
 		{ "data/bad-code-file.fw", "cannot open" },
 		{ "data/bad-syntax.fw", "expected 'key = value'" },
 		{ "data/no-such-file.fw", "No such file" },
+		{ "data/bad-thermal-missing.fw", "thermal table: missing key 'clock_table'" },
+		{ "data/bad-thermal-order.fw", "must have a lower clock" },
+		{ "data/bad-thermal-activity.fw", "unknown class 'turbo'" },
 	};
 	char out[128], log[128], src[256];
 	size_t i;

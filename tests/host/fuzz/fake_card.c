@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mmu.h"
 #include "sem.h"
+#include "thermal.h"
 
 unsigned long fake_card_irqs[TAIHU_NUM_VECTORS];
 
@@ -24,6 +25,11 @@ void card_raise_irq(struct card *card, unsigned int vector)
 }
 
 void card_rearm_heartbeat(struct card *card)
+{
+	(void)card;
+}
+
+void card_rearm_sensors(struct card *card)
 {
 	(void)card;
 }
@@ -48,7 +54,7 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	unsigned int i;
 
 	card->bar2_fd = card->listen_fd = card->client_fd = -1;
-	card->epoll_fd = card->timer_fd = card->signal_fd = -1;
+	card->epoll_fd = card->timer_fd = card->sensor_timer_fd = card->signal_fd = -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
 	/* The whole ID page: the kernel table lives past struct taihu_card_id. */
@@ -56,6 +62,7 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	card->mbox = xcalloc(sizeof(*card->mbox));
 	card->events = xcalloc(sizeof(*card->events));
 	card->qdesc = xcalloc(TAIHU_MAX_QUEUES * sizeof(*card->qdesc));
+	card->sensors = xcalloc(sizeof(*card->sensors));
 	card->vram = xcalloc(vram_size);
 	card->vram_size = vram_size;
 	card->host = xcalloc(host_size);
@@ -64,6 +71,7 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	card->opt.ram_size = host_size;
 	pthread_mutex_init(&card->event_lock, NULL);
 	sem_init(card);
+	activity_init(card);
 	engine_init(card);
 	fake_card_reset(card);
 	return card;
@@ -94,6 +102,11 @@ void fake_card_reset(struct card *card)
 	memset(card->vram, 0, card->vram_size);
 	memset(card->host, 0, card->host_size);
 	events_init(card);
+	for (q = 0; q < TAIHU_MAX_QUEUES; q++)
+		memset(&card->engines[q].act, 0, sizeof(card->engines[q].act));
+	card->busy_engines = 0;
+	card->any_busy_ns = 0;
+	thermal_init(card);
 	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
 }
 
@@ -101,12 +114,14 @@ void fake_card_free(struct card *card)
 {
 	fake_card_reset(card);
 	engine_destroy(card);
+	activity_destroy(card);
 	sem_destroy(card);
 	pthread_mutex_destroy(&card->event_lock);
 	free(card->id);
 	free(card->mbox);
 	free(card->events);
 	free(card->qdesc);
+	free(card->sensors);
 	free(card->vram);
 	free(card->host);
 	free(card);

@@ -7,7 +7,8 @@
  * guest RAM are separate malloc()ed buffers of their exact size, so that
  * AddressSanitizer catches an access one byte past either.
  *
- * It also provides card_raise_irq() and card_rearm_heartbeat(), which live
+ * It also provides card_raise_irq(), card_rearm_heartbeat() and
+ * card_rearm_sensors(), which live
  * in the card's main.c: link every card object except main.o.
  */
 #ifndef TAIHU_FAKE_CARD_H

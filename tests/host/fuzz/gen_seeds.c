@@ -334,6 +334,8 @@ static void mailbox_seeds(void)
 	struct taihu_mbox_tlb tlb = { .context = 1, .va = 0x10000, .size = PAGE };
 	struct taihu_queue_desc d = { .ring_addr = 0x2000, .compl_addr = 0x3000,
 				      .ring_entries = 16 };
+	struct taihu_mbox_power_cap cap = { .power_cap_uw = 50000000 };
+	struct taihu_mbox_fault fault = { .fault = TAIHU_FAULT_ECC_CORRECTED, .count = 2 };
 	uint8_t kind, qi = 1;
 	uint32_t head = 3;
 
@@ -359,6 +361,8 @@ static void mailbox_seeds(void)
 	mb_put(&s, &kind, 1);
 	mb_put(&s, &head, sizeof(head));
 	mb_request(&s, 77, NULL, 0);
+	mb_request(&s, TAIHU_MBOX_OP_SET_POWER_CAP, &cap, sizeof(cap));
+	mb_request(&s, TAIHU_MBOX_OP_FAULT_INJECT, &fault, sizeof(fault));
 	mb_request(&s, TAIHU_MBOX_OP_RESET, NULL, 0);
 	mb_request(&s, TAIHU_MBOX_OP_BOOT, &boot, sizeof(boot));
 	write_seed("mailbox", "boot-queues-contexts", s.buf, s.n);

@@ -14,7 +14,8 @@
  * - ping: reading it runs TAIHU_PING_COUNT mailbox PINGs one after the
  *   other (doorbell -> card -> MSI-X -> interrupt -> waiter) and prints
  *   "count <n> min_ns <ns> median_ns <ns> mean_ns <ns> max_ns <ns>", the
- *   platform's raw round trip that job latencies are compared with.
+ *   platform's raw round trip that job latencies are compared with;
+ * - fault_inject/: fault injection (taihu_fault.c).
  */
 
 #include <linux/debugfs.h>
@@ -29,6 +30,7 @@
 
 #include "taihu_debugfs.h"
 #include "taihu_drv.h"
+#include "taihu_fault.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_queue.h"
@@ -130,4 +132,5 @@ void taihu_debugfs_init(struct taihu_device *tdev)
 {
 	drm_debugfs_add_files(&tdev->drm, taihu_debugfs_list,
 			      ARRAY_SIZE(taihu_debugfs_list));
+	taihu_fault_debugfs_init(tdev);
 }

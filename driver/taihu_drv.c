@@ -33,10 +33,12 @@
 #include "taihu_job.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_netlink.h"
 #include "taihu_queue.h"
 #include "taihu_results.h"
 #include "taihu_submit.h"
 #include "taihu_sysfs.h"
+#include "taihu_telemetry.h"
 #include "taihu_wait.h"
 
 /* The uapi's limits are the card interface's. */
@@ -367,6 +369,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	taihu_mbox_init(tdev);
 	taihu_queues_early_init(tdev);
+	taihu_nl_dev_init(tdev);
 
 	ret = taihu_irq_init(tdev);
 	if (ret)
@@ -375,6 +378,10 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = taihu_fw_boot(tdev);
 	if (ret)
 		return ret;
+
+	ret = taihu_telemetry_init(tdev);
+	if (ret)
+		goto err_reset;
 
 	ret = taihu_queues_enable(tdev);
 	if (ret)
@@ -390,6 +397,8 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = drm_dev_register(&tdev->drm, 0);
 	if (ret)
 		goto err_reset;
+
+	taihu_nl_dev_add(tdev);
 	return 0;
 
 err_reset:
@@ -418,6 +427,9 @@ static void taihu_stop_card(struct taihu_device *tdev, const char *why)
 static void taihu_pci_remove(struct pci_dev *pdev)
 {
 	struct taihu_device *tdev = pci_get_drvdata(pdev);
+
+	/* Netlink first: its handlers read the device without drm_dev_enter(). */
+	taihu_nl_dev_remove(tdev);
 
 	/* No new ioctls, mmaps or ring writes; user mappings are zapped. */
 	drm_dev_unplug(&tdev->drm);
@@ -495,7 +507,26 @@ static struct pci_driver taihu_pci_driver = {
 	.err_handler = &taihu_pci_err_handlers,
 	.dev_groups = taihu_sysfs_groups,
 };
-module_pci_driver(taihu_pci_driver);
+
+static int __init taihu_init(void)
+{
+	int ret = taihu_netlink_init();
+
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&taihu_pci_driver);
+	if (ret)
+		taihu_netlink_exit();
+	return ret;
+}
+module_init(taihu_init);
+
+static void __exit taihu_exit(void)
+{
+	pci_unregister_driver(&taihu_pci_driver);
+	taihu_netlink_exit();
+}
+module_exit(taihu_exit);
 
 MODULE_AUTHOR("The Taihu authors");
 MODULE_DESCRIPTION("Taihu accelerator driver");

@@ -26,8 +26,10 @@
 #include "taihu_hw.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_netlink.h"
 #include "taihu_queue.h"
 #include "taihu_results.h"
+#include "taihu_telemetry.h"
 
 #define TAIHU_DRIVER_NAME		"taihu"
 #define TAIHU_DRIVER_DESC		"Taihu accelerator"
@@ -58,6 +60,8 @@
  *	counted: their memory is the exporter's)
  * @jobs_alive: jobs created and not yet freed
  * @jobs_wq: woken when @jobs_alive drops to zero
+ * @telemetry: sensor page state (taihu_telemetry.h)
+ * @nl: netlink state: listing and events (taihu_netlink.h)
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -77,6 +81,8 @@ struct taihu_device {
 	atomic64_t host_used;
 	atomic_t jobs_alive;
 	wait_queue_head_t jobs_wq;
+	struct taihu_telemetry telemetry;
+	struct taihu_nl_dev nl;
 };
 
 /**

@@ -29,6 +29,7 @@
 #include "taihu_gem.h"
 #include "taihu_job.h"
 #include "taihu_mmu.h"
+#include "taihu_netlink.h"
 #include "taihu_queue.h"
 
 static struct taihu_job *to_taihu_job(struct drm_sched_job *sched_job)
@@ -157,6 +158,14 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 		taihu_queue_process(q);
 		if (job->hw_fence_live &&
 		    !dma_fence_is_signaled(&job->hw_fence->base)) {
+			struct taihu_nl_event ev = {
+				.kind = TAIHU_EVENT_KIND_JOB_TIMEOUT,
+				.has = TAIHU_NL_EV_CONTEXT | TAIHU_NL_EV_QUEUE,
+				.context = job->ctx->id,
+				.queue = q->index,
+			};
+
+			taihu_nl_event_post(job->tdev, &ev);
 			ret = taihu_queue_reset(q, job->hw_fence);
 			if (!ret)
 				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",

@@ -17,6 +17,7 @@
 
 #include "taihu_drv.h"
 #include "taihu_mbox.h"
+#include "taihu_netlink.h"
 
 #define TAIHU_MBOX_POLL_MS		10
 
@@ -129,6 +130,49 @@ int taihu_mbox_ping(struct taihu_device *tdev, u64 cookie, u64 *rtt_ns)
 	return 0;
 }
 
+/* Card events that userspace hears about, on the netlink events group. */
+static void taihu_event_notify(struct taihu_device *tdev,
+			       const struct taihu_event *ev)
+{
+	struct taihu_nl_event nl = {
+		.has = TAIHU_NL_EV_CARD_TIME,
+		.card_time_ns = ev->timestamp_ns,
+	};
+
+	switch (ev->type) {
+	case TAIHU_EVENT_MMU_FAULT:
+		nl.kind = TAIHU_EVENT_KIND_MMU_FAULT;
+		nl.has |= TAIHU_NL_EV_CONTEXT | TAIHU_NL_EV_QUEUE | TAIHU_NL_EV_FAULT;
+		nl.context = ev->context;
+		nl.queue = (ev->data[1] >> 8) & 0xff;
+		nl.address = ev->data[0];
+		nl.access = (ev->data[1] & 0xff) == TAIHU_ACCESS_WRITE ?
+			    TAIHU_FAULT_ACCESS_WRITE : TAIHU_FAULT_ACCESS_READ;
+		break;
+	case TAIHU_EVENT_THROTTLE:
+		nl.kind = ev->data[0] ? TAIHU_EVENT_KIND_THROTTLE_START :
+					TAIHU_EVENT_KIND_THROTTLE_STOP;
+		nl.has |= TAIHU_NL_EV_THROTTLE;
+		nl.reasons = (u32)ev->data[0];
+		nl.core_clock = (u32)(ev->data[1] >> 32);
+		break;
+	case TAIHU_EVENT_ECC:
+		nl.kind = TAIHU_EVENT_KIND_ECC_ERROR;
+		nl.has |= TAIHU_NL_EV_ECC;
+		nl.uncorrected = ev->data[0] != 0;
+		nl.count = (u32)ev->data[1];
+		break;
+	case TAIHU_EVENT_FW_ERROR:
+		nl.kind = TAIHU_EVENT_KIND_FW_CRASH;
+		nl.has |= TAIHU_NL_EV_CODE;
+		nl.code = (u32)ev->data[0];
+		break;
+	default:
+		return;
+	}
+	taihu_nl_event_post(tdev, &nl);
+}
+
 static void taihu_event_log(struct taihu_device *tdev,
 			    const struct taihu_event *ev)
 {
@@ -153,6 +197,17 @@ static void taihu_event_log(struct taihu_device *tdev,
 				     (ev->data[1] & 0xff) == TAIHU_ACCESS_WRITE ?
 				     "write" : "read",
 				     (ev->data[1] >> 8) & 0xff);
+		break;
+	case TAIHU_EVENT_THROTTLE:
+		dev_info_ratelimited(dev, "throttle reasons %#llx -> %#llx, core clock %llu MHz\n",
+				     ev->data[1] & 0xffffffff, ev->data[0],
+				     ev->data[1] >> 32);
+		break;
+	case TAIHU_EVENT_ECC:
+		dev_warn_ratelimited(dev, "%llu %s VRAM ECC error(s) at page %llu\n",
+				     ev->data[1] & 0xffffffff,
+				     ev->data[0] ? "uncorrected" : "corrected",
+				     ev->data[1] >> 32);
 		break;
 	default:
 		dev_dbg(dev, "event: unknown type %u\n", ev->type);
@@ -183,6 +238,7 @@ static void taihu_events_drain(struct taihu_device *tdev)
 			      TAIHU_EVENT_ENTRY(head % TAIHU_EVENT_RING_ENTRIES),
 			      sizeof(ev));
 		taihu_event_log(tdev, &ev);
+		taihu_event_notify(tdev, &ev);
 		head++;
 	}
 	taihu_ctrl_wr32(tdev, TAIHU_EVENT_REG(head), head);

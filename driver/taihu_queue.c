@@ -39,6 +39,7 @@
 #include "taihu_gem.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_netlink.h"
 #include "taihu_queue.h"
 
 #define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
@@ -387,6 +388,22 @@ static void __taihu_queue_skip_guilty(struct taihu_queue *q,
 	taihu_ctrl_wr32(q->tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
 }
 
+static void taihu_queue_notify_reset(struct taihu_queue *q,
+				     struct taihu_fence *guilty)
+{
+	struct taihu_nl_event ev = {
+		.kind = TAIHU_EVENT_KIND_QUEUE_RESET,
+		.has = TAIHU_NL_EV_QUEUE,
+		.queue = q->index,
+	};
+
+	if (guilty && guilty->ctx) {
+		ev.has |= TAIHU_NL_EV_CONTEXT;
+		ev.context = guilty->ctx->id;
+	}
+	taihu_nl_event_post(q->tdev, &ev);
+}
+
 int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
 {
 	struct taihu_device *tdev = q->tdev;
@@ -443,6 +460,7 @@ int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
 	if (q->enabled)
 		__taihu_queue_process(q);
 	spin_unlock_irq(&q->lock);
+	taihu_queue_notify_reset(q, guilty);
 	return 0;
 }
 

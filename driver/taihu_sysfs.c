@@ -2,19 +2,23 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * sysfs attributes on the PCI device: memory in use and what the firmware
- * reported at boot. They exist only while the driver is bound (they are the
+ * sysfs attributes on the PCI device: memory in use, what the firmware
+ * reported at boot, and telemetry (busy time, resets, ECC, throttling, the
+ * power limit). They exist only while the driver is bound (they are the
  * PCI driver's dev_groups), so the device's data is valid while they are
- * read.
+ * read. Documented in docs/ABI/testing/sysfs-driver-taihu.
  */
 
+#include <linux/capability.h>
 #include <linux/device.h>
+#include <linux/kstrtox.h>
 #include <linux/pci.h>
 #include <linux/sysfs.h>
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_sysfs.h"
+#include "taihu_telemetry.h"
 
 static struct taihu_device *taihu_sysfs_tdev(struct device *dev)
 {
@@ -57,12 +61,76 @@ static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(serial);
 
+static ssize_t reset_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", taihu_reset_count(taihu_sysfs_tdev(dev)));
+}
+static DEVICE_ATTR_RO(reset_count);
+
+/* A sensor page field: "not available" is an error (-ENODATA) to the reader. */
+#define TAIHU_SENSOR_ATTR(name, fmt, expr)					\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct taihu_sensor_page s;					\
+	int ret = taihu_sensors_read(taihu_sysfs_tdev(dev), &s);	\
+									\
+	if (ret)							\
+		return ret;						\
+	return sysfs_emit(buf, fmt "\n", expr);				\
+}
+
+TAIHU_SENSOR_ATTR(ecc_corrected, "%llu", s.ecc_corrected)
+static DEVICE_ATTR_RO(ecc_corrected);
+TAIHU_SENSOR_ATTR(ecc_uncorrected, "%llu", s.ecc_uncorrected)
+static DEVICE_ATTR_RO(ecc_uncorrected);
+TAIHU_SENSOR_ATTR(throttle_reasons, "0x%08x", s.throttle_reasons)
+static DEVICE_ATTR_RO(throttle_reasons);
+TAIHU_SENSOR_ATTR(throttled_time_ns, "%llu", s.throttled_ns)
+static DEVICE_ATTR_RO(throttled_time_ns);
+TAIHU_SENSOR_ATTR(busy_time_ns, "%llu", s.busy_ns)
+static DEVICE_ATTR_RO(busy_time_ns);
+TAIHU_SENSOR_ATTR(power_cap_min, "%llu", s.power_cap_min_uw)
+static DEVICE_ATTR_RO(power_cap_min);
+TAIHU_SENSOR_ATTR(power_cap_max, "%llu", s.power_cap_max_uw)
+static DEVICE_ATTR_RO(power_cap_max);
+TAIHU_SENSOR_ATTR(power_cap_default, "%llu", s.power_cap_default_uw)
+static DEVICE_ATTR_RO(power_cap_default);
+TAIHU_SENSOR_ATTR(power_cap, "%llu", s.power_cap_uw)
+
+static ssize_t power_cap_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	u64 uw;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtou64(buf, 0, &uw);
+	if (ret)
+		return ret;
+	ret = taihu_power_cap_set(taihu_sysfs_tdev(dev), uw);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(power_cap);
+
 static struct attribute *taihu_sysfs_attrs[] = {
 	&dev_attr_vram_total.attr,
 	&dev_attr_vram_used.attr,
 	&dev_attr_host_used.attr,
 	&dev_attr_fw_version.attr,
 	&dev_attr_serial.attr,
+	&dev_attr_reset_count.attr,
+	&dev_attr_ecc_corrected.attr,
+	&dev_attr_ecc_uncorrected.attr,
+	&dev_attr_throttle_reasons.attr,
+	&dev_attr_throttled_time_ns.attr,
+	&dev_attr_busy_time_ns.attr,
+	&dev_attr_power_cap.attr,
+	&dev_attr_power_cap_min.attr,
+	&dev_attr_power_cap_max.attr,
+	&dev_attr_power_cap_default.attr,
 	NULL
 };
 
@@ -70,7 +138,68 @@ static const struct attribute_group taihu_sysfs_group = {
 	.attrs = taihu_sysfs_attrs,
 };
 
+/* engineN_busy_ns, one per queue the firmware runs. */
+struct taihu_sysfs_engine_attr {
+	struct device_attribute attr;
+	u32 engine;
+};
+
+static ssize_t taihu_engine_busy_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct taihu_sysfs_engine_attr *ea =
+		container_of(attr, struct taihu_sysfs_engine_attr, attr);
+	struct taihu_sensor_page s;
+	int ret = taihu_sensors_read(taihu_sysfs_tdev(dev), &s);
+
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "%llu\n", s.engine_busy_ns[ea->engine]);
+}
+
+#define TAIHU_ENGINE_ATTR(n)						\
+static struct taihu_sysfs_engine_attr taihu_engine##n##_busy = {	\
+	.attr = __ATTR(engine##n##_busy_ns, 0444, taihu_engine_busy_show, NULL), \
+	.engine = n,							\
+}
+
+TAIHU_ENGINE_ATTR(0);
+TAIHU_ENGINE_ATTR(1);
+TAIHU_ENGINE_ATTR(2);
+TAIHU_ENGINE_ATTR(3);
+TAIHU_ENGINE_ATTR(4);
+TAIHU_ENGINE_ATTR(5);
+TAIHU_ENGINE_ATTR(6);
+TAIHU_ENGINE_ATTR(7);
+static_assert(TAIHU_MAX_QUEUES == 8);
+
+static struct attribute *taihu_sysfs_engine_attrs[] = {
+	&taihu_engine0_busy.attr.attr,
+	&taihu_engine1_busy.attr.attr,
+	&taihu_engine2_busy.attr.attr,
+	&taihu_engine3_busy.attr.attr,
+	&taihu_engine4_busy.attr.attr,
+	&taihu_engine5_busy.attr.attr,
+	&taihu_engine6_busy.attr.attr,
+	&taihu_engine7_busy.attr.attr,
+	NULL
+};
+
+static umode_t taihu_sysfs_engine_visible(struct kobject *kobj,
+					  struct attribute *a, int n)
+{
+	struct taihu_device *tdev = taihu_sysfs_tdev(kobj_to_dev(kobj));
+
+	return tdev && n < tdev->num_queues ? a->mode : 0;
+}
+
+static const struct attribute_group taihu_sysfs_engine_group = {
+	.attrs = taihu_sysfs_engine_attrs,
+	.is_visible = taihu_sysfs_engine_visible,
+};
+
 const struct attribute_group *taihu_sysfs_groups[] = {
 	&taihu_sysfs_group,
+	&taihu_sysfs_engine_group,
 	NULL
 };

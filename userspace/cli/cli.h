@@ -7,6 +7,7 @@
 #ifndef TAIHU_CLI_H
 #define TAIHU_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,9 @@ extern const struct cli_cmd cli_cmd_info;
 extern const struct cli_cmd cli_cmd_diag;
 extern const struct cli_cmd cli_cmd_run;
 extern const struct cli_cmd cli_cmd_infer;
+extern const struct cli_cmd cli_cmd_query;
+extern const struct cli_cmd cli_cmd_top;
+extern const struct cli_cmd cli_cmd_events;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 
@@ -99,5 +103,24 @@ void cli_json_print(json_object *o);
 uint8_t cli_pattern_byte(uint32_t pattern, uint64_t i);
 /* Fill @p with xorshift32 bytes from @state, so a misplaced byte shows. */
 void cli_random_bytes(uint8_t *p, uint64_t len, uint32_t *state);
+
+/* ---- telemetry (cli_telemetry.c) ---- */
+
+/* Open a telemetry session; prints why on failure and returns CLI_EXIT_FAIL. */
+int cli_telemetry_open(const char *cmd, struct taihu_telemetry_session **s);
+/*
+ * Every card's telemetry, sorted like `taihu list` (by PCI address), so
+ * that position i is device index i. Free *cards with taihu_free().
+ */
+int cli_telemetry_load(const char *cmd, struct taihu_telemetry_session *s,
+		       struct taihu_telemetry **cards, size_t *n);
+/* "power-cap,thermal", or "none". */
+void cli_throttle_names(uint32_t reasons, char *buf, size_t len);
+/* The driver reported field @f of @t. */
+bool cli_tm_has(const struct taihu_telemetry *t, enum taihu_tm_field f);
+/* SIGINT/SIGTERM end loops (-l, top, events) cleanly. */
+void cli_catch_stop(void);
+bool cli_stopped(void);
+void cli_sleep_ms(unsigned int ms);
 
 #endif /* TAIHU_CLI_H */

@@ -20,6 +20,9 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_diag,
 	&cli_cmd_run,
 	&cli_cmd_infer,
+	&cli_cmd_query,
+	&cli_cmd_top,
+	&cli_cmd_events,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

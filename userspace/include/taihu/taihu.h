@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "taihu_accel.h"
+#include "taihu_netlink.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -714,6 +715,326 @@ int taihu_copy(struct taihu_bo *dst, uint64_t dst_offset,
 int taihu_fill(struct taihu_bo *dst, uint64_t offset, uint64_t size,
 	       uint32_t value, int64_t timeout_ns,
 	       struct taihu_job_result *result);
+
+/* ---- telemetry and events (generic netlink family "taihu") ------------ */
+
+/*
+ * Telemetry needs no open device (so no device context on the card): it
+ * comes from the driver's generic netlink family, which libtaihu reaches
+ * with libnl-genl-3. Units are hwmon's: millidegrees Celsius, microwatts,
+ * microjoules, millivolts; clocks in MHz, times in ns, sizes in bytes,
+ * utilisation per mille. A field the driver did not report (stale or
+ * missing sensors) has its bit clear in @available: it is "not
+ * available", never 0.
+ */
+
+/** struct taihu_telemetry_session - an open netlink socket to the family (opaque) */
+struct taihu_telemetry_session;
+
+/**
+ * taihu_telemetry_open() - connect to the "taihu" family
+ * @out: receives the session
+ *
+ * Return: 0; -ENOENT when the family is not registered (the taihu module
+ * is not loaded); another negative errno.
+ */
+int taihu_telemetry_open(struct taihu_telemetry_session **out);
+
+/** taihu_telemetry_close() - close a session; NULL is allowed */
+void taihu_telemetry_close(struct taihu_telemetry_session *s);
+
+/**
+ * taihu_telemetry_last_error() - the driver's message about the last
+ * failed request of @s (netlink extended ack), or "" when it gave none
+ */
+const char *taihu_telemetry_last_error(const struct taihu_telemetry_session *s);
+
+/** enum taihu_tm_field - bit numbers of &taihu_telemetry.available */
+enum taihu_tm_field {
+	TAIHU_TM_TEMP,
+	TAIHU_TM_TEMP_MAX,
+	TAIHU_TM_TEMP_CRIT,
+	TAIHU_TM_POWER,
+	TAIHU_TM_POWER_CAP,
+	TAIHU_TM_POWER_CAP_MIN,
+	TAIHU_TM_POWER_CAP_MAX,
+	TAIHU_TM_POWER_CAP_DEFAULT,
+	TAIHU_TM_ENERGY,
+	TAIHU_TM_VOLTAGE,
+	TAIHU_TM_CORE_CLOCK,
+	TAIHU_TM_CORE_CLOCK_MAX,
+	TAIHU_TM_MEM_CLOCK,
+	TAIHU_TM_MEM_CLOCK_MAX,
+	TAIHU_TM_THROTTLE_REASONS,
+	TAIHU_TM_THROTTLED_TIME,
+	TAIHU_TM_ECC_CORRECTED,
+	TAIHU_TM_ECC_UNCORRECTED,
+	TAIHU_TM_BUSY_TIME,
+	TAIHU_TM_UTILIZATION,
+	TAIHU_TM_VRAM_TOTAL,
+	TAIHU_TM_VRAM_USED,
+	TAIHU_TM_HOST_USED,
+	TAIHU_TM_RESET_COUNT,
+	TAIHU_TM_ENGINES,
+};
+
+#define TAIHU_TM_MAX_ENGINES	8
+
+/**
+ * struct taihu_telemetry - one card's identity and telemetry
+ * @size: set by the caller to sizeof(struct taihu_telemetry); the library
+ *	fills no more than that
+ * @minor: N of /dev/accel/accelN: identifies the card
+ * @available: 1 << &enum taihu_tm_field for every field below that the
+ *	driver reported
+ * @pci_slot: PCI address, e.g. "0000:00:03.0"
+ * @serial: board serial number
+ * @model: e.g. "T1"
+ * @fw_version: running firmware version
+ * @driver_version: taihu driver version
+ * @temp_mc: die temperature
+ * @temp_max_mc: the card lowers its clock above it
+ * @temp_crit_mc: the card runs its lowest clock at it
+ * @voltage_mv: core voltage
+ * @power_uw: average board power
+ * @power_cap_uw: power limit
+ * @power_cap_min_uw: lowest limit the firmware accepts
+ * @power_cap_max_uw: highest limit the firmware accepts
+ * @power_cap_default_uw: the firmware's limit after boot
+ * @energy_uj: energy since the card started
+ * @core_clock_mhz: core clock
+ * @core_clock_max_mhz: highest core clock
+ * @mem_clock_mhz: memory clock
+ * @mem_clock_max_mhz: highest memory clock
+ * @throttle_reasons: &enum taihu_throttle_reasons bits now
+ * @utilization_permille: share of the last second with an engine busy
+ * @throttled_ns: time with the clock lowered by a limit
+ * @ecc_corrected: corrected VRAM ECC errors
+ * @ecc_uncorrected: uncorrected VRAM ECC errors
+ * @busy_ns: time with at least one engine busy
+ * @vram_total: VRAM size
+ * @vram_used: VRAM in use (the driver's own included)
+ * @host_used: system memory of buffer objects
+ * @reset_count: queue and card resets since the driver bound the card
+ * @num_engines: entries of the engine arrays (TAIHU_TM_ENGINES)
+ * @reserved: zero
+ * @engine_busy_ns: per engine, time running jobs
+ * @engine_util_permille: per engine, share of the last second busy
+ */
+struct taihu_telemetry {
+	uint32_t size;
+	uint32_t minor;
+	uint64_t available;
+	char pci_slot[32];
+	char serial[32];
+	char model[32];
+	char fw_version[32];
+	char driver_version[32];
+	int32_t temp_mc;
+	int32_t temp_max_mc;
+	int32_t temp_crit_mc;
+	uint32_t voltage_mv;
+	uint64_t power_uw;
+	uint64_t power_cap_uw;
+	uint64_t power_cap_min_uw;
+	uint64_t power_cap_max_uw;
+	uint64_t power_cap_default_uw;
+	uint64_t energy_uj;
+	uint32_t core_clock_mhz;
+	uint32_t core_clock_max_mhz;
+	uint32_t mem_clock_mhz;
+	uint32_t mem_clock_max_mhz;
+	uint32_t throttle_reasons;
+	uint32_t utilization_permille;
+	uint64_t throttled_ns;
+	uint64_t ecc_corrected;
+	uint64_t ecc_uncorrected;
+	uint64_t busy_ns;
+	uint64_t vram_total;
+	uint64_t vram_used;
+	uint64_t host_used;
+	uint64_t reset_count;
+	uint32_t num_engines;
+	uint32_t reserved;
+	uint64_t engine_busy_ns[TAIHU_TM_MAX_ENGINES];
+	uint32_t engine_util_permille[TAIHU_TM_MAX_ENGINES];
+};
+
+/**
+ * taihu_telemetry_get() - the telemetry of the card with accel minor @minor
+ * @s: session
+ * @minor: the card
+ * @t: filled up to @t->size (which the caller sets)
+ *
+ * Return: 0; -ENODEV when there is no such card; another negative errno.
+ */
+int taihu_telemetry_get(struct taihu_telemetry_session *s, uint32_t minor,
+			struct taihu_telemetry *t);
+
+/**
+ * taihu_telemetry_dump() - the telemetry of every card
+ * @s: session
+ * @elem_size: sizeof(struct taihu_telemetry) as the caller knows it
+ * @out: receives an array of *@count elements of @elem_size bytes (each
+ *	with its size set), in the driver's order; free it with taihu_free()
+ * @count: receives the number of cards (0 is not an error)
+ */
+int taihu_telemetry_dump(struct taihu_telemetry_session *s, size_t elem_size,
+			 struct taihu_telemetry **out, size_t *count);
+
+/**
+ * taihu_power_cap_set() - set a card's power limit
+ * @s: session
+ * @minor: the card
+ * @cap_uw: the limit, microwatts
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; -ERANGE outside the firmware's
+ * range (&taihu_telemetry.power_cap_min_uw .. power_cap_max_uw); -ENODEV.
+ */
+int taihu_power_cap_set(struct taihu_telemetry_session *s, uint32_t minor,
+			uint64_t cap_uw);
+
+/**
+ * struct taihu_proc_usage - one open file of a card and its process
+ * @size: set by the library to the element size the caller asked for
+ * @minor: the card
+ * @pid: process that last used the file (0 if unknown)
+ * @context: the file's device context id
+ * @comm: the process's command name ("" if unknown)
+ * @vram_used: VRAM of the file's buffer objects
+ * @host_used: system memory of the file's buffer objects
+ * @num_engines: entries of @engine_busy_ns
+ * @reserved: zero
+ * @engine_busy_ns: per engine, card time of the file's jobs
+ */
+struct taihu_proc_usage {
+	uint32_t size;
+	uint32_t minor;
+	uint32_t pid;
+	uint32_t context;
+	char comm[32];
+	uint64_t vram_used;
+	uint64_t host_used;
+	uint32_t num_engines;
+	uint32_t reserved;
+	uint64_t engine_busy_ns[TAIHU_TM_MAX_ENGINES];
+};
+
+/**
+ * taihu_proc_dump() - the open files of every card, or of one
+ * @s: session
+ * @minor: a card's minor, or -1 for all cards
+ * @elem_size: sizeof(struct taihu_proc_usage) as the caller knows it
+ * @out: receives an array (free it with taihu_free())
+ * @count: receives its number of elements
+ */
+int taihu_proc_dump(struct taihu_telemetry_session *s, int64_t minor,
+		    size_t elem_size, struct taihu_proc_usage **out,
+		    size_t *count);
+
+/** taihu_free() - free memory the library allocated for the caller */
+void taihu_free(void *p);
+
+/** enum taihu_ev_field - bit numbers of &taihu_event_info.available */
+enum taihu_ev_field {
+	TAIHU_EV_CARD_TIME,
+	TAIHU_EV_CONTEXT,
+	TAIHU_EV_PID,
+	TAIHU_EV_COMM,
+	TAIHU_EV_QUEUE,
+	TAIHU_EV_ADDRESS,
+	TAIHU_EV_ACCESS,
+	TAIHU_EV_THROTTLE_REASONS,
+	TAIHU_EV_CORE_CLOCK,
+	TAIHU_EV_COUNT,
+	TAIHU_EV_CODE,
+};
+
+/**
+ * struct taihu_event_info - one event of the "events" group
+ * @size: set by the caller to sizeof(struct taihu_event_info)
+ * @kind: &enum taihu_event_kind
+ * @available: 1 << &enum taihu_ev_field for every optional field present
+ * @minor: the card
+ * @uncorrected: ecc-error: the errors were uncorrectable
+ * @pci_slot: the card's PCI address
+ * @serial: the card's serial number
+ * @time_ns: when the driver saw it, ns since the Unix epoch
+ * @card_time_ns: card clock when the card raised it
+ * @context: device context concerned
+ * @pid: its process
+ * @comm: its command name
+ * @queue: hardware queue
+ * @access: &enum taihu_fault_access (mmu-fault)
+ * @address: faulting device address (mmu-fault)
+ * @throttle_reasons: &enum taihu_throttle_reasons bits (throttle-*)
+ * @core_clock_mhz: core clock (throttle-*)
+ * @count: number of errors (ecc-error)
+ * @code: firmware error code (fw-crash)
+ */
+struct taihu_event_info {
+	uint32_t size;
+	uint32_t kind;
+	uint64_t available;
+	uint32_t minor;
+	uint32_t uncorrected;
+	char pci_slot[32];
+	char serial[32];
+	uint64_t time_ns;
+	uint64_t card_time_ns;
+	uint32_t context;
+	uint32_t pid;
+	char comm[32];
+	uint32_t queue;
+	uint32_t access;
+	uint64_t address;
+	uint32_t throttle_reasons;
+	uint32_t core_clock_mhz;
+	uint32_t count;
+	uint32_t code;
+};
+
+/** struct taihu_event_listener - a subscription to the events group (opaque) */
+struct taihu_event_listener;
+
+/**
+ * taihu_events_open() - subscribe to the "events" multicast group
+ * @out: receives the listener
+ *
+ * Return: 0, -ENOENT when the taihu module is not loaded, or an error.
+ */
+int taihu_events_open(struct taihu_event_listener **out);
+
+/** taihu_events_close() - unsubscribe; NULL is allowed */
+void taihu_events_close(struct taihu_event_listener *l);
+
+/** taihu_events_fd() - a descriptor to poll() for readability, or -EINVAL */
+int taihu_events_fd(const struct taihu_event_listener *l);
+
+/**
+ * taihu_events_next() - the next event
+ * @l: listener
+ * @ev: filled up to @ev->size (which the caller sets)
+ * @timeout_ms: how long to wait; 0 does not wait, -1 waits for ever
+ *
+ * Return: 1 with an event, 0 on timeout, -ENOBUFS when events were lost
+ * because the socket overflowed (the next call goes on), -EINTR when a
+ * signal came, or another negative errno.
+ */
+int taihu_events_next(struct taihu_event_listener *l,
+		      struct taihu_event_info *ev, int timeout_ms);
+
+/**
+ * taihu_event_kind_name() - "mmu-fault", "throttle-start", ... (the spec's
+ * names) for an &enum taihu_event_kind; "unknown" otherwise
+ */
+const char *taihu_event_kind_name(uint32_t kind);
+
+/**
+ * taihu_throttle_reason_name() - "power-cap", "thermal", "critical" for
+ * one bit number of &enum taihu_throttle_reasons; NULL for unknown bits
+ */
+const char *taihu_throttle_reason_name(unsigned int bit);
 
 #ifdef __cplusplus
 }

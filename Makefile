@@ -94,7 +94,7 @@ shell:
 	scripts/deps.sh
 	$(MAKE) all
 	tests/vm/mkinitramfs
-	tests/vm/run-vm --job shell --interactive --timeout 0 --cards $(CARDS)
+	tests/vm/run-vm --job shell --tools --interactive --timeout 0 --cards $(CARDS)
 
 lint:
 	scripts/deps.sh

@@ -80,6 +80,15 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 	if (ret)
 		goto err_ctx;
 
+	/* Events about the context name the process that opened it, until
+	 * the context is gone (its last job may end after the close).
+	 */
+	ret = taihu_nl_ctx_opened(tdev, ctx->id);
+	if (ret) {
+		taihu_job_file_fini(tfile);
+		goto err_ctx;
+	}
+
 	file->driver_priv = tfile;
 	return 0;
 
@@ -369,7 +378,9 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	taihu_mbox_init(tdev);
 	taihu_queues_early_init(tdev);
-	taihu_nl_dev_init(tdev);
+	ret = taihu_nl_dev_init(tdev);
+	if (ret)
+		return ret;
 
 	ret = taihu_irq_init(tdev);
 	if (ret)

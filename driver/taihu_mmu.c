@@ -37,6 +37,7 @@
 #include "taihu_gem.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_netlink.h"
 
 /**
  * struct taihu_pt - shadow of one page-table page
@@ -322,6 +323,8 @@ static void taihu_ctx_release(struct kref *ref)
 	taihu_pt_free_tree(ctx, ctx->root, 0);
 	drm_mm_takedown(&ctx->va);
 	mutex_destroy(&ctx->lock);
+	/* Events about this context no longer name its process. */
+	taihu_nl_ctx_closed(tdev, ctx->id);
 	ida_free(&tdev->ctx_ida, ctx->id);
 	kfree(ctx);
 }

@@ -23,6 +23,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <net/genetlink.h>
 
@@ -332,49 +333,47 @@ int taihu_nl_power_cap_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- events ----------------------------------------------------------- */
 
-/* The process of a device context. */
+/* The process that opened the file of a device context. */
 struct taihu_nl_owner {
 	pid_t nr;
 	char comm[TASK_COMM_LEN];
 };
 
-/* The process of device context @id, if a file of it is still open. */
-static void taihu_nl_ctx_owner(struct taihu_device *tdev, u32 id,
-			       struct taihu_nl_owner *o)
+int taihu_nl_ctx_opened(struct taihu_device *tdev, u32 ctx_id)
 {
-	struct task_struct *task;
-	struct drm_file *file;
-	struct taihu_file *tfile;
-	struct pid *pid;
+	struct taihu_nl_owner *o, *old;
 
-	o->nr = 0;
-	o->comm[0] = '\0';
-	mutex_lock(&tdev->drm.filelist_mutex);
-	list_for_each_entry(file, &tdev->drm.filelist, lhead) {
-		tfile = file->driver_priv;
-		if (!tfile || tfile->ctx->id != id)
-			continue;
-		pid = rcu_dereference_protected(file->pid,
-						lockdep_is_held(&tdev->drm.filelist_mutex));
-		o->nr = pid_nr(pid);
-		task = get_pid_task(pid, PIDTYPE_TGID);
-		if (task) {
-			get_task_comm(o->comm, task);
-			put_task_struct(task);
-		}
-		break;
+	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	o->nr = task_tgid_nr(current);
+	get_task_comm(o->comm, current);
+	xa_lock_irq(&tdev->nl.owners);
+	old = __xa_store(&tdev->nl.owners, ctx_id, o, GFP_ATOMIC);
+	xa_unlock_irq(&tdev->nl.owners);
+	if (xa_is_err(old)) {
+		kfree(o);
+		return xa_err(old);
 	}
-	mutex_unlock(&tdev->drm.filelist_mutex);
+	kfree(old);
+	return 0;
+}
+
+void taihu_nl_ctx_closed(struct taihu_device *tdev, u32 ctx_id)
+{
+	struct taihu_nl_owner *o;
+
+	xa_lock_irq(&tdev->nl.owners);
+	o = __xa_erase(&tdev->nl.owners, ctx_id);
+	xa_unlock_irq(&tdev->nl.owners);
+	kfree(o);
 }
 
 static int taihu_nl_fill_event(struct sk_buff *skb, struct taihu_device *tdev,
 			       const struct taihu_nl_event *ev)
 {
-	struct taihu_nl_owner o = { 0 };
+	bool owner = ev->has & TAIHU_NL_EV_OWNER;
 	void *hdr;
-
-	if (ev->has & TAIHU_NL_EV_CONTEXT)
-		taihu_nl_ctx_owner(tdev, ev->context, &o);
 
 	hdr = genlmsg_put(skb, 0, 0, &taihu_nl_family, 0, TAIHU_CMD_EVENT);
 	if (!hdr)
@@ -388,8 +387,8 @@ static int taihu_nl_fill_event(struct sk_buff *skb, struct taihu_device *tdev,
 	     nla_put_uint(skb, TAIHU_A_EVENT_CARD_TIME, ev->card_time_ns)) ||
 	    ((ev->has & TAIHU_NL_EV_CONTEXT) &&
 	     nla_put_u32(skb, TAIHU_A_EVENT_CONTEXT, ev->context)) ||
-	    (o.nr && nla_put_u32(skb, TAIHU_A_EVENT_PID, o.nr)) ||
-	    (o.nr && o.comm[0] && nla_put_string(skb, TAIHU_A_EVENT_COMM, o.comm)) ||
+	    (owner && nla_put_u32(skb, TAIHU_A_EVENT_PID, ev->pid)) ||
+	    (owner && ev->comm[0] && nla_put_string(skb, TAIHU_A_EVENT_COMM, ev->comm)) ||
 	    ((ev->has & TAIHU_NL_EV_QUEUE) &&
 	     nla_put_u32(skb, TAIHU_A_EVENT_QUEUE, ev->queue)) ||
 	    ((ev->has & TAIHU_NL_EV_FAULT) &&
@@ -453,6 +452,20 @@ void taihu_nl_event_post(struct taihu_device *tdev,
 	if (!copy)
 		return;
 	copy->time_ns = ktime_get_real_ns();
+	copy->has &= ~TAIHU_NL_EV_OWNER;
+	if (copy->has & TAIHU_NL_EV_CONTEXT) {
+		/* Now: the file may be closed by the time the work runs. */
+		const struct taihu_nl_owner *o;
+
+		xa_lock_irqsave(&nl->owners, flags);
+		o = xa_load(&nl->owners, copy->context);
+		if (o) {
+			copy->pid = o->nr;
+			memcpy(copy->comm, o->comm, sizeof(copy->comm));
+			copy->has |= TAIHU_NL_EV_OWNER;
+		}
+		xa_unlock_irqrestore(&nl->owners, flags);
+	}
 	spin_lock_irqsave(&nl->lock, flags);
 	if (nl->live && nl->npending < TAIHU_NL_MAX_PENDING) {
 		list_add_tail(&copy->node, &nl->pending);
@@ -467,7 +480,19 @@ void taihu_nl_event_post(struct taihu_device *tdev,
 		kfree(copy);
 }
 
-void taihu_nl_dev_init(struct taihu_device *tdev)
+static void taihu_nl_dev_fini(struct drm_device *drm, void *arg)
+{
+	struct taihu_nl_dev *nl = arg;
+	struct taihu_nl_owner *o;
+	unsigned long id;
+
+	/* Files are all closed by now; anything left is freed here. */
+	xa_for_each(&nl->owners, id, o)
+		kfree(o);
+	xa_destroy(&nl->owners);
+}
+
+int taihu_nl_dev_init(struct taihu_device *tdev)
 {
 	struct taihu_nl_dev *nl = &tdev->nl;
 
@@ -475,6 +500,8 @@ void taihu_nl_dev_init(struct taihu_device *tdev)
 	spin_lock_init(&nl->lock);
 	INIT_LIST_HEAD(&nl->pending);
 	INIT_WORK(&nl->work, taihu_nl_event_work);
+	xa_init_flags(&nl->owners, XA_FLAGS_LOCK_IRQ);
+	return drmm_add_action_or_reset(&tdev->drm, taihu_nl_dev_fini, nl);
 }
 
 void taihu_nl_dev_add(struct taihu_device *tdev)

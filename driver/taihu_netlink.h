@@ -10,9 +10,11 @@
 #define __TAIHU_NETLINK_H__
 
 #include <linux/list.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include <uapi/drm/taihu_netlink.h>
 
@@ -26,6 +28,7 @@ struct taihu_device;
 #define TAIHU_NL_EV_THROTTLE	BIT(4)	/* reasons, core_clock */
 #define TAIHU_NL_EV_ECC		BIT(5)	/* uncorrected, count */
 #define TAIHU_NL_EV_CODE	BIT(6)
+#define TAIHU_NL_EV_OWNER	BIT(7)	/* pid, comm: set by taihu_nl_event_post() */
 
 /**
  * struct taihu_nl_event - one event for the events group
@@ -43,6 +46,8 @@ struct taihu_device;
  * @uncorrected: ECC errors were uncorrectable
  * @count: number of ECC errors
  * @code: firmware error code
+ * @pid: process that opened the file of @context
+ * @comm: its command name
  */
 struct taihu_nl_event {
 	struct list_head node;
@@ -59,6 +64,8 @@ struct taihu_nl_event {
 	bool uncorrected;
 	u32 count;
 	u32 code;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 };
 
 /* Events waiting for the work beyond this are dropped (and counted). */
@@ -74,6 +81,9 @@ struct taihu_nl_event {
  * @live: between taihu_nl_dev_add() and taihu_nl_dev_remove(): events are
  *	queued, the device is listed
  * @work: sends @pending to the events group
+ * @owners: device context id -> the process that opened its file (struct
+ *	taihu_nl_owner), so that an event raised in interrupt context names
+ *	it; entries are read and erased under the xarray's IRQ-safe lock
  */
 struct taihu_nl_dev {
 	struct list_head node;
@@ -83,6 +93,7 @@ struct taihu_nl_dev {
 	u64 dropped;
 	bool live;
 	struct work_struct work;
+	struct xarray owners;
 };
 
 /** taihu_netlink_init() - register the family; at module load */
@@ -95,9 +106,31 @@ void taihu_netlink_exit(void);
  * @tdev: the device
  *
  * Early in probe, before interrupts can post events (which are dropped
- * until taihu_nl_dev_add()).
+ * until taihu_nl_dev_add()). Its teardown is DRM-managed.
+ *
+ * Return: 0 or a negative errno.
  */
-void taihu_nl_dev_init(struct taihu_device *tdev);
+int taihu_nl_dev_init(struct taihu_device *tdev);
+
+/**
+ * taihu_nl_ctx_opened() - remember the process that opened a file
+ * @tdev: the device
+ * @ctx_id: the file's device context
+ *
+ * From the open of the file, in that process. Events about the context
+ * name this process until taihu_nl_ctx_closed() (when the context is
+ * destroyed, after its last job).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int taihu_nl_ctx_opened(struct taihu_device *tdev, u32 ctx_id);
+
+/**
+ * taihu_nl_ctx_closed() - forget the process of a destroyed context
+ * @tdev: the device
+ * @ctx_id: the file's device context
+ */
+void taihu_nl_ctx_closed(struct taihu_device *tdev, u32 ctx_id);
 
 /**
  * taihu_nl_dev_add() - make a registered device visible to the family

@@ -65,6 +65,7 @@ suite() {
 }
 
 export BUILD=$build
+suite generated "$top/scripts/check-generated.sh"
 suite host $make -C "$top/tests/host" O="$build" check
 suite userspace $make -C "$top/userspace" O="$build" check
 suite abi "$top/scripts/abi-check.sh"

@@ -3,6 +3,8 @@
 #   - checkpatch.pl --strict on every .c/.h file
 #   - kernel-doc comments well formed (scripts/kernel-doc -none)
 #   - sparse through the module build (C=2 checks every file, built or not)
+#   - the generated netlink code is current, docs/ABI is valid and complete
+#     (scripts/check-generated.sh)
 # Exits non-zero if any of them reports anything.
 set -uo pipefail
 
@@ -44,6 +46,13 @@ if [ $rc -ne 0 ] || grep -Eq 'warning:|error:' "$log"; then
 	status=1
 else
 	echo "sparse: clean ($(grep -c ' CHECK ' "$log") files checked)"
+fi
+
+echo "== generated code and ABI document"
+if "$top/scripts/check-generated.sh"; then
+	echo "generated: clean"
+else
+	status=1
 fi
 
 if [ $status -eq 0 ]; then

@@ -50,6 +50,8 @@ enum taihu_event_kind {
 
 /**
  * enum taihu_fault_access - The kind of memory access that faulted.
+ * @TAIHU_FAULT_ACCESS_READ: A read.
+ * @TAIHU_FAULT_ACCESS_WRITE: A write.
  */
 enum taihu_fault_access {
 	TAIHU_FAULT_ACCESS_READ,

@@ -21,5 +21,6 @@ int main(int argc, char **argv)
 	test_cmdbuf();
 	test_lib_args();
 	test_cli(argv[1]);
+	test_metrics();
 	return tap_finish();
 }

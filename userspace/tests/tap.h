@@ -19,5 +19,6 @@ int tap_finish(void);
 void test_cmdbuf(void);
 void test_lib_args(void);
 void test_cli(const char *cli_path);
+void test_metrics(void);
 
 #endif /* TAIHU_TAP_H */

@@ -83,7 +83,8 @@ static void expect_usage_error(const char *cli, const char *const *args,
 
 void test_cli(const char *cli)
 {
-	static const char *const cmds[] = { "list", "info", "diag", "run", "infer" };
+	static const char *const cmds[] = { "list", "info", "diag", "run", "infer", "query",
+					    "top", "events" };
 	struct run r;
 	size_t i;
 
@@ -213,6 +214,36 @@ void test_cli(const char *cli)
 	run_cli(cli, ARGS("infer", "/dev/null", "--random"), &r);
 	tap_ok(r.status == 1 && strstr(r.err, "/dev/null") && strstr(r.err, "empty file"),
 	       "cli: infer of an empty model file says so");
+	expect_usage_error(cli, ARGS("query"), "--query=FIELD", "query without --query");
+	expect_usage_error(cli, ARGS("query", "--query=name,frob.nicate"),
+			   "field \"frob.nicate\" is not a valid field", "query of an unknown field");
+	expect_usage_error(cli, ARGS("query", "--query=name", "--format=xml"),
+			   "unknown format option \"xml\"", "query --format=xml");
+	expect_usage_error(cli, ARGS("query", "--query=name", "--format=noheader"),
+			   "must include csv", "query --format without csv");
+	expect_usage_error(cli, ARGS("query", "--query=name", "--json", "--format=csv"),
+			   "exclude each other", "query --json with --format");
+	expect_usage_error(cli, ARGS("query", "--query=name", "--count", "2"), "--count needs -l",
+			   "query --count without -l");
+	expect_usage_error(cli, ARGS("query", "--query=name", "-l", "0"), "-l takes seconds",
+			   "query -l 0");
+	expect_usage_error(cli, ARGS("top", "-n", "0"), "-n takes a positive number", "top -n 0");
+	expect_usage_error(cli, ARGS("top", "-d", "x"), "-d takes seconds", "top -d x");
+	expect_usage_error(cli, ARGS("top", "-n", "1"), "needs a terminal; use -b",
+			   "top without a terminal or -b");
+	expect_usage_error(cli, ARGS("events", "--count", "0"), "--count takes", "events --count 0");
+	expect_usage_error(cli, ARGS("events", "extra"), "unexpected argument 'extra'",
+			   "events with an argument");
+	run_cli(cli, ARGS("query", "--help-query"), &r);
+	tap_ok(r.status == 0 && strstr(r.out, "  temperature.gpu\n") &&
+	       strstr(r.out, "  power.draw [W]\n") && strstr(r.out, "  memory.used [MiB]\n") &&
+	       strstr(r.out, "  utilization.gpu [%]\n") && strstr(r.out, "  clocks.gr [MHz]\n") &&
+	       strstr(r.out, "  throttle_reasons\n"),
+	       "cli: query --help-query lists nvidia-smi's and Taihu's fields with units");
+	run_cli(cli, ARGS("--help"), &r);
+	tap_ok(strstr(r.out, "\n  query ") && strstr(r.out, "\n  top ") &&
+	       strstr(r.out, "\n  events "), "cli: --help lists query, top and events");
+
 	/* Usage errors win over device problems: nothing is opened. */
 	expect_usage_error(cli, ARGS("diag", "-d", "7", "--bogus"),
 			   "unrecognized option '--bogus'",
@@ -259,4 +290,11 @@ void test_cli(const char *cli)
 	run_cli(cli, ARGS("info", "-d", "/dev/null"), &r);
 	tap_ok(r.status == 1 && strstr(r.err, "not a Taihu device"),
 	       "cli: info -d PATH of another device -> not a Taihu device");
+	/* Without the driver there is no netlink family to ask. */
+	run_cli(cli, ARGS("query", "--query=name"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "not loaded") && !r.out[0],
+	       "cli: query without the driver -> exit 1, says it is not loaded");
+	run_cli(cli, ARGS("events", "--timeout", "1"), &r);
+	tap_ok(r.status == 1 && strstr(r.err, "not loaded"),
+	       "cli: events without the driver -> exit 1, says it is not loaded");
 }

@@ -177,7 +177,15 @@ static struct taihu_nl_dump_ctx *taihu_nl_dump_ctx(struct netlink_callback *cb)
 	return (struct taihu_nl_dump_ctx *)cb->ctx;
 }
 
-int taihu_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * Walk the devices from where the last part of the dump stopped, calling
+ * @fill for each (or only for the one of minor @want, when not NULL).
+ */
+static int taihu_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb,
+				 const struct nlattr *want,
+				 int (*fill)(struct sk_buff *skb, struct taihu_device *tdev,
+					     struct taihu_nl_dump_ctx *ctx,
+					     const struct genl_info *info))
 {
 	struct taihu_nl_dump_ctx *ctx = taihu_nl_dump_ctx(cb);
 	const struct genl_info *info = genl_info_dump(cb);
@@ -189,14 +197,28 @@ int taihu_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(tdev, &taihu_nl_devices, nl.node) {
 		if (i++ < ctx->dev)
 			continue;
-		ret = taihu_nl_fill_dev(skb, tdev, info);
-		if (ret)
-			break;
+		if (!want || nla_get_u32(want) == taihu_nl_minor(tdev)) {
+			ret = fill(skb, tdev, ctx, info);
+			if (ret)
+				break;
+		}
 		ctx->dev = i;
+		ctx->file = 0;
 	}
 	mutex_unlock(&taihu_nl_lock);
 	/* A full skb ends this part of the dump; the next call goes on. */
 	return ret == -EMSGSIZE && skb->len ? skb->len : ret;
+}
+
+static int taihu_nl_dump_dev(struct sk_buff *skb, struct taihu_device *tdev,
+			     struct taihu_nl_dump_ctx *ctx, const struct genl_info *info)
+{
+	return taihu_nl_fill_dev(skb, tdev, info);
+}
+
+int taihu_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return taihu_nl_dump_devices(skb, cb, NULL, taihu_nl_dump_dev);
 }
 
 /* ---- proc-get ------------------------------------------------------- */
@@ -272,27 +294,8 @@ static int taihu_nl_dump_files(struct sk_buff *skb, struct taihu_device *tdev,
 
 int taihu_nl_proc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct taihu_nl_dump_ctx *ctx = taihu_nl_dump_ctx(cb);
-	const struct genl_info *info = genl_info_dump(cb);
-	struct nlattr *want = info->attrs[TAIHU_A_PROC_MINOR];
-	struct taihu_device *tdev;
-	u32 i = 0;
-	int ret = 0;
-
-	mutex_lock(&taihu_nl_lock);
-	list_for_each_entry(tdev, &taihu_nl_devices, nl.node) {
-		if (i++ < ctx->dev)
-			continue;
-		if (!want || nla_get_u32(want) == taihu_nl_minor(tdev)) {
-			ret = taihu_nl_dump_files(skb, tdev, ctx, info);
-			if (ret)
-				break;
-		}
-		ctx->dev = i;
-		ctx->file = 0;
-	}
-	mutex_unlock(&taihu_nl_lock);
-	return ret == -EMSGSIZE && skb->len ? skb->len : ret;
+	return taihu_nl_dump_devices(skb, cb, genl_info_dump(cb)->attrs[TAIHU_A_PROC_MINOR],
+				     taihu_nl_dump_files);
 }
 
 /* ---- power-cap-set -------------------------------------------------- */

@@ -77,7 +77,8 @@ static void set_phase(struct engine *e, enum activity_class cls)
 	a->working = cls != ACTIVITY_STALL;
 }
 
-void activity_job_begin(struct engine *e)
+/* A job starts (@in_job) or ends on @e: the engine and card counters move on. */
+static void job_edge(struct engine *e, bool in_job)
 {
 	struct card *card = e->card;
 	uint64_t now;
@@ -86,13 +87,22 @@ void activity_job_begin(struct engine *e)
 	now = card_clock_ns();
 	flush(&e->act, now);
 	flush_any(card, now);
-	e->act.in_job = true;
-	e->act.job_work_ns = 0;
-	e->act.job_active_ns = 0;
-	card->busy_engines++;
-	e->act.permille = class_permille(card, ACTIVITY_CONTROL);
-	e->act.working = true;
+	e->act.in_job = in_job;
+	if (in_job) {
+		card->busy_engines++;
+		e->act.job_work_ns = 0;
+		e->act.job_active_ns = 0;
+		e->act.permille = class_permille(card, ACTIVITY_CONTROL);
+		e->act.working = true;
+	} else {
+		card->busy_engines--;
+	}
 	pthread_mutex_unlock(&card->activity_lock);
+}
+
+void activity_job_begin(struct engine *e)
+{
+	job_edge(e, true);
 }
 
 void activity_set(struct engine *e, enum activity_class cls)
@@ -144,16 +154,7 @@ uint64_t activity_job_work(struct engine *e, uint32_t *mean_permille)
 
 void activity_job_end(struct engine *e)
 {
-	struct card *card = e->card;
-	uint64_t now;
-
-	pthread_mutex_lock(&card->activity_lock);
-	now = card_clock_ns();
-	flush(&e->act, now);
-	flush_any(card, now);
-	e->act.in_job = false;
-	card->busy_engines--;
-	pthread_mutex_unlock(&card->activity_lock);
+	job_edge(e, false);
 }
 
 void activity_sample(struct card *card, uint64_t now_ns, struct activity_sample *out)

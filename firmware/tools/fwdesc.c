@@ -393,10 +393,12 @@ static int parse_thermal(struct parser *p, const char *key, char *v, struct fw_d
 		return parse_celsius(p, key, v, &t->temp_crit_mc);
 	case 3:
 		ret = parse_celsius(p, key, v, &hyst);
-		if (!ret && hyst <= 0)
+		if (ret)
+			return ret;
+		if (hyst <= 0)
 			return perr(p, "%s: must be at least 1", key);
 		t->temp_hyst_mc = (__u32)hyst;
-		return ret;
+		return 0;
 	case 13:
 		return parse_activity(p, v, t);
 	case 14:

@@ -128,7 +128,7 @@ static void print_json(const struct taihu_event_info *ev)
 		json_object_object_add(o, "core_clock_mhz", json_object_new_uint64(ev->core_clock_mhz));
 	if (has(ev, TAIHU_EV_COUNT)) {
 		json_object_object_add(o, "count", json_object_new_uint64(ev->count));
-		json_object_object_add(o, "uncorrected", json_object_new_boolean(ev->uncorrected));
+		json_object_object_add(o, "uncorrected", json_object_new_boolean(ev->uncorrected != 0));
 	}
 	if (has(ev, TAIHU_EV_CODE))
 		json_object_object_add(o, "code", json_object_new_uint64(ev->code));

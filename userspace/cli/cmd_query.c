@@ -218,27 +218,27 @@ static void get(const struct qfield *f, const struct sample *s, struct value *v)
 	case Q_MINOR: num(v, t->minor, 0); break;
 	case Q_DRIVER: str(v, t->driver_version); break;
 	case Q_FIRMWARE: str(v, t->fw_version); break;
-	case Q_TEMP: tm(v, t, TAIHU_TM_TEMP, t->temp_mc / 1000.0, 0); break;
-	case Q_TEMP_MAX: tm(v, t, TAIHU_TM_TEMP_MAX, t->temp_max_mc / 1000.0, 0); break;
-	case Q_TEMP_CRIT: tm(v, t, TAIHU_TM_TEMP_CRIT, t->temp_crit_mc / 1000.0, 0); break;
-	case Q_POWER: tm(v, t, TAIHU_TM_POWER, t->power_uw / 1e6, 2); break;
-	case Q_POWER_LIMIT: tm(v, t, TAIHU_TM_POWER_CAP, t->power_cap_uw / 1e6, 2); break;
-	case Q_POWER_DEFAULT: tm(v, t, TAIHU_TM_POWER_CAP_DEFAULT, t->power_cap_default_uw / 1e6, 2); break;
-	case Q_POWER_MIN: tm(v, t, TAIHU_TM_POWER_CAP_MIN, t->power_cap_min_uw / 1e6, 2); break;
-	case Q_POWER_MAX: tm(v, t, TAIHU_TM_POWER_CAP_MAX, t->power_cap_max_uw / 1e6, 2); break;
+	case Q_TEMP: tm(v, t, TAIHU_TM_TEMP, (double)t->temp_mc / 1000.0, 0); break;
+	case Q_TEMP_MAX: tm(v, t, TAIHU_TM_TEMP_MAX, (double)t->temp_max_mc / 1000.0, 0); break;
+	case Q_TEMP_CRIT: tm(v, t, TAIHU_TM_TEMP_CRIT, (double)t->temp_crit_mc / 1000.0, 0); break;
+	case Q_POWER: tm(v, t, TAIHU_TM_POWER, (double)t->power_uw / 1e6, 2); break;
+	case Q_POWER_LIMIT: tm(v, t, TAIHU_TM_POWER_CAP, (double)t->power_cap_uw / 1e6, 2); break;
+	case Q_POWER_DEFAULT: tm(v, t, TAIHU_TM_POWER_CAP_DEFAULT, (double)t->power_cap_default_uw / 1e6, 2); break;
+	case Q_POWER_MIN: tm(v, t, TAIHU_TM_POWER_CAP_MIN, (double)t->power_cap_min_uw / 1e6, 2); break;
+	case Q_POWER_MAX: tm(v, t, TAIHU_TM_POWER_CAP_MAX, (double)t->power_cap_max_uw / 1e6, 2); break;
 	case Q_POWER_MGMT:
 		if (cli_tm_has(t, TAIHU_TM_POWER_CAP))
 			str(v, "Enabled");
 		else
 			v->kind = V_NA;
 		break;
-	case Q_ENERGY: tm(v, t, TAIHU_TM_ENERGY, t->energy_uj / 1e6, 3); break;
+	case Q_ENERGY: tm(v, t, TAIHU_TM_ENERGY, (double)t->energy_uj / 1e6, 3); break;
 	case Q_VOLTAGE: tm(v, t, TAIHU_TM_VOLTAGE, t->voltage_mv, 0); break;
 	case Q_CLK_CORE: tm(v, t, TAIHU_TM_CORE_CLOCK, t->core_clock_mhz, 0); break;
 	case Q_CLK_CORE_MAX: tm(v, t, TAIHU_TM_CORE_CLOCK_MAX, t->core_clock_max_mhz, 0); break;
 	case Q_CLK_MEM: tm(v, t, TAIHU_TM_MEM_CLOCK, t->mem_clock_mhz, 0); break;
 	case Q_CLK_MEM_MAX: tm(v, t, TAIHU_TM_MEM_CLOCK_MAX, t->mem_clock_max_mhz, 0); break;
-	case Q_UTIL: tm(v, t, TAIHU_TM_UTILIZATION, t->utilization_permille / 10.0, 0); break;
+	case Q_UTIL: tm(v, t, TAIHU_TM_UTILIZATION, (double)t->utilization_permille / 10.0, 0); break;
 	case Q_UTIL_Q:
 		if (cli_tm_has(t, TAIHU_TM_ENGINES) && q < t->num_engines)
 			num(v, t->engine_util_permille[q] / 10.0, 0);
@@ -247,19 +247,19 @@ static void get(const struct qfield *f, const struct sample *s, struct value *v)
 		break;
 	case Q_BUSY_Q:
 		if (cli_tm_has(t, TAIHU_TM_ENGINES) && q < t->num_engines)
-			num(v, t->engine_busy_ns[q] / 1e9, 3);
+			num(v, (double)t->engine_busy_ns[q] / 1e9, 3);
 		else
 			v->kind = cli_tm_has(t, TAIHU_TM_ENGINES) ? V_NS : V_NA;
 		break;
-	case Q_MEM_TOTAL: tm(v, t, TAIHU_TM_VRAM_TOTAL, (double)(t->vram_total / (1 << 20)), 0); break;
-	case Q_MEM_USED: tm(v, t, TAIHU_TM_VRAM_USED, (double)(t->vram_used / (1 << 20)), 0); break;
+	case Q_MEM_TOTAL: tm(v, t, TAIHU_TM_VRAM_TOTAL, (double)(t->vram_total >> 20), 0); break;
+	case Q_MEM_USED: tm(v, t, TAIHU_TM_VRAM_USED, (double)(t->vram_used >> 20), 0); break;
 	case Q_MEM_FREE:
 		if (cli_tm_has(t, TAIHU_TM_VRAM_TOTAL) && cli_tm_has(t, TAIHU_TM_VRAM_USED))
-			num(v, (double)((t->vram_total - t->vram_used) / (1 << 20)), 0);
+			num(v, (double)((t->vram_total - t->vram_used) >> 20), 0);
 		else
 			v->kind = V_NA;
 		break;
-	case Q_HOST_USED: tm(v, t, TAIHU_TM_HOST_USED, t->host_used / mib, 1); break;
+	case Q_HOST_USED: tm(v, t, TAIHU_TM_HOST_USED, (double)t->host_used / mib, 1); break;
 	case Q_ECC_MODE: str(v, "Enabled"); break;
 	case Q_ECC_CORR: tm(v, t, TAIHU_TM_ECC_CORRECTED, (double)t->ecc_corrected, 0); break;
 	case Q_ECC_UNCORR: tm(v, t, TAIHU_TM_ECC_UNCORRECTED, (double)t->ecc_uncorrected, 0); break;
@@ -291,8 +291,8 @@ static void get(const struct qfield *f, const struct sample *s, struct value *v)
 			v->kind = V_NA;
 		}
 		break;
-	case Q_THR_TIME: tm(v, t, TAIHU_TM_THROTTLED_TIME, t->throttled_ns / 1e9, 3); break;
-	case Q_BUSY: tm(v, t, TAIHU_TM_BUSY_TIME, t->busy_ns / 1e9, 3); break;
+	case Q_THR_TIME: tm(v, t, TAIHU_TM_THROTTLED_TIME, (double)t->throttled_ns / 1e9, 3); break;
+	case Q_BUSY: tm(v, t, TAIHU_TM_BUSY_TIME, (double)t->busy_ns / 1e9, 3); break;
 	case Q_RESETS: tm(v, t, TAIHU_TM_RESET_COUNT, (double)t->reset_count, 0); break;
 	case Q_THR_IDLE:
 	case Q_TEMP_MEM:

@@ -196,7 +196,7 @@ static void client_rates(struct clients *now, const struct clients *prev, double
 		for (j = 0; j < prev->n; j++) {
 			const struct client *o = &prev->c[j];
 
-			if (o->client_id != c->client_id || strcmp(o->pdev, c->pdev))
+			if (o->client_id != c->client_id || strcmp(o->pdev, c->pdev) != 0)
 				continue;
 			for (q = 0; q < TAIHU_TM_MAX_ENGINES; q++) {
 				double d = c->busy_ns[q] >= o->busy_ns[q] ?
@@ -243,8 +243,8 @@ static void line(struct screen *s, int attr, const char *fmt, ...)
 static void fmt_temp(const struct taihu_telemetry *t, char *buf, size_t len)
 {
 	if (cli_tm_has(t, TAIHU_TM_TEMP))
-		snprintf(buf, len, "%.1f C (max %.0f, crit %.0f)", t->temp_mc / 1000.0,
-			 t->temp_max_mc / 1000.0, t->temp_crit_mc / 1000.0);
+		snprintf(buf, len, "%.1f C (max %.0f, crit %.0f)", (double)t->temp_mc / 1000.0,
+			 (double)t->temp_max_mc / 1000.0, (double)t->temp_crit_mc / 1000.0);
 	else
 		snprintf(buf, len, "N/A");
 }
@@ -275,7 +275,7 @@ static void draw_card(struct screen *s, const struct taihu_telemetry *t, size_t 
 	} else {
 		cli_throttle_names(t->throttle_reasons, reasons, sizeof(reasons));
 		line(s, 0, "  temp %s  power %.1f / %.1f W  energy %.1f J  core %u mV", temp,
-		     t->power_uw / 1e6, t->power_cap_uw / 1e6, t->energy_uj / 1e6, t->voltage_mv);
+		     (double)t->power_uw / 1e6, (double)t->power_cap_uw / 1e6, (double)t->energy_uj / 1e6, t->voltage_mv);
 		line(s, t->throttle_reasons ? A_BOLD : 0,
 		     "  clocks core %u / %u MHz  memory %u MHz  throttle %s", t->core_clock_mhz,
 		     t->core_clock_max_mhz, t->mem_clock_mhz, reasons);
@@ -285,7 +285,7 @@ static void draw_card(struct screen *s, const struct taihu_telemetry *t, size_t 
 
 			bar(pct, b, 10);
 			line(s, 0, "    q%u [%s] %3.0f%%  busy %.3f s", q, b, pct,
-			     t->engine_busy_ns[q] / 1e9);
+			     (double)t->engine_busy_ns[q] / 1e9);
 		}
 	}
 	line(s, 0, "  memory VRAM %s / %s  host %s  resets %" PRIu64, vram, vtot, host,

@@ -161,19 +161,19 @@ static bool fn(const struct taihu_telemetry *t, double *v)			\
 	return true;								\
 }
 
-GETTER(g_temp, TAIHU_TM_TEMP, t->temp_mc / 1000.0)
-GETTER(g_temp_max, TAIHU_TM_TEMP_MAX, t->temp_max_mc / 1000.0)
-GETTER(g_temp_crit, TAIHU_TM_TEMP_CRIT, t->temp_crit_mc / 1000.0)
-GETTER(g_power, TAIHU_TM_POWER, t->power_uw / 1e6)
-GETTER(g_cap, TAIHU_TM_POWER_CAP, t->power_cap_uw / 1e6)
-GETTER(g_cap_min, TAIHU_TM_POWER_CAP_MIN, t->power_cap_min_uw / 1e6)
-GETTER(g_cap_max, TAIHU_TM_POWER_CAP_MAX, t->power_cap_max_uw / 1e6)
-GETTER(g_cap_default, TAIHU_TM_POWER_CAP_DEFAULT, t->power_cap_default_uw / 1e6)
-GETTER(g_energy, TAIHU_TM_ENERGY, t->energy_uj / 1e6)
-GETTER(g_voltage, TAIHU_TM_VOLTAGE, t->voltage_mv / 1000.0)
-GETTER(g_util, TAIHU_TM_UTILIZATION, t->utilization_permille / 1000.0)
-GETTER(g_busy, TAIHU_TM_BUSY_TIME, t->busy_ns / 1e9)
-GETTER(g_throttled, TAIHU_TM_THROTTLED_TIME, t->throttled_ns / 1e9)
+GETTER(g_temp, TAIHU_TM_TEMP, (double)t->temp_mc / 1000.0)
+GETTER(g_temp_max, TAIHU_TM_TEMP_MAX, (double)t->temp_max_mc / 1000.0)
+GETTER(g_temp_crit, TAIHU_TM_TEMP_CRIT, (double)t->temp_crit_mc / 1000.0)
+GETTER(g_power, TAIHU_TM_POWER, (double)t->power_uw / 1e6)
+GETTER(g_cap, TAIHU_TM_POWER_CAP, (double)t->power_cap_uw / 1e6)
+GETTER(g_cap_min, TAIHU_TM_POWER_CAP_MIN, (double)t->power_cap_min_uw / 1e6)
+GETTER(g_cap_max, TAIHU_TM_POWER_CAP_MAX, (double)t->power_cap_max_uw / 1e6)
+GETTER(g_cap_default, TAIHU_TM_POWER_CAP_DEFAULT, (double)t->power_cap_default_uw / 1e6)
+GETTER(g_energy, TAIHU_TM_ENERGY, (double)t->energy_uj / 1e6)
+GETTER(g_voltage, TAIHU_TM_VOLTAGE, (double)t->voltage_mv / 1000.0)
+GETTER(g_util, TAIHU_TM_UTILIZATION, (double)t->utilization_permille / 1000.0)
+GETTER(g_busy, TAIHU_TM_BUSY_TIME, (double)t->busy_ns / 1e9)
+GETTER(g_throttled, TAIHU_TM_THROTTLED_TIME, (double)t->throttled_ns / 1e9)
 GETTER(g_resets, TAIHU_TM_RESET_COUNT, (double)t->reset_count)
 GETTER(g_vram_total, TAIHU_TM_VRAM_TOTAL, (double)t->vram_total)
 
@@ -233,6 +233,56 @@ static void render_up(struct text *out, const struct known_cards *known,
 	}
 }
 
+/* One value of a family whose series differ by one label. */
+struct labelled {
+	const char *label;		/* the label's value */
+	enum taihu_tm_field field;	/* reported by the driver? */
+	double (*value)(const struct taihu_telemetry *t);
+};
+
+static double v_core(const struct taihu_telemetry *t) { return t->core_clock_mhz * 1e6; }
+static double v_mem(const struct taihu_telemetry *t) { return t->mem_clock_mhz * 1e6; }
+static double v_core_max(const struct taihu_telemetry *t) { return t->core_clock_max_mhz * 1e6; }
+static double v_mem_max(const struct taihu_telemetry *t) { return t->mem_clock_max_mhz * 1e6; }
+static double v_vram(const struct taihu_telemetry *t) { return (double)t->vram_used; }
+static double v_host(const struct taihu_telemetry *t) { return (double)t->host_used; }
+static double v_ecc_c(const struct taihu_telemetry *t) { return (double)t->ecc_corrected; }
+static double v_ecc_u(const struct taihu_telemetry *t) { return (double)t->ecc_uncorrected; }
+
+static const struct labelled clocks[] = {
+	{ "core", TAIHU_TM_CORE_CLOCK, v_core }, { "memory", TAIHU_TM_MEM_CLOCK, v_mem },
+};
+static const struct labelled max_clocks[] = {
+	{ "core", TAIHU_TM_CORE_CLOCK_MAX, v_core_max },
+	{ "memory", TAIHU_TM_MEM_CLOCK_MAX, v_mem_max },
+};
+static const struct labelled memory[] = {
+	{ "vram", TAIHU_TM_VRAM_USED, v_vram }, { "host", TAIHU_TM_HOST_USED, v_host },
+};
+static const struct labelled ecc[] = {
+	{ "corrected", TAIHU_TM_ECC_CORRECTED, v_ecc_c },
+	{ "uncorrected", TAIHU_TM_ECC_UNCORRECTED, v_ecc_u },
+};
+
+static void render_labelled(struct text *out, const char *name, const char *type,
+			    const char *help, const char *key, const struct labelled *v,
+			    size_t nv, const struct taihu_telemetry *cards, size_t n)
+{
+	struct known_card k;
+	char labels[200];
+	size_t i, j;
+
+	family(out, name, type, help);
+	for (i = 0; i < n; i++) {
+		known_fill(&k, &cards[i]);
+		card_labels(&k, labels, sizeof(labels));
+		for (j = 0; j < nv; j++)
+			if (cards[i].available & (1ULL << v[j].field))
+				text_printf(out, "%s{%s,%s=\"%s\"} %.10g\n", name, labels, key,
+					    v[j].label, v[j].value(&cards[i]));
+	}
+}
+
 static void render_card_families(struct text *out, const struct taihu_telemetry *cards,
 				 size_t n)
 {
@@ -253,28 +303,10 @@ static void render_card_families(struct text *out, const struct taihu_telemetry 
 		}
 	}
 
-	family(out, "taihu_clock_hertz", "gauge", "Clock frequency now.");
-	for (i = 0; i < n; i++) {
-		known_fill(&k, &cards[i]);
-		card_labels(&k, labels, sizeof(labels));
-		if (cards[i].available & (1ULL << TAIHU_TM_CORE_CLOCK))
-			text_printf(out, "taihu_clock_hertz{%s,clock=\"core\"} %.10g\n", labels,
-				    cards[i].core_clock_mhz * 1e6);
-		if (cards[i].available & (1ULL << TAIHU_TM_MEM_CLOCK))
-			text_printf(out, "taihu_clock_hertz{%s,clock=\"memory\"} %.10g\n", labels,
-				    cards[i].mem_clock_mhz * 1e6);
-	}
-	family(out, "taihu_clock_max_hertz", "gauge", "Highest clock frequency.");
-	for (i = 0; i < n; i++) {
-		known_fill(&k, &cards[i]);
-		card_labels(&k, labels, sizeof(labels));
-		if (cards[i].available & (1ULL << TAIHU_TM_CORE_CLOCK_MAX))
-			text_printf(out, "taihu_clock_max_hertz{%s,clock=\"core\"} %.10g\n", labels,
-				    cards[i].core_clock_max_mhz * 1e6);
-		if (cards[i].available & (1ULL << TAIHU_TM_MEM_CLOCK_MAX))
-			text_printf(out, "taihu_clock_max_hertz{%s,clock=\"memory\"} %.10g\n", labels,
-				    cards[i].mem_clock_max_mhz * 1e6);
-	}
+	render_labelled(out, "taihu_clock_hertz", "gauge", "Clock frequency now.", "clock",
+			clocks, 2, cards, n);
+	render_labelled(out, "taihu_clock_max_hertz", "gauge", "Highest clock frequency.", "clock",
+			max_clocks, 2, cards, n);
 	family(out, "taihu_throttle_active", "gauge",
 	       "1 while the reason holds the core clock below its maximum.");
 	for (i = 0; i < n; i++) {
@@ -291,36 +323,18 @@ static void render_card_families(struct text *out, const struct taihu_telemetry 
 					    cards[i].throttle_reasons & (1u << bit) ? 1 : 0);
 		}
 	}
-	family(out, "taihu_memory_used_bytes", "gauge",
-	       "Memory in use: VRAM, and system memory of the card's buffer objects.");
-	for (i = 0; i < n; i++) {
-		known_fill(&k, &cards[i]);
-		card_labels(&k, labels, sizeof(labels));
-		if (cards[i].available & (1ULL << TAIHU_TM_VRAM_USED))
-			text_printf(out, "taihu_memory_used_bytes{%s,memory=\"vram\"} %" PRIu64 "\n",
-				    labels, cards[i].vram_used);
-		if (cards[i].available & (1ULL << TAIHU_TM_HOST_USED))
-			text_printf(out, "taihu_memory_used_bytes{%s,memory=\"host\"} %" PRIu64 "\n",
-				    labels, cards[i].host_used);
-	}
-	family(out, "taihu_ecc_errors_total", "counter", "VRAM ECC errors since the card started.");
-	for (i = 0; i < n; i++) {
-		known_fill(&k, &cards[i]);
-		card_labels(&k, labels, sizeof(labels));
-		if (cards[i].available & (1ULL << TAIHU_TM_ECC_CORRECTED))
-			text_printf(out, "taihu_ecc_errors_total{%s,type=\"corrected\"} %" PRIu64 "\n",
-				    labels, cards[i].ecc_corrected);
-		if (cards[i].available & (1ULL << TAIHU_TM_ECC_UNCORRECTED))
-			text_printf(out, "taihu_ecc_errors_total{%s,type=\"uncorrected\"} %" PRIu64 "\n",
-				    labels, cards[i].ecc_uncorrected);
-	}
+	render_labelled(out, "taihu_memory_used_bytes", "gauge",
+			"Memory in use: VRAM, and system memory of the card's buffer objects.",
+			"memory", memory, 2, cards, n);
+	render_labelled(out, "taihu_ecc_errors_total", "counter",
+			"VRAM ECC errors since the card started.", "type", ecc, 2, cards, n);
 	family(out, "taihu_engine_busy_seconds_total", "counter", "Time a queue spent running jobs.");
 	for (i = 0; i < n; i++) {
 		known_fill(&k, &cards[i]);
 		card_labels(&k, labels, sizeof(labels));
 		for (q = 0; q < cards[i].num_engines && q < TAIHU_TM_MAX_ENGINES; q++)
 			text_printf(out, "taihu_engine_busy_seconds_total{%s,queue=\"%u\"} %.9f\n",
-				    labels, q, cards[i].engine_busy_ns[q] / 1e9);
+				    labels, q, (double)cards[i].engine_busy_ns[q] / 1e9);
 	}
 	family(out, "taihu_engine_utilization_ratio", "gauge",
 	       "Share of the last second a queue was busy.");

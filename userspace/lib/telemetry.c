@@ -55,6 +55,23 @@ TAIHU_EXPORT void taihu_free(void *p)
 	free(p);
 }
 
+/* Room for one more of @n items of @size bytes in *@items (capacity *@cap). */
+static int grow(void **items, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 4;
+	p = realloc(*items, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	*items = p;
+	*cap = ncap;
+	return 0;
+}
+
 /* Scalar attributes of the dev set and where they go. */
 enum kind { U32, S32, UINT };
 
@@ -188,15 +205,8 @@ static int on_dev(struct nlattr **tb, const struct nlattr *attrs, int len, void 
 
 	if (!scalar(tb[TAIHU_A_DEV_MINOR], U32))
 		return -EPROTO;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4;
-		struct taihu_telemetry *items = realloc(p->items, cap * sizeof(*items));
-
-		if (!items)
-			return -ENOMEM;
-		p->items = items;
-		p->cap = cap;
-	}
+	if (grow((void **)&p->items, &p->cap, p->n, sizeof(*p->items)))
+		return -ENOMEM;
 	fill_dev(tb, &p->items[p->n++], attrs, len);
 	return 0;
 }
@@ -301,15 +311,8 @@ static int on_proc(struct nlattr **tb, const struct nlattr *attrs, int len, void
 
 	if (!scalar(tb[TAIHU_A_PROC_MINOR], U32))
 		return -EPROTO;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 8;
-		struct taihu_proc_usage *items = realloc(p->items, cap * sizeof(*items));
-
-		if (!items)
-			return -ENOMEM;
-		p->items = items;
-		p->cap = cap;
-	}
+	if (grow((void **)&p->items, &p->cap, p->n, sizeof(*p->items)))
+		return -ENOMEM;
 	u = &p->items[p->n++];
 	memset(u, 0, sizeof(*u));
 	u->size = sizeof(*u);

@@ -35,9 +35,10 @@ section_end() { echo "@@taihu end $1 rc=${2:-0}" >&3; }
 t_ok() { T_NUM=$((T_NUM + 1)); emit "ok $T_NUM $*"; }
 t_fail() { T_NUM=$((T_NUM + 1)); emit "not ok $T_NUM $*"; }
 t_skip() { T_NUM=$((T_NUM + 1)); emit "ok $T_NUM $1 # SKIP $2"; }
-# t_check DESC 'SHELL CONDITION': ok when the condition (eval'd) succeeds
+# t_check DESC 'SHELL CONDITION': ok when the condition (eval'd) succeeds;
+# returns 1 after a failure, so that `t_check ... || show-why` works
 t_check() {
-	if eval "$2"; then t_ok "$1"; else t_fail "$1"; fi
+	if eval "$2"; then t_ok "$1"; else t_fail "$1"; return 1; fi
 }
 
 # run_tap NAME PROGRAM [ARGS...]: run a TAP-printing program as one section,

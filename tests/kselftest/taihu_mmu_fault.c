@@ -18,8 +18,8 @@
 
 int main(int argc, char **argv)
 {
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *dev;
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *dst;

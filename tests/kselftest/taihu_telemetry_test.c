@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * Telemetry in the guest, through libtaihu's netlink API: the dump agrees
- * with hwmon and sysfs; a sustained load heats the card and idle cools it;
+ * with hwmon and sysfs; a sustained GEMM load heats the card and idle cools it;
  * a low power cap throttles the clock, makes the same job slower and says
  * so (sysfs, netlink, an event); an MMU fault and injected ECC errors
  * arrive as events with their context and process; per-process usage;
@@ -22,49 +22,68 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "taihu/kernels.h"
 #include "taihu_test_util.h"
 
 #define SYSFS_PCI	"/sys/bus/pci/devices"
-#define LOAD_BYTES	(16u << 20)	/* each copy of a load job */
-#define LOAD_COPIES	4		/* copies per job */
+#define LOAD_DIM	384		/* each GEMM of a load job: LOAD_DIM^3 fp32 */
+#define LOAD_GEMMS	4		/* GEMMs per job */
 #define EVENT_WAIT_MS	10000
 
-/* A job that keeps a queue busy: LOAD_COPIES VRAM-to-VRAM copies. */
+/*
+ * A job that keeps a queue computing: LOAD_GEMMS fp32 GEMMs Y = A B on
+ * VRAM tensors, the load that heats a card most.
+ */
 struct load {
 	struct taihu_device *dev;
-	struct taihu_bo *src, *dst, *cmd;
+	struct taihu_bo *a, *b, *y, *cmd;
 	uint32_t len;
 };
 
 static int load_init(struct load *l, struct taihu_device *dev)
 {
-	struct taihu_cmdbuf *cb;
+	const uint64_t shape[2] = { LOAD_DIM, LOAD_DIM };
+	const uint64_t bytes = LOAD_DIM * LOAD_DIM * sizeof(float);
+	struct taihu_tensor ta = { .size = sizeof(ta) }, tb = { .size = sizeof(tb) };
+	struct taihu_tensor ty = { .size = sizeof(ty) };
+	struct taihu_cmdbuf *cb = NULL;
 	int ret, i;
 
 	memset(l, 0, sizeof(*l));
 	l->dev = dev;
-	ret = taihu_bo_create(dev, LOAD_BYTES, DRM_TAIHU_PLACEMENT_VRAM, &l->src);
+	ret = taihu_bo_create(dev, bytes, DRM_TAIHU_PLACEMENT_VRAM, &l->a);
 	if (!ret)
-		ret = taihu_bo_create(dev, LOAD_BYTES, DRM_TAIHU_PLACEMENT_VRAM, &l->dst);
+		ret = taihu_bo_create(dev, bytes, DRM_TAIHU_PLACEMENT_VRAM, &l->b);
+	if (!ret)
+		ret = taihu_bo_create(dev, bytes, DRM_TAIHU_PLACEMENT_VRAM, &l->y);
+	/* Ones, so that no denormal or NaN changes the kernel's pace. */
+	if (!ret)
+		ret = taihu_fill(l->a, 0, bytes, 0x3f800000u, TT_JOB_TIMEOUT_NS, NULL);
+	if (!ret)
+		ret = taihu_fill(l->b, 0, bytes, 0x3f800000u, TT_JOB_TIMEOUT_NS, NULL);
+	if (!ret)
+		ret = taihu_tensor_bo(&ta, l->a, 0, TAIHU_DTYPE_FP32, 2, shape);
+	if (!ret)
+		ret = taihu_tensor_bo(&tb, l->b, 0, TAIHU_DTYPE_FP32, 2, shape);
+	if (!ret)
+		ret = taihu_tensor_bo(&ty, l->y, 0, TAIHU_DTYPE_FP32, 2, shape);
 	if (!ret)
 		ret = taihu_cmdbuf_new(&cb);
-	if (ret)
-		return ret;
-	for (i = 0; i < LOAD_COPIES && ret >= 0; i++)
-		ret = taihu_cmdbuf_copy(cb, taihu_bo_dev_addr(l->src), taihu_bo_dev_addr(l->dst),
-					LOAD_BYTES);
+	for (i = 0; i < LOAD_GEMMS && ret >= 0; i++)
+		ret = taihu_cmdbuf_gemm(cb, NULL, &ta, &tb, NULL, &ty);
 	if (ret >= 0)
 		ret = taihu_cmdbuf_upload(cb, dev, &l->cmd);
 	l->len = (uint32_t)taihu_cmdbuf_size(cb);
 	taihu_cmdbuf_free(cb);
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 static void load_fini(struct load *l)
 {
 	taihu_bo_free(l->cmd);
-	taihu_bo_free(l->src);
-	taihu_bo_free(l->dst);
+	taihu_bo_free(l->a);
+	taihu_bo_free(l->b);
+	taihu_bo_free(l->y);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -74,19 +93,23 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Run load jobs on queue 0 for @ms; *median_ns: median device time of a job. */
-static int load_run(struct load *l, unsigned int ms, uint64_t *median_ns)
+/*
+ * Run load jobs on queue 0 for @ms; *best_ns: the shortest device time of
+ * a job (the host's two cores are shared with QEMU and other guests: the
+ * best case is what the card's clock makes of the work, without the noise).
+ */
+static int load_run(struct load *l, unsigned int ms, uint64_t *best_ns)
 {
 	static uint64_t times[8192];
-	struct taihu_bo *bos[2] = { l->src, l->dst };
+	struct taihu_bo *bos[3] = { l->a, l->b, l->y };
 	struct taihu_job job = {
-		.cmd_bo = l->cmd, .cmd_len = l->len, .bos = bos, .bo_count = 2,
+		.size = sizeof(job), .cmd_bo = l->cmd, .cmd_len = l->len, .bos = bos, .bo_count = 3,
 	};
 	int64_t end = tt_now_ns() + (int64_t)ms * 1000000;
 	size_t n = 0;
 
 	while (tt_now_ns() < end && n < sizeof(times) / sizeof(times[0])) {
-		struct taihu_job_result res;
+		struct taihu_job_result res = { .size = sizeof(res) };
 		uint64_t seqno;
 		int ret = taihu_submit(l->dev, &job, &seqno);
 
@@ -100,8 +123,8 @@ static int load_run(struct load *l, unsigned int ms, uint64_t *median_ns)
 	if (!n)
 		return -EIO;
 	qsort(times, n, sizeof(times[0]), cmp_u64);
-	if (median_ns)
-		*median_ns = times[n / 2];
+	if (best_ns)
+		*best_ns = times[0];
 	return 0;
 }
 
@@ -173,7 +196,7 @@ static int wait_event(struct taihu_event_listener *l, uint32_t kind, uint32_t mi
 
 FIXTURE(telemetry) {
 	struct taihu_device *dev;
-	struct taihu_device_desc desc;
+	struct tt_device desc;
 	struct taihu_telemetry_session *s;
 	char pci_dir[256];
 	char hwmon_dir[300];
@@ -337,7 +360,7 @@ TEST_F(telemetry, netlink_agrees_with_hwmon_and_sysfs)
 	EXPECT_EQ(-1, read_ll(p, "engine4_busy_ns"));
 }
 
-/* Power and temperature rise under a sustained load and fall back when idle. */
+/* Power and temperature rise under a sustained GEMM load and fall back when idle. */
 TEST_F(telemetry, load_heats_the_card_and_idle_cools_it)
 {
 	struct taihu_telemetry idle, busy, cool;
@@ -372,6 +395,7 @@ TEST_F(telemetry, low_power_cap_throttles_and_slows_jobs)
 	struct taihu_telemetry t;
 	struct taihu_event_info ev;
 	uint64_t full_ns = 0, slow_ns = 0;
+	int64_t restored;
 	struct load l;
 	int got;
 
@@ -405,11 +429,27 @@ TEST_F(telemetry, low_power_cap_throttles_and_slows_jobs)
 	}
 
 	/* Back to the default: the clock recovers and an event says so. */
+	restored = tt_now_ns();
 	ASSERT_EQ(0, taihu_power_cap_set(self->s, self->desc.minor, t.power_cap_default_uw));
-	EXPECT_EQ(1, wait_event(el, TAIHU_EVENT_KIND_THROTTLE_STOP, self->desc.minor, &ev));
-	ASSERT_EQ(0, get_tm(self, &t));
+	do {
+		tt_sleep_ms(100);
+		ASSERT_EQ(0, get_tm(self, &t));
+	} while (t.throttle_reasons && tt_now_ns() - restored < 5000000000LL);
 	EXPECT_EQ(0, t.throttle_reasons);
 	EXPECT_EQ(t.core_clock_max_mhz, t.core_clock_mhz);
+	/* The last throttle event says it stopped (a loaded host may make the
+	 * governor climb and fall during the throttled part: take the last). */
+	memset(&ev, 0, sizeof(ev));
+	for (;;) {
+		struct taihu_event_info e = { .size = sizeof(e) };
+
+		if (taihu_events_next(el, &e, 500) != 1)
+			break;
+		if (e.minor == self->desc.minor && (e.kind == TAIHU_EVENT_KIND_THROTTLE_START ||
+						    e.kind == TAIHU_EVENT_KIND_THROTTLE_STOP))
+			ev = e;
+	}
+	EXPECT_EQ(TAIHU_EVENT_KIND_THROTTLE_STOP, ev.kind);
 	load_fini(&l);
 	taihu_events_close(el);
 }
@@ -442,8 +482,8 @@ TEST_F(telemetry, mmu_fault_arrives_as_an_event)
 {
 	struct taihu_event_listener *el;
 	struct taihu_event_info ev;
-	struct drm_taihu_context_info ci;
-	struct taihu_job_result res;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
 	struct taihu_device *victim;
 	struct taihu_cmdbuf *cb;
 	struct taihu_bo *dst;
@@ -507,7 +547,7 @@ TEST_F(telemetry, injected_ecc_errors_arrive_as_events)
 
 TEST_F(telemetry, proc_dump_shows_this_process)
 {
-	struct drm_taihu_context_info ci;
+	struct taihu_context_info ci = { .size = sizeof(ci) };
 	struct taihu_proc_usage *u = NULL;
 	struct taihu_bo *bo;
 	size_t n = 0, i;

@@ -114,6 +114,11 @@ int cli_telemetry_open(const char *cmd, struct taihu_telemetry_session **s);
  */
 int cli_telemetry_load(const char *cmd, struct taihu_telemetry_session *s,
 		       struct taihu_telemetry **cards, size_t *n);
+/*
+ * The accel minor of the device @name designates (as -d takes it), which
+ * is how netlink names a card; prints why and returns CLI_EXIT_FAIL.
+ */
+int cli_device_minor(const char *name, uint32_t *minor);
 /* "power-cap,thermal", or "none". */
 void cli_throttle_names(uint32_t reasons, char *buf, size_t len);
 /* The driver reported field @f of @t. */

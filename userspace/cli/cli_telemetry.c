@@ -110,3 +110,20 @@ void cli_sleep_ms(unsigned int ms)
 	/* A signal ends the sleep early; cli_stopped() then says so. */
 	nanosleep(&ts, NULL);
 }
+
+int cli_device_minor(const char *name, uint32_t *minor)
+{
+	const struct taihu_device_desc *desc;
+	struct taihu_device_list *list;
+	int ret = taihu_device_list_new(&list);
+
+	if (!ret)
+		ret = taihu_device_list_find(list, name, &desc);
+	if (!ret)
+		*minor = taihu_device_desc_minor(desc);
+	taihu_device_list_free(list);
+	if (ret)
+		return cli_error_hint("'taihu list' shows the devices; -d takes an index, PCI address, serial or /dev/accel node",
+				      "no device '%s': %s", name, taihu_strerror(ret));
+	return 0;
+}

@@ -22,10 +22,10 @@
 
 static const char query_usage[] =
 	"Usage: taihu query --query=FIELD[,FIELD...] [--format=csv[,noheader][,nounits]]\n"
-	"                   [--json] [-d N] [-l SECS [--count N]]\n"
+	"                   [--json] [-d DEV] [-l SECS [--count N]]\n"
 	"       taihu query --help-query\n"
 	"\n"
-	"Print telemetry fields of every card (or of device N), one line per card,\n"
+	"Print telemetry fields of every card (or of device DEV), one line per card,\n"
 	"with nvidia-smi's field names and units where they fit, and Taihu's own.\n"
 	"A value the driver cannot give now prints \"[N/A]\", a field a Taihu card\n"
 	"does not have \"[Not Supported]\"; in JSON, null and \"[Not Supported]\".\n"
@@ -35,7 +35,8 @@ static const char query_usage[] =
 	"  -f, --format=FMT     csv, with noheader and/or nounits (default csv)\n"
 	"  -j, --json           one JSON array of objects per sample, numbers in the\n"
 	"                       units of the CSV header\n"
-	"  -d, --device N       only device N ('taihu list' index; -i is the same)\n"
+	"  -d, --device DEV     only this device: index, PCI address, serial or\n"
+	"                       /dev/accel node (see 'taihu list'; -i is the same)\n"
 	"  -l, --loop SECS      print a sample every SECS seconds until interrupted\n"
 	"  -c, --count N        with -l: stop after N samples\n"
 	"      --help-query     list the fields\n"
@@ -334,7 +335,7 @@ struct qopts {
 	size_t nsel;
 	bool noheader, nounits, json;
 	bool one;
-	unsigned int device;
+	uint32_t minor;		/* of the one device (-d) */
 	unsigned int loop_s, count;
 };
 
@@ -490,9 +491,11 @@ static int sample_once(struct taihu_telemetry_session *ts, const struct qopts *o
 	ret = cli_telemetry_load("query", ts, &cards, &n);
 	if (ret)
 		return ret;
-	if (o->one && o->device >= n) {
+	for (i = 0; o->one && i < n && cards[i].minor != o->minor; i++)
+		;
+	if (o->one && i == n) {
 		taihu_free(cards);
-		return cli_error("query: no device %u (%zu found)", o->device, n);
+		return cli_error("query: the device is gone");
 	}
 	timestamp(stamp, sizeof(stamp));
 	if (o->json)
@@ -502,7 +505,7 @@ static int sample_once(struct taihu_telemetry_session *ts, const struct qopts *o
 	for (i = 0; i < n; i++) {
 		struct sample s = { .t = &cards[i], .index = i, .count = n, .timestamp = stamp };
 
-		if (o->one && i != o->device)
+		if (o->one && cards[i].minor != o->minor)
 			continue;
 		if (arr)
 			json_object_array_add(arr, json_row(o, &s));
@@ -533,6 +536,7 @@ static int query_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct taihu_telemetry_session *ts;
+	const char *device = NULL;
 	struct qopts o;
 	bool have_query = false, have_format = false;
 	unsigned int done = 0;
@@ -559,9 +563,7 @@ static int query_run(int argc, char **argv)
 			break;
 		case 'd':
 		case 'i':
-			if (cli_parse_index("query", optarg, &o.device))
-				return CLI_EXIT_USAGE;
-			o.one = true;
+			device = optarg;
 			break;
 		case 'l':
 			if (cli_parse_uint(optarg, 86400, &o.loop_s) || !o.loop_s)
@@ -590,6 +592,12 @@ static int query_run(int argc, char **argv)
 	if (o.count && !o.loop_s)
 		return cli_usage_error("query", "--count needs -l");
 
+	if (device) {
+		ret = cli_device_minor(device, &o.minor);
+		if (ret)
+			return ret;
+		o.one = true;
+	}
 	ret = cli_telemetry_open("query", &ts);
 	if (ret)
 		return ret;

@@ -221,8 +221,9 @@ void test_cli(const char *cli)
 			   "unknown format option \"xml\"", "query --format=xml");
 	expect_usage_error(cli, ARGS("query", "--query=name", "--format=noheader"),
 			   "must include csv", "query --format without csv");
-	expect_usage_error(cli, ARGS("query", "--query=name", "--json", "--format=csv"),
-			   "exclude each other", "query --json with --format");
+	run_cli(cli, ARGS("query", "--query=name", "--json", "--format=csv"), &r);
+	tap_ok(r.status == 2 && strstr(r.err, "exclude each other") && strstr(r.out, "\"error\""),
+	       "cli: query --json with --format -> exit 2, the error as JSON too");
 	expect_usage_error(cli, ARGS("query", "--query=name", "--count", "2"), "--count needs -l",
 			   "query --count without -l");
 	expect_usage_error(cli, ARGS("query", "--query=name", "-l", "0"), "-l takes seconds",

@@ -251,7 +251,7 @@ static int taihu_nl_fill_proc(struct sk_buff *skb, struct taihu_device *tdev,
 	host = tctx->host_bytes;
 	mutex_unlock(&tctx->lock);
 	for (q = 0; q < tdev->num_queues; q++)
-		busy[q] = atomic64_read(&tfile->busy_ns[q]);
+		busy[q] = atomic64_read(&tfile->results.busy_ns[q]);
 
 	hdr = genlmsg_iput(skb, info);
 	if (!hdr)

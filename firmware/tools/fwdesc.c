@@ -490,11 +490,11 @@ static int finish_thermal(const char *path, FILE *err, const struct fw_desc *d,
 	if (seen != THERMAL_ALL) {
 		for (i = 0; i < NUM_THERMAL_KEYS && (seen & (1u << i)); i++)
 			;
-		fprintf(err, "%s: thermal table: missing key '%s'\n", path, thermal_keys[i]);
+		fprintf(err, "taihu-fwpack: %s: thermal table: missing key '%s'\n", path, thermal_keys[i]);
 		return -1;
 	}
 	if (taihu_fw_thermal_check(&d->thermal, why, sizeof(why))) {
-		fprintf(err, "%s: %s\n", path, why);
+		fprintf(err, "taihu-fwpack: %s: %s\n", path, why);
 		return -1;
 	}
 	return 0;

@@ -11,7 +11,8 @@
 #
 # run, check, bench and shell first install missing Debian packages (scripts/deps.sh).
 # Variables: KVER (guest/build kernel, default: scripts/kver.sh), BUILD, CARDS
-# (cards for run/shell, default 1).
+# (cards for run/shell, default 1), BENCH_ONLY (copy, submit or onnx: make bench
+# runs only that part).
 
 BUILD ?= $(CURDIR)/build
 override BUILD := $(abspath $(BUILD))
@@ -82,7 +83,8 @@ bench:
 	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore \
 		bench_torch.py --models $(BUILD)/models > $(BUILD)/models/torch-bench.json
 	tests/vm/mkinitramfs
-	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench
+	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench \
+		$(if $(BENCH_ONLY),--append taihu_vm.bench_only=$(BENCH_ONLY))
 	@tr -d '\r' <$(BUILD)/vm/bench/results.log | \
 		sed -En '/^@@taihu begin bench(-submit)?$$/,/^@@taihu end bench(-submit)? /p' | \
 		grep -v '^@@'

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,4 +74,50 @@ void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 	snprintf(buf, len, "/sys/kernel/debug/accel/%s/%s", taihu_device_desc_pci_slot(desc), file);
 	if (access(buf, R_OK))
 		snprintf(buf, len, "/sys/kernel/debug/accel/%u/%s", taihu_device_desc_minor(desc), file);
+}
+
+/* Is @irq one of the MSI-X interrupts of PCI device @slot? */
+static int bench_is_device_irq(const char *slot, unsigned long irq)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/msi_irqs/%lu", slot, irq);
+	return access(path, F_OK) == 0;
+}
+
+int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count)
+{
+	const char *slot = taihu_device_desc_pci_slot(desc);
+	char *line = NULL, *p, *end;
+	size_t cap = 0;
+	unsigned long irq;
+	uint64_t sum = 0;
+	int found = 0;
+	FILE *f;
+
+	f = fopen("/proc/interrupts", "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		irq = strtoul(line, &end, 10);
+		if (end == line || *end != ':' || !strstr(end, "taihu-q") ||
+		    !bench_is_device_irq(slot, irq))
+			continue;
+		/* One count per CPU, then the chip and the name. */
+		for (p = end + 1;;) {
+			unsigned long long n = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += n;
+			p = end;
+		}
+		found = 1;
+	}
+	free(line);
+	fclose(f);
+	if (!found)
+		return -ENOENT;
+	*count = sum;
+	return 0;
 }

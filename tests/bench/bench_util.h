@@ -30,4 +30,10 @@ int bench_parse_index(const char *arg, unsigned long *index);
 void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 			char *buf, size_t len);
 
+/*
+ * Interrupts taken so far by the queue vectors ("taihu-qN") of the device
+ * @desc, all CPUs together, from /proc/interrupts. 0 or a negative errno.
+ */
+int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count);
+
 #endif /* TAIHU_BENCH_UTIL_H */

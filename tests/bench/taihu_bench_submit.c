@@ -10,7 +10,9 @@
  *   mailbox PINGs (debugfs /sys/kernel/debug/accel/<device>/ping);
  * - pipelined null jobs per second from one process (submit many, wait for
  *   the last), on one queue and over all queues, against the rate of a
- *   trivial ioctl (DRM_IOCTL_TAIHU_QUERY asking only for a size);
+ *   trivial ioctl (DRM_IOCTL_TAIHU_QUERY asking only for a size), and the
+ *   interrupts the queue vectors took per job of the one-queue stream
+ *   (/proc/interrupts);
  * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
  *   its own open file, submitting over all queues at once.
  * The lines are TAP: "ok" means the measurement ran and every job it
@@ -286,9 +288,11 @@ int main(int argc, char **argv)
 	struct taihu_device *dev = NULL;
 	struct ping ping = { 0 };
 	double ioctl_rate = 0, rate1 = 0, rate_all = 0, agg[4] = { 0 };
+	double irqs_per_job = 0;
+	uint64_t irqs0 = 0, irqs1 = 0;
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
-	int opt, ret, have_ping, i;
+	int opt, ret, have_ping, have_irqs, i;
 
 	while ((opt = getopt_long(argc, argv, "qd:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -308,7 +312,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("TAP version 13\n1..%d\n", 5 + 4);
+	printf("TAP version 13\n1..%d\n", 6 + 4);
 	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
@@ -336,10 +340,15 @@ int main(int argc, char **argv)
 	bench_tap(!ret, "trivial ioctl (QUERY for a size, %d calls): %.0f /s%s%s",
 	    sz->ioctls, ioctl_rate, ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
+	have_irqs = !bench_queue_irqs(desc, &irqs0);
 	ret = pipelined(dev, sz->pipelined, 0, info.num_queues, &rate1);
+	have_irqs = have_irqs && !bench_queue_irqs(desc, &irqs1);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    sz->pipelined, rate1, ratio(rate1, ioctl_rate), ret ? ": " : "",
 	    ret ? taihu_strerror(ret) : "");
+	irqs_per_job = (double)(irqs1 - irqs0) / sz->pipelined;
+	bench_tap(have_irqs, "queue interrupts during that stream: %" PRIu64 " (%.3f per job)",
+	    irqs1 - irqs0, irqs_per_job);
 
 	ret = pipelined(dev, sz->pipelined, -1, info.num_queues, &rate_all);
 	bench_tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
@@ -364,6 +373,8 @@ int main(int argc, char **argv)
 	printf("# %-44s %11.0f /s %10s\n", "trivial ioctl (QUERY size)", ioctl_rate, "1.00");
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, 1 queue", rate1,
 	       ratio(rate1, ioctl_rate));
+	printf("# %-44s %14.3f %10s\n", "queue interrupts per job, 1 process, 1 queue",
+	       irqs_per_job, "");
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, all queues",
 	       rate_all, ratio(rate_all, ioctl_rate));
 	for (i = 0; i < 4; i++) {

@@ -10,10 +10,12 @@
 #include <linux/atomic.h>
 #include <linux/idr.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_device.h>
@@ -60,6 +62,8 @@
  *	counted: their memory is the exporter's)
  * @jobs_alive: jobs created and not yet freed
  * @jobs_wq: woken when @jobs_alive drops to zero
+ * @jobs_to_free: ended jobs waiting for @jobs_free_work
+ * @jobs_free_work: frees @jobs_to_free, off the scheduler's workqueue
  * @telemetry: sensor page state (taihu_telemetry.h)
  * @nl: netlink state: listing and events (taihu_netlink.h)
  */
@@ -81,6 +85,8 @@ struct taihu_device {
 	atomic64_t host_used;
 	atomic_t jobs_alive;
 	wait_queue_head_t jobs_wq;
+	struct llist_head jobs_to_free;
+	struct work_struct jobs_free_work;
 	struct taihu_telemetry telemetry;
 	struct taihu_nl_dev nl;
 };

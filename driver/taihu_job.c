@@ -124,12 +124,31 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	return &job->hw_fence->base;
 }
 
+static void taihu_job_free_work(struct work_struct *work)
+{
+	struct taihu_device *tdev = container_of(work, struct taihu_device,
+						 jobs_free_work);
+	struct taihu_job *job, *next;
+
+	llist_for_each_entry_safe(job, next, llist_del_all(&tdev->jobs_to_free),
+				  free_node) {
+		drm_sched_job_cleanup(&job->base);
+		taihu_job_destroy(job);
+	}
+}
+
+/*
+ * The scheduler frees a job in its ordered workqueue, just before it runs
+ * the next one: only queue it here, the putting of buffers, mappings and
+ * the context happens in taihu_job_free_work().
+ */
 static void taihu_job_free(struct drm_sched_job *sched_job)
 {
 	struct taihu_job *job = to_taihu_job(sched_job);
+	struct taihu_device *tdev = job->tdev;
 
-	drm_sched_job_cleanup(sched_job);
-	taihu_job_destroy(job);
+	if (llist_add(&job->free_node, &tdev->jobs_to_free))
+		queue_work(system_wq, &tdev->jobs_free_work);
 }
 
 /*
@@ -213,6 +232,8 @@ static void taihu_job_sched_fini(struct drm_device *drm, void *arg)
 			 atomic_read(&tdev->jobs_alive));
 		wait_event(tdev->jobs_wq, !atomic_read(&tdev->jobs_alive));
 	}
+	/* The last job was freed there: let that work return. */
+	flush_work(&tdev->jobs_free_work);
 
 	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
 		if (tdev->queues[i].sched_ready) {
@@ -235,6 +256,8 @@ int taihu_job_sched_init(struct taihu_device *tdev)
 	u32 i;
 	int ret;
 
+	init_llist_head(&tdev->jobs_to_free);
+	INIT_WORK(&tdev->jobs_free_work, taihu_job_free_work);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_job_sched_fini, tdev);
 	if (ret)
 		return ret;

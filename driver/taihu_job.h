@@ -11,6 +11,7 @@
 #ifndef __TAIHU_JOB_H__
 #define __TAIHU_JOB_H__
 
+#include <linux/llist.h>
 #include <linux/types.h>
 
 #include <drm/gpu_scheduler.h>
@@ -49,6 +50,7 @@ struct taihu_queue;
  * @maps: mappings of @cmd_bo and then of each of @bos in @ctx, kept until
  *	the job is freed
  * @map_count: entries of @maps taken
+ * @free_node: entry in &taihu_device.jobs_to_free once the job has ended
  */
 struct taihu_job {
 	struct drm_sched_job base;
@@ -66,6 +68,7 @@ struct taihu_job {
 	u32 bo_count;
 	struct taihu_bo_map **maps;
 	u32 map_count;
+	struct llist_node free_node;
 };
 
 /**

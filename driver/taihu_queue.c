@@ -214,7 +214,8 @@ static bool taihu_queue_aborted_innocent(struct taihu_queue *q, u32 slot,
 	       rec.status == TAIHU_STATUS_ABORTED;
 }
 
-static void __taihu_queue_process(struct taihu_queue *q)
+/* End the entries up to the card's head; false if there were none. */
+static bool __taihu_queue_process_once(struct taihu_queue *q)
 {
 	struct taihu_fence *fence;
 	u32 head, slot;
@@ -226,8 +227,10 @@ static void __taihu_queue_process(struct taihu_queue *q)
 		dev_err_ratelimited(q->tdev->drm.dev,
 				    "queue %u: card head %u outside %u..%u\n",
 				    q->index, head, q->done_idx, q->tail);
-		return;
+		return false;
 	}
+	if (head == q->done_idx)
+		return false;
 	/* Records are written before head moves past them. */
 	rmb();
 
@@ -236,13 +239,25 @@ static void __taihu_queue_process(struct taihu_queue *q)
 		fence = q->inflight[slot];
 		/* Left in flight: the reset makes the card run it again. */
 		if (fence && taihu_queue_aborted_innocent(q, slot, fence))
-			break;
+			return false;
 		q->inflight[slot] = NULL;
 		q->done_idx++;
 		/* NULL: the entry was cancelled, its record is stale. */
 		if (fence)
 			taihu_queue_complete(q, slot, fence);
 	}
+	return true;
+}
+
+/*
+ * The card goes on completing entries while their fences are signalled:
+ * look at head again, so that one interrupt ends every entry finished by
+ * then instead of leaving the latest for the next interrupt.
+ */
+static void __taihu_queue_process(struct taihu_queue *q)
+{
+	while (q->done_idx != q->tail && __taihu_queue_process_once(q))
+		;
 }
 
 void taihu_queue_process(struct taihu_queue *q)
@@ -303,9 +318,16 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	wmb();
 	q->tail++;
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
-	taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
+	/*
+	 * Outside the lock: the card may complete the entry and its interrupt
+	 * land on another CPU before the kick returns, and that interrupt
+	 * takes the lock. A kick that sees a tail moved further by a later
+	 * submit is harmless: kicks coalesce.
+	 */
+	if (!ret)
+		taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
 	drm_dev_exit(idx);
 	return ret;
 }

@@ -64,8 +64,7 @@ struct engine {
 	bool running;		/* thread exists; changed by the main thread only */
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	unsigned int kicks;	/* under lock: doorbells not yet scanned */
+	int wake_fd;		/* eventfd: enable and stop wake the thread */
 	bool stop;		/* under lock: finish the current entry and exit */
 	atomic_bool abort;	/* end the running job with ABORTED, promptly */
 	/* Private copies taken at QUEUE_ENABLE; the guest cannot change them. */

@@ -8,8 +8,11 @@
  * error event instead of running garbage.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "activity.h"
 #include "clock.h"
@@ -24,7 +27,7 @@
 #include "shm.h"
 #include "thermal.h"
 
-void engine_init(struct card *card)
+int engine_init(struct card *card)
 {
 	unsigned int q;
 
@@ -34,22 +37,70 @@ void engine_init(struct card *card)
 		e->card = card;
 		e->index = q;
 		pthread_mutex_init(&e->lock, NULL);
-		pthread_cond_init(&e->wake, NULL);
+		e->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (e->wake_fd < 0) {
+			card_log("queue %u: eventfd: %s", q, strerror(errno));
+			return -1;
+		}
 	}
+	return 0;
 }
 
-/* Wait for a kick; false when asked to stop. */
-static bool engine_wait(struct engine *e)
+/* Read an eventfd's count; true if it had been written. */
+static bool drain(int fd)
+{
+	uint64_t count;
+
+	return fd >= 0 && read(fd, &count, sizeof(count)) == sizeof(count);
+}
+
+static void wake(int fd)
+{
+	uint64_t one = 1;
+
+	/* Non-blocking; the counter cannot realistically saturate. */
+	if (write(fd, &one, sizeof(one)) != sizeof(one))
+		card_log("cannot wake an engine: %s", strerror(errno));
+}
+
+static bool engine_stop_asked(struct engine *e)
 {
 	bool stop;
 
 	pthread_mutex_lock(&e->lock);
-	while (!e->kicks && !e->stop)
-		pthread_cond_wait(&e->wake, &e->lock);
-	e->kicks = 0;
 	stop = e->stop;
 	pthread_mutex_unlock(&e->lock);
-	return !stop;
+	return stop;
+}
+
+/*
+ * Sleep until the queue's doorbell (the guest's kick, read straight from
+ * its eventfd: no hop through the main thread) or a wake-up from the card
+ * itself (enable, stop). Kicks coalesce: whatever the counts, the caller
+ * scans the ring once, and a kick arriving during the scan leaves the
+ * eventfd readable for the next call. False when asked to stop.
+ */
+static bool engine_wait(struct engine *e)
+{
+	struct pollfd fds[2] = {
+		{ .fd = e->card->doorbell_fd[TAIHU_VECTOR_QUEUE(e->index)], .events = POLLIN },
+		{ .fd = e->wake_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		bool kicked = drain(fds[0].fd);
+
+		kicked |= drain(fds[1].fd);
+		if (engine_stop_asked(e))
+			return false;
+		if (kicked)
+			return true;
+		/* A negative fd (no guest attached yet) is ignored by poll. */
+		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+			card_log("queue %u: poll: %s", e->index, strerror(errno));
+			return false;
+		}
+	}
 }
 
 /* Also true once an abort was asked for: no entry starts after the aborted one. */
@@ -171,7 +222,7 @@ int engine_enable(struct card *card, unsigned int q)
 	mmu_tlb_init(&e->tlb);
 	atomic_store(&e->abort, false);
 	e->stop = false;
-	e->kicks = 1;	/* entries queued before the enable are served too */
+	wake(e->wake_fd);	/* entries queued before the enable are served too */
 	shm_store32(&d->status, 0);
 	if (pthread_create(&e->thread, NULL, engine_main, e)) {
 		free(e->cmd_buf);
@@ -197,8 +248,8 @@ void engine_disable(struct card *card, unsigned int q)
 	 */
 	pthread_mutex_lock(&e->lock);
 	e->stop = true;
-	pthread_cond_signal(&e->wake);
 	pthread_mutex_unlock(&e->lock);
+	wake(e->wake_fd);
 	atomic_store(&e->abort, true);
 	sem_wake_all(card);
 	pthread_join(e->thread, NULL);
@@ -217,25 +268,17 @@ void engine_stop_all(struct card *card)
 		engine_disable(card, q);
 }
 
-void engine_kick(struct card *card, unsigned int q)
-{
-	struct engine *e = &card->engines[q];
-
-	if (!e->running)
-		return;
-	pthread_mutex_lock(&e->lock);
-	e->kicks++;
-	pthread_cond_signal(&e->wake);
-	pthread_mutex_unlock(&e->lock);
-}
-
 void engine_destroy(struct card *card)
 {
 	unsigned int q;
 
 	engine_stop_all(card);
 	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
-		pthread_mutex_destroy(&card->engines[q].lock);
-		pthread_cond_destroy(&card->engines[q].wake);
+		struct engine *e = &card->engines[q];
+
+		pthread_mutex_destroy(&e->lock);
+		if (e->wake_fd >= 0)
+			close(e->wake_fd);
+		e->wake_fd = -1;
 	}
 }

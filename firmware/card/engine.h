@@ -18,7 +18,11 @@
 
 #include "card.h"
 
-void engine_init(struct card *card);
+/*
+ * Each engine thread sleeps on its queue's doorbell eventfd itself (and on
+ * an eventfd of its own for enable and stop). Returns 0 or -1.
+ */
+int engine_init(struct card *card);
 /* Returns 0 or a negative errno for the mailbox response. */
 int engine_enable(struct card *card, unsigned int q);
 /*
@@ -30,8 +34,6 @@ int engine_enable(struct card *card, unsigned int q);
  */
 void engine_disable(struct card *card, unsigned int q);
 void engine_stop_all(struct card *card);
-/* A doorbell for queue @q: scan its ring. */
-void engine_kick(struct card *card, unsigned int q);
 void engine_destroy(struct card *card);
 
 #endif /* TAIHU_CARD_ENGINE_H */

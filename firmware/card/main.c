@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * taihu-card: the T1 reference card. The main thread runs an epoll loop
- * over the listening socket, the client socket, the doorbell eventfds, the
- * heartbeat timerfd and a signalfd; engine threads run the queues.
+ * over the listening socket, the client socket, the mailbox doorbell, the
+ * heartbeat timerfd and a signalfd; engine threads run the queues, each
+ * woken by its own queue's doorbell.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,7 +32,7 @@
 #include "shm.h"
 #include "thermal.h"
 
-/* epoll tags: doorbell vectors are 0..TAIHU_NUM_VECTORS-1. */
+/* epoll tags: the mailbox doorbell is TAIHU_VECTOR_CONTROL. */
 enum {
 	TAG_LISTEN = 1000,
 	TAG_CLIENT,
@@ -86,7 +87,6 @@ static int watch(struct card *card, int fd, uint64_t tag)
 static int setup(struct card *card)
 {
 	sigset_t mask;
-	unsigned int i;
 
 	card->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	card->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -110,8 +110,7 @@ static int setup(struct card *card)
 	prefault_start(card);
 	events_init(card);
 	thermal_init(card);
-	engine_init(card);
-	if (ivshmem_server_init(card))
+	if (engine_init(card) || ivshmem_server_init(card))
 		return -1;
 
 	if (watch(card, card->listen_fd, TAG_LISTEN) ||
@@ -119,27 +118,23 @@ static int setup(struct card *card)
 	    watch(card, card->sensor_timer_fd, TAG_SENSOR_TIMER) ||
 	    watch(card, card->signal_fd, TAG_SIGNAL))
 		return -1;
-	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
-		if (watch(card, card->doorbell_fd[i], i))
-			return -1;
+	if (watch(card, card->doorbell_fd[TAIHU_VECTOR_CONTROL], TAIHU_VECTOR_CONTROL))
+		return -1;
 	card_rearm_heartbeat(card);
 	card_rearm_sensors(card);
 	return 0;
 }
 
-static void doorbell(struct card *card, unsigned int vector)
+static void mailbox_doorbell(struct card *card)
 {
 	uint64_t count;
 
-	/* Kicks coalesce: whatever the count, scan once. */
-	if (read(card->doorbell_fd[vector], &count, sizeof(count)) != sizeof(count))
+	/* Kicks coalesce: whatever the count, look once. */
+	if (read(card->doorbell_fd[TAIHU_VECTOR_CONTROL], &count, sizeof(count)) !=
+	    sizeof(count))
 		return;
-	if (vector == TAIHU_VECTOR_CONTROL) {
-		if (!card->opt.mute)
-			mailbox_service(card);
-	} else {
-		engine_kick(card, vector - 1);
-	}
+	if (!card->opt.mute)
+		mailbox_service(card);
 }
 
 /* Returns false when the card should exit. */
@@ -173,8 +168,8 @@ static int run(struct card *card)
 			uint64_t tag = evs[i].data.u64;
 			uint64_t ticks;
 
-			if (tag < TAIHU_NUM_VECTORS) {
-				doorbell(card, (unsigned int)tag);
+			if (tag == TAIHU_VECTOR_CONTROL) {
+				mailbox_doorbell(card);
 			} else if (tag == TAG_TIMER) {
 				if (read(card->timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
 					bar2_heartbeat(card);

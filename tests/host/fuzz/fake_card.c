@@ -2,6 +2,7 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,7 +73,10 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	pthread_mutex_init(&card->event_lock, NULL);
 	sem_init(card);
 	activity_init(card);
-	engine_init(card);
+	if (engine_init(card)) {
+		fprintf(stderr, "fake card: engine_init failed\n");
+		abort();
+	}
 	fake_card_reset(card);
 	return card;
 }
@@ -89,7 +93,6 @@ void fake_card_reset(struct card *card)
 		e->cmd_buf = NULL;
 		kernel_engine_release(e);
 		e->head = 0;
-		e->kicks = 0;
 		e->stop = false;
 		atomic_store(&e->abort, false);
 	}

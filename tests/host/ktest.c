@@ -311,3 +311,20 @@ bool kb_close(const struct kbuf *a, const struct kbuf *b, double rtol, double at
 			 (unsigned long long)bad, (unsigned long long)n, worst);
 	return !bad;
 }
+
+void kt_tol_sum(unsigned int dtype, unsigned int k, double *rtol, double *atol)
+{
+	switch (dtype) {
+	case TAIHU_DTYPE_FP16:
+		*rtol = 2e-3;
+		*atol = 1e-4 * k + 1e-3;
+		break;
+	case TAIHU_DTYPE_BF16:
+		*rtol = 1.6e-2;
+		*atol = 1e-3 * k + 1e-2;
+		break;
+	default:
+		*rtol = 1e-4;
+		*atol = 2e-6 * k + 1e-6;
+	}
+}

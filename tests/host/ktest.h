@@ -77,6 +77,12 @@ uint32_t kt_check(unsigned int kernel, const void *params, size_t psize, struct 
 bool kb_close(const struct kbuf *a, const struct kbuf *b, double rtol, double atol, bool exact,
 	      const char *what);
 
+/*
+ * Tolerances of a float output dtype for sums of @k products of |x| <= 1
+ * (GEMM, CONV2D; docs/kernels.md).
+ */
+void kt_tol_sum(unsigned int dtype, unsigned int k, double *rtol, double *atol);
+
 /* The largest |x| of a tensor. */
 double kb_maxabs(const struct kbuf *b);
 

@@ -27,24 +27,6 @@
 
 static const unsigned int float_dtypes[] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_FP16, TAIHU_DTYPE_BF16 };
 
-/* Tolerances of a float output dtype for a sum of @k products of |x| <= 1 (docs/kernels.md). */
-static void tol_for(unsigned int dtype, unsigned int k, double *rtol, double *atol)
-{
-	switch (dtype) {
-	case TAIHU_DTYPE_FP16:
-		*rtol = 2e-3;
-		*atol = 1e-4 * k + 1e-3;
-		break;
-	case TAIHU_DTYPE_BF16:
-		*rtol = 1.6e-2;
-		*atol = 1e-3 * k + 1e-2;
-		break;
-	default:
-		*rtol = 1e-4;
-		*atol = 2e-6 * k + 1e-6;
-	}
-}
-
 /* ---- GEMM --------------------------------------------------------------- */
 
 struct gemm_case {
@@ -141,7 +123,7 @@ static void run_gemm_case(const struct gemm_case *gc, unsigned int dt, unsigned 
 	else
 		t[3] = &yr;
 	r2 = kt_run(TAIHU_KERNEL_GEMM, &p, sizeof(p), t, gc->c ? 3 : 2, 1, true);
-	tol_for(ydt, gc->k, &rtol, &atol);
+	kt_tol_sum(ydt, gc->k, &rtol, &atol);
 	ok = r1 == KERNEL_OK && r2 == KERNEL_OK &&
 	     kb_close(&y, &yr, rtol, atol, false, gc->name);
 	if (after.fast == before.fast) {
@@ -474,7 +456,7 @@ static void test_packet_gemm_placements(void)
 		fc_run(&cb, &comp);
 		fc_copy(d[3].addr, yc.mem, yc.bytes, false);
 		ok = kt_run(TAIHU_KERNEL_GEMM, &p, sizeof(p), t, 3, 1, true) == KERNEL_OK;
-		tol_for(TAIHU_DTYPE_FP32, gc.k, &rtol, &atol);
+		kt_tol_sum(TAIHU_DTYPE_FP32, gc.k, &rtol, &atol);
 		ok = ok && comp.status == TAIHU_STATUS_SUCCESS &&
 		     kb_close(&yc, &y, rtol, atol, false, "placed gemm");
 		if (comp.status)

@@ -16,7 +16,7 @@
  *   post-op) and eltwise primitives where the layouts suit them; else rows
  *   staged as fp32 and computed by loops the compiler vectorises. MAX and
  *   MIN, and the activations oneDNN does not give NaN semantics for (relu,
- *   leaky relu, clip, exp: dnnl_act_ok()), always take the loops;
+ *   leaky relu, clip, exp: kd_act_nan_safe()), always take the loops;
  * - int8: lookup tables built with the reference's own expression, so
  *   that the result is bit-exact: 256 entries for UNARY, 65536 (every
  *   pair of inputs) for an ADD large enough to pay for them.
@@ -98,102 +98,6 @@ int unary_ref(struct kexec *x)
 /* Elements of the dense row buffers of the loops. */
 #define ROW_CHUNK	4096
 
-/*
- * @n elements of a row of @t at offset @off, stride @st, as fp32 into
- * @buf; returns the row itself when it is fp32 and unit-stride.
- */
-static const float *row_load(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n,
-			     float *buf)
-{
-	uint32_t j;
-
-	if (st == 1) {
-		switch (kt_dtype(t)) {
-		case TAIHU_DTYPE_FP32:
-			return (const float *)t->p + off;
-		case TAIHU_DTYPE_FP16:
-			kt_f16_to_f32_n((const uint16_t *)t->p + off, buf, n);
-			return buf;
-		case TAIHU_DTYPE_BF16:
-			kt_bf16_to_f32_n((const uint16_t *)t->p + off, buf, n);
-			return buf;
-		}
-	}
-	if (st == 0) {
-		float v = kt_load(t, off, 0);
-
-		for (j = 0; j < n; j++)
-			buf[j] = v;
-		return buf;
-	}
-	for (j = 0; j < n; j++)
-		buf[j] = kt_load(t, off + (uint64_t)j * st, 0);
-	return buf;
-}
-
-/* Where a row of fp32 results goes: Y itself when fp32 and unit-stride, else @buf. */
-static float *row_dst(const struct ktensor *t, uint64_t off, int64_t st, float *buf)
-{
-	return st == 1 && kt_dtype(t) == TAIHU_DTYPE_FP32 ? (float *)t->p + off : buf;
-}
-
-static void row_store(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n,
-		      const float *v)
-{
-	uint32_t j;
-
-	if (st == 1) {
-		switch (kt_dtype(t)) {
-		case TAIHU_DTYPE_FP32:
-			if ((const float *)t->p + off != v)
-				memcpy((float *)t->p + off, v, n * sizeof(float));
-			return;
-		case TAIHU_DTYPE_FP16:
-			kt_f32_to_f16_n(v, (uint16_t *)t->p + off, n);
-			return;
-		case TAIHU_DTYPE_BF16:
-			kt_f32_to_bf16_n(v, (uint16_t *)t->p + off, n);
-			return;
-		}
-	}
-	for (j = 0; j < n; j++)
-		kt_store(t, off + (uint64_t)j * st, v[j], 0);
-}
-
-/*
- * The activation over a row in place: the cheap ones in loops that
- * vectorise, the others element by element through kact() itself.
- */
-static void act_row(const struct taihu_act *a, float *v, uint32_t n)
-{
-	const float al = a->alpha, be = a->beta;
-	uint32_t j;
-
-	switch (a->op) {
-	case TAIHU_ACT_NONE:
-		return;
-	case TAIHU_ACT_RELU:
-		for (j = 0; j < n; j++)
-			v[j] = v[j] < 0.0f ? 0.0f : v[j];
-		return;
-	case TAIHU_ACT_LEAKY_RELU:
-		for (j = 0; j < n; j++)
-			v[j] = v[j] < 0.0f ? al * v[j] : v[j];
-		return;
-	case TAIHU_ACT_CLIP:
-		for (j = 0; j < n; j++)
-			v[j] = v[j] < al ? al : v[j] > be ? be : v[j];
-		return;
-	case TAIHU_ACT_NEG:
-		for (j = 0; j < n; j++)
-			v[j] = -v[j];
-		return;
-	default:
-		for (j = 0; j < n; j++)
-			v[j] = kact(a, v[j]);
-	}
-}
-
 /* y = a op b over a row (the operands may be y). */
 static void bin_row(uint32_t op, const float *a, const float *b, float *y, uint32_t n)
 {
@@ -220,28 +124,6 @@ static void bin_row(uint32_t op, const float *a, const float *b, float *y, uint3
 		for (j = 0; j < n; j++)
 			y[j] = bin_op(op, a[j], b[j]);
 	}
-}
-
-/*
- * Activations oneDNN computes with our NaN semantics. Its relu, clip and
- * exp turn a NaN input into 0, the bound or Inf; those run in our loops
- * (relu and clip vectorise there anyway), as does ERF, which it lacks.
- */
-static bool dnnl_act_ok(const struct taihu_act *a)
-{
-	switch (a->op) {
-	case TAIHU_ACT_NONE:
-	case TAIHU_ACT_GELU_ERF:
-	case TAIHU_ACT_GELU_TANH:
-	case TAIHU_ACT_SILU:
-	case TAIHU_ACT_SIGMOID:
-	case TAIHU_ACT_TANH:
-	case TAIHU_ACT_SQRT:
-	case TAIHU_ACT_RECIPROCAL:
-	case TAIHU_ACT_LOG:
-		return true;
-	}
-	return false;
 }
 
 /* oneDNN's name of an operation: 1 where it has none that matches ours. */
@@ -281,14 +163,13 @@ static int binary_dnnl(struct kexec *x)
 	unsigned int rank = x->k->t[2].rank ? x->k->t[2].rank : 1;
 	struct kd_view a, b, y;
 	dnnl_memory_desc_t amd, bmd, ymd;
-	dnnl_primitive_attr_t attr = NULL;
-	dnnl_post_ops_t po = NULL;
+	dnnl_primitive_attr_t attr;
 	dnnl_binary_desc_t desc;
 	dnnl_primitive_desc_t pd = NULL;
 	dnnl_alg_kind_t alg;
 	int ret = KERNEL_FALLBACK;
 
-	if (binary_alg(p->op, &alg) || kd_dt(x->k->t[0].dtype) == dnnl_f16 || !dnnl_act_ok(&p->act))
+	if (binary_alg(p->op, &alg) || kd_dt(x->k->t[0].dtype) == dnnl_f16 || !kd_act_nan_safe(&p->act))
 		return KERNEL_FALLBACK;
 	kd_view_of(&a, &x->t[0], rank);
 	kd_view_of(&b, &x->t[1], rank);
@@ -305,10 +186,9 @@ static int binary_dnnl(struct kexec *x)
 	if (kd_md(&amd, &a) || kd_md(&bmd, &b) || kd_md(&ymd, &y) ||
 	    dnnl_binary_desc_init(&desc, alg, &amd, &bmd, &ymd) != dnnl_success)
 		return KERNEL_FALLBACK;
-	if (dnnl_primitive_attr_create(&attr) != dnnl_success ||
-	    dnnl_post_ops_create(&po) != dnnl_success || kd_append_act(po, &p->act) ||
-	    dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success)
-		goto out;
+	attr = kd_attr_act(&p->act);
+	if (!attr)
+		return KERNEL_FALLBACK;
 	pd = kd_pd(&desc, attr);
 	if (!pd)
 		goto out;
@@ -323,10 +203,7 @@ static int binary_dnnl(struct kexec *x)
 out:
 	if (pd)
 		dnnl_primitive_desc_destroy(pd);
-	if (po)
-		dnnl_post_ops_destroy(po);
-	if (attr)
-		dnnl_primitive_attr_destroy(attr);
+	dnnl_primitive_attr_destroy(attr);
 	return ret;
 }
 
@@ -357,15 +234,15 @@ static int eltwise_rows(struct kexec *x, unsigned int nin, uint32_t op,
 			uint32_t n = r.len - j0 < ROW_CHUNK ? r.len - j0 : ROW_CHUNK;
 			uint64_t oa = r.w.off[0] + j0 * r.st[0], ob = r.w.off[1] + j0 * r.st[1];
 			uint64_t oy = r.w.off[nin] + j0 * r.st[nin];
-			const float *va = row_load(A, oa, r.st[0], n, ba);
-			float *vy = row_dst(Y, oy, r.st[nin], by);
+			const float *va = krow_load(A, oa, r.st[0], n, ba);
+			float *vy = krow_dst(Y, oy, r.st[nin], by);
 
 			if (nin == 2)
-				bin_row(op, va, row_load(B, ob, r.st[1], n, bb), vy, n);
+				bin_row(op, va, krow_load(B, ob, r.st[1], n, bb), vy, n);
 			else if (vy != va)
 				memcpy(vy, va, n * sizeof(float));
-			act_row(act, vy, n);
-			row_store(Y, oy, r.st[nin], n, vy);
+			kact_row(act, vy, n);
+			krow_store(Y, oy, r.st[nin], n, vy);
 		}
 	} while (krows_next(&r));
 	return KERNEL_OK;
@@ -455,7 +332,7 @@ static int unary_dnnl(struct kexec *x)
 	float al, be;
 	int ret = KERNEL_FALLBACK;
 
-	if (!dnnl_act_ok(act) || kd_act_alg(act, &alg, &al, &be) ||
+	if (!kd_act_nan_safe(act) || kd_act_alg(act, &alg, &al, &be) ||
 	    kd_dt(x->k->t[0].dtype) == dnnl_f16)
 		return KERNEL_FALLBACK;
 	kd_view_of(&v, &x->t[0], rank);

@@ -222,7 +222,44 @@ bool kd_int8_exact(void)
 	return (dnnl_get_effective_cpu_isa() & 0x440) != 0;	/* a *_vnni ISA */
 }
 
-int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
+bool kd_act_nan_safe(const struct taihu_act *a)
+{
+	switch (a->op) {
+	case TAIHU_ACT_NONE:
+	case TAIHU_ACT_GELU_ERF:
+	case TAIHU_ACT_GELU_TANH:
+	case TAIHU_ACT_SILU:
+	case TAIHU_ACT_SIGMOID:
+	case TAIHU_ACT_TANH:
+	case TAIHU_ACT_SQRT:
+	case TAIHU_ACT_RECIPROCAL:
+	case TAIHU_ACT_LOG:
+		return true;
+	}
+	return false;
+}
+
+dnnl_primitive_attr_t kd_attr_act(const struct taihu_act *act)
+{
+	dnnl_primitive_attr_t attr = NULL;
+	dnnl_post_ops_t po = NULL;
+	bool ok;
+
+	if (dnnl_primitive_attr_create(&attr) != dnnl_success)
+		return NULL;
+	/* The attribute keeps its own copy of the post-ops. */
+	ok = dnnl_post_ops_create(&po) == dnnl_success && (!act || !kd_append_act(po, act)) &&
+	     dnnl_primitive_attr_set_post_ops(attr, po) == dnnl_success;
+	if (po)
+		dnnl_post_ops_destroy(po);
+	if (!ok) {
+		dnnl_primitive_attr_destroy(attr);
+		return NULL;
+	}
+	return attr;
+}
+
+int kd_execute_md(const_dnnl_primitive_desc_t pd, const struct kd_marg *args, int n)
 {
 	dnnl_exec_arg_t ea[16];
 	dnnl_primitive_t prim = NULL;
@@ -232,10 +269,7 @@ int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
 	if (!s || n > 16)
 		return -1;
 	for (i = 0; i < n; i++) {
-		dnnl_memory_desc_t md;
-
-		if (kd_md(&md, args[i].v) ||
-		    dnnl_memory_create(&ea[i].memory, &md, engine, args[i].v->p) != dnnl_success)
+		if (dnnl_memory_create(&ea[i].memory, args[i].md, engine, args[i].p) != dnnl_success)
 			goto out;
 		ea[i].arg = args[i].arg;
 		made++;
@@ -251,5 +285,37 @@ out:
 	for (i = 0; i < made; i++)
 		dnnl_memory_destroy(ea[i].memory);
 	return ret;
+}
+
+int kd_reorder(const dnnl_memory_desc_t *smd, void *src, const dnnl_memory_desc_t *dmd, void *dst)
+{
+	const struct kd_marg args[2] = { { DNNL_ARG_FROM, smd, src }, { DNNL_ARG_TO, dmd, dst } };
+	dnnl_primitive_desc_t pd;
+	int ret;
+
+	if (!kd_engine() ||
+	    dnnl_reorder_primitive_desc_create(&pd, smd, engine, dmd, engine, NULL) != dnnl_success)
+		return -1;
+	ret = kd_execute_md(pd, args, 2);
+	dnnl_primitive_desc_destroy(pd);
+	return ret;
+}
+
+int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
+{
+	dnnl_memory_desc_t md[16];
+	struct kd_marg m[16];
+	int i;
+
+	if (n > 16)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (kd_md(&md[i], args[i].v))
+			return -1;
+		m[i].arg = args[i].arg;
+		m[i].md = &md[i];
+		m[i].p = args[i].v->p;
+	}
+	return kd_execute_md(pd, m, n);
 }
 #endif /* KERNELS_REFERENCE_ONLY */

@@ -73,6 +73,37 @@ int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
 dnnl_primitive_desc_t kd_pd(const_dnnl_op_desc_t desc, const_dnnl_primitive_attr_t attr);
 
 /*
+ * Whether oneDNN evaluates the activation with the card's NaN rules (a
+ * NaN input stays NaN). Its relu, leaky relu, clip, exp, abs and neg do
+ * not (relu(NaN) is 0 there); ERF it lacks. Callers apply those
+ * themselves (kact_row()) after a primitive without the post-op.
+ */
+bool kd_act_nan_safe(const struct taihu_act *a);
+
+/*
+ * A primitive attribute with @act (NULL or NONE: nothing) as an eltwise
+ * post-op; NULL if oneDNN has no such post-op. Free with
+ * dnnl_primitive_attr_destroy().
+ */
+dnnl_primitive_attr_t kd_attr_act(const struct taihu_act *act);
+
+/* A memory operand by descriptor (blocked layouts a primitive chose). */
+struct kd_marg {
+	int arg;			/* DNNL_ARG_* */
+	const dnnl_memory_desc_t *md;
+	void *p;
+};
+
+/* kd_execute() with memory descriptors instead of views. */
+int kd_execute_md(const_dnnl_primitive_desc_t pd, const struct kd_marg *args, int n);
+
+/*
+ * Copy @src (layout @smd) into @dst (layout @dmd) with a oneDNN reorder,
+ * converting dtypes; returns 0, or -1 if oneDNN cannot.
+ */
+int kd_reorder(const dnnl_memory_desc_t *smd, void *src, const dnnl_memory_desc_t *dmd, void *dst);
+
+/*
  * Whether oneDNN's int8 products are exact on this CPU: with VNNI they
  * accumulate in int32; without it u8 x s8 pairs go through saturating
  * 16-bit sums, and the int8 fast paths leave the work to the reference.

@@ -5,6 +5,7 @@
  * Row walks (rows.h).
  */
 #include "rows.h"
+#include "scratch.h"
 
 void krows_init(struct krows *r, unsigned int rank, const uint32_t *shape,
 		const struct taihu_tensor_desc *const *d, unsigned int n)
@@ -26,4 +27,134 @@ void krows_init(struct krows *r, unsigned int rank, const uint32_t *shape,
 		}
 		kwalk_add(&r->w, &outer);
 	}
+}
+
+/*
+ * @n elements of a row of @t at offset @off, stride @st, as fp32 into
+ * @buf; returns the row itself when it is fp32 and unit-stride.
+ */
+const float *krow_load(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n,
+			    float *buf)
+{
+	uint32_t j;
+
+	if (st == 1) {
+		switch (kt_dtype(t)) {
+		case TAIHU_DTYPE_FP32:
+			return (const float *)t->p + off;
+		case TAIHU_DTYPE_FP16:
+			kt_f16_to_f32_n((const uint16_t *)t->p + off, buf, n);
+			return buf;
+		case TAIHU_DTYPE_BF16:
+			kt_bf16_to_f32_n((const uint16_t *)t->p + off, buf, n);
+			return buf;
+		}
+	}
+	if (st == 0) {
+		float v = kt_load(t, off, 0);
+
+		for (j = 0; j < n; j++)
+			buf[j] = v;
+		return buf;
+	}
+	for (j = 0; j < n; j++)
+		buf[j] = kt_load(t, off + (uint64_t)j * st, 0);
+	return buf;
+}
+
+/* Where a row of fp32 results goes: Y itself when fp32 and unit-stride, else @buf. */
+float *krow_dst(const struct ktensor *t, uint64_t off, int64_t st, float *buf)
+{
+	return st == 1 && kt_dtype(t) == TAIHU_DTYPE_FP32 ? (float *)t->p + off : buf;
+}
+
+void krow_store(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n, const float *v)
+{
+	uint32_t j;
+
+	if (st == 1) {
+		switch (kt_dtype(t)) {
+		case TAIHU_DTYPE_FP32:
+			if ((const float *)t->p + off != v)
+				memcpy((float *)t->p + off, v, n * sizeof(float));
+			return;
+		case TAIHU_DTYPE_FP16:
+			kt_f32_to_f16_n(v, (uint16_t *)t->p + off, n);
+			return;
+		case TAIHU_DTYPE_BF16:
+			kt_f32_to_bf16_n(v, (uint16_t *)t->p + off, n);
+			return;
+		}
+	}
+	for (j = 0; j < n; j++)
+		kt_store(t, off + (uint64_t)j * st, v[j], 0);
+}
+
+/*
+ * The activation over a row in place: the cheap ones in loops that
+ * vectorise, the others element by element through kact() itself.
+ */
+void kact_row(const struct taihu_act *a, float *v, uint32_t n)
+{
+	const float al = a->alpha, be = a->beta;
+	uint32_t j;
+
+	switch (a->op) {
+	case TAIHU_ACT_NONE:
+		return;
+	case TAIHU_ACT_RELU:
+		for (j = 0; j < n; j++)
+			v[j] = v[j] < 0.0f ? 0.0f : v[j];
+		return;
+	case TAIHU_ACT_LEAKY_RELU:
+		for (j = 0; j < n; j++)
+			v[j] = v[j] < 0.0f ? al * v[j] : v[j];
+		return;
+	case TAIHU_ACT_CLIP:
+		for (j = 0; j < n; j++)
+			v[j] = v[j] < al ? al : v[j] > be ? be : v[j];
+		return;
+	case TAIHU_ACT_NEG:
+		for (j = 0; j < n; j++)
+			v[j] = -v[j];
+		return;
+	default:
+		for (j = 0; j < n; j++)
+			v[j] = kact(a, v[j]);
+	}
+}
+
+int kt_to_f32_dense(struct kexec *x, const struct ktensor *t, float **out)
+{
+	const struct taihu_tensor_desc *d[1] = { t->d };
+	float *dst = kscratch_get(x, kt_count(t->d->shape, t->d->rank) * sizeof(float));
+	struct krows r;
+	size_t j = 0;
+
+	if (!dst)
+		return KERNEL_FAILED;
+	krows_init(&r, t->d->rank, t->d->shape, d, 1);
+	do {
+		const float *v = krow_load(t, r.w.off[0], r.st[0], r.len, dst + j);
+
+		if (v != dst + j)
+			memcpy(dst + j, v, r.len * sizeof(float));
+		j += r.len;
+	} while (krows_next(&r));
+	*out = dst;
+	return KERNEL_OK;
+}
+
+void kt_from_f32_dense(const struct ktensor *y, float *src, const struct taihu_act *act)
+{
+	const struct taihu_tensor_desc *d[1] = { y->d };
+	struct krows r;
+	size_t j = 0;
+
+	krows_init(&r, y->d->rank, y->d->shape, d, 1);
+	do {
+		kact_row(act, src + j, r.len);
+		krow_store(y, r.w.off[0], r.st[0], r.len, src + j);
+		j += r.len;
+	} while (krows_next(&r));
 }

@@ -32,4 +32,29 @@ static inline bool krows_next(struct krows *r)
 	return kwalk_next(&r->w);
 }
 
+/* ---- rows as fp32 (the fast paths' loops) ------------------------------ */
+
+/*
+ * @n elements of a row of @t at element offset @off, stride @st, as fp32
+ * (kt_load()) into @buf; returns the row itself when it is fp32 with unit
+ * stride.
+ */
+const float *krow_load(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n,
+		       float *buf);
+/* Where a row of fp32 results goes: the row of @t when fp32 and unit-stride, else @buf. */
+float *krow_dst(const struct ktensor *t, uint64_t off, int64_t st, float *buf);
+/* Store @n fp32 values into a row of @t (kt_store(); a no-op onto itself). */
+void krow_store(const struct ktensor *t, uint64_t off, int64_t st, uint32_t n, const float *v);
+
+/*
+ * The activation over @n values in place, with kact()'s results: the
+ * cheap ones in loops that vectorise, the others through kact().
+ */
+void kact_row(const struct taihu_act *a, float *v, uint32_t n);
+
+/* A dense row-major fp32 copy of @t in scratch memory (KERNEL_OK or KERNEL_FAILED). */
+int kt_to_f32_dense(struct kexec *x, const struct ktensor *t, float **out);
+/* Store dense row-major fp32 values into @y, the activation applied first (in @src). */
+void kt_from_f32_dense(const struct ktensor *y, float *src, const struct taihu_act *act);
+
 #endif /* TAIHU_CARD_KERNELS_ROWS_H */

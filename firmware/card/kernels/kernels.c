@@ -20,6 +20,7 @@ static const struct {
 } table[TAIHU_KERNEL_COUNT] = {
 	[TAIHU_KERNEL_GEMM] = { gemm_ref, FAST(gemm_fast) },
 	[TAIHU_KERNEL_CONV2D] = { conv2d_ref, FAST(conv2d_fast) },
+	[TAIHU_KERNEL_POOL2D] = { pool2d_ref, FAST(pool2d_fast) },
 	[TAIHU_KERNEL_BINARY] = { binary_ref, FAST(binary_fast) },
 	[TAIHU_KERNEL_UNARY] = { unary_ref, FAST(unary_fast) },
 };

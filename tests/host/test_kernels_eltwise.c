@@ -23,7 +23,7 @@ static const unsigned int float_dtypes[] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_FP16,
 static void ew_tol(unsigned int dtype, double *rtol, double *atol)
 {
 	*rtol = dtype == TAIHU_DTYPE_FP32 ? 1e-5 : dtype == TAIHU_DTYPE_FP16 ? 1e-3 : 8e-3;
-	*atol = dtype == TAIHU_DTYPE_FP32 ? 5e-6 : dtype == TAIHU_DTYPE_FP16 ? 1e-4 : 1e-3;
+	*atol = dtype == TAIHU_DTYPE_FP32 ? 1e-6 : dtype == TAIHU_DTYPE_FP16 ? 1e-4 : 1e-3;
 }
 
 /* A view of @shape: dense, or with @pad extra elements between rows, or transposed (last two). */

@@ -349,7 +349,7 @@ static int conv_fast_float(struct kexec *x, const struct conv_geom *g)
 	const struct taihu_conv2d_params *p = &x->k->p.conv;
 	const struct ktensor *Y = &x->t[tk_out(x->k)];
 	const bool f16 = kt_dtype(&x->t[0]) == TAIHU_DTYPE_FP16;
-	const bool fuse = kd_act_nan_safe(&p->act);
+	const bool fuse = kd_act_faithful(&p->act);
 	struct conv_opnd src, wei, bias, dst;
 	float *tmp = NULL;
 	int ret;

@@ -16,7 +16,7 @@
  *   post-op) and eltwise primitives where the layouts suit them; else rows
  *   staged as fp32 and computed by loops the compiler vectorises. MAX and
  *   MIN, and the activations oneDNN does not give NaN semantics for (relu,
- *   leaky relu, clip, exp: kd_act_nan_safe()), always take the loops;
+ *   leaky relu, clip, exp, log: kd_act_faithful()), always take the loops;
  * - int8: lookup tables built with the reference's own expression, so
  *   that the result is bit-exact: 256 entries for UNARY, 65536 (every
  *   pair of inputs) for an ADD large enough to pay for them.
@@ -169,7 +169,8 @@ static int binary_dnnl(struct kexec *x)
 	dnnl_alg_kind_t alg;
 	int ret = KERNEL_FALLBACK;
 
-	if (binary_alg(p->op, &alg) || kd_dt(x->k->t[0].dtype) == dnnl_f16 || !kd_act_nan_safe(&p->act))
+	if (binary_alg(p->op, &alg) || kd_dt(x->k->t[0].dtype) == dnnl_f16 ||
+	    !kd_act_faithful(&p->act))
 		return KERNEL_FALLBACK;
 	kd_view_of(&a, &x->t[0], rank);
 	kd_view_of(&b, &x->t[1], rank);
@@ -332,7 +333,7 @@ static int unary_dnnl(struct kexec *x)
 	float al, be;
 	int ret = KERNEL_FALLBACK;
 
-	if (!kd_act_nan_safe(act) || kd_act_alg(act, &alg, &al, &be) ||
+	if (!kd_act_faithful(act) || kd_act_alg(act, &alg, &al, &be) ||
 	    kd_dt(x->k->t[0].dtype) == dnnl_f16)
 		return KERNEL_FALLBACK;
 	kd_view_of(&v, &x->t[0], rank);

@@ -222,7 +222,7 @@ bool kd_int8_exact(void)
 	return (dnnl_get_effective_cpu_isa() & 0x440) != 0;	/* a *_vnni ISA */
 }
 
-bool kd_act_nan_safe(const struct taihu_act *a)
+bool kd_act_faithful(const struct taihu_act *a)
 {
 	switch (a->op) {
 	case TAIHU_ACT_NONE:
@@ -233,7 +233,6 @@ bool kd_act_nan_safe(const struct taihu_act *a)
 	case TAIHU_ACT_TANH:
 	case TAIHU_ACT_SQRT:
 	case TAIHU_ACT_RECIPROCAL:
-	case TAIHU_ACT_LOG:
 		return true;
 	}
 	return false;

@@ -73,12 +73,14 @@ int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
 dnnl_primitive_desc_t kd_pd(const_dnnl_op_desc_t desc, const_dnnl_primitive_attr_t attr);
 
 /*
- * Whether oneDNN evaluates the activation with the card's NaN rules (a
- * NaN input stays NaN). Its relu, leaky relu, clip, exp, abs and neg do
- * not (relu(NaN) is 0 there); ERF it lacks. Callers apply those
- * themselves (kact_row()) after a primitive without the post-op.
+ * Whether oneDNN evaluates the activation faithfully: with the card's NaN
+ * rules (a NaN input stays NaN) and small errors relative to the result.
+ * Not so: relu, leaky relu, clip, exp, abs and neg (relu(NaN) is 0 there),
+ * log (errors of 1e-6 near 1: log(1) is not 0), and ERF, which it lacks.
+ * Callers apply those themselves (kact_row()) after a primitive without
+ * the post-op.
  */
-bool kd_act_nan_safe(const struct taihu_act *a);
+bool kd_act_faithful(const struct taihu_act *a);
 
 /*
  * A primitive attribute with @act (NULL or NONE: nothing) as an eltwise

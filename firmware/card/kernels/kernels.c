@@ -23,6 +23,8 @@ static const struct {
 	[TAIHU_KERNEL_POOL2D] = { pool2d_ref, FAST(pool2d_fast) },
 	[TAIHU_KERNEL_BINARY] = { binary_ref, FAST(binary_fast) },
 	[TAIHU_KERNEL_UNARY] = { unary_ref, FAST(unary_fast) },
+	[TAIHU_KERNEL_TRANSPOSE] = { transpose_ref, FAST(transpose_fast) },
+	[TAIHU_KERNEL_CAST] = { cast_ref, FAST(cast_fast) },
 };
 
 static atomic_ulong n_fast, n_fallback, n_reference;

@@ -55,21 +55,6 @@ static void pool_geom(const struct kexec *x, struct pool_geom *g)
 	}
 }
 
-/* Taps [*lo, *hi) of output row @o that fall inside an input of @len (contiguous in k). */
-static void tap_range(uint32_t o, uint32_t s, uint32_t d, uint32_t pad, uint32_t len, uint32_t k,
-		      uint32_t *lo, uint32_t *hi)
-{
-	int64_t base = (int64_t)o * s - pad, a = 0, b;
-
-	if (base < 0)
-		a = (-base + d - 1) / d;
-	b = base > (int64_t)len - 1 ? 0 : ((int64_t)len - 1 - base) / d + 1;
-	if (b > k)
-		b = k;
-	*lo = (uint32_t)a;
-	*hi = (uint32_t)(b > a ? b : a);
-}
-
 /* The divisor of AVG: the taps inside X, or the whole window. */
 static inline uint32_t pool_div(const struct kexec *x, const struct pool_geom *g, uint32_t taps)
 {
@@ -163,6 +148,21 @@ int pool2d_ref(struct kexec *x)
 
 #ifndef KERNELS_REFERENCE_ONLY
 #include "kdnnl.h"
+
+/* Taps [*lo, *hi) of output row @o that fall inside an input of @len (contiguous in k). */
+static void tap_range(uint32_t o, uint32_t s, uint32_t d, uint32_t pad, uint32_t len, uint32_t k,
+		      uint32_t *lo, uint32_t *hi)
+{
+	int64_t base = (int64_t)o * s - pad, a = 0, b;
+
+	if (base < 0)
+		a = (-base + d - 1) / d;
+	b = base > (int64_t)len - 1 ? 0 : ((int64_t)len - 1 - base) / d + 1;
+	if (b > k)
+		b = k;
+	*lo = (uint32_t)a;
+	*hi = (uint32_t)(b > a ? b : a);
+}
 
 /* oneDNN average pooling on the operands' own layouts. */
 static int pool_dnnl(struct kexec *x, const struct pool_geom *g)

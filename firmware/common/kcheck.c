@@ -33,6 +33,9 @@ _Static_assert(sizeof(struct taihu_reduce_params) == 8, "reduce params");
 _Static_assert(sizeof(struct taihu_transpose_params) == 8, "transpose params");
 _Static_assert(sizeof(struct taihu_cast_params) == 8, "cast params");
 _Static_assert(sizeof(struct taihu_attention_params) == 8, "attention params");
+_Static_assert(sizeof(struct taihu_conv2d_params) <= TK_PARAMS_MAX &&
+	       sizeof(struct taihu_pool2d_params) <= TK_PARAMS_MAX &&
+	       sizeof(struct taihu_gemm_params) <= TK_PARAMS_MAX, "TK_PARAMS_MAX too small");
 
 /* Largest extent of one tensor in bytes: far above any device address space. */
 #define TK_MAX_EXTENT	(1ULL << 56)

@@ -28,8 +28,8 @@ struct tk_error {
 	char msg[192];		/* "gemm: B: shape[0] 7 is not A's K 8" */
 };
 
-/* Largest parameter structure of any kernel. */
-#define TK_PARAMS_MAX	48
+/* Largest parameter structure of any kernel (CONV2D's; kcheck.c checks every one fits). */
+#define TK_PARAMS_MAX	56
 
 /*
  * A packet that passed tk_parse(): descriptors and parameters copied out,

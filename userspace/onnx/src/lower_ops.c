@@ -909,6 +909,9 @@ static int lower_cast(struct ox_lctx *l)
 		return ox_lerr(l, -EOPNOTSUPP, "Cast to %s (the card converts to fp32, fp16 and "
 			       "bf16; its float-to-integer conversion rounds where ONNX "
 			       "truncates)", ox_dtype_name(yv->dtype));
+	if (yv->dtype == OX_BF16 && xv->dtype != OX_BF16)
+		return ox_lerr(l, -EOPNOTSUPP, "Cast to bfloat16 (the card rounds to nearest even; "
+			       "ONNX's reference truncates)");
 	if (!ox_card_dtype(xv->dtype))
 		return ox_lerr(l, -EOPNOTSUPP, "Cast from %s (the card has no %s tensors)",
 			       ox_dtype_name(xv->dtype), ox_dtype_name(xv->dtype));

@@ -191,6 +191,16 @@ int tk_dtype_by_name(const char *name)
 	return index_by_name(dtype_names, ARRAY_LEN(dtype_names), name);
 }
 
+int tk_act_by_name(const char *name)
+{
+	return index_by_name(act_names, ARRAY_LEN(act_names), name);
+}
+
+int tk_binary_op_by_name(const char *name)
+{
+	return index_by_name(binary_names, ARRAY_LEN(binary_names), name);
+}
+
 unsigned int tk_dtype_size(unsigned int dtype)
 {
 	switch (dtype) {

@@ -122,6 +122,8 @@ bool tk_reason_unsupported(unsigned int reason);
 /* The kernel id, dtype id, ... of a name; -1 for an unknown name. */
 int tk_kernel_by_name(const char *name);
 int tk_dtype_by_name(const char *name);
+int tk_act_by_name(const char *name);
+int tk_binary_op_by_name(const char *name);
 
 /*
  * The name of operand @operand of @kernel ("A", "gamma", "params", ...)

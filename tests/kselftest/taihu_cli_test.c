@@ -311,6 +311,34 @@ TEST_F(cli, run_host_memory_queue_priority_repeat)
 	       "low", 3);
 }
 
+/* Kernel steps: each verified against the reference in the guest, GFLOP/s reported. */
+TEST_F(cli, run_kernel_steps)
+{
+	json_object *o, *jobs, *v;
+	char *out;
+	int status;
+
+	run_ok(_metadata, "gemm=16x24x32 conv=1x8x12x12:k3:uint8 pool=1x8x12x12:avg:bf16 "
+	       "add=2x8x9:fp16 gelu_tanh=3x33 transpose=2x3x5:201:int8 cast=4x7:fp32:int8",
+	       1, "normal", 0);
+	run_ok(_metadata, "--dst host --repeat 2 conv=1x4x9x9:k1:s2:oc6 max=5x5", 2, "normal", 0);
+	out = run_cli("run --json relu=1x16x8x8:int8", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status) TH_LOG("%s", out);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	ASSERT_TRUE(json_object_object_get_ex(o, "jobs", &jobs));
+	EXPECT_TRUE(json_object_object_get_ex(json_object_array_get_idx(jobs, 0), "gflops", &v) &&
+		    json_object_get_double(v) > 0) TH_LOG("%s", out);
+	json_object_put(o);
+	free(out);
+	out = run_cli("run conv=1x16x14x14:k3 2>&1", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "GFLOP/s")) TH_LOG("%s", out);
+	free(out);
+}
+
 TEST_F(cli, run_table_and_failures)
 {
 	char *out;

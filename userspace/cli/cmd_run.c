@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "run_kernel.h"
 
 static const char run_usage[] =
 	"Usage: taihu run [-d DEV] [-q Q] [-p PRIORITY] [-r N] [--src PLACEMENT]\n"
@@ -36,6 +37,19 @@ static const char run_usage[] =
 	"  barrier                a BARRIER packet\n"
 	"SIZE takes K, M and G suffixes (powers of 1024).\n"
 	"\n"
+	"Kernel steps (operands in new buffers of the --dst placement, random inputs;\n"
+	"the outputs are checked against the card's reference computed here; DTYPE\n"
+	"fp32 (default), fp16, bf16, int8, uint8, int32):\n"
+	"  gemm=MxNxK[:DTYPE]                     Y [M,N] = A [M,K] B [K,N]\n"
+	"  conv=NxCxHxW[:kK][:sS][:ocOC][:DTYPE]  CONV2D, pad K/2, bias, relu (k3, OC = C)\n"
+	"  pool=NxCxHxW[:kK][:sS][:max|avg][:DTYPE]  POOL2D, pad (K-1)/2 (k3 s2 max)\n"
+	"  add|sub|mul|div|max|min=DIMS[:DTYPE]   BINARY of two DIMS tensors\n"
+	"  relu|gelu_erf|silu|...=DIMS[:DTYPE]    UNARY (any activation name)\n"
+	"  transpose=DIMS[:PERM][:DTYPE]          PERM as digits (0231), default reversed\n"
+	"  cast=DIMS:FROM:TO                      CAST between two dtypes\n"
+	"DIMS is N1xN2x... (up to 6). With kernel steps each job prints its GFLOP/s\n"
+	"(elements per second for transpose and cast) from the device time.\n"
+	"\n"
 	"Options:\n"
 	"  -d, --device DEV       index, PCI address, serial or /dev/accel node\n"
 	"                         of the device (default 0; see 'taihu list')\n"
@@ -50,6 +64,7 @@ static const char run_usage[] =
 	"  -h, --help             show this help\n"
 	"\n"
 	"Example: taihu run --queue 1 fill=1M:0xdeadbeef copy=64K barrier timestamp\n"
+	"         taihu run conv=1x64x56x56:k3:int8 pool=1x64x56x56 relu=1x64x56x56:bf16\n"
 	"\n"
 	"Exit status: 0 when every job ended with SUCCESS and verified, 1 otherwise,\n"
 	"2 for a bad command line.\n";
@@ -60,7 +75,7 @@ static const char run_usage[] =
 #define RUN_DEFAULT_PATTERN	0xa5c3f00du
 #define RUN_POISON		0x5a
 
-enum step_kind { STEP_NOP, STEP_FILL, STEP_COPY, STEP_TIMESTAMP, STEP_BARRIER };
+enum step_kind { STEP_NOP, STEP_FILL, STEP_COPY, STEP_TIMESTAMP, STEP_BARRIER, STEP_KERNEL };
 
 struct step {
 	enum step_kind kind;
@@ -69,6 +84,7 @@ struct step {
 	uint32_t pattern;
 	struct taihu_bo *src, *dst;	/* NULL where the step has none */
 	uint8_t *s, *d;			/* their CPU mappings */
+	struct kstep *k;		/* STEP_KERNEL */
 };
 
 struct run_opts {
@@ -143,6 +159,17 @@ static int parse_step(const char *arg, struct step *st)
 
 	memset(st, 0, sizeof(*st));
 	st->text = arg;
+	switch (kstep_parse(arg, &st->k)) {
+	case 0:
+		break;
+	case 1:
+		st->kind = STEP_KERNEL;
+		return 0;
+	default:
+		kstep_free(st->k);
+		st->k = NULL;
+		return CLI_EXIT_USAGE;
+	}
 	if (!strcmp(arg, "nop")) {
 		st->kind = STEP_NOP;
 		st->size = 8;
@@ -185,7 +212,7 @@ static int parse_step(const char *arg, struct step *st)
 					       arg);
 		return 0;
 	}
-	return cli_usage_error("run", "unknown step '%s' (steps: nop[=SIZE], fill=SIZE[:PATTERN], copy=SIZE, timestamp, barrier)",
+	return cli_usage_error("run", "unknown step '%s' (steps: nop[=SIZE], fill=SIZE[:PATTERN], copy=SIZE, timestamp, barrier, and the kernels of 'taihu run --help')",
 			       arg);
 }
 
@@ -255,6 +282,9 @@ static int setup_buffers(struct taihu_device *dev, struct step *steps, int n,
 			ret = new_mapped_bo(dev, st->size, o->dst_place, &st->dst,
 					    &st->d);
 			break;
+		case STEP_KERNEL:
+			ret = kstep_setup(st->k, dev, o->dst_place);
+			break;
 		default:
 			break;
 		}
@@ -273,6 +303,7 @@ static void free_buffers(struct step *steps, int n)
 	for (k = 0; k < n; k++) {
 		taihu_bo_free(steps[k].src);
 		taihu_bo_free(steps[k].dst);
+		kstep_free(steps[k].k);
 	}
 }
 
@@ -304,6 +335,9 @@ static int build_stream(struct taihu_cmdbuf *cb, const struct step *steps,
 		case STEP_BARRIER:
 			ret = taihu_cmdbuf_barrier(cb);
 			break;
+		case STEP_KERNEL:
+			ret = kstep_append(st->k, cb);
+			break;
 		}
 	}
 	return ret < 0 ? ret : 0;
@@ -314,9 +348,12 @@ static void poison(struct step *steps, int n)
 {
 	int k;
 
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		if (steps[k].d)
 			memset(steps[k].d, RUN_POISON, taihu_bo_size(steps[k].dst));
+		if (steps[k].k)
+			kstep_poison(steps[k].k);
+	}
 	__sync_synchronize();
 }
 
@@ -359,6 +396,10 @@ static int verify(const struct step *steps, int n, struct job_report *r)
 				return 0;
 			}
 			break;
+		case STEP_KERNEL:
+			if (!kstep_verify(st->k, r->detail, sizeof(r->detail)))
+				return 0;
+			continue;
 		default:
 			continue;
 		}
@@ -445,19 +486,27 @@ static uint64_t device_ns(const struct job_report *r)
 	       r->res.end_ns - r->res.start_ns : 0;
 }
 
-static void print_text_job(unsigned int i, const struct job_report *r)
+/* GFLOP/s of the kernel steps over the job's device time (0 without kernels). */
+static double gflops(const struct job_report *r, double ops)
+{
+	return r->ended && device_ns(r) ? ops / (double)device_ns(r) : 0.0;
+}
+
+static void print_text_job(unsigned int i, const struct job_report *r, double ops)
 {
 	printf("  job %-4u seqno %-8" PRIu64 " %-11s", i + 1, r->seqno,
 	       status_of(r));
 	if (r->ended)
 		printf(" device time %10" PRIu64 " ns", device_ns(r));
+	if (r->ended && ops > 0)
+		printf("  %9.2f GFLOP/s", gflops(r, ops));
 	if (job_passed(r))
 		printf("  verified\n");
 	else
 		printf("  %s\n", r->detail);
 }
 
-static json_object *json_job(unsigned int i, const struct job_report *r)
+static json_object *json_job(unsigned int i, const struct job_report *r, double ops)
 {
 	json_object *j = json_object_new_object();
 
@@ -473,6 +522,8 @@ static json_object *json_job(unsigned int i, const struct job_report *r)
 			       json_object_new_uint64(r->res.start_ns) : NULL);
 	json_object_object_add(j, "end_ns", r->ended ?
 			       json_object_new_uint64(r->res.end_ns) : NULL);
+	json_object_object_add(j, "gflops", r->ended && ops > 0 ?
+			       json_object_new_double(gflops(r, ops)) : NULL);
 	json_object_object_add(j, "verified", json_object_new_boolean(job_passed(r)));
 	json_object_object_add(j, "detail", json_object_new_string(r->detail));
 	return j;
@@ -549,10 +600,14 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 		  const struct job_report *reps, unsigned int njobs)
 {
 	unsigned int i, failed = 0;
+	double ops = 0;
 	int k;
 
 	for (i = 0; i < njobs; i++)
 		failed += !job_passed(&reps[i]);
+	for (k = 0; k < n; k++)
+		if (steps[k].k)
+			ops += kstep_ops(steps[k].k);
 	if (o->json) {
 		json_object *obj = json_object_new_object();
 		json_object *st = json_object_new_array();
@@ -567,7 +622,7 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 		for (k = 0; k < n; k++)
 			json_object_array_add(st, json_object_new_string(steps[k].text));
 		for (i = 0; i < njobs; i++)
-			json_object_array_add(jobs, json_job(i, &reps[i]));
+			json_object_array_add(jobs, json_job(i, &reps[i], ops));
 		cli_json_device(obj, desc);
 		json_object_object_add(obj, "queue", json_object_new_uint64(o->queue));
 		json_object_object_add(obj, "priority",
@@ -590,7 +645,7 @@ static int report(const struct taihu_device_desc *desc, const struct run_opts *o
 		printf(" (src %s, dst %s)\n", taihu_placement_name(o->src_place),
 		       taihu_placement_name(o->dst_place));
 		for (i = 0; i < njobs; i++)
-			print_text_job(i, &reps[i]);
+			print_text_job(i, &reps[i], ops);
 		printf("Result: %s (%u of %u jobs passed)\n",
 		       failed ? "FAIL" : "PASS", njobs - failed, njobs);
 	}
@@ -608,7 +663,7 @@ static int run_run(int argc, char **argv)
 	};
 	struct taihu_device_info info = { .size = sizeof(info) };
 	struct step steps[RUN_MAX_STEPS];
-	struct taihu_bo *bos[2 * RUN_MAX_STEPS];
+	struct taihu_bo *bos[4 * RUN_MAX_STEPS];
 	struct job_report *reps = NULL;
 	struct taihu_cmdbuf *cb = NULL;
 	struct taihu_bo *cmd = NULL;
@@ -627,12 +682,16 @@ static int run_run(int argc, char **argv)
 		return cli_usage_error("run", "too many steps (at most %d)",
 				       RUN_MAX_STEPS);
 	for (k = optind; k < argc; k++)
-		if (parse_step(argv[k], &steps[n++]))
+		if (parse_step(argv[k], &steps[n++])) {
+			free_buffers(steps, n - 1);
 			return CLI_EXIT_USAGE;
+		}
 
 	ret = cli_open_device(o.device, &dev);
-	if (ret)
+	if (ret) {
+		free_buffers(steps, n);
 		return ret;
+	}
 	ret = taihu_device_info(dev, &info);
 	if (ret) {
 		ret = cli_error("%s: device info query failed: %s",
@@ -657,8 +716,10 @@ static int run_run(int argc, char **argv)
 	if (!ret)
 		ret = taihu_cmdbuf_upload(cb, dev, &cmd);
 	if (ret) {
+		const char *why = taihu_cmdbuf_error(cb);
+
 		ret = cli_error("cannot build the command stream: %s",
-				taihu_strerror(ret));
+				why && *why ? why : taihu_strerror(ret));
 		goto out;
 	}
 	for (k = 0; k < n; k++) {
@@ -666,6 +727,8 @@ static int run_run(int argc, char **argv)
 			bos[nbos++] = steps[k].src;
 		if (steps[k].dst)
 			bos[nbos++] = steps[k].dst;
+		if (steps[k].k)
+			nbos += kstep_bos(steps[k].k, bos + nbos);
 	}
 	job.queue = o.queue;
 	job.priority = o.priority;
@@ -678,8 +741,8 @@ static int run_run(int argc, char **argv)
 	ret = report(taihu_device_get_desc(dev), &o, steps, n, taihu_cmdbuf_size(cb), reps, o.repeat);
 out:
 	taihu_bo_free(cmd);
-	free_buffers(steps, n);
 out_close:
+	free_buffers(steps, n);
 	taihu_cmdbuf_free(cb);
 	free(reps);
 	taihu_device_close(dev);

@@ -160,6 +160,14 @@ void test_cli(const char *cli)
 			   "run fill without a size");
 	expect_usage_error(cli, ARGS("run", "fill=0"), "invalid size in 'fill=0'",
 			   "run fill=0");
+	expect_usage_error(cli, ARGS("run", "conv=1x8x16"), "bad kernel step 'conv=1x8x16'",
+			   "run conv with three dimensions");
+	expect_usage_error(cli, ARGS("run", "gemm=8x8x0"), "dimensions are",
+			   "run gemm with a zero dimension");
+	expect_usage_error(cli, ARGS("run", "relu=4x4:fp64"), "unknown option",
+			   "run relu with an unknown dtype");
+	expect_usage_error(cli, ARGS("run", "cast=4x4:fp32"), "cast takes two dtypes",
+			   "run cast with one dtype");
 	expect_usage_error(cli, ARGS("run", "fill=4Q"), "invalid size in 'fill=4Q'",
 			   "run fill with a bad suffix");
 	expect_usage_error(cli, ARGS("run", "fill=5G"), "invalid size",

@@ -26,9 +26,9 @@ KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
 .PHONY: all module firmware userspace kselftest benchmarks host-tests models \
-	deps run check bench shell lint clean help
+	deps run check bench shell lint clean help man
 
-all: module firmware userspace kselftest benchmarks host-tests models
+all: module firmware userspace kselftest benchmarks host-tests models man
 
 module:
 	@test -n "$(KVER)" || { $(CURDIR)/scripts/kver.sh; exit 1; }
@@ -48,6 +48,10 @@ benchmarks: userspace
 
 host-tests: firmware userspace
 	$(MAKE) -C tests/host O=$(BUILD)
+
+# The man pages (docs/man, mdoc) rendered by mandoc into $(BUILD)/man/.
+man:
+	$(MAKE) -C docs/man O=$(BUILD)
 
 # The example models (ONNX), made by scripts with Debian's PyTorch: trained or
 # initialised with fixed seeds, so every build makes the same files.

@@ -6,7 +6,8 @@
 #   make check      host tests + VM scenarios; last line "N passed, N failed"
 #   make bench      boot a guest with one card and run the copy and submission benchmarks
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
-#   make lint       checkpatch --strict and sparse (C=2) on driver/ and uapi/
+#   make lint       checkpatch --strict, sparse (C=2), Coccinelle on driver/ and uapi/;
+#                   clang-tidy and cppcheck on userspace/ and firmware/ (scripts/lint.sh)
 #   make clean
 #
 # run, check, bench and shell first install missing Debian packages (scripts/deps.sh).
@@ -102,8 +103,10 @@ shell:
 	tests/vm/mkinitramfs
 	tests/vm/run-vm --job shell --tools --interactive --timeout 0 --cards $(CARDS)
 
+# clang-tidy and cppcheck take the compile commands of a built tree.
 lint:
 	scripts/deps.sh
+	$(MAKE) firmware userspace
 	scripts/lint.sh
 
 clean:
@@ -111,4 +114,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -43,12 +43,7 @@ FIXTURE_TEARDOWN(kern)
 }
 
 /* Skip what the running firmware does not enable (taihu_kernel_fw_test covers that). */
-#define NEED(self, kernel, dtype)						\
-	do {									\
-		if (taihu_kernel_supported((self)->dev, kernel, dtype) != 1)	\
-			SKIP(return, "firmware does not enable %s in %s",	\
-			     taihu_kernel_name(kernel), taihu_dtype_name(dtype));	\
-	} while (0)
+#define NEED(self, kernel, dtype)	KTT_NEED((self)->dev, kernel, dtype)
 
 TEST_F(kern, query_reports_kernels)
 {
@@ -324,40 +319,6 @@ TEST_F(kern, extents_outside_mappings_fault)
 	ktt_free(&y);
 }
 
-/* A raw KERNEL packet (the library would refuse it) of @n descriptors. */
-static void raw_kernel(struct taihu_cmdbuf *cb, uint16_t kernel, const struct taihu_tensor_desc *d,
-		       uint8_t nin, uint8_t nout, const void *params, uint16_t psize)
-{
-	uint8_t pkt[16 + 8 * 128 + 64] = { 0 };
-	struct taihu_pkt_kernel h = { 0 };
-	size_t n = (size_t)nin + nout, size = 16 + n * 128 + ((psize + 7u) & ~7u);
-
-	h.hdr.opcode = TAIHU_PKT_KERNEL;
-	h.hdr.size = (uint16_t)size;
-	h.kernel = kernel;
-	h.num_inputs = nin;
-	h.num_outputs = nout;
-	h.params_size = psize;
-	memcpy(pkt, &h, sizeof(h));
-	memcpy(pkt + 16, d, n * 128);
-	memcpy(pkt + 16 + n * 128, params, psize);
-	taihu_cmdbuf_raw(cb, pkt, size);
-}
-
-static void desc_of(struct taihu_tensor_desc *d, const struct ktt *k)
-{
-	uint32_t i;
-
-	memset(d, 0, sizeof(*d));
-	d->addr = k->t.addr;
-	d->dtype = (uint8_t)k->t.dtype;
-	d->rank = (uint8_t)k->t.rank;
-	for (i = 0; i < k->t.rank; i++) {
-		d->shape[i] = (uint32_t)k->t.shape[i];
-		d->strides[i] = k->t.strides[i];
-	}
-}
-
 TEST_F(kern, bad_packets_get_statuses_and_reasons)
 {
 	const uint64_t sa[2] = { 8, 16 }, sb[2] = { 16, 4 }, sy[2] = { 8, 4 };
@@ -375,14 +336,14 @@ TEST_F(kern, bad_packets_get_statuses_and_reasons)
 	r.t[0] = &a;
 	r.t[1] = &b;
 	r.t[2] = &y;
-	desc_of(&d[0], &a);
-	desc_of(&d[1], &b);
-	desc_of(&d[2], &y);
+	ktt_desc(&d[0], &a);
+	ktt_desc(&d[1], &b);
+	ktt_desc(&d[2], &y);
 
 	/* B's K does not match A's: INVALID_KERNEL, SHAPE, naming gemm / B / shape[0]. */
 	d[1].shape[0] = 15;
 	taihu_cmdbuf_nop(self->cb, 16);
-	raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(DRM_TAIHU_JOB_INVALID_KERNEL, res.status);
 	EXPECT_EQ(16, res.error_offset);
@@ -397,20 +358,20 @@ TEST_F(kern, bad_packets_get_statuses_and_reasons)
 	/* A zero dimension, a stride that overflows, a bad activation. */
 	d[0].shape[1] = 0;
 	ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
-	raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(DRM_TAIHU_JOB_INVALID_KERNEL, res.status);
 	EXPECT_EQ(TAIHU_REASON_ZERO_DIM, res.error_reason);
 	d[0].shape[1] = 16;
 	d[0].strides[0] = INT64_MAX / 2;
 	ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
-	raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(TAIHU_REASON_STRIDE, res.error_reason);
 	d[0].strides[0] = 16;
 	p.act.op = 1000;
 	ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
-	raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(TAIHU_REASON_PARAMS, res.error_reason);
 	EXPECT_EQ(TAIHU_OPERAND_PARAMS, TAIHU_DETAIL_OPERAND(res.error_detail));
@@ -420,14 +381,14 @@ TEST_F(kern, bad_packets_get_statuses_and_reasons)
 	/* An output over an input. */
 	d[2].addr = d[0].addr;
 	ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
-	raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, TAIHU_KERNEL_GEMM, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(TAIHU_REASON_OVERLAP, res.error_reason);
 	d[2].addr = y.t.addr;
 
 	/* A kernel id nobody knows: UNSUPPORTED. */
 	ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
-	raw_kernel(self->cb, 200, d, 2, 1, &p, sizeof(p));
+	ktt_raw_kernel(self->cb, 200, d, 2, 1, &p, sizeof(p));
 	EXPECT_EQ(-TAIHU_EJOBFAILED, ktt_submit(self->dev, self->cb, &r, &res));
 	EXPECT_EQ(DRM_TAIHU_JOB_UNSUPPORTED, res.status);
 	EXPECT_EQ(TAIHU_REASON_UNKNOWN_KERNEL, res.error_reason);

@@ -19,6 +19,11 @@ static const struct {
 	kernel_fn fast;
 } table[TAIHU_KERNEL_COUNT] = {
 	[TAIHU_KERNEL_GEMM] = { gemm_ref, FAST(gemm_fast) },
+	[TAIHU_KERNEL_SOFTMAX] = { softmax_ref, FAST(softmax_fast) },
+	[TAIHU_KERNEL_LOG_SOFTMAX] = { softmax_ref, FAST(softmax_fast) },
+	[TAIHU_KERNEL_LAYERNORM] = { layernorm_ref, FAST(layernorm_fast) },
+	[TAIHU_KERNEL_RMSNORM] = { rmsnorm_ref, FAST(rmsnorm_fast) },
+	[TAIHU_KERNEL_BATCHNORM] = { batchnorm_ref, FAST(batchnorm_fast) },
 };
 
 static atomic_ulong n_fast, n_fallback, n_reference;

@@ -86,7 +86,8 @@ static void test_good_image(const uint8_t *img, size_t size)
 		CHECK_EQ(&t, info.cfg.max_cmd_len, 65536);
 		CHECK_EQ(&t, info.cfg.max_ring_entries, 1024);
 		CHECK_EQ(&t, info.num_sections, 4);
-		CHECK_EQ(&t, info.num_kernels, 1);
+		/* GEMM first; the other kernels follow (firmware/t1/t1.fw). */
+		CHECK(&t, info.num_kernels >= 1);
 		CHECK_EQ(&t, info.kernels[0].kernel, TAIHU_KERNEL_GEMM);
 		CHECK_EQ(&t, info.kernels[0].max_rank, 6);
 		CHECK_EQ(&t, info.kernels[0].dtypes, (1u << TAIHU_DTYPE_FP32) | (1u << TAIHU_DTYPE_FP16) |

@@ -6,7 +6,8 @@
 #   make check      host tests + VM scenarios; last line "N passed, N failed"
 #   make bench      boot a guest with one card and run the copy and submission benchmarks
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
-#   make lint       checkpatch --strict and sparse (C=2) on driver/ and uapi/
+#   make lint       checkpatch --strict, sparse (C=2), Coccinelle on driver/ and uapi/;
+#                   clang-tidy and cppcheck on userspace/ and firmware/ (scripts/lint.sh)
 #   make clean
 #
 # run, check, bench and shell first install missing Debian packages (scripts/deps.sh).
@@ -26,9 +27,9 @@ KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
 .PHONY: all module firmware userspace kselftest benchmarks host-tests models \
-	deps run check bench shell lint clean help
+	deps run check bench shell lint clean help man
 
-all: module firmware userspace kselftest benchmarks host-tests models
+all: module firmware userspace kselftest benchmarks host-tests models man
 
 module:
 	@test -n "$(KVER)" || { $(CURDIR)/scripts/kver.sh; exit 1; }
@@ -48,6 +49,10 @@ benchmarks: userspace
 
 host-tests: firmware userspace
 	$(MAKE) -C tests/host O=$(BUILD)
+
+# The man pages (docs/man, mdoc) rendered by mandoc into $(BUILD)/man/.
+man:
+	$(MAKE) -C docs/man O=$(BUILD)
 
 # The example models (ONNX), made by scripts with Debian's PyTorch: trained or
 # initialised with fixed seeds, so every build makes the same files.
@@ -98,8 +103,10 @@ shell:
 	tests/vm/mkinitramfs
 	tests/vm/run-vm --job shell --tools --interactive --timeout 0 --cards $(CARDS)
 
+# clang-tidy and cppcheck take the compile commands of a built tree.
 lint:
 	scripts/deps.sh
+	$(MAKE) firmware userspace
 	scripts/lint.sh
 
 clean:
@@ -107,4 +114,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -29,6 +29,7 @@
 #include "taihu_fw.h"
 #include "taihu_gem.h"
 #include "taihu_hw.h"
+#include "taihu_ioctl_filter.h"
 #include "taihu_irq.h"
 #include "taihu_job.h"
 #include "taihu_mbox.h"
@@ -271,10 +272,15 @@ static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl, 0),
 };
 
-/* DEFINE_DRM_ACCEL_FOPS() of 6.12 lacks show_fdinfo. */
+/*
+ * DEFINE_DRM_ACCEL_FOPS() of 6.12 lacks show_fdinfo; the ioctls go
+ * through the firewall (taihu_ioctl_filter.c) before drm_ioctl().
+ */
 static const struct file_operations taihu_fops = {
 	.owner = THIS_MODULE,
 	DRM_ACCEL_FOPS,
+	.unlocked_ioctl = taihu_ioctl,
+	.compat_ioctl = taihu_compat_ioctl,
 	.show_fdinfo = drm_show_fdinfo,
 };
 

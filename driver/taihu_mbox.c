@@ -13,6 +13,7 @@
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/string_choices.h>
 #include <linux/wait.h>
 
 #include "taihu_drv.h"
@@ -194,8 +195,8 @@ static void taihu_event_log(struct taihu_device *tdev,
 		/* Userspace can cause these at will: keep the log short. */
 		dev_info_ratelimited(dev, "context %u: MMU fault at %#llx on %s (queue %llu)\n",
 				     ev->context, ev->data[0],
-				     (ev->data[1] & 0xff) == TAIHU_ACCESS_WRITE ?
-				     "write" : "read",
+				     str_write_read((ev->data[1] & 0xff) ==
+						    TAIHU_ACCESS_WRITE),
 				     (ev->data[1] >> 8) & 0xff);
 		break;
 	case TAIHU_EVENT_THROTTLE:

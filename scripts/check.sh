@@ -71,6 +71,7 @@ suite userspace $make -C "$top/userspace" O="$build" check
 suite abi "$top/scripts/abi-check.sh"
 suite kbuild "$top/scripts/kbuild-alone.sh"
 suite onnx $make -C "$top/userspace" O="$build" onnx-check
+suite pkg "$top/tests/pkg/check"
 suite vm "$top/tests/vm/check"
 
 summary="$passed passed, $failed failed"

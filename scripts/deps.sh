@@ -23,6 +23,7 @@ packages=(
 	python3-torch python3-onnx python3-sklearn python3-numpy
 	libdnnl-dev
 	libncurses-dev prometheus lm-sensors python3-yaml python3-jsonschema
+	mandoc bash-completion dkms dh-dkms debhelper lintian fakeroot udev
 )
 src_tar=/usr/src/linux-source-6.12.tar.xz
 src_dir=/usr/src/linux-source-6.12

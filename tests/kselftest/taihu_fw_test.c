@@ -398,6 +398,35 @@ static int run_gemm(struct taihu_device *dev, uint32_t dt, unsigned int batch, u
 	return ret;
 }
 
+/* SOFTMAX (@layernorm false) or LAYERNORM of a [4, 16] tensor of @dt; the job's result. */
+static int run_norm(struct taihu_device *dev, uint32_t dt, bool layernorm,
+		    struct taihu_job_result *res)
+{
+	const uint64_t s[2] = { 4, 16 };
+	struct taihu_bo *bo = NULL;
+	struct taihu_tensor x, y;
+	struct taihu_cmdbuf *cb = NULL;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->size = sizeof(*res);
+	ret = taihu_bo_create(dev, 1 << 16, DRM_TAIHU_PLACEMENT_VRAM, &bo);
+	if (!ret)
+		ret = taihu_tensor_bo(&x, bo, 0, dt, 2, s);
+	if (!ret)
+		ret = taihu_tensor_bo(&y, bo, 4096, dt, 2, s);
+	if (!ret)
+		ret = taihu_cmdbuf_new(&cb);
+	if (!ret)
+		ret = layernorm ? taihu_cmdbuf_layernorm(cb, 1, 1e-5f, &x, NULL, NULL, &y) :
+		      taihu_cmdbuf_softmax(cb, -1, &x, &y);
+	if (ret >= 0)
+		ret = taihu_run(dev, cb, 0, &bo, 1, TT_JOB_TIMEOUT_NS, res);
+	taihu_cmdbuf_free(cb);
+	taihu_bo_free(bo);
+	return ret;
+}
+
 TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
 {
 	uint32_t t1_kernels, alt_kernels, t1_dt[TAIHU_KERNEL_COUNT], alt_dt[TAIHU_KERNEL_COUNT];
@@ -436,6 +465,16 @@ TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
 	EXPECT_EQ(TAIHU_REASON_RANK_LIMIT, res.error_reason);
 	EXPECT_EQ(-TAIHU_EJOBFAILED, run_gemm(dev, TAIHU_DTYPE_FP32, 0, 1, 1, 5000, &res));
 	EXPECT_EQ(TAIHU_REASON_DIM_LIMIT, res.error_reason);
+	/* Normalisation: SOFTMAX in fp32 only, no LAYERNORM at all. */
+	EXPECT_EQ(0, run_norm(dev, TAIHU_DTYPE_FP32, false, &res));
+	EXPECT_EQ(-TAIHU_EJOBFAILED, run_norm(dev, TAIHU_DTYPE_BF16, false, &res));
+	EXPECT_EQ(TAIHU_REASON_DTYPE_DISABLED, res.error_reason);
+	EXPECT_EQ(TAIHU_KERNEL_SOFTMAX, TAIHU_DETAIL_KERNEL(res.error_detail));
+	EXPECT_EQ(0, alt_kernels & (1u << TAIHU_KERNEL_LAYERNORM));
+	EXPECT_EQ(-TAIHU_EJOBFAILED, run_norm(dev, TAIHU_DTYPE_FP32, true, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_UNSUPPORTED, res.status);
+	EXPECT_EQ(TAIHU_REASON_DISABLED, res.error_reason);
+	EXPECT_EQ(TAIHU_KERNEL_LAYERNORM, TAIHU_DETAIL_KERNEL(res.error_detail));
 	taihu_device_close(dev);
 
 	/* Under t1.bin again, all of these run. */
@@ -444,6 +483,8 @@ TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
 	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_BF16, 0, 8, 8, 8, &res));
 	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_FP32, 3, 2, 2, 2, &res));
 	EXPECT_EQ(0, run_gemm(dev, TAIHU_DTYPE_FP32, 0, 1, 1, 5000, &res));
+	EXPECT_EQ(0, run_norm(dev, TAIHU_DTYPE_BF16, false, &res));
+	EXPECT_EQ(0, run_norm(dev, TAIHU_DTYPE_FP32, true, &res));
 	taihu_device_close(dev);
 }
 

@@ -42,6 +42,7 @@ FIXTURE_TEARDOWN(kern)
 	taihu_device_close(self->dev);
 }
 
+/* Skip what the running firmware does not enable (taihu_kernel_fw_test covers that). */
 #define NEED(self, kernel, dtype)	KTT_NEED((self)->dev, kernel, dtype)
 
 TEST_F(kern, query_reports_kernels)

@@ -256,11 +256,24 @@ out:
 	return ret;
 }
 
-/* A raw KERNEL packet (the library would refuse it) of @n descriptors. */
+void ktt_desc(struct taihu_tensor_desc *d, const struct ktt *k)
+{
+	uint32_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->addr = k->t.addr;
+	d->dtype = (uint8_t)k->t.dtype;
+	d->rank = (uint8_t)k->t.rank;
+	for (i = 0; i < k->t.rank; i++) {
+		d->shape[i] = (uint32_t)k->t.shape[i];
+		d->strides[i] = k->t.strides[i];
+	}
+}
+
 void ktt_raw_kernel(struct taihu_cmdbuf *cb, uint16_t kernel, const struct taihu_tensor_desc *d,
 		    uint8_t nin, uint8_t nout, const void *params, uint16_t psize)
 {
-	uint8_t pkt[16 + 8 * 128 + 64] = { 0 };
+	uint8_t pkt[16 + TAIHU_KERNEL_MAX_TENSORS * 128 + 64] = { 0 };
 	struct taihu_pkt_kernel h = { 0 };
 	size_t n = (size_t)nin + nout, size = 16 + n * 128 + ((psize + 7u) & ~7u);
 
@@ -274,18 +287,4 @@ void ktt_raw_kernel(struct taihu_cmdbuf *cb, uint16_t kernel, const struct taihu
 	memcpy(pkt + 16, d, n * 128);
 	memcpy(pkt + 16 + n * 128, params, psize);
 	taihu_cmdbuf_raw(cb, pkt, size);
-}
-
-void ktt_desc(struct taihu_tensor_desc *d, const struct ktt *k)
-{
-	uint32_t i;
-
-	memset(d, 0, sizeof(*d));
-	d->addr = k->t.addr;
-	d->dtype = (uint8_t)k->t.dtype;
-	d->rank = (uint8_t)k->t.rank;
-	for (i = 0; i < k->t.rank; i++) {
-		d->shape[i] = (uint32_t)k->t.shape[i];
-		d->strides[i] = k->t.strides[i];
-	}
 }

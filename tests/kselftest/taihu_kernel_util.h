@@ -52,21 +52,22 @@ int ktt_run_check(struct taihu_device *dev, struct taihu_cmdbuf *cb, struct ktt_
 int ktt_submit(struct taihu_device *dev, struct taihu_cmdbuf *cb, struct ktt_run *r,
 	       struct taihu_job_result *res);
 
-/*
- * Append a raw KERNEL packet (one the library would refuse) of @nin + @nout
- * descriptors @d and @psize bytes of parameters.
- */
-void ktt_raw_kernel(struct taihu_cmdbuf *cb, uint16_t kernel, const struct taihu_tensor_desc *d,
-		    uint8_t nin, uint8_t nout, const void *params, uint16_t psize);
-/* The descriptor of @k's tensor (address, dtype, shape, strides; no quantisation). */
-void ktt_desc(struct taihu_tensor_desc *d, const struct ktt *k);
-
-/* Skip a test (harness SKIP) for what the running firmware does not enable. */
+/* In a kselftest: skip when the running firmware does not enable @kernel in @dtype. */
 #define KTT_NEED(dev, kernel, dtype)						\
 	do {									\
 		if (taihu_kernel_supported(dev, kernel, dtype) != 1)		\
 			SKIP(return, "firmware does not enable %s in %s",	\
 			     taihu_kernel_name(kernel), taihu_dtype_name(dtype));	\
 	} while (0)
+
+/* The card's descriptor of @k's tensor (no quantisation). */
+void ktt_desc(struct taihu_tensor_desc *d, const struct ktt *k);
+
+/*
+ * Append a raw KERNEL packet of @nin + @nout descriptors and @psize bytes
+ * of parameters (up to 64), which the library's checks would refuse.
+ */
+void ktt_raw_kernel(struct taihu_cmdbuf *cb, uint16_t kernel, const struct taihu_tensor_desc *d,
+		    uint8_t nin, uint8_t nout, const void *params, uint16_t psize);
 
 #endif /* TAIHU_KERNEL_UTIL_H */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,7 +32,15 @@ struct case_result {
 	char msg[512];
 	double max_abs;
 	int kernels;
+	double ms;		/* wall time: load, prepare, every data set */
 	char ops[160];		/* the model's operators, e.g. "Conv" or "Add+Mul" */
+};
+
+/* The slowest cases, for the summary (the guest's time budget). */
+#define SLOWEST 5
+struct slow_case {
+	const char *name;
+	double ms;
 };
 
 struct op_count {
@@ -182,6 +191,29 @@ static int run_set(struct taihu_onnx_session *s, const struct taihu_onnx_model *
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Keep @slow sorted, slowest first. */
+static void note_time(struct slow_case *slow, const char *name, double ms)
+{
+	int i, j;
+
+	for (i = 0; i < SLOWEST && slow[i].name && slow[i].ms >= ms; i++)
+		;
+	if (i == SLOWEST)
+		return;
+	for (j = SLOWEST - 1; j > i; j--)
+		slow[j] = slow[j - 1];
+	slow[i].name = name;
+	slow[i].ms = ms;
+}
+
 static void run_case(struct taihu_device *dev, const char *dir, const struct infer_test_opts *o,
 		     struct case_result *r)
 {
@@ -259,6 +291,8 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 	struct taihu_device *dev;
 	struct op_count *ops = NULL;
 	int n_ops = 0, total[3] = { 0 }, n, i, rc;
+	struct slow_case slow[SLOWEST] = { { 0 } };
+	double all_ms = 0;
 	char **cases = expand_cases(dirs, n_dirs, &n);
 	json_object *jcases = o->json ? json_object_new_array() : NULL;
 
@@ -273,8 +307,12 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 	for (i = 0; i < n; i++) {
 		struct case_result r;
 		const char *name = base_name(cases[i]);
+		double t0 = now_ms();
 
 		run_case(dev, cases[i], o, &r);
+		r.ms = now_ms() - t0;
+		all_ms += r.ms;
+		note_time(slow, name, r.ms);
 		total[r.outcome]++;
 		count_op(&ops, &n_ops, &r);
 		if (jcases) {
@@ -286,6 +324,7 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 					       json_object_new_string(outcome_name[r.outcome]));
 			json_object_object_add(jc, "max_abs_error", json_object_new_double(r.max_abs));
 			json_object_object_add(jc, "kernels", json_object_new_int(r.kernels));
+			json_object_object_add(jc, "ms", json_object_new_double(r.ms));
 			if (r.msg[0])
 				json_object_object_add(jc, "message", json_object_new_string(r.msg));
 			json_object_array_add(jcases, jc);
@@ -310,6 +349,12 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 		for (i = 0; i < n_ops; i++)
 			printf("# operator %s: %d passed, %d failed, %d unsupported\n", ops[i].op,
 			       ops[i].n[PASSED], ops[i].n[FAILED], ops[i].n[UNSUPPORTED]);
+	if (o->by_op && !jcases && slow[0].name) {
+		printf("# %d cases in %.1f s; slowest:", n, all_ms / 1e3);
+		for (i = 0; i < SLOWEST && slow[i].name; i++)
+			printf("%s %s %.0f ms", i ? "," : "", slow[i].name, slow[i].ms);
+		printf("\n");
+	}
 	if (jcases) {
 		json_object *top = json_object_new_object();
 

@@ -209,7 +209,7 @@ dnnl_primitive_desc_t kd_pd(const_dnnl_op_desc_t desc, const_dnnl_primitive_attr
 		const char *impl = NULL;
 
 		if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) != dnnl_success ||
-		    !impl || !strncmp(impl, "ref", 3)) {
+		    !impl || strstr(impl, "ref")) {
 			dnnl_primitive_desc_destroy(pd);
 			return NULL;
 		}

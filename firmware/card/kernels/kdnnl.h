@@ -67,8 +67,8 @@ int kd_execute(const_dnnl_primitive_desc_t pd, const struct kd_arg *args, int n)
 
 /*
  * Make a primitive descriptor; NULL (the fast path falls back) if oneDNN
- * has none or only its reference implementation ("ref:..."), which is no
- * faster than ours.
+ * has none or only a reference implementation ("ref:any", "bnorm_ref:any"),
+ * which is no faster than ours.
  */
 dnnl_primitive_desc_t kd_pd(const_dnnl_op_desc_t desc, const_dnnl_primitive_attr_t attr);
 

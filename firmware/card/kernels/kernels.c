@@ -25,6 +25,11 @@ static const struct {
 	[TAIHU_KERNEL_UNARY] = { unary_ref, FAST(unary_fast) },
 	[TAIHU_KERNEL_TRANSPOSE] = { transpose_ref, FAST(transpose_fast) },
 	[TAIHU_KERNEL_CAST] = { cast_ref, FAST(cast_fast) },
+	[TAIHU_KERNEL_SOFTMAX] = { softmax_ref, FAST(softmax_fast) },
+	[TAIHU_KERNEL_LOG_SOFTMAX] = { softmax_ref, FAST(softmax_fast) },
+	[TAIHU_KERNEL_LAYERNORM] = { layernorm_ref, FAST(layernorm_fast) },
+	[TAIHU_KERNEL_RMSNORM] = { rmsnorm_ref, FAST(rmsnorm_fast) },
+	[TAIHU_KERNEL_BATCHNORM] = { batchnorm_ref, FAST(batchnorm_fast) },
 };
 
 static atomic_ulong n_fast, n_fallback, n_reference;

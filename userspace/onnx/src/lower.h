@@ -68,8 +68,17 @@ int ox_scalar_view(struct ox_lctx *l, double v, int dtype, int rank, struct ox_v
 /* Set the quantisation of @v from a fusion record / explicit parameters. */
 int ox_view_quant(struct ox_lctx *l, struct ox_view *v, const struct ox_quant *q);
 
+/* Element-wise kernels: @x (@a, @b) broadcast to @y's shape. */
+int ox_emit_unary(struct ox_lctx *l, const struct ox_view *x, const struct ox_view *y,
+		  struct ox_act act);
+int ox_emit_binary(struct ox_lctx *l, int op, const struct ox_view *a, const struct ox_view *b,
+		   const struct ox_view *y, struct ox_act act);
+
 /* Each family's lowering, by ONNX op name; 1 when it handled the node. */
 int ox_lower_compute(struct ox_lctx *l);
 bool ox_lower_compute_handles(const char *op);
+/* Activations the card has no single kernel for, composed of UNARY and BINARY. */
+int ox_lower_act(struct ox_lctx *l);
+bool ox_lower_act_handles(const char *op);
 
 #endif /* OX_LOWER_H */

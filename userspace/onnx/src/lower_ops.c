@@ -56,8 +56,8 @@ static struct ox_act fused_act(struct ox_lctx *l)
 
 /* ---- element-wise ---- */
 
-static int emit_unary(struct ox_lctx *l, const struct ox_view *x, const struct ox_view *y,
-		      struct ox_act act)
+int ox_emit_unary(struct ox_lctx *l, const struct ox_view *x, const struct ox_view *y,
+		  struct ox_act act)
 {
 	struct ox_view ops[2] = { *x, *y };
 	struct ox_kernel *k;
@@ -71,8 +71,8 @@ static int emit_unary(struct ox_lctx *l, const struct ox_view *x, const struct o
 	return 0;
 }
 
-static int emit_binary(struct ox_lctx *l, int op, const struct ox_view *a, const struct ox_view *b,
-		       const struct ox_view *y, struct ox_act act)
+int ox_emit_binary(struct ox_lctx *l, int op, const struct ox_view *a, const struct ox_view *b,
+		   const struct ox_view *y, struct ox_act act)
 {
 	struct ox_view ops[3] = { *a, *b, *y };
 	struct ox_kernel *k;
@@ -105,7 +105,7 @@ static int lower_unary(struct ox_lctx *l)
 			err = ox_out_view(l, 0, ox_out(l->g, l->n, 0)->dtype, &y);
 		if (!err)
 			err = ox_view_quant(l, &y, &l->n->fusion->qout);
-		return err ? err : emit_unary(l, &x, &y, act);
+		return err ? err : ox_emit_unary(l, &x, &y, act);
 	}
 	err = ox_in_view(l, 0, &x);
 	/* ReLU and Clip of 8-bit integers are exact on the card (scale 1, zero 0) */
@@ -114,7 +114,7 @@ static int lower_unary(struct ox_lctx *l)
 		err = need_float(l, &x);
 	if (!err)
 		err = ox_out_view(l, 0, x.dtype, &y);
-	return err ? err : emit_unary(l, &x, &y, act);
+	return err ? err : ox_emit_unary(l, &x, &y, act);
 }
 
 static int binop_of(const char *op)
@@ -152,7 +152,7 @@ static int lower_binary(struct ox_lctx *l)
 		if (err)
 			return err;
 		/* later inputs accumulate in place in Y (identical views) */
-		err = emit_binary(l, op, i == 1 ? &a : &y, &b, &y,
+		err = ox_emit_binary(l, op, i == 1 ? &a : &y, &b, &y,
 				  i == n - 1 && strcmp(l->n->op, "Mean") ? fused_act(l) : none);
 		if (err)
 			return err;
@@ -162,7 +162,7 @@ static int lower_binary(struct ox_lctx *l)
 
 		err = ox_scalar_view(l, 1.0 / n, y.dtype, 0, &s);
 		if (!err)
-			err = emit_binary(l, OXB_MUL, &y, &s, &y, fused_act(l));
+			err = ox_emit_binary(l, OXB_MUL, &y, &s, &y, fused_act(l));
 	}
 	return err;
 }
@@ -186,10 +186,10 @@ static int lower_pow(struct ox_lctx *l)
 	if (p == 1)
 		return ox_emit_copy(l, &x, &y);
 	if (p == 2)
-		return emit_binary(l, OXB_MUL, &x, &x, &y, act);
+		return ox_emit_binary(l, OXB_MUL, &x, &x, &y, act);
 	if (p == 3) {
-		err = emit_binary(l, OXB_MUL, &x, &x, &y, act);
-		return err ? err : emit_binary(l, OXB_MUL, &y, &x, &y, act);
+		err = ox_emit_binary(l, OXB_MUL, &x, &x, &y, act);
+		return err ? err : ox_emit_binary(l, OXB_MUL, &y, &x, &y, act);
 	}
 	act.op = p == 0.5 ? OX_ACT_SQRT : p == -1 ? OX_ACT_RECIPROCAL : 0;
 	if (!act.op) {
@@ -200,26 +200,7 @@ static int lower_pow(struct ox_lctx *l)
 		return unsupported(l, why);
 	}
 	t = y;
-	return emit_unary(l, &x, &t, act);
-}
-
-static int lower_prelu(struct ox_lctx *l)
-{
-	struct ox_value *s = ox_in(l->g, l->n, 1);
-	struct ox_act act = { .op = OX_ACT_LEAKY_RELU };
-	struct ox_view x, y;
-	int64_t i;
-	int err;
-
-	if (!s->konst)
-		return unsupported(l, "PRelu with slopes computed at run time");
-	for (i = 1; i < s->konst->numel; i++)
-		if (ox_get_f(s->konst, i) != ox_get_f(s->konst, 0))
-			return unsupported(l, "PRelu with per-channel slopes (the card's leaky "
-					   "ReLU takes one slope)");
-	act.alpha = (float)ox_get_f(s->konst, 0);
-	err = float_in_out(l, &x, &y);
-	return err ? err : emit_unary(l, &x, &y, act);
+	return ox_emit_unary(l, &x, &t, act);
 }
 
 /* ---- quantisation of operands ---- */
@@ -747,9 +728,9 @@ static int layernorm_stats(struct ox_lctx *l, const struct ox_view *x, int axis,
 	if (s < 0)
 		return s;
 	ox_dense_view(&d, s, x->dtype, x->rank, x->dims);
-	err = emit_binary(l, OXB_SUB, x, &mean, &d, none);
+	err = ox_emit_binary(l, OXB_SUB, x, &mean, &d, none);
 	if (!err)
-		err = emit_binary(l, OXB_MUL, &d, &d, &d, none);
+		err = ox_emit_binary(l, OXB_MUL, &d, &d, &d, none);
 	if (err)
 		return err;
 	s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(x->rank, kd) * ox_dtype_size(x->dtype),
@@ -766,20 +747,20 @@ static int layernorm_stats(struct ox_lctx *l, const struct ox_view *x, int axis,
 	k->p.reduce.axes = axes;
 	err = ox_scalar_view(l, eps, x->dtype, 0, &one);
 	if (!err)
-		err = emit_binary(l, OXB_ADD, &var, &one, &var, sq);
+		err = ox_emit_binary(l, OXB_ADD, &var, &one, &var, sq);
 	if (!err) {
 		struct ox_view o;
 		struct ox_act rcp = { .op = OX_ACT_RECIPROCAL };
 
 		err = ox_out_view(l, 2, x->dtype, &o);
 		if (!err && o.dtype == x->dtype)
-			err = emit_unary(l, &var, &o, rcp);
+			err = ox_emit_unary(l, &var, &o, rcp);
 		if (!err && ox_devtype(l->p, iv->dtype) != x->dtype) {
 			struct ox_view c;
 
 			err = ox_out_view(l, 2, 0, &c);
 			if (!err)
-				err = emit_unary(l, &var, &c, rcp);
+				err = ox_emit_unary(l, &var, &c, rcp);
 		}
 	}
 	return err;
@@ -977,7 +958,7 @@ static int lower_qdq(struct ox_lctx *l)
 					ox_view_insert(&s, 0);
 			}
 		}
-		return err ? err : emit_binary(l, OXB_MUL, &y, &s, &y, (struct ox_act){ 0 });
+		return err ? err : ox_emit_binary(l, OXB_MUL, &y, &s, &y, (struct ox_act){ 0 });
 	}
 	err = ox_view_quant(l, &x, &q);
 	return err ? err : ox_emit_cast(l, &x, &y);
@@ -1197,7 +1178,6 @@ static const struct {
 	{ "Add", lower_binary }, { "Sub", lower_binary }, { "Mul", lower_binary },
 	{ "Div", lower_binary }, { "Max", lower_binary }, { "Min", lower_binary },
 	{ "Sum", lower_binary }, { "Mean", lower_binary }, { "Pow", lower_pow },
-	{ "PRelu", lower_prelu },
 	{ "Conv", lower_conv }, { "QLinearConv", lower_qlinearconv },
 	{ "MaxPool", lower_pool }, { "AveragePool", lower_pool },
 	{ "GlobalAveragePool", lower_pool }, { "GlobalMaxPool", lower_pool },
@@ -1219,7 +1199,7 @@ bool ox_lower_compute_handles(const char *op)
 	for (i = 0; i < OX_ARRAY_SIZE(compute); i++)
 		if (!strcmp(op, compute[i].op))
 			return true;
-	return false;
+	return ox_lower_act_handles(op);
 }
 
 int ox_lower_compute(struct ox_lctx *l)
@@ -1229,5 +1209,7 @@ int ox_lower_compute(struct ox_lctx *l)
 	for (i = 0; i < OX_ARRAY_SIZE(compute); i++)
 		if (!strcmp(l->n->op, compute[i].op))
 			return compute[i].fn(l);
+	if (ox_lower_act_handles(l->n->op))
+		return ox_lower_act(l);
 	return ox_lerr(l, -EOPNOTSUPP, "the card has no kernel for %s", l->n->op);
 }

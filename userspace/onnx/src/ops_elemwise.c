@@ -49,6 +49,17 @@ static double fn_unary(const struct ox_node *n, double x)
 		return fmax(0, fmin(1, a * x + b));
 	}
 	if (!strcmp(op, "HardSwish")) return x * fmax(0, fmin(1, x / 6 + 0.5));
+	if (!strcmp(op, "Selu")) {
+		double a = ox_attr_float(n, "alpha", 1.67326319217681884765625f);
+		double g = ox_attr_float(n, "gamma", 1.05070102214813232421875f);
+
+		return g * (x > 0 ? x : a * (exp(x) - 1));
+	}
+	if (!strcmp(op, "Celu")) {
+		double a = ox_attr_float(n, "alpha", 1.0f);
+
+		return fmax(0, x) + fmin(0, a * (exp(x / a) - 1));
+	}
 	return NAN;
 }
 
@@ -480,7 +491,8 @@ const struct ox_op ox_ops_elemwise[] = {
 	UNARY("Neg", 6), UNARY("Abs", 6), UNARY("Erf", 9), UNARY("Floor", 6),
 	UNARY("Ceil", 6), UNARY("Round", 11), UNARY("Sign", 9), UNARY("Sin", 7),
 	UNARY("Cos", 7), UNARY("Softplus", 1), UNARY("Softsign", 1), UNARY("Not", 1),
-	UNARY("Elu", 6), UNARY("HardSigmoid", 6), UNARY("HardSwish", 14),
+	UNARY("Elu", 6), UNARY("HardSigmoid", 6), UNARY("HardSwish", 14), UNARY("Selu", 6),
+	UNARY("Celu", 12),
 	BINARY("Add", 7), BINARY("Sub", 7), BINARY("Mul", 7), BINARY("Div", 7),
 	BINARY("Pow", 7), BINARY("Mod", 10), BINARY("Max", 8), BINARY("Min", 8),
 	BINARY("Sum", 8), BINARY("Mean", 8), BINARY("PRelu", 7),

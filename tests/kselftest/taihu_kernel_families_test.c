@@ -327,14 +327,14 @@ TEST_F(fam, bad_descriptors_get_reasons)
 	a = tensor(_metadata, self, DRM_TAIHU_PLACEMENT_HOST, TAIHU_DTYPE_FP32, 2, s2, 0, 0);
 	ASSERT_NE(NULL, a);
 
-	/* BINARY: B [4, 8] does not broadcast to [1, 4, 8, 8] when shape[0] is 3. */
+	/* BINARY: B [3, 8] does not broadcast to [1, 4, 8, 8]; [1, 8] does. */
 	ktt_desc(&d[0], x);
 	ktt_desc(&d[1], a);
 	ktt_desc(&d[2], y);
 	d[1].shape[0] = 3;
 	expect_refused(_metadata, self, TAIHU_KERNEL_BINARY, d, 2, &bp, sizeof(bp),
 		       TAIHU_REASON_SHAPE, 1);
-	d[1].shape[0] = 4;
+	d[1].shape[0] = 1;
 	d[2].strides[1] = 0;	/* a broadcast output */
 	expect_refused(_metadata, self, TAIHU_KERNEL_BINARY, d, 2, &bp, sizeof(bp),
 		       TAIHU_REASON_OVERLAP, 2);
@@ -359,10 +359,10 @@ TEST_F(fam, bad_descriptors_get_reasons)
 	/* POOL2D: a window of 0; Y's size not the window's output. */
 	ktt_desc(&d[0], x);
 	ktt_desc(&d[1], y);
-	pp.kernel[1] = 0;
+	pp.kernel[0] = 0;
 	expect_refused(_metadata, self, TAIHU_KERNEL_POOL2D, d, 1, &pp, sizeof(pp),
 		       TAIHU_REASON_PARAMS, TAIHU_OPERAND_PARAMS);
-	pp.kernel[1] = 2;
+	pp.kernel[0] = 2;
 	expect_refused(_metadata, self, TAIHU_KERNEL_POOL2D, d, 1, &pp, sizeof(pp),
 		       TAIHU_REASON_SHAPE, 1);
 

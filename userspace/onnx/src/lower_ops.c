@@ -844,21 +844,29 @@ static int lower_softmax(struct ox_lctx *l)
 	return 0;
 }
 
+/*
+ * REDUCE, and the reductions composed around its sum: L1 (|x| first), L2
+ * and SumSquare (x * x first, L2 a square root after), LogSum (a log
+ * after) and LogSumExp (log(sum(exp(x - max))) + max, so that large
+ * inputs do not overflow).
+ */
 static int lower_reduce(struct ox_lctx *l)
 {
 	struct ox_ctx c = { .g = l->g, .n = l->n, .index = l->ni };
 	struct ox_value *xv = ox_in(l->g, l->n, 0);
 	bool mask[OX_MAX_RANK];
-	struct ox_view ops[2], y;
+	struct ox_view ops[2], x, y, t, m;
 	int64_t kd[OX_MAX_RANK];
+	struct ox_act post = { 0 };
 	struct ox_kernel *k;
 	unsigned axes = 0;
-	int i, err;
+	int i, s, err, rop;
 	const char *op = l->n->op;
+	bool lse = !strcmp(op, "ReduceLogSumExp");
 
 	err = ox_reduce_mask(&c, xv, mask);
 	if (!err)
-		err = float_in_out(l, &ops[0], &y);
+		err = float_in_out(l, &x, &y);
 	if (err)
 		return err;
 	for (i = 0; i < xv->rank; i++) {
@@ -866,16 +874,64 @@ static int lower_reduce(struct ox_lctx *l)
 			axes |= 1u << i;
 		kd[i] = mask[i] ? 1 : xv->dims[i];
 	}
-	if (!axes)
-		return ox_emit_copy(l, &ops[0], &y);
+	rop = !strcmp(op, "ReduceMean") ? OXR_MEAN : !strcmp(op, "ReduceMax") ? OXR_MAX :
+	      !strcmp(op, "ReduceMin") ? OXR_MIN : OXR_SUM;
+	if (!strcmp(op, "ReduceL2"))
+		post.op = OX_ACT_SQRT;
+	else if (!strcmp(op, "ReduceLogSum") || lse)
+		post.op = OX_ACT_LOG;
 	ox_view_reshape(&y, xv->rank, kd, &ops[1]);
-	k = ox_emit(l, OXK_REDUCE, 1, 1, ops);
-	if (!k)
-		return -EOPNOTSUPP;
-	k->p.reduce.op = !strcmp(op, "ReduceSum") ? OXR_SUM : !strcmp(op, "ReduceMean") ? OXR_MEAN :
-			 !strcmp(op, "ReduceMax") ? OXR_MAX : OXR_MIN;
-	k->p.reduce.axes = axes;
-	return 0;
+	ops[0] = x;
+	if (strcmp(op, "ReduceSum") && strcmp(op, "ReduceLogSum") && rop == OXR_SUM) {
+		/* the element-wise step into a dense intermediate of X's shape */
+		s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(xv->rank, xv->dims) *
+				 ox_dtype_size(x.dtype), op);
+		if (s < 0)
+			return s;
+		ox_dense_view(&t, s, x.dtype, xv->rank, xv->dims);
+		if (lse) {
+			/* m = max over the axes, t = exp(x - m) */
+			s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(xv->rank, kd) *
+					 ox_dtype_size(x.dtype), op);
+			if (s < 0)
+				return s;
+			ox_dense_view(&m, s, x.dtype, xv->rank, kd);
+			ops[1] = m;
+			k = axes ? ox_emit(l, OXK_REDUCE, 1, 1, ops) : NULL;
+			if (axes && !k)
+				return -EOPNOTSUPP;
+			if (k) {
+				k->p.reduce.op = OXR_MAX;
+				k->p.reduce.axes = axes;
+			} else if ((err = ox_emit_copy(l, &x, &m))) {
+				return err;
+			}
+			err = ox_emit_binary(l, OXB_SUB, &x, &m, &t,
+					     (struct ox_act){ .op = OX_ACT_EXP });
+			ox_view_reshape(&y, xv->rank, kd, &ops[1]);
+		} else if (!strcmp(op, "ReduceL1")) {
+			err = ox_emit_unary(l, &x, &t, (struct ox_act){ .op = OX_ACT_ABS });
+		} else {
+			err = ox_emit_binary(l, OXB_MUL, &x, &x, &t, (struct ox_act){ 0 });
+		}
+		if (err)
+			return err;
+		ops[0] = t;
+	}
+	if (!axes)
+		err = ox_emit_copy(l, &ops[0], &ops[1]);
+	if (!err && axes) {
+		k = ox_emit(l, OXK_REDUCE, 1, 1, ops);
+		if (!k)
+			return -EOPNOTSUPP;
+		k->p.reduce.op = rop;
+		k->p.reduce.axes = axes;
+	}
+	if (!err && post.op)
+		err = ox_emit_unary(l, &ops[1], &ops[1], post);
+	if (!err && lse)
+		err = ox_emit_binary(l, OXB_ADD, &ops[1], &m, &ops[1], (struct ox_act){ 0 });
+	return err;
 }
 
 /* ---- casts and Q/DQ ---- */
@@ -1184,6 +1240,9 @@ static const struct {
 	{ "Softmax", lower_softmax }, { "LogSoftmax", lower_softmax },
 	{ "ReduceSum", lower_reduce }, { "ReduceMean", lower_reduce },
 	{ "ReduceMax", lower_reduce }, { "ReduceMin", lower_reduce },
+	{ "ReduceL1", lower_reduce }, { "ReduceL2", lower_reduce },
+	{ "ReduceSumSquare", lower_reduce }, { "ReduceLogSum", lower_reduce },
+	{ "ReduceLogSumExp", lower_reduce },
 	{ "Cast", lower_cast }, { "CastLike", lower_cast },
 	{ "QuantizeLinear", lower_qdq }, { "DequantizeLinear", lower_qdq },
 	{ "Attention", lower_attention }, { "Tile", lower_tile }, { "Pad", lower_pad },

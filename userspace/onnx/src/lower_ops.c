@@ -1066,33 +1066,82 @@ static int lower_attention(struct ox_lctx *l)
 
 /* ---- Tile and Pad as copies ---- */
 
+/*
+ * Tile: Y viewed as [rep0, d0, rep1, d1, ...] is X broadcast along the
+ * repeats (stride 0), one strided copy. Each repeated axis adds a
+ * dimension, so when they do not all fit the card's rank the copy runs in
+ * stages, each tiling as many axes as fit into an intermediate.
+ */
 static int lower_tile(struct ox_lctx *l)
 {
 	struct ox_value *xv = ox_in(l->g, l->n, 0), *yv = ox_out(l->g, l->n, 0);
-	struct ox_view x, y, src, dst;
-	int64_t dims[2 * OX_MAX_RANK];
-	int i, r = xv->rank, err;
+	struct ox_view cur, y, src, dst;
+	int64_t reps[OX_MAX_RANK], shape[OX_MAX_RANK], dstr[OX_MAX_RANK];
+	int i, r = xv->rank, left = 0, err;
 
-	if (2 * r > OX_MAX_RANK)
-		return unsupported(l, "Tile of rank above 4");
-	err = ox_in_view(l, 0, &x);
+	err = ox_in_view(l, 0, &cur);
 	if (!err)
-		err = ox_out_view(l, 0, x.dtype, &y);
+		err = ox_out_view(l, 0, cur.dtype, &y);
 	if (err)
 		return err;
-	/* Y viewed as [rep0, d0, rep1, d1, ...]: X broadcast along the repeats */
-	src = x;
-	src.rank = 2 * r;
 	for (i = 0; i < r; i++) {
-		dims[2 * i] = yv->dims[i] / (xv->dims[i] ? xv->dims[i] : 1);
-		dims[2 * i + 1] = xv->dims[i];
-		src.dims[2 * i] = dims[2 * i];
-		src.strides[2 * i] = 0;
-		src.dims[2 * i + 1] = xv->dims[i];
-		src.strides[2 * i + 1] = x.strides[i];
+		reps[i] = yv->dims[i] / (xv->dims[i] ? xv->dims[i] : 1);
+		shape[i] = xv->dims[i];
+		left += reps[i] > 1;
 	}
-	ox_dense_view(&dst, y.store, y.dtype, 2 * r, dims);
-	return ox_emit_copy(l, &src, &dst);
+	if (!left || !ox_numel(r, yv->dims))
+		return ox_emit_copy(l, &cur, &y);
+	if (r >= OX_CARD_MAX_RANK)
+		return unsupported(l, "Tile of rank 6 (a repeated axis needs a dimension more)");
+	while (left) {
+		int room = OX_CARD_MAX_RANK - r, n = 0, s, k;
+		bool now[OX_MAX_RANK];
+
+		/* this stage's axes: the first @room still repeated */
+		src = cur;
+		src.rank = 0;
+		for (i = 0; i < r; i++) {
+			now[i] = reps[i] > 1 && n < room;
+			if (now[i]) {
+				src.dims[src.rank] = reps[i];
+				src.strides[src.rank++] = 0;
+				n++;
+			}
+			src.dims[src.rank] = shape[i];
+			src.strides[src.rank++] = cur.strides[i];
+			if (now[i]) {
+				shape[i] *= reps[i];
+				reps[i] = 1;
+			}
+		}
+		left -= n;
+		if (left) {
+			s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(r, shape) *
+					 ox_dtype_size(cur.dtype), "tile");
+			if (s < 0)
+				return s;
+			ox_dense_view(&dst, s, cur.dtype, r, shape);
+		} else {
+			dst = y;
+		}
+		/* the stage's output split as its source is */
+		ox_strides(r, shape, dstr);
+		cur = dst;
+		for (i = 0, k = 0; i < r; i++) {
+			if (now[i]) {
+				/* a repeated axis [rep, d] of the tiled axis' stride */
+				dst.strides[k] = dstr[i] * src.dims[k + 1];
+				k++;
+			}
+			dst.strides[k++] = dstr[i];
+		}
+		dst.rank = src.rank;
+		memcpy(dst.dims, src.dims, sizeof(dst.dims));
+		err = ox_emit_copy(l, &src, &dst);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int lower_pad(struct ox_lctx *l)

@@ -12,7 +12,7 @@
 #
 # run, check, bench and shell first install missing Debian packages (scripts/deps.sh).
 # Variables: KVER (guest/build kernel, default: scripts/kver.sh), BUILD, CARDS
-# (cards for run/shell, default 1), BENCH_ONLY (copy, submit or onnx: make bench
+# (cards for run/shell, default 1), BENCH_ONLY (copy, submit, kernels or onnx: make bench
 # runs only that part).
 
 BUILD ?= $(CURDIR)/build

@@ -233,6 +233,10 @@ struct taihu_card_kernels {
  *	[power_cap_min_uw, power_cap_max_uw] (&struct taihu_sensor_page)
  * @TAIHU_MBOX_OP_FAULT_INJECT: makes the card suffer the fault of
  *	&taihu_mbox_fault (interface 1.2), for tests of the driver's error paths
+ * @TAIHU_MBOX_OP_KERNEL_BENCH: the card times the oneDNN operation of
+ *	&taihu_mbox_kernel_bench run directly in its own process, the
+ *	yardstick of the kernel benchmark (interface 1.2; -EOPNOTSUPP from a
+ *	card that lacks it)
  */
 enum taihu_mbox_op {
 	TAIHU_MBOX_OP_NOP = 0,
@@ -247,6 +251,7 @@ enum taihu_mbox_op {
 	TAIHU_MBOX_OP_MEMCPY_BENCH = 9,
 	TAIHU_MBOX_OP_SET_POWER_CAP = 10,
 	TAIHU_MBOX_OP_FAULT_INJECT = 11,
+	TAIHU_MBOX_OP_KERNEL_BENCH = 12,
 };
 
 /* Mailbox response status besides the boot errors: negative errno values. */
@@ -319,6 +324,30 @@ struct taihu_mbox_tlb {
  */
 struct taihu_mbox_memcpy_bench {
 	__u64 size;
+	__u64 ns;
+};
+
+/* Most timed runs of one KERNEL_BENCH request. */
+#define TAIHU_KBENCH_MAX_ITERATIONS	100
+
+/**
+ * struct taihu_mbox_kernel_bench - payload of TAIHU_MBOX_OP_KERNEL_BENCH
+ * @kernel: TAIHU_KERNEL_GEMM or TAIHU_KERNEL_CONV2D (taihu_cmdstream.h)
+ * @dtype: TAIHU_DTYPE_FP32, TAIHU_DTYPE_BF16, or TAIHU_DTYPE_INT8 (GEMM
+ *	only: int8 x int8 -> int32)
+ * @dims: GEMM: M, N, K (dense row-major A [M, K], B [K, N]); CONV2D: N, C,
+ *	H, W, OC, KH, KW and the padding on every side (stride 1, NCHW and
+ *	OIHW, no bias); the rest zero. Each tensor at most 2^26 elements
+ * @iterations: timed runs after one untimed run, 1..TAIHU_KBENCH_MAX_ITERATIONS
+ * @reserved: zero
+ * @ns: out: the median card clock time of one run
+ */
+struct taihu_mbox_kernel_bench {
+	__u32 kernel;
+	__u32 dtype;
+	__u32 dims[8];
+	__u32 iterations;
+	__u32 reserved;
 	__u64 ns;
 };
 

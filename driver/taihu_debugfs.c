@@ -6,6 +6,11 @@
  * - card_memcpy_bench: reading it has the card time a memcpy() of 64 MiB
  *   within its own memory (MEMCPY_BENCH) and prints "size <bytes> ns <ns>",
  *   the reference for copy bandwidth benchmarks;
+ * - card_kernel_bench (0600): write "KERNEL DTYPE D0 ... D7 ITERATIONS", the
+ *   numbers of &struct taihu_mbox_kernel_bench, then read: the card times
+ *   that oneDNN operation run directly in its own process (KERNEL_BENCH)
+ *   and the file reads "ns <median>", the reference for kernel benchmarks;
+ *   one request per open file;
  * - mmu: one line per device context: id, mappings, page-table pages,
  *   bytes of VRAM and host buffers, live jobs, first fault address or "-";
  * - queues: one line per hardware queue,
@@ -19,11 +24,14 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
@@ -37,6 +45,8 @@
 
 /* Generous: the card copies at host memory speed, 64 MiB in milliseconds. */
 #define TAIHU_MEMCPY_BENCH_TIMEOUT_MS	10000
+/* Up to 101 runs of a 2048^3 GEMM at a few hundred GFLOP/s: seconds. */
+#define TAIHU_KERNEL_BENCH_TIMEOUT_MS	60000
 
 static int taihu_debugfs_memcpy_bench(struct seq_file *m, void *data)
 {
@@ -63,6 +73,108 @@ static int taihu_debugfs_memcpy_bench(struct seq_file *m, void *data)
 	seq_printf(m, "size %llu ns %llu\n", rsp.size, rsp.ns);
 	return 0;
 }
+
+/* The state of one open card_kernel_bench file. */
+struct taihu_kbench_file {
+	struct taihu_device *tdev;
+	struct mutex lock;	/* protects the fields below */
+	struct taihu_mbox_kernel_bench req;
+	bool have_req;
+	char out[32];
+	size_t out_len;
+};
+
+static int taihu_kbench_open(struct inode *inode, struct file *f)
+{
+	struct taihu_kbench_file *kf = kzalloc(sizeof(*kf), GFP_KERNEL);
+
+	if (!kf)
+		return -ENOMEM;
+	kf->tdev = inode->i_private;
+	mutex_init(&kf->lock);
+	f->private_data = kf;
+	return 0;
+}
+
+static int taihu_kbench_release(struct inode *inode, struct file *f)
+{
+	struct taihu_kbench_file *kf = f->private_data;
+
+	mutex_destroy(&kf->lock);
+	kfree(kf);
+	return 0;
+}
+
+static ssize_t taihu_kbench_write(struct file *f, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
+{
+	struct taihu_kbench_file *kf = f->private_data;
+	struct taihu_mbox_kernel_bench r = {};
+	char buf[160];
+	int n;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%u %u %u %u %u %u %u %u %u %u %u", &r.kernel, &r.dtype,
+		   &r.dims[0], &r.dims[1], &r.dims[2], &r.dims[3], &r.dims[4],
+		   &r.dims[5], &r.dims[6], &r.dims[7], &r.iterations);
+	if (n != 11 || !r.iterations || r.iterations > TAIHU_KBENCH_MAX_ITERATIONS)
+		return -EINVAL;
+	mutex_lock(&kf->lock);
+	kf->req = r;
+	kf->have_req = true;
+	kf->out_len = 0;
+	mutex_unlock(&kf->lock);
+	return len;
+}
+
+static ssize_t taihu_kbench_read(struct file *f, char __user *ubuf, size_t len,
+				 loff_t *ppos)
+{
+	struct taihu_kbench_file *kf = f->private_data;
+	struct taihu_device *tdev = kf->tdev;
+	struct taihu_mbox_kernel_bench rsp;
+	ssize_t ret = 0;
+	s32 status;
+	int idx;
+
+	mutex_lock(&kf->lock);
+	if (!kf->have_req) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!kf->out_len) {
+		if (!drm_dev_enter(&tdev->drm, &idx)) {
+			ret = -ENODEV;
+			goto out;
+		}
+		ret = taihu_mbox_request(tdev, TAIHU_MBOX_OP_KERNEL_BENCH, &kf->req,
+					 sizeof(kf->req), &rsp, sizeof(rsp),
+					 TAIHU_KERNEL_BENCH_TIMEOUT_MS, &status);
+		drm_dev_exit(idx);
+		if (!ret && status)
+			ret = status < 0 && status >= -MAX_ERRNO ? status : -EIO;
+		if (ret)
+			goto out;
+		kf->out_len = scnprintf(kf->out, sizeof(kf->out), "ns %llu\n", rsp.ns);
+	}
+	ret = simple_read_from_buffer(ubuf, len, ppos, kf->out, kf->out_len);
+out:
+	mutex_unlock(&kf->lock);
+	return ret;
+}
+
+static const struct file_operations taihu_kbench_fops = {
+	.owner = THIS_MODULE,
+	.open = taihu_kbench_open,
+	.release = taihu_kbench_release,
+	.read = taihu_kbench_read,
+	.write = taihu_kbench_write,
+	.llseek = noop_llseek,
+};
 
 static int taihu_debugfs_mmu(struct seq_file *m, void *data)
 {
@@ -132,5 +244,7 @@ void taihu_debugfs_init(struct taihu_device *tdev)
 {
 	drm_debugfs_add_files(&tdev->drm, taihu_debugfs_list,
 			      ARRAY_SIZE(taihu_debugfs_list));
+	debugfs_create_file("card_kernel_bench", 0600, tdev->drm.debugfs_root, tdev,
+			    &taihu_kbench_fops);
 	taihu_fault_debugfs_init(tdev);
 }

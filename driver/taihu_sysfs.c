@@ -61,6 +61,13 @@ static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(serial);
 
+static ssize_t model_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", taihu_model_name(taihu_sysfs_tdev(dev)));
+}
+static DEVICE_ATTR_RO(model);
+
 static ssize_t reset_count_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -121,6 +128,7 @@ static struct attribute *taihu_sysfs_attrs[] = {
 	&dev_attr_host_used.attr,
 	&dev_attr_fw_version.attr,
 	&dev_attr_serial.attr,
+	&dev_attr_model.attr,
 	&dev_attr_reset_count.attr,
 	&dev_attr_ecc_corrected.attr,
 	&dev_attr_ecc_uncorrected.attr,

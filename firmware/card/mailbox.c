@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "engine.h"
 #include "fault.h"
+#include "kbench.h"
 #include "log.h"
 #include "mailbox.h"
 #include "membench.h"
@@ -155,55 +156,73 @@ static void answer(struct card *card, uint32_t seq, uint32_t op,
 	card_raise_irq(card, TAIHU_VECTOR_CONTROL);
 }
 
+/* A benchmark runs on a thread of its own, which answers when it is done. */
 struct bench_request {
 	struct card *card;
-	uint32_t seq;
-	uint64_t size;
+	uint32_t seq, op;
+	union {
+		struct taihu_mbox_memcpy_bench mem;
+		struct taihu_mbox_kernel_bench kern;
+	} p;
 };
 
 static void *bench_main(void *arg)
 {
 	struct bench_request *br = arg;
 	struct card *card = br->card;
-	struct taihu_mbox_memcpy_bench b = { .size = br->size };
 	struct mbox_response rsp;
 	uint64_t one = 1, ns = 0;
 
 	memset(&rsp, 0, sizeof(rsp));
-	rsp.status = membench_memcpy(b.size, &ns);
-	b.ns = ns;
-	if (!rsp.status) {
-		card_log("memcpy bench: %llu bytes in %llu ns", (unsigned long long)b.size,
-			 (unsigned long long)b.ns);
-		memcpy(rsp.payload, &b, sizeof(b));
-		rsp.len = sizeof(b);
+	if (br->op == TAIHU_MBOX_OP_MEMCPY_BENCH) {
+		rsp.status = membench_memcpy(br->p.mem.size, &ns);
+		br->p.mem.ns = ns;
+		if (!rsp.status)
+			card_log("memcpy bench: %llu bytes in %llu ns",
+				 (unsigned long long)br->p.mem.size, (unsigned long long)ns);
+		rsp.len = sizeof(br->p.mem);
+	} else {
+		rsp.status = kbench_run(&br->p.kern);
+		if (!rsp.status)
+			card_log("kernel bench: kernel %u dtype %u %ux%ux%u...: %llu ns",
+				 br->p.kern.kernel, br->p.kern.dtype, br->p.kern.dims[0],
+				 br->p.kern.dims[1], br->p.kern.dims[2],
+				 (unsigned long long)br->p.kern.ns);
+		rsp.len = sizeof(br->p.kern);
 	}
+	if (rsp.status)
+		rsp.len = 0;
+	else
+		memcpy(rsp.payload, &br->p, rsp.len);
 	/* Not busy before the answer: the next request may follow it at once. */
 	atomic_store(&card->mbox_busy, false);
-	answer(card, br->seq, TAIHU_MBOX_OP_MEMCPY_BENCH, &rsp);
+	answer(card, br->seq, br->op, &rsp);
 	/* Make the main loop look again, in case a request came meanwhile. */
 	if (write(card->doorbell_fd[TAIHU_VECTOR_CONTROL], &one, sizeof(one)) != sizeof(one))
-		card_log("memcpy bench: cannot re-kick the mailbox");
+		card_log("bench: cannot re-kick the mailbox");
 	free(br);
 	return NULL;
 }
 
-/* Start MEMCPY_BENCH; returns 0 when its thread will answer, else a status. */
+/* Start MEMCPY_BENCH or KERNEL_BENCH; returns 0 when its thread will answer, else a status. */
 static int op_bench(struct card *card, const struct mbox_request *req,
 		    struct mbox_response *rsp)
 {
-	struct taihu_mbox_memcpy_bench b;
 	struct bench_request *br;
 
-	if (read_payload(req, &b, sizeof(b)) ||
-	    !b.size || b.size > MEMBENCH_MAX_SIZE)
-		return -EINVAL;
-	br = malloc(sizeof(*br));
+	br = calloc(1, sizeof(*br));
 	if (!br)
 		return -ENOMEM;
+	if (req->op == TAIHU_MBOX_OP_MEMCPY_BENCH ?
+	    read_payload(req, &br->p.mem, sizeof(br->p.mem)) || !br->p.mem.size ||
+	    br->p.mem.size > MEMBENCH_MAX_SIZE :
+	    read_payload(req, &br->p.kern, sizeof(br->p.kern))) {
+		free(br);
+		return -EINVAL;
+	}
 	br->card = card;
 	br->seq = req->seq;
-	br->size = b.size;
+	br->op = req->op;
 	atomic_store(&card->mbox_busy, true);
 	if (pthread_create(&card->bench_thread, NULL, bench_main, br)) {
 		atomic_store(&card->mbox_busy, false);
@@ -249,6 +268,7 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 		rsp->status = op_tlb(card, req);
 		break;
 	case TAIHU_MBOX_OP_MEMCPY_BENCH:
+	case TAIHU_MBOX_OP_KERNEL_BENCH:
 		rsp->status = op_bench(card, req, rsp);
 		break;
 	case TAIHU_MBOX_OP_SET_POWER_CAP:

@@ -327,4 +327,67 @@ void kt_tol_sum(unsigned int dtype, unsigned int k, double *rtol, double *atol)
 		*rtol = 1e-4;
 		*atol = 2e-6 * k + 1e-6;
 	}
+void kb_layout(struct kbuf *b, unsigned int dtype, unsigned int rank, const uint32_t *shape,
+	       enum kb_layout l)
+{
+	int64_t st[TAIHU_MAX_RANK], inner;
+	unsigned int i;
+
+	if (l == KB_DENSE || rank < 2) {
+		kb_dense(b, dtype, rank, shape);
+		return;
+	}
+	for (i = rank; i-- > 0;)
+		st[i] = i + 1 < rank ? st[i + 1] * shape[i + 1] : 1;
+	switch (l) {
+	case KB_STRIDED:
+		st[rank - 1] = 2;
+		st[rank - 2] = 2 * (int64_t)shape[rank - 1] + 3;
+		for (i = rank - 2; i-- > 0;)
+			st[i] = st[i + 1] * shape[i + 1];
+		break;
+	case KB_TRANSPOSED:
+		st[rank - 2] = 1;
+		st[rank - 1] = shape[rank - 2];
+		inner = (int64_t)shape[rank - 2] * shape[rank - 1];
+		for (i = rank - 2; i-- > 0;) {
+			st[i] = inner;
+			inner *= shape[i];
+		}
+		break;
+	default:
+		st[0] = 0;
+	}
+	kb_view(b, dtype, rank, shape, st);
+}
+
+const char *kb_layout_name(enum kb_layout l)
+{
+	static const char *const names[] = { "dense", "strided", "transposed", "broadcast" };
+
+	return l <= KB_BROADCAST ? names[l] : "?";
+}
+
+bool kt_fast_vs_ref(unsigned int kernel, const void *params, size_t psize, struct kbuf **t,
+		    unsigned int nin, double rtol, double atol, bool want_fast, const char *what)
+{
+	struct kbuf *y = t[nin], yr;
+	struct kernel_counts before, after;
+	int r1, r2;
+	bool ok;
+
+	kb_like(&yr, y);
+	kernels_counts(&before);
+	r1 = kt_run(kernel, params, psize, t, nin, 1, false);
+	kernels_counts(&after);
+	t[nin] = &yr;
+	r2 = kt_run(kernel, params, psize, t, nin, 1, true);
+	t[nin] = y;
+	ok = r1 == KERNEL_OK && r2 == KERNEL_OK && kb_close(y, &yr, rtol, atol, false, what);
+	if (want_fast && after.fast == before.fast) {
+		tap_diag("%s: the fast path declined", what);
+		ok = false;
+	}
+	kb_free(&yr);
+	return ok;
 }

@@ -86,4 +86,26 @@ void kt_tol_sum(unsigned int dtype, unsigned int k, double *rtol, double *atol);
 /* The largest |x| of a tensor. */
 double kb_maxabs(const struct kbuf *b);
 
+/* Layouts of test operands. */
+enum kb_layout {
+	KB_DENSE,
+	KB_STRIDED,	/* every other element of the last dimension, rows padded by 3 */
+	KB_TRANSPOSED,	/* the last two dimensions stored swapped */
+	KB_BROADCAST,	/* dimension 0 broadcast (stride 0): inputs only */
+};
+
+/* A tensor of @shape laid out as @l (rank 1: always dense). */
+void kb_layout(struct kbuf *b, unsigned int dtype, unsigned int rank, const uint32_t *shape,
+	       enum kb_layout l);
+const char *kb_layout_name(enum kb_layout l);
+
+/*
+ * Run @kernel over @t (@nin inputs, then one output) with the fast path
+ * into the output and with the reference into a copy of its layout, and
+ * compare them (kb_close()). With @want_fast, the fast path must not have
+ * declined. Returns true when all is well.
+ */
+bool kt_fast_vs_ref(unsigned int kernel, const void *params, size_t psize, struct kbuf **t,
+		    unsigned int nin, double rtol, double atol, bool want_fast, const char *what);
+
 #endif /* TAIHU_KTEST_H */

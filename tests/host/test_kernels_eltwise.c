@@ -29,7 +29,7 @@ static void ew_tol(unsigned int dtype, double *rtol, double *atol)
 /* A view of @shape: dense, or with @pad extra elements between rows, or transposed (last two). */
 enum layout { DENSE, PADDED, TRANSPOSED };
 
-static void kb_layout(struct kbuf *b, unsigned int dt, unsigned int rank, const uint32_t *shape,
+static void ew_view(struct kbuf *b, unsigned int dt, unsigned int rank, const uint32_t *shape,
 		      enum layout l)
 {
 	int64_t st[TAIHU_MAX_RANK];
@@ -79,8 +79,8 @@ static void run_binary(const struct bin_case *bc, unsigned int dt, uint32_t op, 
 	bool ok;
 	int r1, r2;
 
-	kb_layout(&a, dt, bc->ra, bc->sa, bc->la);
-	kb_layout(&b, dt, bc->rb, bc->sb, bc->lb);
+	ew_view(&a, dt, bc->ra, bc->sa, bc->la);
+	ew_view(&b, dt, bc->rb, bc->sb, bc->lb);
 	kb_dense(&y, dt, bc->ry, bc->sy);
 	if (dt == TAIHU_DTYPE_INT8) {
 		kb_quant(&a, 0.03f, -7);
@@ -346,8 +346,8 @@ static void run_unary(unsigned int dt, uint32_t op, unsigned int rank, const uin
 	bool ok;
 	int r1, r2;
 
-	kb_layout(&xx, dt, rank, shape, lx);
-	kb_layout(&y, dt, rank, shape, ly);
+	ew_view(&xx, dt, rank, shape, lx);
+	ew_view(&y, dt, rank, shape, ly);
 	if (dt == TAIHU_DTYPE_INT8) {
 		kb_quant(&xx, 0.04f, 9);
 		y.d.dtype = TAIHU_DTYPE_UINT8;

@@ -37,81 +37,14 @@ static void tol_for(unsigned int dtype, double *rtol, double *atol)
 	}
 }
 
-/* The layout of one operand of a case. */
-enum layout {
-	DENSE,
-	STRIDED,	/* every other element of the last dimension, rows padded */
-	TRANSPOSED,	/* the last two dimensions stored swapped */
-	BROADCAST,	/* dimension 0 broadcast (stride 0): inputs only */
-};
-
-static const char *const layout_names[] = { "dense", "strided", "transposed", "broadcast" };
-
-static void make(struct kbuf *b, unsigned int dt, unsigned int rank, const uint32_t *shape,
-		 enum layout l)
+/* Fast path against the reference with the tolerances of Y's dtype. */
+static bool norm_fast_vs_ref(unsigned int kernel, const void *p, size_t psize, struct kbuf **t,
+			     unsigned int nin, bool want_fast, const char *what)
 {
-	int64_t st[TAIHU_MAX_RANK];
-	unsigned int i;
-
-	if (l == DENSE || rank < 2) {
-		kb_dense(b, dt, rank, shape);
-		return;
-	}
-	for (i = rank; i-- > 0;)
-		st[i] = i + 1 < rank ? st[i + 1] * shape[i + 1] : 1;
-	if (l == STRIDED) {
-		st[rank - 1] = 2;
-		for (i = rank - 1; i-- > 0;)
-			st[i] = st[i + 1] * shape[i + 1] + (i + 2 == rank ? 3 : 0);
-		st[rank - 2] = 2 * (int64_t)shape[rank - 1] + 3;
-		for (i = rank - 2; i-- > 0;)
-			st[i] = st[i + 1] * shape[i + 1];
-	} else if (l == TRANSPOSED) {
-		int64_t inner = 1;
-
-		for (i = 0; i < rank; i++)
-			st[i] = 0;
-		st[rank - 2] = 1;
-		st[rank - 1] = shape[rank - 2];
-		inner = (int64_t)shape[rank - 2] * shape[rank - 1];
-		for (i = rank - 2; i-- > 0;) {
-			st[i] = inner;
-			inner *= shape[i];
-		}
-	} else {
-		st[0] = 0;
-	}
-	kb_view(b, dt, rank, shape, st);
-}
-
-/*
- * Run the kernel over @t (output last) with the fast path into Y, the
- * reference into a copy of Y's layout, and compare.
- */
-static bool fast_vs_ref(unsigned int kernel, const void *p, size_t psize, struct kbuf **t,
-			unsigned int nin, bool want_fast, const char *what)
-{
-	struct kbuf *y = t[nin], yr;
-	struct kernel_counts before, after;
 	double rtol, atol;
-	int r1, r2;
-	bool ok;
 
-	kb_like(&yr, y);
-	kernels_counts(&before);
-	r1 = kt_run(kernel, p, psize, t, nin, 1, false);
-	kernels_counts(&after);
-	t[nin] = &yr;
-	r2 = kt_run(kernel, p, psize, t, nin, 1, true);
-	t[nin] = y;
-	tol_for(y->d.dtype, &rtol, &atol);
-	ok = r1 == KERNEL_OK && r2 == KERNEL_OK && kb_close(y, &yr, rtol, atol, false, what);
-	if (want_fast && after.fast == before.fast) {
-		tap_diag("%s: the fast path declined", what);
-		ok = false;
-	}
-	kb_free(&yr);
-	return ok;
+	tol_for(t[nin]->d.dtype, &rtol, &atol);
+	return kt_fast_vs_ref(kernel, p, psize, t, nin, rtol, atol, want_fast, what);
 }
 
 /* ---- reference against fp64 -------------------------------------------- */
@@ -255,19 +188,19 @@ struct shape_case {
 	unsigned int rank;
 	uint32_t shape[4];
 	int32_t axis;
-	enum layout lx, ly;
+	enum kb_layout lx, ly;
 };
 
 static const struct shape_case shape_cases[] = {
-	{ "1x1", 2, { 1, 1 }, -1, DENSE, DENSE },
-	{ "rank 1, 1000", 1, { 1000 }, 0, DENSE, DENSE },
-	{ "odd 3x7x5 last axis", 3, { 3, 7, 5 }, -1, DENSE, DENSE },
-	{ "odd 3x7x5 axis 1", 3, { 3, 7, 5 }, 1, DENSE, DENSE },
-	{ "2x3x4x9 axis 0", 4, { 2, 3, 4, 9 }, 0, DENSE, DENSE },
-	{ "strided X 6x33", 2, { 6, 33 }, 1, STRIDED, DENSE },
-	{ "transposed Y 17x12", 2, { 17, 12 }, -1, DENSE, TRANSPOSED },
-	{ "broadcast X 5x31", 2, { 5, 31 }, 1, BROADCAST, STRIDED },
-	{ "64x256", 2, { 64, 256 }, 1, DENSE, DENSE },
+	{ "1x1", 2, { 1, 1 }, -1, KB_DENSE, KB_DENSE },
+	{ "rank 1, 1000", 1, { 1000 }, 0, KB_DENSE, KB_DENSE },
+	{ "odd 3x7x5 last axis", 3, { 3, 7, 5 }, -1, KB_DENSE, KB_DENSE },
+	{ "odd 3x7x5 axis 1", 3, { 3, 7, 5 }, 1, KB_DENSE, KB_DENSE },
+	{ "2x3x4x9 axis 0", 4, { 2, 3, 4, 9 }, 0, KB_DENSE, KB_DENSE },
+	{ "strided X 6x33", 2, { 6, 33 }, 1, KB_STRIDED, KB_DENSE },
+	{ "transposed Y 17x12", 2, { 17, 12 }, -1, KB_DENSE, KB_TRANSPOSED },
+	{ "broadcast X 5x31", 2, { 5, 31 }, 1, KB_BROADCAST, KB_STRIDED },
+	{ "64x256", 2, { 64, 256 }, 1, KB_DENSE, KB_DENSE },
 };
 
 #define N_SHAPES	(sizeof(shape_cases) / sizeof(shape_cases[0]))
@@ -285,13 +218,13 @@ static void test_softmax_fast(void)
 				struct kbuf x, y;
 				struct kbuf *t[2] = { &x, &y };
 
-				make(&x, float_dtypes[d], c->rank, c->shape, c->lx);
-				make(&y, float_dtypes[d], c->rank, c->shape, c->ly);
+				kb_layout(&x, float_dtypes[d], c->rank, c->shape, c->lx);
+				kb_layout(&y, float_dtypes[d], c->rank, c->shape, c->ly);
 				kb_fill(&x, -6, 6);
-				tap_result(fast_vs_ref(kernel, &p, sizeof(p), t, 1, true, c->name),
+				tap_result(norm_fast_vs_ref(kernel, &p, sizeof(p), t, 1, true, c->name),
 					   "%s %s %s (X %s, Y %s): fast path matches the reference",
 					   tk_kernel_name(kernel), tk_dtype_name(float_dtypes[d]), c->name,
-					   layout_names[c->lx], layout_names[c->ly]);
+					   kb_layout_name(c->lx), kb_layout_name(c->ly));
 				kb_free(&x);
 				kb_free(&y);
 			}
@@ -317,8 +250,8 @@ static void test_norm_fast(void)
 				struct kbuf *t[4] = { &x, &g, &b, &y };
 				bool with_affine = i % 3 != 2, want_fast;
 
-				make(&x, float_dtypes[d], c->rank, c->shape, c->lx);
-				make(&y, float_dtypes[d], c->rank, c->shape, c->ly);
+				kb_layout(&x, float_dtypes[d], c->rank, c->shape, c->lx);
+				kb_layout(&y, float_dtypes[d], c->rank, c->shape, c->ly);
 				kb_fill(&x, -4, 6);
 				/* gamma: the full trailing shape; beta: its last dimension only. */
 				kb_dense(&g, gdt, c->rank - axis, &c->shape[axis]);
@@ -332,12 +265,12 @@ static void test_norm_fast(void)
 				if (rms)
 					t[2] = &y;
 				/* RMSNORM's fast path takes contiguous rows only. */
-				want_fast = !rms || (c->lx == DENSE && c->ly == DENSE);
-				tap_result(fast_vs_ref(kernel, &p, sizeof(p), t, rms ? 2 : 3, want_fast,
+				want_fast = !rms || (c->lx == KB_DENSE && c->ly == KB_DENSE);
+				tap_result(norm_fast_vs_ref(kernel, &p, sizeof(p), t, rms ? 2 : 3, want_fast,
 						       c->name),
 					   "%s %s %s (X %s, Y %s, %s): fast path matches the reference",
 					   tk_kernel_name(kernel), tk_dtype_name(float_dtypes[d]), c->name,
-					   layout_names[c->lx], layout_names[c->ly],
+					   kb_layout_name(c->lx), kb_layout_name(c->ly),
 					   with_affine ? tk_dtype_name(gdt) : "no gamma/beta");
 				kb_free(&x);
 				kb_free(&g);
@@ -352,16 +285,16 @@ static void test_batchnorm_fast(void)
 		const char *name;
 		unsigned int rank;
 		uint32_t shape[4];
-		enum layout lx, ly;
+		enum kb_layout lx, ly;
 		uint32_t act;
 	} cases[] = {
-		{ "1x1", 2, { 1, 1 }, DENSE, DENSE, 0 },
-		{ "NC 7x5 relu", 2, { 7, 5 }, DENSE, DENSE, TAIHU_ACT_RELU },
-		{ "NCHW 2x3x5x7", 4, { 2, 3, 5, 7 }, DENSE, DENSE, 0 },
-		{ "NCHW 1x16x9x9 silu", 4, { 1, 16, 9, 9 }, DENSE, DENSE, TAIHU_ACT_SILU },
-		{ "strided X 2x4x3x11 relu", 4, { 2, 4, 3, 11 }, STRIDED, DENSE, TAIHU_ACT_RELU },
-		{ "transposed Y 3x6x8x5", 4, { 3, 6, 8, 5 }, DENSE, TRANSPOSED, TAIHU_ACT_CLIP },
-		{ "broadcast X 4x8x6", 3, { 4, 8, 6 }, BROADCAST, DENSE, 0 },
+		{ "1x1", 2, { 1, 1 }, KB_DENSE, KB_DENSE, 0 },
+		{ "NC 7x5 relu", 2, { 7, 5 }, KB_DENSE, KB_DENSE, TAIHU_ACT_RELU },
+		{ "NCHW 2x3x5x7", 4, { 2, 3, 5, 7 }, KB_DENSE, KB_DENSE, 0 },
+		{ "NCHW 1x16x9x9 silu", 4, { 1, 16, 9, 9 }, KB_DENSE, KB_DENSE, TAIHU_ACT_SILU },
+		{ "strided X 2x4x3x11 relu", 4, { 2, 4, 3, 11 }, KB_STRIDED, KB_DENSE, TAIHU_ACT_RELU },
+		{ "transposed Y 3x6x8x5", 4, { 3, 6, 8, 5 }, KB_DENSE, KB_TRANSPOSED, TAIHU_ACT_CLIP },
+		{ "broadcast X 4x8x6", 3, { 4, 8, 6 }, KB_BROADCAST, KB_DENSE, 0 },
 	};
 	unsigned int i, d, j;
 
@@ -376,8 +309,8 @@ static void test_batchnorm_fast(void)
 				p.act.alpha = -0.5f;
 				p.act.beta = 0.75f;
 			}
-			make(&x, float_dtypes[d], cases[i].rank, cases[i].shape, cases[i].lx);
-			make(&y, float_dtypes[d], cases[i].rank, cases[i].shape, cases[i].ly);
+			kb_layout(&x, float_dtypes[d], cases[i].rank, cases[i].shape, cases[i].lx);
+			kb_layout(&y, float_dtypes[d], cases[i].rank, cases[i].shape, cases[i].ly);
 			kb_fill(&x, -3, 3);
 			for (j = 0; j < 4; j++)
 				kb_dense(&ch[j], j & 1 ? TAIHU_DTYPE_FP32 : float_dtypes[d], 1, &C);
@@ -385,7 +318,7 @@ static void test_batchnorm_fast(void)
 			kb_fill(&ch[1], -0.5f, 0.5f);
 			kb_fill(&ch[2], -0.5f, 0.5f);
 			kb_fill(&ch[3], 0.2f, 2);
-			tap_result(fast_vs_ref(TAIHU_KERNEL_BATCHNORM, &p, sizeof(p), t, 5, true,
+			tap_result(norm_fast_vs_ref(TAIHU_KERNEL_BATCHNORM, &p, sizeof(p), t, 5, true,
 					       cases[i].name),
 				   "batchnorm %s %s: fast path matches the reference",
 				   tk_dtype_name(float_dtypes[d]), cases[i].name);

@@ -870,6 +870,49 @@ static void test_memcpy_bench(struct card_client *c)
 	tap_result(t.ok, "MEMCPY_BENCH answers {size, ns} with a sane bandwidth; bad sizes -EINVAL");
 }
 
+/* KERNEL_BENCH: oneDNN's time for a small GEMM and CONV2D; bad requests -EINVAL. */
+static void test_kernel_bench(struct card_client *c)
+{
+	static const struct {
+		struct taihu_mbox_kernel_bench req;
+		int32_t status;
+	} cases[] = {
+		{ { .kernel = TAIHU_KERNEL_GEMM, .dtype = TAIHU_DTYPE_FP32, .dims = { 64, 48, 80 },
+		    .iterations = 3 }, 0 },
+		{ { .kernel = TAIHU_KERNEL_GEMM, .dtype = TAIHU_DTYPE_INT8, .dims = { 32, 32, 64 },
+		    .iterations = 1 }, 0 },
+		{ { .kernel = TAIHU_KERNEL_CONV2D, .dtype = TAIHU_DTYPE_FP32,
+		    .dims = { 1, 8, 12, 12, 8, 3, 3, 1 }, .iterations = 1 }, 0 },
+		{ { .kernel = TAIHU_KERNEL_GEMM, .dtype = TAIHU_DTYPE_FP32, .dims = { 64, 0, 8 },
+		    .iterations = 1 }, -EINVAL },
+		{ { .kernel = TAIHU_KERNEL_GEMM, .dtype = TAIHU_DTYPE_FP32, .dims = { 65536, 65536, 8 },
+		    .iterations = 1 }, -EINVAL },
+		{ { .kernel = TAIHU_KERNEL_GEMM, .dtype = TAIHU_DTYPE_FP32, .dims = { 8, 8, 8 },
+		    .iterations = 0 }, -EINVAL },
+		{ { .kernel = TAIHU_KERNEL_SOFTMAX, .dtype = TAIHU_DTYPE_FP32, .dims = { 8 },
+		    .iterations = 1 }, -EINVAL },
+		{ { .kernel = TAIHU_KERNEL_CONV2D, .dtype = TAIHU_DTYPE_INT8,
+		    .dims = { 1, 8, 12, 12, 8, 3, 3, 1 }, .iterations = 1 }, -EINVAL },
+	};
+	struct tap_check t = { true };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct taihu_mbox_kernel_bench rsp = { 0 };
+		int32_t status = 1;
+
+		CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_KERNEL_BENCH, &cases[i].req, sizeof(cases[i].req),
+				  &rsp, sizeof(rsp), &status, 30000) == 0);
+		CHECK_EQ(&t, status, cases[i].status);
+		if (!cases[i].status) {
+			CHECK(&t, rsp.ns > 0);
+			tap_diag("KERNEL_BENCH kernel %u dtype %u: %llu ns", cases[i].req.kernel,
+				 cases[i].req.dtype, (unsigned long long)rsp.ns);
+		}
+	}
+	tap_result(t.ok, "KERNEL_BENCH times oneDNN's GEMM and CONV2D; bad requests -EINVAL");
+}
+
 /* While a 256 MiB bench runs in its own thread, the heartbeat and queues go on. */
 static void test_bench_does_not_block(struct card_client *c)
 {
@@ -973,6 +1016,7 @@ int main(void)
 	test_abort_long_job(&c);
 	test_garbage_tables(&c);
 	test_memcpy_bench(&c);
+	test_kernel_bench(&c);
 	test_bench_does_not_block(&c);
 	test_reset_forgets_contexts(&c, img, size);
 	test_no_mmu_firmware(&c, img, size);

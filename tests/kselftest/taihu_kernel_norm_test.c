@@ -2,8 +2,9 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Normalisation kernels end to end: SOFTMAX, LOG_SOFTMAX, LAYERNORM,
- * RMSNORM and BATCHNORM built by libtaihu, run by the card on tensors in
+ * Normalisation and reduction kernels end to end: SOFTMAX, LOG_SOFTMAX,
+ * LAYERNORM, RMSNORM, BATCHNORM and REDUCE built by libtaihu, run by the
+ * card on tensors in
  * VRAM and host memory (dense, strided and broadcast views), checked
  * against the reference run in the guest with the tolerances of
  * docs/kernels.md; bad descriptors end with INVALID_KERNEL and the reason.
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kcheck.h"
 #include "kselftest_harness.h"
 #include "taihu_kernel_util.h"
 #include "taihu_test_util.h"
@@ -227,6 +229,71 @@ TEST_F(norm, batchnorm)
 				ktt_free(&ch[i]);
 			ktt_free(&y);
 		}
+	}
+}
+
+/* REDUCE: every operation, kept and dropped axes, a strided X, sums of 4096 elements. */
+TEST_F(norm, reduce)
+{
+	static const struct {
+		uint32_t rank;
+		uint64_t shape[3];
+		uint32_t axes;
+		bool keep, strided;
+	} cases[] = {
+		{ 2, { 1, 1 }, 0x3, true, false },
+		{ 3, { 3, 7, 5 }, 0x5, false, false },
+		{ 3, { 4, 6, 9 }, 0x2, true, true },
+		{ 2, { 16, 4096 }, 0x2, false, false },
+	};
+	unsigned int p, d, c, op;
+
+	for (d = 0; d < 3; d++) {
+		if (!enabled(_metadata, self, TAIHU_KERNEL_REDUCE, floats[d]))
+			continue;
+		for (op = 0; op < TAIHU_REDUCE_COUNT; op++)
+			for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+				uint64_t ys[3], count = 1;
+				int64_t st[3];
+				uint32_t r, yr = 0;
+				struct ktt x, y;
+				struct ktt_run run = { .n = 2, .t = { &x, &y } };
+				struct taihu_job_result res;
+				char why[256];
+
+				p = (op + c) & 1;
+				for (r = 0; r < cases[c].rank; r++) {
+					if (!(cases[c].axes & (1u << r)))
+						ys[yr++] = cases[c].shape[r];
+					else if (cases[c].keep)
+						ys[yr++] = 1;
+					if (cases[c].axes & (1u << r))
+						count *= cases[c].shape[r];
+				}
+				every_other(cases[c].rank, cases[c].shape, st);
+				ASSERT_EQ(0, ktt_new(self->dev, &x, placements[p], floats[d], cases[c].rank,
+						     cases[c].shape, cases[c].strided ? st : NULL));
+				ASSERT_EQ(0, ktt_new(self->dev, &y, placements[1 - p], floats[d], yr, ys,
+						     NULL));
+				ASSERT_EQ(0, ktt_fill(&x, -6, 6));
+				ASSERT_EQ(0, taihu_cmdbuf_reset(self->cb));
+				ASSERT_LE(0, taihu_cmdbuf_reduce(self->cb, op, cases[c].axes, &x.t, &y.t))
+					TH_LOG("%s", taihu_cmdbuf_error(self->cb));
+				/* docs/kernels.md, REDUCE: sums' tolerances grow with the count. */
+				tolerances(&run, floats[d]);
+				if (floats[d] == TAIHU_DTYPE_FP32) {
+					run.rtol = 1e-5;
+					run.atol = 1e-6 * (double)count;
+				} else if (op == TAIHU_REDUCE_SUM) {
+					run.atol *= (double)count;
+				}
+				EXPECT_EQ(0, ktt_run_check(self->dev, self->cb, &run, &res, why,
+							   sizeof(why)))
+					TH_LOG("reduce %s %s case %u: %s", tk_reduce_name(op),
+					       taihu_dtype_name(floats[d]), c, why);
+				ktt_free(&x);
+				ktt_free(&y);
+			}
 	}
 }
 

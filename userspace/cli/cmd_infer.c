@@ -401,7 +401,9 @@ static int random_input(const struct infer_opts *o, const struct taihu_onnx_mode
 	return 0;
 }
 
-static void print_plan(struct taihu_onnx_session *s, const struct taihu_onnx_stats *st)
+/* The plan and its kernels, with their device times when @kns (per kernel) is given. */
+static void print_plan(struct taihu_onnx_session *s, const struct taihu_onnx_stats *st,
+		       const uint64_t *kns)
 {
 	char w[32], a[32], u[32], io[32], pk[32];
 	int i, n;
@@ -423,10 +425,10 @@ static void print_plan(struct taihu_onnx_session *s, const struct taihu_onnx_sta
 
 		if (taihu_onnx_session_kernel(s, i, &k))
 			break;
-		if (k.device_ns) {
+		if (kns) {
 			char t[32];
 
-			infer_ns(k.device_ns, t, sizeof(t));
+			infer_ns(kns[i], t, sizeof(t));
 			printf("  %3d  %-10s %-34s %10s  %s\n", i, k.kind, k.op, t, k.node);
 		} else {
 			printf("  %3d  %-10s %-34s  %s\n", i, k.kind, k.op, k.node);
@@ -482,16 +484,26 @@ static int time_runs(struct taihu_onnx_session *s, unsigned int n, struct timing
 	return err ? cli_error("run failed: %s", taihu_onnx_last_error()) : 0;
 }
 
-/* One profiled run in a session of its own: each kernel's card time. */
+/* Profiled runs (at most this many, after one that warms the card's caches). */
+#define PROFILE_RUNS 20
+
+/*
+ * Profiled runs in a session of their own: each kernel's card time, the
+ * median over the runs (@kmed, malloc'ed), and the median of their sums:
+ * one run alone is at the mercy of the host's scheduler.
+ */
 static int profile_kernels(struct taihu_device *dev, const struct taihu_onnx_model *m,
 			   const struct infer_opts *o, struct taihu_onnx_tensor **inputs,
-			   struct taihu_onnx_session **out, uint64_t *sum)
+			   struct taihu_onnx_session **out, uint64_t **kmed, uint64_t *sum)
 {
 	struct taihu_onnx_options ro = o->t.run;
+	unsigned int runs = o->repeat < PROFILE_RUNS ? o->repeat : PROFILE_RUNS, r;
 	struct taihu_onnx_session *s;
+	uint64_t *per = NULL, *sums = NULL, *col = NULL;
 	int i, n, err;
 
 	*out = NULL;
+	*kmed = NULL;
 	*sum = 0;
 	ro.flags |= TAIHU_ONNX_PROFILE;
 	err = taihu_onnx_session_new(dev, m, &ro, &s);
@@ -501,21 +513,46 @@ static int profile_kernels(struct taihu_device *dev, const struct taihu_onnx_mod
 		taihu_onnx_model_input(m, i, &info);
 		err = taihu_onnx_session_set_input(s, info.name, inputs[i]);
 	}
-	/* twice: the first run warms the card's caches */
 	if (!err)
 		err = taihu_onnx_session_run(s);
-	if (!err)
-		err = taihu_onnx_session_run(s);
-	if (err) {
-		taihu_onnx_session_free(s);
-		return cli_error("profiled run failed: %s", taihu_onnx_last_error());
+	n = err ? 0 : taihu_onnx_session_num_kernels(s);
+	if (!err) {
+		per = calloc((size_t)runs * (size_t)(n + 1), sizeof(*per));
+		sums = calloc(runs, sizeof(*sums));
+		col = calloc(runs, sizeof(*col));
+		*kmed = calloc((size_t)n + 1, sizeof(**kmed));
+		if (!per || !sums || !col || !*kmed)
+			err = -ENOMEM;
 	}
-	n = taihu_onnx_session_num_kernels(s);
-	for (i = 0; i < n; i++) {
-		struct taihu_onnx_kernel_info k = { .size = sizeof(k) };
+	for (r = 0; !err && r < runs; r++) {
+		err = taihu_onnx_session_run(s);
+		for (i = 0; !err && i < n; i++) {
+			struct taihu_onnx_kernel_info k = { .size = sizeof(k) };
 
-		if (!taihu_onnx_session_kernel(s, i, &k))
-			*sum += k.device_ns;
+			if (!taihu_onnx_session_kernel(s, i, &k)) {
+				per[(size_t)i * runs + r] = k.device_ns;
+				sums[r] += k.device_ns;
+			}
+		}
+	}
+	if (!err) {
+		for (i = 0; i < n; i++) {
+			memcpy(col, per + (size_t)i * runs, runs * sizeof(*col));
+			qsort(col, runs, sizeof(*col), cmp_u64);
+			(*kmed)[i] = col[runs / 2];
+		}
+		qsort(sums, runs, sizeof(*sums), cmp_u64);
+		*sum = sums[runs / 2];
+	}
+	free(per);
+	free(sums);
+	free(col);
+	if (err) {
+		free(*kmed);
+		*kmed = NULL;
+		taihu_onnx_session_free(s);
+		return cli_error("profiled run failed: %s", err == -ENOMEM ? "out of memory" :
+				 taihu_onnx_last_error());
 	}
 	*out = s;
 	return 0;
@@ -545,6 +582,7 @@ static int run_model(const char *path, struct infer_opts *o)
 	struct taihu_onnx_tensor *inputs[MAX_IO] = { 0 };
 	struct taihu_onnx_model *m = NULL;
 	struct taihu_onnx_session *s = NULL, *prof = NULL;
+	uint64_t *kmed = NULL;
 	struct taihu_onnx_stats st = { .size = sizeof(st) };
 	struct taihu_device *dev = NULL;
 	struct timing tm = { 0 };
@@ -623,7 +661,7 @@ static int run_model(const char *path, struct infer_opts *o)
 	rc = CLI_EXIT_FAIL;
 	if (o->repeat) {
 		if (time_runs(s, o->repeat, &tm) ||
-		    profile_kernels(dev, m, o, inputs, &prof, &tm.kernels_sum))
+		    profile_kernels(dev, m, o, inputs, &prof, &kmed, &tm.kernels_sum))
 			goto out;
 	}
 	taihu_onnx_session_stats(s, &st);
@@ -659,12 +697,12 @@ static int run_model(const char *path, struct infer_opts *o)
 		cli_device_label(taihu_device_get_desc(dev), buf, sizeof(buf));
 		printf("Device: %s\n", buf);
 		if (o->t.verbose)
-			print_plan(s, &st);
+			print_plan(s, &st, NULL);
 		else {
 			struct taihu_onnx_stats q = st;
 
 			q.size = 0;	/* no kernel list */
-			print_plan(s, &q);
+			print_plan(s, &q, NULL);
 		}
 	}
 
@@ -807,7 +845,7 @@ static int run_model(const char *path, struct infer_opts *o)
 				json_object_object_add(jk, "kind", json_object_new_string(k.kind));
 				json_object_object_add(jk, "op", json_object_new_string(k.op));
 				json_object_object_add(jk, "node", json_object_new_string(k.node));
-				json_object_object_add(jk, "device_ns", json_object_new_int64((int64_t)k.device_ns));
+				json_object_object_add(jk, "device_ns", json_object_new_int64((int64_t)kmed[i]));
 				json_object_array_add(ks, jk);
 			}
 			json_object_object_add(r, "kernels", ks);
@@ -825,10 +863,11 @@ static int run_model(const char *path, struct infer_opts *o)
 			       "process, inputs written to outputs read)\n", o->repeat, a, b, c);
 			printf("Throughput: %.1f inferences/s, %.1f items/s (batch %lld)\n", tm.per_s,
 			       tm.per_s * (double)batch, (long long)batch);
-			printf("Card: job median %s; kernels %s in all (profiled run); wall / kernels "
-			       "= %.2f\n", d, e, overhead);
+			printf("Card: job median %s; kernels %s in all (median of %u profiled runs); "
+			       "wall / kernels = %.2f\n", d, e,
+			       o->repeat < PROFILE_RUNS ? o->repeat : PROFILE_RUNS, overhead);
 			taihu_onnx_session_stats(prof, &pst);
-			print_plan(prof, &pst);
+			print_plan(prof, &pst, kmed);
 		}
 	}
 	if (jo) {
@@ -839,6 +878,7 @@ static int run_model(const char *path, struct infer_opts *o)
 	rc = mismatch ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 out:
 	json_object_put(jo);
+	free(kmed);
 	taihu_onnx_session_free(prof);
 	taihu_onnx_session_free(s);
 	taihu_device_close(dev);

@@ -23,6 +23,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_query,
 	&cli_cmd_top,
 	&cli_cmd_events,
+	&cli_cmd_cdi,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

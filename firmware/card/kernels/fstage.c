@@ -73,21 +73,16 @@ void fst_row_store(const struct ktensor *t, uint64_t off, const float *src, size
 	}
 }
 
-float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
-		const uint32_t *shape)
+void fst_load_into(const struct ktensor *t, unsigned int rank, const uint32_t *shape, float *dst)
 {
 	const struct taihu_tensor_desc *d = t->d;
-	uint64_t n = kt_count(shape, rank), j = 0;
 	uint32_t row = rank ? shape[rank - 1] : 1;
 	bool contig = d->rank && d->shape[d->rank - 1] == row && row > 1 &&
 		      d->strides[d->rank - 1] == 1;
 	struct kwalk w;
-	float *dst;
+	uint64_t j = 0;
 	unsigned int it;
 
-	dst = kscratch_get(x, n * sizeof(float));
-	if (!dst)
-		return NULL;
 	/* Runs of the last dimension where they are contiguous; else element by element. */
 	kwalk_init(&w, contig ? rank - 1 : rank, shape);
 	if (contig) {
@@ -99,12 +94,21 @@ float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
 			fst_row_load(t, w.off[it], dst + j, row);
 			j += row;
 		} while (kwalk_next(&w));
-		return dst;
+		return;
 	}
 	it = kwalk_add(&w, d);
 	do
 		dst[j++] = kt_load(t, w.off[it], 0);
 	while (kwalk_next(&w));
+}
+
+float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
+		const uint32_t *shape)
+{
+	float *dst = kscratch_get(x, kt_count(shape, rank) * sizeof(float));
+
+	if (dst)
+		fst_load_into(t, rank, shape, dst);
 	return dst;
 }
 

@@ -26,6 +26,9 @@
 float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
 		const uint32_t *shape);
 
+/* The same into @dst, which holds kt_count(@shape, @rank) floats. */
+void fst_load_into(const struct ktensor *t, unsigned int rank, const uint32_t *shape, float *dst);
+
 /* Write the dense fp32 array @src (of @t's shape) into the view @t. */
 void fst_store(const float *src, const struct ktensor *t);
 

@@ -30,6 +30,8 @@ static const struct {
 	[TAIHU_KERNEL_LAYERNORM] = { layernorm_ref, FAST(layernorm_fast) },
 	[TAIHU_KERNEL_RMSNORM] = { rmsnorm_ref, FAST(rmsnorm_fast) },
 	[TAIHU_KERNEL_BATCHNORM] = { batchnorm_ref, FAST(batchnorm_fast) },
+	[TAIHU_KERNEL_REDUCE] = { reduce_ref, FAST(reduce_fast) },
+	[TAIHU_KERNEL_ATTENTION] = { attention_ref, FAST(attention_fast) },
 };
 
 static atomic_ulong n_fast, n_fallback, n_reference;

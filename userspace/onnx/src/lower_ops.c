@@ -844,21 +844,29 @@ static int lower_softmax(struct ox_lctx *l)
 	return 0;
 }
 
+/*
+ * REDUCE, and the reductions composed around its sum: L1 (|x| first), L2
+ * and SumSquare (x * x first, L2 a square root after), LogSum (a log
+ * after) and LogSumExp (log(sum(exp(x - max))) + max, so that large
+ * inputs do not overflow).
+ */
 static int lower_reduce(struct ox_lctx *l)
 {
 	struct ox_ctx c = { .g = l->g, .n = l->n, .index = l->ni };
 	struct ox_value *xv = ox_in(l->g, l->n, 0);
 	bool mask[OX_MAX_RANK];
-	struct ox_view ops[2], y;
+	struct ox_view ops[2], x, y, t, m;
 	int64_t kd[OX_MAX_RANK];
+	struct ox_act post = { 0 };
 	struct ox_kernel *k;
 	unsigned axes = 0;
-	int i, err;
+	int i, s, err, rop;
 	const char *op = l->n->op;
+	bool lse = !strcmp(op, "ReduceLogSumExp");
 
 	err = ox_reduce_mask(&c, xv, mask);
 	if (!err)
-		err = float_in_out(l, &ops[0], &y);
+		err = float_in_out(l, &x, &y);
 	if (err)
 		return err;
 	for (i = 0; i < xv->rank; i++) {
@@ -866,16 +874,64 @@ static int lower_reduce(struct ox_lctx *l)
 			axes |= 1u << i;
 		kd[i] = mask[i] ? 1 : xv->dims[i];
 	}
-	if (!axes)
-		return ox_emit_copy(l, &ops[0], &y);
+	rop = !strcmp(op, "ReduceMean") ? OXR_MEAN : !strcmp(op, "ReduceMax") ? OXR_MAX :
+	      !strcmp(op, "ReduceMin") ? OXR_MIN : OXR_SUM;
+	if (!strcmp(op, "ReduceL2"))
+		post.op = OX_ACT_SQRT;
+	else if (!strcmp(op, "ReduceLogSum") || lse)
+		post.op = OX_ACT_LOG;
 	ox_view_reshape(&y, xv->rank, kd, &ops[1]);
-	k = ox_emit(l, OXK_REDUCE, 1, 1, ops);
-	if (!k)
-		return -EOPNOTSUPP;
-	k->p.reduce.op = !strcmp(op, "ReduceSum") ? OXR_SUM : !strcmp(op, "ReduceMean") ? OXR_MEAN :
-			 !strcmp(op, "ReduceMax") ? OXR_MAX : OXR_MIN;
-	k->p.reduce.axes = axes;
-	return 0;
+	ops[0] = x;
+	if (strcmp(op, "ReduceSum") && strcmp(op, "ReduceLogSum") && rop == OXR_SUM) {
+		/* the element-wise step into a dense intermediate of X's shape */
+		s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(xv->rank, xv->dims) *
+				 ox_dtype_size(x.dtype), op);
+		if (s < 0)
+			return s;
+		ox_dense_view(&t, s, x.dtype, xv->rank, xv->dims);
+		if (lse) {
+			/* m = max over the axes, t = exp(x - m) */
+			s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(xv->rank, kd) *
+					 ox_dtype_size(x.dtype), op);
+			if (s < 0)
+				return s;
+			ox_dense_view(&m, s, x.dtype, xv->rank, kd);
+			ops[1] = m;
+			k = axes ? ox_emit(l, OXK_REDUCE, 1, 1, ops) : NULL;
+			if (axes && !k)
+				return -EOPNOTSUPP;
+			if (k) {
+				k->p.reduce.op = OXR_MAX;
+				k->p.reduce.axes = axes;
+			} else if ((err = ox_emit_copy(l, &x, &m))) {
+				return err;
+			}
+			err = ox_emit_binary(l, OXB_SUB, &x, &m, &t,
+					     (struct ox_act){ .op = OX_ACT_EXP });
+			ox_view_reshape(&y, xv->rank, kd, &ops[1]);
+		} else if (!strcmp(op, "ReduceL1")) {
+			err = ox_emit_unary(l, &x, &t, (struct ox_act){ .op = OX_ACT_ABS });
+		} else {
+			err = ox_emit_binary(l, OXB_MUL, &x, &x, &t, (struct ox_act){ 0 });
+		}
+		if (err)
+			return err;
+		ops[0] = t;
+	}
+	if (!axes)
+		err = ox_emit_copy(l, &ops[0], &ops[1]);
+	if (!err && axes) {
+		k = ox_emit(l, OXK_REDUCE, 1, 1, ops);
+		if (!k)
+			return -EOPNOTSUPP;
+		k->p.reduce.op = rop;
+		k->p.reduce.axes = axes;
+	}
+	if (!err && post.op)
+		err = ox_emit_unary(l, &ops[1], &ops[1], post);
+	if (!err && lse)
+		err = ox_emit_binary(l, OXB_ADD, &ops[1], &m, &ops[1], (struct ox_act){ 0 });
+	return err;
 }
 
 /* ---- casts and Q/DQ ---- */
@@ -1013,33 +1069,82 @@ static int lower_attention(struct ox_lctx *l)
 
 /* ---- Tile and Pad as copies ---- */
 
+/*
+ * Tile: Y viewed as [rep0, d0, rep1, d1, ...] is X broadcast along the
+ * repeats (stride 0), one strided copy. Each repeated axis adds a
+ * dimension, so when they do not all fit the card's rank the copy runs in
+ * stages, each tiling as many axes as fit into an intermediate.
+ */
 static int lower_tile(struct ox_lctx *l)
 {
 	struct ox_value *xv = ox_in(l->g, l->n, 0), *yv = ox_out(l->g, l->n, 0);
-	struct ox_view x, y, src, dst;
-	int64_t dims[2 * OX_MAX_RANK];
-	int i, r = xv->rank, err;
+	struct ox_view cur, y, src, dst;
+	int64_t reps[OX_MAX_RANK], shape[OX_MAX_RANK], dstr[OX_MAX_RANK];
+	int i, r = xv->rank, left = 0, err;
 
-	if (2 * r > OX_MAX_RANK)
-		return unsupported(l, "Tile of rank above 4");
-	err = ox_in_view(l, 0, &x);
+	err = ox_in_view(l, 0, &cur);
 	if (!err)
-		err = ox_out_view(l, 0, x.dtype, &y);
+		err = ox_out_view(l, 0, cur.dtype, &y);
 	if (err)
 		return err;
-	/* Y viewed as [rep0, d0, rep1, d1, ...]: X broadcast along the repeats */
-	src = x;
-	src.rank = 2 * r;
 	for (i = 0; i < r; i++) {
-		dims[2 * i] = yv->dims[i] / (xv->dims[i] ? xv->dims[i] : 1);
-		dims[2 * i + 1] = xv->dims[i];
-		src.dims[2 * i] = dims[2 * i];
-		src.strides[2 * i] = 0;
-		src.dims[2 * i + 1] = xv->dims[i];
-		src.strides[2 * i + 1] = x.strides[i];
+		reps[i] = yv->dims[i] / (xv->dims[i] ? xv->dims[i] : 1);
+		shape[i] = xv->dims[i];
+		left += reps[i] > 1;
 	}
-	ox_dense_view(&dst, y.store, y.dtype, 2 * r, dims);
-	return ox_emit_copy(l, &src, &dst);
+	if (!left || !ox_numel(r, yv->dims))
+		return ox_emit_copy(l, &cur, &y);
+	if (r >= OX_CARD_MAX_RANK)
+		return unsupported(l, "Tile of rank 6 (a repeated axis needs a dimension more)");
+	while (left) {
+		int room = OX_CARD_MAX_RANK - r, n = 0, s, k;
+		bool now[OX_MAX_RANK];
+
+		/* this stage's axes: the first @room still repeated */
+		src = cur;
+		src.rank = 0;
+		for (i = 0; i < r; i++) {
+			now[i] = reps[i] > 1 && n < room;
+			if (now[i]) {
+				src.dims[src.rank] = reps[i];
+				src.strides[src.rank++] = 0;
+				n++;
+			}
+			src.dims[src.rank] = shape[i];
+			src.strides[src.rank++] = cur.strides[i];
+			if (now[i]) {
+				shape[i] *= reps[i];
+				reps[i] = 1;
+			}
+		}
+		left -= n;
+		if (left) {
+			s = ox_new_store(l->p, OXS_ARENA, (uint64_t)ox_numel(r, shape) *
+					 ox_dtype_size(cur.dtype), "tile");
+			if (s < 0)
+				return s;
+			ox_dense_view(&dst, s, cur.dtype, r, shape);
+		} else {
+			dst = y;
+		}
+		/* the stage's output split as its source is */
+		ox_strides(r, shape, dstr);
+		cur = dst;
+		for (i = 0, k = 0; i < r; i++) {
+			if (now[i]) {
+				/* a repeated axis [rep, d] of the tiled axis' stride */
+				dst.strides[k] = dstr[i] * src.dims[k + 1];
+				k++;
+			}
+			dst.strides[k++] = dstr[i];
+		}
+		dst.rank = src.rank;
+		memcpy(dst.dims, src.dims, sizeof(dst.dims));
+		err = ox_emit_copy(l, &src, &dst);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int lower_pad(struct ox_lctx *l)
@@ -1187,6 +1292,9 @@ static const struct {
 	{ "Softmax", lower_softmax }, { "LogSoftmax", lower_softmax },
 	{ "ReduceSum", lower_reduce }, { "ReduceMean", lower_reduce },
 	{ "ReduceMax", lower_reduce }, { "ReduceMin", lower_reduce },
+	{ "ReduceL1", lower_reduce }, { "ReduceL2", lower_reduce },
+	{ "ReduceSumSquare", lower_reduce }, { "ReduceLogSum", lower_reduce },
+	{ "ReduceLogSumExp", lower_reduce },
 	{ "Cast", lower_cast }, { "CastLike", lower_cast },
 	{ "QuantizeLinear", lower_qdq }, { "DequantizeLinear", lower_qdq },
 	{ "Attention", lower_attention }, { "Tile", lower_tile }, { "Pad", lower_pad },

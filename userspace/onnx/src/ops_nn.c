@@ -455,6 +455,12 @@ static int fold_reduce(struct ox_ctx *c)
 	for (i = 0; i < x->konst->numel; i++) {
 		double v = ox_get_f(x->konst, i);
 
+		if (!strcmp(op, "ReduceL1"))
+			v = fabs(v);
+		else if (!strcmp(op, "ReduceL2") || !strcmp(op, "ReduceSumSquare"))
+			v = v * v;
+		else if (!strcmp(op, "ReduceLogSumExp"))
+			v = exp(v);
 		o = 0;
 		for (k = 0; k < x->rank; k++)
 			o += (mask[k] ? 0 : idx[k]) * str_out[k];
@@ -468,8 +474,15 @@ static int fold_reduce(struct ox_ctx *c)
 			acc[o] += v;
 		ox_next_index(idx, x->dims, x->rank);
 	}
-	for (o = 0; o < y->numel; o++)
-		ox_set_f(y, o, !strcmp(op, "ReduceMean") && cnt ? acc[o] / (double)cnt : acc[o]);
+	for (o = 0; o < y->numel; o++) {
+		double v = !strcmp(op, "ReduceMean") && cnt ? acc[o] / (double)cnt : acc[o];
+
+		if (!strcmp(op, "ReduceL2"))
+			v = sqrt(v);
+		else if (!strcmp(op, "ReduceLogSum") || !strcmp(op, "ReduceLogSumExp"))
+			v = log(v);
+		ox_set_f(y, o, v);
+	}
 	free(acc);
 	return ox_set_konst(c, 0, y);
 }
@@ -499,5 +512,10 @@ const struct ox_op ox_ops_nn[] = {
 	{ "ReduceMax", 1, infer_reduce, fold_reduce, 0, 0 },
 	{ "ReduceMin", 1, infer_reduce, fold_reduce, 0, 0 },
 	{ "ReduceProd", 1, infer_reduce, fold_reduce, 0, 0 },
+	{ "ReduceL1", 1, infer_reduce, fold_reduce, 0, 0 },
+	{ "ReduceL2", 1, infer_reduce, fold_reduce, 0, 0 },
+	{ "ReduceSumSquare", 1, infer_reduce, fold_reduce, 0, 0 },
+	{ "ReduceLogSum", 1, infer_reduce, fold_reduce, 0, 0 },
+	{ "ReduceLogSumExp", 1, infer_reduce, fold_reduce, 0, 0 },
 };
 const size_t ox_ops_nn_count = OX_ARRAY_SIZE(ox_ops_nn);

@@ -327,6 +327,8 @@ void kt_tol_sum(unsigned int dtype, unsigned int k, double *rtol, double *atol)
 		*rtol = 1e-4;
 		*atol = 2e-6 * k + 1e-6;
 	}
+}
+
 void kb_layout(struct kbuf *b, unsigned int dtype, unsigned int rank, const uint32_t *shape,
 	       enum kb_layout l)
 {

@@ -20,6 +20,7 @@ int ivshmem_server_init(struct card *card)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	unsigned int i;
+	size_t len;
 
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++) {
 		card->doorbell_fd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -30,11 +31,12 @@ int ivshmem_server_init(struct card *card)
 		}
 	}
 
-	if (strlen(card->opt.socket_path) >= sizeof(addr.sun_path)) {
+	len = strlen(card->opt.socket_path);
+	if (len >= sizeof(addr.sun_path)) {
 		card_log("socket path '%s' is too long", card->opt.socket_path);
 		return -1;
 	}
-	strcpy(addr.sun_path, card->opt.socket_path);
+	memcpy(addr.sun_path, card->opt.socket_path, len + 1);
 	card->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (card->listen_fd < 0) {
 		card_log("socket: %s", strerror(errno));

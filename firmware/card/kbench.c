@@ -48,7 +48,8 @@ static int op_mds(struct kb_op *op, dnnl_memory_desc_t *md)
 
 static int gemm_op(const struct taihu_mbox_kernel_bench *b, struct kb_op *op)
 {
-	const uint64_t M = b->dims[0], N = b->dims[1], K = b->dims[2];
+	/* u32 values: exact in oneDNN's signed 64-bit dims, products below 2^64. */
+	const dnnl_dim_t M = b->dims[0], N = b->dims[1], K = b->dims[2];
 	dnnl_data_type_t in = b->dtype == TAIHU_DTYPE_FP32 ? dnnl_f32 :
 			      b->dtype == TAIHU_DTYPE_BF16 ? dnnl_bf16 : dnnl_s8;
 	dnnl_data_type_t out = b->dtype == TAIHU_DTYPE_INT8 ? dnnl_s32 : in;
@@ -56,12 +57,12 @@ static int gemm_op(const struct taihu_mbox_kernel_bench *b, struct kb_op *op)
 	dnnl_memory_desc_t md[3];
 	dnnl_matmul_desc_t desc;
 
-	if (!M || !N || !K || M * K > KBENCH_MAX_ELEMS || K * N > KBENCH_MAX_ELEMS ||
-	    M * N > KBENCH_MAX_ELEMS)
+	if (!M || !N || !K || (uint64_t)M * (uint64_t)K > KBENCH_MAX_ELEMS ||
+	    (uint64_t)K * (uint64_t)N > KBENCH_MAX_ELEMS || (uint64_t)M * (uint64_t)N > KBENCH_MAX_ELEMS)
 		return -EINVAL;
-	kd_view_dense(&op->v[0], filled(M * K * isz), in, 2, (dnnl_dim_t[]){ M, K });
-	kd_view_dense(&op->v[1], filled(K * N * isz), in, 2, (dnnl_dim_t[]){ K, N });
-	kd_view_dense(&op->v[2], filled(M * N * osz), out, 2, (dnnl_dim_t[]){ M, N });
+	kd_view_dense(&op->v[0], filled((size_t)(M * K) * isz), in, 2, (dnnl_dim_t[]){ M, K });
+	kd_view_dense(&op->v[1], filled((size_t)(K * N) * isz), in, 2, (dnnl_dim_t[]){ K, N });
+	kd_view_dense(&op->v[2], filled((size_t)(M * N) * osz), out, 2, (dnnl_dim_t[]){ M, N });
 	if (op_mds(op, md))
 		return -ENOMEM;
 	if (dnnl_matmul_desc_init(&desc, &md[0], &md[1], NULL, &md[2]) != dnnl_success)
@@ -72,11 +73,11 @@ static int gemm_op(const struct taihu_mbox_kernel_bench *b, struct kb_op *op)
 
 static int conv_op(const struct taihu_mbox_kernel_bench *b, struct kb_op *op)
 {
-	const uint64_t N = b->dims[0], C = b->dims[1], H = b->dims[2], W = b->dims[3];
-	const uint64_t OC = b->dims[4], KH = b->dims[5], KW = b->dims[6], P = b->dims[7];
+	const dnnl_dim_t N = b->dims[0], C = b->dims[1], H = b->dims[2], W = b->dims[3];
+	const dnnl_dim_t OC = b->dims[4], KH = b->dims[5], KW = b->dims[6], P = b->dims[7];
 	dnnl_data_type_t dt = b->dtype == TAIHU_DTYPE_FP32 ? dnnl_f32 : dnnl_bf16;
 	size_t esz = dt == dnnl_f32 ? 4 : 2;
-	uint64_t OH, OW;
+	dnnl_dim_t OH, OW;
 	dnnl_memory_desc_t md[3];
 	dnnl_convolution_desc_t desc;
 
@@ -85,21 +86,26 @@ static int conv_op(const struct taihu_mbox_kernel_bench *b, struct kb_op *op)
 		return -EINVAL;
 	OH = H + 2 * P - KH + 1;
 	OW = W + 2 * P - KW + 1;
-	if (N * C * H * W > KBENCH_MAX_ELEMS || OC * C * KH * KW > KBENCH_MAX_ELEMS ||
-	    N * OC * OH * OW > KBENCH_MAX_ELEMS)
+	/* Each factor below 2^32 + 2^11: check pairwise so that nothing overflows. */
+	if ((uint64_t)N * (uint64_t)C > KBENCH_MAX_ELEMS || (uint64_t)H * (uint64_t)W > KBENCH_MAX_ELEMS ||
+	    (uint64_t)OC * (uint64_t)C > KBENCH_MAX_ELEMS || (uint64_t)KH * (uint64_t)KW > KBENCH_MAX_ELEMS ||
+	    (uint64_t)N * (uint64_t)OC > KBENCH_MAX_ELEMS || (uint64_t)OH * (uint64_t)OW > KBENCH_MAX_ELEMS ||
+	    (uint64_t)(N * C) * (uint64_t)(H * W) > KBENCH_MAX_ELEMS ||
+	    (uint64_t)(OC * C) * (uint64_t)(KH * KW) > KBENCH_MAX_ELEMS ||
+	    (uint64_t)(N * OC) * (uint64_t)(OH * OW) > KBENCH_MAX_ELEMS)
 		return -EINVAL;
-	kd_view_dense(&op->v[0], filled(N * C * H * W * esz), dt, 4, (dnnl_dim_t[]){ N, C, H, W });
-	kd_view_dense(&op->v[1], filled(OC * C * KH * KW * esz), dt, 4,
+	kd_view_dense(&op->v[0], filled((size_t)(N * C * H * W) * esz), dt, 4, (dnnl_dim_t[]){ N, C, H, W });
+	kd_view_dense(&op->v[1], filled((size_t)(OC * C * KH * KW) * esz), dt, 4,
 		      (dnnl_dim_t[]){ OC, C, KH, KW });
-	kd_view_dense(&op->v[2], filled(N * OC * OH * OW * esz), dt, 4,
+	kd_view_dense(&op->v[2], filled((size_t)(N * OC * OH * OW) * esz), dt, 4,
 		      (dnnl_dim_t[]){ N, OC, OH, OW });
 	if (op_mds(op, md))
 		return -ENOMEM;
 	if (dnnl_convolution_forward_desc_init(&desc, dnnl_forward_inference,
 					       dnnl_convolution_direct, &md[0], &md[1], NULL,
 					       &md[2], (dnnl_dims_t){ 1, 1 },
-					       (dnnl_dims_t){ (dnnl_dim_t)P, (dnnl_dim_t)P },
-					       (dnnl_dims_t){ (dnnl_dim_t)P, (dnnl_dim_t)P }) !=
+					       (dnnl_dims_t){ P, P },
+					       (dnnl_dims_t){ P, P }) !=
 	    dnnl_success)
 		return -EIO;
 	op->pd = kd_pd(&desc, NULL);

@@ -86,7 +86,10 @@ void card_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	strcat(line, "\n");
+	/* The message was cut one byte short of the buffer: room for this. */
+	n = (int)strlen(line);
+	line[n] = '\n';
+	line[n + 1] = '\0';
 
 	pthread_mutex_lock(&log_lock);
 	fputs(line, log_file ? log_file : stderr);

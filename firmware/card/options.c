@@ -156,7 +156,7 @@ int card_parse_options(int argc, char **argv, struct card_options *opt)
 			fputs(usage_text, stdout);
 			return 1;
 		case OPT_VERSION:
-			printf("taihu-card %s (card interface %u.%u, firmware ABI %u)\n",
+			printf("taihu-card %s (card interface %d.%d, firmware ABI %d)\n",
 			       TAIHU_TOOLS_VERSION, TAIHU_CARD_IF_MAJOR,
 			       TAIHU_CARD_IF_MINOR, TAIHU_FW_ABI_MAJOR);
 			return 1;

@@ -347,7 +347,8 @@ int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		    char *why, size_t why_len)
 {
 	struct taihu_fw_info kinfo;
-	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS];
+	/* Zeroed: the analyser does not see check_sections() fill it. */
+	struct taihu_fw_section sec[TAIHU_FW_MAX_SECTIONS] = { 0 };
 	struct taihu_fw_thermal thermal;
 	struct taihu_fw_config cfg;
 	struct taihu_fw_header hdr;

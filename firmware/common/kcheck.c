@@ -486,11 +486,11 @@ static int check_desc(struct tk_ctx *c, unsigned int i)
 	unsigned int r, esz;
 
 	if (d->flags & TAIHU_TENSOR_ABSENT) {
-		struct taihu_tensor_desc z;
+		struct taihu_tensor_desc z = *d;
 
-		memset(&z, 0, sizeof(z));
-		z.flags = TAIHU_TENSOR_ABSENT;
-		if (memcmp(&z, d, sizeof(z)))
+		/* Every byte but the flag zero (a float field compares bytes too). */
+		z.flags &= ~TAIHU_TENSOR_ABSENT;
+		if (!all_zero(&z, sizeof(z)))
 			return fail(c, TAIHU_REASON_DESC, i, TAIHU_FIELD_FLAGS,
 				    "an absent operand has fields set");
 		return 0;
@@ -1329,7 +1329,7 @@ int tk_parse(const void *pkt, size_t len, struct tk_packet *out, struct tk_error
 		if (check_desc(&c, i))
 			return -1;
 		/* Only optional inputs (beyond the minimum) may be absent. */
-		if ((out->t[i].flags & TAIHU_TENSOR_ABSENT) && i < c.spec->min_in)
+		if (i < c.spec->min_in && (out->t[i].flags & TAIHU_TENSOR_ABSENT))
 			return fail(&c, TAIHU_REASON_PACKET, i, TAIHU_FIELD_FLAGS,
 				    "a required operand is absent");
 		if ((out->t[i].flags & TAIHU_TENSOR_ABSENT) && i >= h.num_inputs)

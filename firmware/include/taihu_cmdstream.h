@@ -13,8 +13,8 @@
  * a wrong size or a reserved bit set ends the job with
  * TAIHU_STATUS_INVALID_CMD at the packet's offset.
  */
-#ifndef __TAIHU_CMDSTREAM_H__
-#define __TAIHU_CMDSTREAM_H__
+#ifndef TAIHU_CMDSTREAM_H
+#define TAIHU_CMDSTREAM_H
 
 #include <linux/types.h>
 
@@ -755,4 +755,4 @@ enum taihu_kernel_reason {
 #define TAIHU_DETAIL_OPERAND(detail)	(((detail) >> 16) & 0xff)
 #define TAIHU_DETAIL_FIELD(detail)	(((detail) >> 24) & 0xff)
 
-#endif /* __TAIHU_CMDSTREAM_H__ */
+#endif /* TAIHU_CMDSTREAM_H */

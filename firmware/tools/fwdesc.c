@@ -191,9 +191,15 @@ static int parse_kernel(const struct parser *p, char *v, struct fw_desc *d)
 				     .max_dim = KERNEL_DEFAULT_DIM,
 				     .max_elems = KERNEL_DEFAULT_ELEMS };
 	char *save = NULL, *tok;
-	uint64_t val;
-	uint32_t i;
-	int id, r;
+	static const struct { const char *key; uint64_t max; } limits[3] = {
+		{ "max_rank", TAIHU_MAX_RANK },
+		{ "max_dim", UINT32_MAX },
+		{ "max_elems", UINT64_MAX },
+	};
+	/* perr() is variadic, which the analyser does not follow into. */
+	uint64_t val = 0;
+	uint32_t i, j;
+	int id, r = 1;
 
 	tok = strtok_r(v, " \t", &save);
 	id = tk_kernel_by_name(tok);
@@ -211,21 +217,22 @@ static int parse_kernel(const struct parser *p, char *v, struct fw_desc *d)
 	if (parse_dtypes(p, tok, &k.dtypes))
 		return -1;
 	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (!(r = parse_limit(p, tok, "max_rank", TAIHU_MAX_RANK, &val)))
-			k.max_rank = (uint8_t)val;
-		else if (r < 0)
+		for (j = 0; j < 3; j++) {
+			r = parse_limit(p, tok, limits[j].key, limits[j].max, &val);
+			if (r <= 0)
+				break;
+		}
+		if (r < 0)
 			return -1;
-		else if (!(r = parse_limit(p, tok, "max_dim", UINT32_MAX, &val)))
-			k.max_dim = (uint32_t)val;
-		else if (r < 0)
-			return -1;
-		else if (!(r = parse_limit(p, tok, "max_elems", UINT64_MAX, &val)))
-			k.max_elems = val;
-		else if (r < 0)
-			return -1;
-		else
+		if (j == 3)
 			return perr(p, "kernel: unknown option '%s' (max_rank= max_dim= max_elems=)",
 				    tok);
+		if (j == 0)
+			k.max_rank = (uint8_t)val;
+		else if (j == 1)
+			k.max_dim = (uint32_t)val;
+		else
+			k.max_elems = val;
 	}
 	d->kernels[d->num_kernels++] = k;
 	return 0;
@@ -265,7 +272,7 @@ static int read_code_file(const struct parser *p, const char *file, struct fw_de
 
 static int generate_code(const struct parser *p, const char *v, struct fw_desc *d)
 {
-	uint32_t size, x = 0x7461696du;	/* fixed seed: reproducible images */
+	uint32_t size = 0, x = 0x7461696du;	/* fixed seed: reproducible images */
 	size_t i;
 
 	if (parse_u32(p, "code", v, 1, MAX_CODE_SIZE, &size))
@@ -296,7 +303,7 @@ static const char *const thermal_keys[] = {
 /* "-40".."150" whole degrees, stored in m°C. */
 static int parse_celsius(const struct parser *p, const char *key, const char *v, __s32 *out)
 {
-	uint32_t u;
+	uint32_t u = 0;
 
 	if (*v == '-') {
 		if (parse_u32(p, key, v + 1, 0, 40, &u))
@@ -414,7 +421,7 @@ static int parse_line(struct parser *p, char *key, char *v, struct fw_desc *d, u
 	int ret;
 
 	unsigned int parts[3];
-	uint32_t u;
+	uint32_t u = 0;
 
 	if (!strcmp(key, "version")) {
 		if (parse_dotted(v, parts, 3, 255))
@@ -488,7 +495,8 @@ static int finish_thermal(const char *path, FILE *err, const struct fw_desc *d,
 	if (!d->has_thermal)
 		return 0;
 	if (seen != THERMAL_ALL) {
-		for (i = 0; i < NUM_THERMAL_KEYS && (seen & (1u << i)); i++)
+		/* Some key is missing: the loop stops at it, within the table. */
+		for (i = 0; i + 1 < NUM_THERMAL_KEYS && (seen & (1u << i)); i++)
 			;
 		fprintf(err, "taihu-fwpack: %s: thermal table: missing key '%s'\n", path, thermal_keys[i]);
 		return -1;
@@ -539,7 +547,7 @@ int fw_desc_parse_stream(FILE *f, const char *path, FILE *err, struct fw_desc *d
 						     "capabilities", "max_cmd_len", "max_ring_entries" };
 		unsigned int i;
 
-		for (i = 0; i < 6; i++)
+		for (i = 0; i + 1 < 6; i++)
 			if (!(seen & (1u << i)))
 				break;
 		fprintf(err, "taihu-fwpack: %s: missing required key '%s'\n", path, names[i]);

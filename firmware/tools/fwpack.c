@@ -351,7 +351,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		case 'V':
-			printf("taihu-fwpack %s (firmware image ABI %u.%u)\n",
+			printf("taihu-fwpack %s (firmware image ABI %d.%d)\n",
 			       TAIHU_TOOLS_VERSION, TAIHU_FW_ABI_MAJOR, TAIHU_FW_ABI_MINOR);
 			return 0;
 		case ':':

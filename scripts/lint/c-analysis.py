@@ -62,6 +62,24 @@ def include_flags(entry, top):
     return out
 
 
+# cppcheck does not read system headers, but the generated ONNX code tests
+# protobuf-c's version macros with #if/#error: give it those of the
+# installed header.
+PROTOBUF_H = "/usr/include/protobuf-c/protobuf-c.h"
+
+
+def system_macros():
+    out = ["-DPROTOBUF_C__BEGIN_DECLS=", "-DPROTOBUF_C__END_DECLS="]
+    try:
+        with open(PROTOBUF_H, encoding="utf-8") as f:
+            for m in re.finditer(r"^#define\s+(PROTOBUF_C_(MIN_COMPILER_)?VERSION_NUMBER|"
+                                 r"PROTOBUF_C_MIN_COMPILER_VERSION)\s+(\d+)", f.read(), re.M):
+                out.append("-D%s=%s" % (m.group(1), m.group(3)))
+    except OSError:
+        pass
+    return out
+
+
 def command(tool, entry, top, db_dir):
     if tool == "clang-tidy":
         # -Werror of the build would turn clang's extra warnings into
@@ -75,7 +93,7 @@ def command(tool, entry, top, db_dir):
             "--library=posix", "--platform=unix64",
             "--suppressions-list=" + CPPCHECK_SUPP,
             "--template={file}:{line}:{column}: {severity}: {message} [{id}]",
-            "-D__GNUC__", "-D__x86_64__", "-D__linux__"] + \
+            "-D__GNUC__", "-D__x86_64__", "-D__linux__"] + system_macros() + \
         include_flags(entry, top) + [entry["file"]]
 
 
@@ -137,7 +155,7 @@ def main():
     version = tool_version(tool)
     conf_file = TIDY_CONFIG if tool == "clang-tidy" else CPPCHECK_SUPP
     with open(conf_file, encoding="utf-8") as f:
-        config = f.read() + " ".join(command(tool, db[0], top, "@DB@")[:12]).replace(top, "@TOP@")
+        config = f.read() + " ".join(command(tool, db[0], top, "@DB@")).replace(top, "@TOP@")
     db_dir = os.path.dirname(os.path.abspath(db_path))
     cached, seen = 0, set()
     with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:

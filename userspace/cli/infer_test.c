@@ -61,7 +61,34 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The cases named by the command line: directories with model.onnx, or their children. */
+/* Append a copy of @s to the @n strings at *@v; -1 when out of memory. */
+static int push_case(char ***v, int *n, const char *s)
+{
+	char **nv = realloc(*v, sizeof(**v) * (size_t)(*n + 1));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void free_cases(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The cases named by the command line: directories with model.onnx, or
+ * their children. NULL when out of memory.
+ */
 static char **expand_cases(char **dirs, int n_dirs, int *count)
 {
 	char **v = NULL;
@@ -73,8 +100,9 @@ static char **expand_cases(char **dirs, int n_dirs, int *count)
 		int first = n;
 
 		if (is_case(dirs[i]) || !(d = opendir(dirs[i]))) {
-			v = realloc(v, sizeof(*v) * (size_t)(n + 1));
-			v[n++] = strdup(dirs[i]);	/* a missing case fails below */
+			/* a missing case fails below */
+			if (push_case(&v, &n, dirs[i]))
+				goto oom;
 			continue;
 		}
 		while ((e = readdir(d))) {
@@ -83,16 +111,20 @@ static char **expand_cases(char **dirs, int n_dirs, int *count)
 			if (e->d_name[0] == '.')
 				continue;
 			infer_path(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
-			if (!is_case(path))
-				continue;
-			v = realloc(v, sizeof(*v) * (size_t)(n + 1));
-			v[n++] = strdup(path);
+			if (is_case(path) && push_case(&v, &n, path)) {
+				closedir(d);
+				goto oom;
+			}
 		}
 		closedir(d);
-		qsort(v + first, (size_t)(n - first), sizeof(*v), cmp_str);
+		if (n > first)
+			qsort(v + first, (size_t)(n - first), sizeof(*v), cmp_str);
 	}
 	*count = n;
-	return v;
+	return v ? v : calloc(1, sizeof(*v));
+oom:
+	free_cases(v, n);
+	return NULL;
 }
 
 static void model_ops(const struct taihu_onnx_model *m, char *buf, size_t len)
@@ -111,7 +143,8 @@ static void model_ops(const struct taihu_onnx_model *m, char *buf, size_t len)
 			continue;
 		seen[n++] = op;
 	}
-	qsort(seen, (size_t)n, sizeof(*seen), cmp_str);
+	if (n > 1)
+		qsort(seen, (size_t)n, sizeof(*seen), cmp_str);
 	for (i = 0; i < n && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "+" : "", seen[i]);
 }
@@ -278,7 +311,11 @@ static void count_op(struct op_count **ops, int *n, const struct case_result *r)
 		if (!strcmp((*ops)[i].op, r->ops))
 			break;
 	if (i == *n) {
-		*ops = realloc(*ops, sizeof(**ops) * (size_t)(*n + 1));
+		struct op_count *nops = realloc(*ops, sizeof(**ops) * (size_t)(*n + 1));
+
+		if (!nops)
+			return;	/* the summary misses an operator, the run goes on */
+		*ops = nops;
 		memset(&(*ops)[i], 0, sizeof(**ops));
 		snprintf((*ops)[i].op, sizeof((*ops)[i].op), "%s", r->ops[0] ? r->ops : "?");
 		(*n)++;
@@ -294,16 +331,16 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 	struct slow_case slow[SLOWEST] = { { 0 } };
 	double all_ms = 0;
 	char **cases = expand_cases(dirs, n_dirs, &n);
-	json_object *jcases = o->json ? json_object_new_array() : NULL;
+	json_object *jcases;
 
+	if (!cases)
+		return cli_error("out of memory listing the test cases");
 	rc = cli_open_device(o->device, &dev);
 	if (rc) {
-		for (i = 0; i < n; i++)
-			free(cases[i]);
-		free(cases);
-		json_object_put(jcases);
+		free_cases(cases, n);
 		return rc;
 	}
+	jcases = o->json ? json_object_new_array() : NULL;
 	for (i = 0; i < n; i++) {
 		struct case_result r;
 		const char *name = base_name(cases[i]);
@@ -370,9 +407,7 @@ int infer_run_tests(char **dirs, int n_dirs, const struct infer_test_opts *o)
 		printf("%d passed, %d failed, %d unsupported\n", total[PASSED], total[FAILED],
 		       total[UNSUPPORTED]);
 	}
-	for (i = 0; i < n; i++)
-		free(cases[i]);
-	free(cases);
+	free_cases(cases, n);
 	free(ops);
 	taihu_device_close(dev);
 	return total[FAILED] ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -34,7 +34,7 @@ static int open_node(const char *path, int *fdp, struct stat *st)
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return errno ? -errno : -EIO;
 	if (fstat(fd, st) || !S_ISCHR(st->st_mode)) {
 		ret = -ENOTTY;
 		goto err_close;

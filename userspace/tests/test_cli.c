@@ -49,7 +49,7 @@ static void run_cli(const char *cli, const char *const *args, struct run *r)
 		return;
 	}
 	argv[0] = (char *)cli;
-	for (i = 0; args[i] && i < 14; i++)
+	for (i = 0; i < 14 && args[i]; i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
 	fflush(NULL);
@@ -120,6 +120,13 @@ void test_cli(const char *cli)
 		run_cli(cli, ARGS(cmds[i], "--help"), &r);
 		tap_ok(r.status == 0 && strstr(r.out, needle),
 		       "cli: %s --help prints its usage", cmds[i]);
+		/* Scripts read stdout: under --json an error is JSON there too. */
+		run_cli(cli, ARGS(cmds[i], "--json", "--no-such-option"), &r);
+		if (!tap_ok(r.status == 2 && r.out[0] == '{' && strstr(r.out, "\"error\":") &&
+			    strstr(r.err, "option"),
+			    "cli: %s --json with a bad option: exit 2, the error as JSON on stdout",
+			    cmds[i]))
+			tap_diag("status %d, stdout '%s'", r.status, r.out);
 	}
 
 	run_cli(cli, (const char *const[]){ NULL }, &r);

@@ -19,6 +19,7 @@
  * blocks so that an abort is seen within tens of milliseconds.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "scratch.h"
 #include "tensor.h"
@@ -69,6 +70,8 @@ static void gemm_geom(const struct kexec *x, struct gemm_geom *g)
 	g->has_c = tk_input(k, 2) && !(tk_dtype_is_float(k->t[2].dtype) && p->beta == 0.0f);
 	if (g->has_c)
 		mat_of(&k->t[2], false, &g->c);
+	else
+		memset(&g->c, 0, sizeof(g->c));	/* offsets into C computed anyway are 0 */
 }
 
 /* alpha * (sa * sb): the scale of an int8 accumulator (shared by both paths). */
@@ -237,7 +240,7 @@ static size_t view_elems(const struct kd_view *v)
  */
 static int view_to_f32(struct kexec *x, struct kd_view *v)
 {
-	struct ktensor t;
+	struct ktensor t = { 0 };
 	struct taihu_tensor_desc d;
 	struct kwalk w;
 	size_t n = view_elems(v), j = 0;
@@ -256,7 +259,7 @@ static int view_to_f32(struct kexec *x, struct kd_view *v)
 	}
 	t.d = &d;
 	t.p = v->p;
-	if (v->strides[v->ndims - 1] == 1 && v->ndims >= 1) {
+	if (v->ndims >= 1 && v->strides[v->ndims - 1] == 1) {
 		/* Rows are contiguous: convert them in bulk. */
 		size_t row = (size_t)v->dims[v->ndims - 1];
 

@@ -22,7 +22,7 @@ void ox_err_clear(void)
 	last_error[0] = 0;
 }
 
-int ox_err(int err, const char *fmt, ...)
+int (ox_err)(int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -32,7 +32,7 @@ int ox_err(int err, const char *fmt, ...)
 	return err;
 }
 
-int ox_err_prefix(int err, const char *fmt, ...)
+int (ox_err_prefix)(int err, const char *fmt, ...)
 {
 	char prefix[512], old[sizeof(last_error)];
 	size_t n, old_len;

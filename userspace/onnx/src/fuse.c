@@ -383,9 +383,8 @@ static int fuse_gelu_at(struct ox_graph *g, int ei)
 	sc = producer(g, erf->in[0]);
 	if (!sc || !single_use(g, erf->in[0]))
 		return 0;
-	if (is_op(sc, "Div") && const_scalar(g, sc->in[1], &c) && near(c, M_SQRT2))
-		x = sc->in[0];
-	else if (is_op(sc, "Mul") && const_scalar(g, sc->in[1], &c) && near(c, M_SQRT1_2))
+	if ((is_op(sc, "Div") && const_scalar(g, sc->in[1], &c) && near(c, M_SQRT2)) ||
+	    (is_op(sc, "Mul") && const_scalar(g, sc->in[1], &c) && near(c, M_SQRT1_2)))
 		x = sc->in[0];
 	else if (is_op(sc, "Mul") && const_scalar(g, sc->in[0], &c) && near(c, M_SQRT1_2))
 		x = sc->in[1];

@@ -18,7 +18,7 @@
 
 #include "ox.h"
 
-int ox_node_err(struct ox_ctx *c, int err, const char *fmt, ...)
+int (ox_node_err)(struct ox_ctx *c, int err, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;

@@ -21,7 +21,7 @@
 
 #include "lower.h"
 
-int ox_lerr(struct ox_lctx *l, int err, const char *fmt, ...)
+int (ox_lerr)(struct ox_lctx *l, int err, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;

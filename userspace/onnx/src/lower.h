@@ -20,6 +20,7 @@ struct ox_lctx {
 
 /* Error naming the node. */
 int ox_lerr(struct ox_lctx *l, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define ox_lerr(l, err, ...) OX_RETURNS_ERR(ox_lerr, err, l, ox_err_, __VA_ARGS__)
 
 /* The card's dtype for a model dtype in this plan's precision; 0 when none. */
 int ox_devtype(const struct ox_plan *p, int dtype);

@@ -48,7 +48,7 @@ int ox_conv_geom(struct ox_ctx *c, const struct ox_value *x, const int64_t *kern
 	for (i = 0; i < (int)n; i++)
 		geo->dilation[i] = a[i];
 	n = ox_attr_ints(c->n, "pads", &a);
-	if (n && n != (size_t)(2 * nd))
+	if (n && n != 2 * (size_t)nd)
 		return ox_node_err(c, -EINVAL, "pads has %zu entries for %d dimensions", n, nd);
 	for (i = 0; i < (int)n / 2; i++) {
 		geo->pad_begin[i] = a[i];

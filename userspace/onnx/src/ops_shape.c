@@ -462,7 +462,8 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 
 int ox_slice_params(struct ox_ctx *c, const struct ox_value *x, struct ox_slice *s)
 {
-	int64_t starts[OX_MAX_RANK], ends[OX_MAX_RANK], axes[OX_MAX_RANK], steps[OX_MAX_RANK];
+	int64_t starts[OX_MAX_RANK], ends[OX_MAX_RANK], axes[OX_MAX_RANK];
+	int64_t steps[OX_MAX_RANK] = { 0 };	/* read only where filled: for cppcheck */
 	bool seen[OX_MAX_RANK] = { 0 };
 	int n, na, ns, i, ax, err;
 

@@ -32,6 +32,18 @@ int ox_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int ox_err_prefix(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ox_err_clear(void);
 
+/*
+ * The error helpers as expressions whose value is @err: the static analyser
+ * (clang-analyzer, make lint) does not follow variadic calls, and would
+ * otherwise take every "return ox_err(-EINVAL, ...)" for a possible 0.
+ * @err is evaluated once, before the message is formatted (so -errno is the
+ * caller's errno).
+ */
+#define OX_RETURNS_ERR(fn, err, ...) \
+	({ int ox_err_ = (err); (fn)(__VA_ARGS__); ox_err_; })
+#define ox_err(err, ...) OX_RETURNS_ERR(ox_err, err, ox_err_, __VA_ARGS__)
+#define ox_err_prefix(err, ...) OX_RETURNS_ERR(ox_err_prefix, err, ox_err_, __VA_ARGS__)
+
 /* ---- arena (arena.c): many small allocations freed at once ------------- */
 
 struct ox_arena;
@@ -281,6 +293,7 @@ struct ox_ctx {
 /* Error naming the node: "node 'name' (Op): message". */
 int ox_node_err(struct ox_ctx *c, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+#define ox_node_err(c, err, ...) OX_RETURNS_ERR(ox_node_err, err, c, ox_err_, __VA_ARGS__)
 
 struct ox_op {
 	const char *name;

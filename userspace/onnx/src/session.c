@@ -105,7 +105,8 @@ OX_EXPORT int taihu_onnx_session_new(struct taihu_device *dev, const struct taih
 		s->opts.timeout_ns = DEFAULT_TIMEOUT_NS;
 	s->dev = dev;
 	s->m = m;
-	s->inputs = calloc((size_t)m->g->n_inputs + 1, sizeof(*s->inputs));
+	/* An array of pointers, NULL-terminated. */
+	s->inputs = calloc((size_t)m->g->n_inputs + 1, sizeof(*s->inputs)); // NOLINT(bugprone-sizeof-expression)
 	if (!s->inputs) {
 		free(s);
 		return ox_err(-ENOMEM, "out of memory");
@@ -601,7 +602,8 @@ OX_EXPORT int taihu_onnx_session_prepare(struct taihu_onnx_session *s)
 	err = build_stream(s);
 	if (err)
 		goto fail;
-	s->outputs = calloc((size_t)s->plan->n_out + 1, sizeof(*s->outputs));
+	/* An array of pointers, NULL-terminated. */
+	s->outputs = calloc((size_t)s->plan->n_out + 1, sizeof(*s->outputs)); // NOLINT(bugprone-sizeof-expression)
 	s->kernel_ns = calloc((size_t)s->plan->n_kernels + 1, sizeof(*s->kernel_ns));
 	if (!s->outputs || !s->kernel_ns) {
 		err = ox_err(-ENOMEM, "out of memory");

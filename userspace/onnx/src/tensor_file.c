@@ -26,6 +26,9 @@ static const struct {
 };
 
 /* Find "'key':" in the header dict and return what follows, or NULL. */
+/* The magic and version 1.0 that every .npy written here starts with. */
+static const char npy_magic[8] = { '\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0 };
+
 static const char *npy_field(const char *hdr, const char *key)
 {
 	char pat[32];
@@ -239,7 +242,7 @@ static int save_npy(const ox_tensor *t, const char *path)
 	while ((10 + n + 1) % 64)
 		hdr[10 + n++] = ' ';
 	hdr[10 + n++] = '\n';
-	memcpy(hdr, "\x93NUMPY\x01\x00", 8);
+	memcpy(hdr, npy_magic, sizeof(npy_magic));
 	hdr[8] = (char)(n & 0xff);
 	hdr[9] = (char)(n >> 8);
 	return write_all(path, hdr, 10 + n, t->data, t->nbytes);

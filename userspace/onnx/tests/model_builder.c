@@ -84,7 +84,8 @@ static Onnx__ValueInfoProto *value_info(struct mb *m, const char *name, int dtyp
 		return vi;
 	tt->shape = sp;
 	sp->n_dim = (size_t)rank;
-	sp->dim = zalloc(m, sizeof(*sp->dim) * ((size_t)rank + 1));
+	/* An array of pointers (protobuf-c's repeated message field). */
+	sp->dim = zalloc(m, sizeof(*sp->dim) * ((size_t)rank + 1)); // NOLINT(bugprone-sizeof-expression)
 	for (i = 0; i < rank; i++) {
 		Onnx__TensorShapeProto__Dimension *d = zalloc(m, sizeof(*d));
 

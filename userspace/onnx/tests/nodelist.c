@@ -53,7 +53,7 @@ static bool inputs_fit(const char *root, const char *name, const struct taihu_on
 int main(int argc, char **argv)
 {
 	struct dirent *e;
-	char **names = NULL;
+	char **names = NULL, **grown;
 	int n = 0, i, j;
 	DIR *d;
 
@@ -69,11 +69,17 @@ int main(int argc, char **argv)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = realloc(names, sizeof(*names) * (size_t)(n + 1));
-		names[n++] = strdup(e->d_name);
+		grown = realloc(names, sizeof(*names) * (size_t)(n + 1));
+		if (!grown || !(grown[n] = strdup(e->d_name))) {
+			fprintf(stderr, "%s: out of memory\n", argv[0]);
+			return 1;
+		}
+		names = grown;
+		n++;
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmp);
+	if (n)
+		qsort(names, (size_t)n, sizeof(*names), cmp);
 	for (i = 0; i < n; i++) {
 		struct taihu_onnx_model *m;
 		char path[4096];

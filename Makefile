@@ -5,6 +5,7 @@
 #   make run        boot a guest with one card; taihu list / info / diag
 #   make check      host tests + VM scenarios; last line "N passed, N failed"
 #   make bench      boot a guest with one card and run the copy and submission benchmarks
+#   make fuzz       the guest ioctl fuzzer for DURATION seconds (default 600; SEED=N re-runs a seed)
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
 #   make lint       checkpatch --strict, sparse (C=2), Coccinelle on driver/ and uapi/;
 #                   clang-tidy and cppcheck on userspace/ and firmware/ (scripts/lint.sh)
@@ -27,7 +28,7 @@ KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
 .PHONY: all module firmware userspace kselftest benchmarks host-tests models \
-	deps run check bench shell lint clean help man
+	deps run check bench fuzz shell lint clean help man
 
 all: module firmware userspace kselftest benchmarks host-tests models man
 
@@ -97,6 +98,19 @@ bench:
 		$(BUILD)/models/torch-bench.json
 	tests/vm/verdict $(BUILD)/vm/bench bench
 
+# The fuzzer's figures are the "# " lines of its section of the results channel.
+DURATION ?= 600
+fuzz:
+	scripts/deps.sh
+	$(MAKE) all
+	tests/vm/mkinitramfs
+	tests/vm/run-vm --job check-fuzz --cards 1 --timeout $$(($(DURATION) + 600)) \
+		--append "taihu_vm.fuzz_duration=$(DURATION) taihu_vm.tap_timeout=$$(($(DURATION) + 300))$(if $(SEED), taihu_vm.fuzz_seed=$(SEED))" \
+		--out $(BUILD)/vm/fuzz-long
+	@tr -d '\r' <$(BUILD)/vm/fuzz-long/results.log | \
+		sed -n '/^@@taihu begin taihu_ioctl_fuzz$$/,/^@@taihu end taihu_ioctl_fuzz /p' | grep -v '^@@'
+	tests/vm/verdict $(BUILD)/vm/fuzz-long fuzz
+
 shell:
 	scripts/deps.sh
 	$(MAKE) all
@@ -114,4 +128,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,15s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,17s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

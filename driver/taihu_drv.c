@@ -34,6 +34,7 @@
 #include "taihu_job.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_pin.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
 #include "taihu_results.h"
@@ -351,6 +352,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ida_init(&tdev->ctx_ida);
 	INIT_LIST_HEAD(&tdev->ctx_list);
 	atomic64_set(&tdev->host_used, 0);
+	taihu_pin_init(tdev);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);

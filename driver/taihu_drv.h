@@ -60,6 +60,8 @@
  * @ctx_list: the live &struct taihu_ctx
  * @host_used: bytes of host buffers created on this device (imports not
  *	counted: their memory is the exporter's)
+ * @host_pinned: bytes of them pinned for jobs (taihu_pin.c)
+ * @host_pin_limit: most bytes @host_pinned may reach; sysfs, READ_ONCE
  * @jobs_alive: jobs created and not yet freed
  * @jobs_wq: woken when @jobs_alive drops to zero
  * @jobs_to_free: ended jobs waiting for @jobs_free_work
@@ -83,6 +85,8 @@ struct taihu_device {
 	struct mutex ctx_lock; /* protects ctx_list */
 	struct list_head ctx_list;
 	atomic64_t host_used;
+	atomic64_t host_pinned;
+	u64 host_pin_limit;
 	atomic_t jobs_alive;
 	wait_queue_head_t jobs_wq;
 	struct llist_head jobs_to_free;

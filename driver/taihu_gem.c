@@ -45,6 +45,7 @@
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_mmu.h"
+#include "taihu_pin.h"
 
 static void taihu_vram_fini(struct drm_device *drm, void *arg)
 {
@@ -199,13 +200,30 @@ void taihu_bo_map_put(struct taihu_bo_map *map)
 	mutex_unlock(&bo->lock);
 }
 
-/* Pinned, DMA-mapped pages of a host buffer; kept until it is freed. */
+/*
+ * Pinned, DMA-mapped pages of a host buffer; kept until it is freed. The
+ * first pin is charged to the calling process (taihu_pin.c).
+ */
 static struct sg_table *taihu_bo_host_sgt(struct taihu_bo *bo)
 {
+	struct taihu_device *tdev = to_taihu_device(bo->base.base.dev);
+	struct sg_table *sgt;
+	int ret;
+
+	lockdep_assert_held(&bo->lock);
 	/* An import comes mapped for us; the exporter keeps it pinned. */
 	if (drm_gem_is_imported(&bo->base.base))
 		return bo->base.sgt;
-	return drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (bo->pin_mm)
+		return drm_gem_shmem_get_pages_sgt(&bo->base);
+
+	ret = taihu_pin_charge(tdev, bo);
+	if (ret)
+		return ERR_PTR(ret);
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt))
+		taihu_pin_uncharge(tdev, bo);
+	return sgt;
 }
 
 struct taihu_bo_map *taihu_bo_map_get(struct drm_gem_object *obj,
@@ -421,6 +439,8 @@ static void taihu_host_bo_free(struct drm_gem_object *obj)
 
 	if (bo->host_counted)
 		atomic64_sub(obj->size, &tdev->host_used);
+	/* the pages are unpinned below, nobody else holds the buffer now */
+	taihu_pin_uncharge(tdev, bo);
 	mutex_destroy(&bo->lock);
 	/* Unmaps and unpins the pages, or detaches an import. */
 	drm_gem_shmem_free(&bo->base);

@@ -46,6 +46,8 @@ struct taihu_vram {
  * @node: VRAM range of a VRAM buffer; immutable while the object lives
  * @placement: &enum drm_taihu_placement
  * @host_counted: counted in &taihu_device.host_used
+ * @pin_mm: the process charged for the pinned pages of a host buffer
+ *	(taihu_pin.c), grabbed; NULL until a job first uses it. Under @lock
  * @lock: protects @maps and the mappings on it
  * @maps: &struct taihu_bo_map, one per context that uses the buffer
  */
@@ -54,7 +56,8 @@ struct taihu_bo {
 	struct drm_mm_node node;
 	u32 placement;
 	bool host_counted;
-	struct mutex lock; /* maps */
+	struct mm_struct *pin_mm;
+	struct mutex lock; /* maps, pin_mm */
 	struct list_head maps;
 };
 

@@ -17,6 +17,7 @@
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
+#include "taihu_pin.h"
 #include "taihu_sysfs.h"
 #include "taihu_telemetry.h"
 
@@ -46,6 +47,38 @@ static ssize_t host_used_show(struct device *dev,
 			  (s64)atomic64_read(&taihu_sysfs_tdev(dev)->host_used));
 }
 static DEVICE_ATTR_RO(host_used);
+
+static ssize_t host_pinned_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  (s64)atomic64_read(&taihu_sysfs_tdev(dev)->host_pinned));
+}
+static DEVICE_ATTR_RO(host_pinned);
+
+static ssize_t host_pin_limit_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(taihu_sysfs_tdev(dev)->host_pin_limit));
+}
+
+static ssize_t host_pin_limit_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	u64 bytes;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtou64(buf, 0, &bytes);
+	if (ret)
+		return ret;
+	ret = taihu_pin_limit_set(taihu_sysfs_tdev(dev), bytes);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(host_pin_limit);
 
 static ssize_t fw_version_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
@@ -126,6 +159,8 @@ static struct attribute *taihu_sysfs_attrs[] = {
 	&dev_attr_vram_total.attr,
 	&dev_attr_vram_used.attr,
 	&dev_attr_host_used.attr,
+	&dev_attr_host_pinned.attr,
+	&dev_attr_host_pin_limit.attr,
 	&dev_attr_fw_version.attr,
 	&dev_attr_serial.attr,
 	&dev_attr_model.attr,

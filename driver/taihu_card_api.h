@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		3
+#define TAIHU_CARD_IF_MINOR		2
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -555,17 +555,8 @@ struct taihu_queue_desc {
  * @cmd_len: length of the command stream in bytes, a multiple of 8
  * @context: device context the job runs in
  * @seqno: the driver's sequence number for the job, echoed in completion
- * @flags: TAIHU_RING_ENTRY_* (interface minor 3; zero before)
+ * @flags: zero
  * @reserved: zero
- *
- * Completion interrupts (interface minor 3): the card raises the queue's
- * vector after an entry whose @flags has TAIHU_RING_ENTRY_IRQ, and when it
- * finds the ring empty after ending entries it has not raised the vector
- * for; otherwise it goes on to the next entry without one. It reads @flags
- * once the entry has ended, after storing &taihu_queue_desc.head, with a
- * full barrier in between: a driver that sets the flag of a running entry,
- * then (after a full barrier) reads head, either gets the interrupt or
- * sees the entry ended.
  */
 struct taihu_ring_entry {
 	__u64 cmd_addr;
@@ -575,10 +566,6 @@ struct taihu_ring_entry {
 	__u32 flags;
 	__u32 reserved;
 };
-
-/* Raise the completion interrupt once this entry has ended. */
-#define TAIHU_RING_ENTRY_IRQ		_BITUL(0)
-#define TAIHU_RING_ENTRY_FLAGS		TAIHU_RING_ENTRY_IRQ
 
 /**
  * enum taihu_job_status_code - how a job ended, in &taihu_completion.status

@@ -103,9 +103,6 @@ struct taihu_device {
  * @submit_lock: orders seqno assignment, arming and pushing of jobs and
  *	the eviction of results
  * @next_seqno: seqno of the file's next job, under @submit_lock
- * @sched_last: per entity, the finished fence of the last job pushed to
- *	the scheduler, referenced, under @submit_lock: a job submitted
- *	directly must not overtake it
  * @results: the file's job results and in-flight counts (taihu_results.c)
  */
 struct taihu_file {
@@ -114,7 +111,6 @@ struct taihu_file {
 	struct drm_sched_entity entities[TAIHU_MAX_QUEUES][TAIHU_NUM_PRIORITIES];
 	struct mutex submit_lock; /* orders seqnos, arm, push and eviction */
 	u64 next_seqno;
-	struct dma_fence *sched_last[TAIHU_MAX_QUEUES][TAIHU_NUM_PRIORITIES];
 	struct taihu_results results;
 };
 

@@ -3,16 +3,10 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * Job lifecycle. Each hardware queue is fed by a drm_sched scheduler; each
- * open file has an entity per queue and priority. A job that nothing holds
- * back (dependencies signalled, nothing of its entity queued in the
- * scheduler ahead of it, room in the ring) is written to the ring by SUBMIT
- * itself (direct submission, as ivpu does): drm_sched's worker hop alone
- * costs more than the card's round trip. Otherwise the scheduler's run_job
- * writes the ring entry. Either way the entry's hardware fence carries the
- * job's outcome, and the queue's watchdog handles timeouts
- * (taihu_queue.c). Jobs are freed by a work item of their own, never in
- * the scheduler's ordered workqueue where the next job waits. How jobs are
- * built is taihu_submit.c's business.
+ * open file has an entity per queue and priority. The scheduler's run_job
+ * writes the job's ring entry (taihu_queue.c), whose hardware fence then
+ * carries the job's outcome; free_job and the timeout handler release what
+ * the job holds. How jobs are built is taihu_submit.c's business.
  *
  * A job runs in its file's device context and holds that context, its
  * buffers and their mappings there until it is freed, so nothing it may
@@ -49,66 +43,16 @@ static const enum drm_sched_priority taihu_sched_prio[TAIHU_NUM_PRIORITIES] = {
 	[DRM_TAIHU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
 };
 
-static bool taihu_is_own_sched(struct taihu_device *tdev,
-			       const struct drm_gpu_scheduler *sched);
-
-/* The queue of @tdev that a job's fence @f (hardware or finished) is on. */
-static struct taihu_queue *taihu_job_fence_queue(struct taihu_device *tdev,
-						 struct dma_fence *f)
-{
-	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
-
-	if (!s_fence)
-		return taihu_fence_queue(tdev, f);
-	if (f != &s_fence->finished || !taihu_is_own_sched(tdev, s_fence->sched))
-		return NULL;
-	return container_of(s_fence->sched, struct taihu_queue, sched);
-}
-
-void taihu_job_deps_want_irq(struct taihu_job *job)
-{
-	struct taihu_queue *q;
-	struct dma_fence *dep;
-	unsigned long i;
-
-	xa_for_each(&job->base.dependencies, i, dep) {
-		if (dma_fence_is_signaled(dep))
-			continue;
-		q = taihu_job_fence_queue(job->tdev, dep);
-		if (!q || (job->irq_queues & BIT(q->index)))
-			continue;
-		job->irq_queues |= BIT(q->index);
-		taihu_queue_irq_get(q);
-	}
-}
-
-static void taihu_job_deps_irq_put(struct taihu_job *job)
-{
-	u32 i;
-
-	for (i = 0; job->irq_queues; i++) {
-		if (job->irq_queues & BIT(i))
-			taihu_queue_irq_put(&job->tdev->queues[i]);
-		job->irq_queues &= ~BIT(i);
-	}
-}
-
 /* Release what a job holds; drm_sched_job_cleanup() is the caller's. */
 static void taihu_job_destroy(struct taihu_job *job)
 {
 	struct taihu_device *tdev = job->tdev;
-	bool abandoned = false;
 	u32 i;
 
-	/* A job killed before it ran. */
-	taihu_job_deps_irq_put(job);
-	if (job->hw_fence_live) {
-		/* Written before the fence signalled, which it has. */
-		abandoned = job->hw_fence->abandoned;
+	if (job->hw_fence_live)
 		dma_fence_put(&job->hw_fence->base);
-	} else {
+	else
 		kfree(job->hw_fence);
-	}
 
 	/* Mappings before their buffers, then the context. */
 	for (i = 0; i < job->map_count; i++)
@@ -124,7 +68,7 @@ static void taihu_job_destroy(struct taihu_job *job)
 	if (job->cmd_bo)
 		drm_gem_object_put(job->cmd_bo);
 	if (job->ctx_begun)
-		taihu_ctx_job_end(job->ctx, abandoned);
+		taihu_ctx_job_end(job->ctx, job->abandoned);
 	taihu_ctx_put(job->ctx);
 	kfree(job);
 
@@ -162,8 +106,6 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	struct taihu_job *job = to_taihu_job(sched_job);
 	int ret;
 
-	/* Its dependencies have ended. */
-	taihu_job_deps_irq_put(job);
 	/* Cancelled before it could run: nothing to write to the ring. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
@@ -172,7 +114,7 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(-ECANCELED);
 
 	ret = taihu_queue_submit(job->queue, job->hw_fence, job->cmd_addr,
-				 job->cmd_len, job->ctx, false);
+				 job->cmd_len, job->ctx);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -190,18 +132,9 @@ static void taihu_job_free_work(struct work_struct *work)
 
 	llist_for_each_entry_safe(job, next, llist_del_all(&tdev->jobs_to_free),
 				  free_node) {
-		if (!job->direct)
-			drm_sched_job_cleanup(&job->base);
+		drm_sched_job_cleanup(&job->base);
 		taihu_job_destroy(job);
 	}
-}
-
-static void taihu_job_queue_free(struct taihu_job *job)
-{
-	struct taihu_device *tdev = job->tdev;
-
-	if (llist_add(&job->free_node, &tdev->jobs_to_free))
-		queue_work(system_wq, &tdev->jobs_free_work);
 }
 
 /*
@@ -211,60 +144,74 @@ static void taihu_job_queue_free(struct taihu_job *job)
  */
 static void taihu_job_free(struct drm_sched_job *sched_job)
 {
-	taihu_job_queue_free(to_taihu_job(sched_job));
+	struct taihu_job *job = to_taihu_job(sched_job);
+	struct taihu_device *tdev = job->tdev;
+
+	if (llist_add(&job->free_node, &tdev->jobs_to_free))
+		queue_work(system_wq, &tdev->jobs_free_work);
 }
 
-/* Has the job of finished fence @f been written to the ring, or ended? */
-static bool taihu_job_reached_ring(struct dma_fence *f)
+/*
+ * The card has been running the job for too long: reset its queue, which
+ * ends the job with status TIMEOUT and lets the jobs behind it run. If the
+ * card does not cooperate, cancel the job without it: the entry then stays
+ * in the ring until the card moves past it (its completion record is
+ * ignored).
+ *
+ * drm_sched takes the job off its pending list before calling us and only
+ * puts it back in drm_sched_stop(), which would also detach every innocent
+ * job from its hardware fence. Without it, the job is ours to free once its
+ * finished fence has signalled.
+ */
+static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_job)
 {
-	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
+	struct taihu_job *job = to_taihu_job(sched_job);
+	struct taihu_queue *q = job->queue;
+	struct device *dev = job->tdev->drm.dev;
+	bool gone = true;
+	int idx, ret = -ENODEV;
 
-	/* The scheduled fence signals once run_job has returned. */
-	return !s_fence || dma_fence_is_signaled(&s_fence->scheduled);
+	if (drm_dev_enter(&job->tdev->drm, &idx)) {
+		gone = false;
+		/* A lost interrupt is not a timeout. */
+		taihu_queue_process(q);
+		if (job->hw_fence_live &&
+		    !dma_fence_is_signaled(&job->hw_fence->base)) {
+			struct taihu_nl_event ev = {
+				.kind = TAIHU_EVENT_KIND_JOB_TIMEOUT,
+				.has = TAIHU_NL_EV_CONTEXT | TAIHU_NL_EV_QUEUE,
+				.context = job->ctx->id,
+				.queue = q->index,
+			};
+
+			taihu_nl_event_post(job->tdev, &ev);
+			ret = taihu_queue_reset(q, job->hw_fence);
+			if (!ret)
+				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",
+						     q->index, job->ctx->id);
+		}
+		drm_dev_exit(idx);
+	}
+
+	if (job->hw_fence_live &&
+	    taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
+			       -ETIMEDOUT)) {
+		/* The entry stays on the ring: its context's TLB may refill. */
+		job->abandoned = true;
+		dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
+				     q->index, job->ctx->id, ret);
+	}
+
+	/* Signalled now, or about to be by the scheduler's run_job work. */
+	dma_fence_wait(&sched_job->s_fence->finished, false);
+	taihu_job_free(sched_job);
+	/* ENODEV stops the scheduler re-arming the timeout for a gone device. */
+	return gone ? DRM_GPU_SCHED_STAT_ENODEV : DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
-struct dma_fence *taihu_job_try_direct(struct taihu_job *job,
-				       struct dma_fence *prev)
-{
-	struct dma_fence *dep;
-	unsigned long i;
-
-	if (prev && !taihu_job_reached_ring(prev))
-		return NULL;
-	xa_for_each(&job->base.dependencies, i, dep)
-		if (!dma_fence_is_signaled(dep))
-			return NULL;
-	/* run_job cancels such a job: let it. */
-	if (taihu_ctx_faulted(job->ctx))
-		return NULL;
-	if (taihu_queue_submit(job->queue, job->hw_fence, job->cmd_addr,
-			       job->cmd_len, job->ctx, true))
-		return NULL;
-
-	job->direct = true;
-	job->hw_fence_live = true;
-	/* The job's own reference. */
-	dma_fence_get(&job->hw_fence->base);
-	return &job->hw_fence->base;
-}
-
-static void taihu_job_direct_ended(struct dma_fence *f, struct dma_fence_cb *cb)
-{
-	taihu_job_queue_free(container_of(cb, struct taihu_job, end_cb));
-}
-
-void taihu_job_direct_commit(struct taihu_job *job)
-{
-	/* Unarmed: frees the scheduler fence and puts the dependencies. */
-	drm_sched_job_cleanup(&job->base);
-	if (dma_fence_add_callback(&job->hw_fence->base, &job->end_cb,
-				   taihu_job_direct_ended))
-		taihu_job_queue_free(job);
-}
-
-/* No timedout_job: the queue's watchdog times ring entries out. */
 static const struct drm_sched_backend_ops taihu_sched_ops = {
 	.run_job = taihu_job_run,
+	.timedout_job = taihu_job_timedout,
 	.free_job = taihu_job_free,
 };
 
@@ -301,8 +248,8 @@ int taihu_job_sched_init(struct taihu_device *tdev)
 	struct drm_sched_init_args args = {
 		.ops = &taihu_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = TAIHU_SCHED_CREDITS,
-		.timeout = MAX_SCHEDULE_TIMEOUT,
+		.credit_limit = TAIHU_RING_ENTRIES,
+		.timeout = msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS),
 		.dev = tdev->drm.dev,
 	};
 	struct taihu_queue *q;
@@ -363,13 +310,9 @@ void taihu_job_file_fini(struct taihu_file *tfile)
 	u32 q, p;
 
 	/* Waits for queued jobs to reach the ring, or kills them. */
-	for (q = 0; q < tfile->tdev->num_queues; q++) {
-		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++) {
+	for (q = 0; q < tfile->tdev->num_queues; q++)
+		for (p = 0; p < TAIHU_NUM_PRIORITIES; p++)
 			drm_sched_entity_destroy(&tfile->entities[q][p]);
-			dma_fence_put(tfile->sched_last[q][p]);
-			tfile->sched_last[q][p] = NULL;
-		}
-	}
 }
 
 static bool taihu_is_own_sched(struct taihu_device *tdev,
@@ -386,12 +329,8 @@ static bool taihu_is_own_sched(struct taihu_device *tdev,
 bool taihu_job_outcome(struct taihu_device *tdev, struct dma_fence *f,
 		       struct taihu_outcome *out)
 {
-	struct drm_sched_fence *s_fence;
+	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
 
-	/* The hardware fence of a job submitted directly. */
-	if (taihu_fence_outcome(f, out))
-		return true;
-	s_fence = to_drm_sched_fence(f);
 	if (!s_fence || f != &s_fence->finished || !dma_fence_is_signaled(f))
 		return false;
 	/* Stable once finished has signalled; NULL if it never ran. */

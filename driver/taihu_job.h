@@ -11,12 +11,12 @@
 #ifndef __TAIHU_JOB_H__
 #define __TAIHU_JOB_H__
 
-#include <linux/dma-fence.h>
 #include <linux/llist.h>
 #include <linux/types.h>
 
 #include <drm/gpu_scheduler.h>
 
+struct dma_fence;
 struct drm_gem_object;
 struct taihu_bo_map;
 struct taihu_ctx;
@@ -26,21 +26,19 @@ struct taihu_file;
 struct taihu_outcome;
 struct taihu_queue;
 
+/* How long a job may run on the card before its queue is reset. */
+#define TAIHU_JOB_TIMEOUT_MS		5000
+
 /**
  * struct taihu_job - one submission
  * @base: the scheduler job
  * @tdev: the device
  * @queue: the hardware queue
  * @hw_fence: hardware fence, allocated with the job so that run_job does
- *	not allocate; initialised when the ring entry is written. It carries
- *	the job's outcome.
- * @hw_fence_live: the ring entry was written and the job holds a
- *	reference to @hw_fence
- * @direct: SUBMIT wrote the ring entry itself; the scheduler never saw
- *	the job, which is freed when @hw_fence signals
- * @end_cb: with @direct, the callback on @hw_fence that frees the job
- * @irq_queues: bit q: the job waits for a job of queue q of its device
- *	and holds taihu_queue_irq_get() on it until it runs
+ *	not allocate; initialised by run_job. It carries the job's outcome.
+ * @hw_fence_live: run_job initialised @hw_fence and the job holds a
+ *	reference to it
+ * @abandoned: ended by the timeout while the card may still run it
  * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
  * @ctx: device context of the submitting file, referenced; the job is
@@ -60,9 +58,7 @@ struct taihu_job {
 	struct taihu_queue *queue;
 	struct taihu_fence *hw_fence;
 	bool hw_fence_live;
-	bool direct;
-	struct dma_fence_cb end_cb;
-	u32 irq_queues;
+	bool abandoned;
 	u64 cmd_addr;
 	u32 cmd_len;
 	struct taihu_ctx *ctx;
@@ -118,47 +114,6 @@ struct taihu_job *taihu_job_alloc(struct taihu_device *tdev);
 void taihu_job_abort(struct taihu_job *job, bool inited);
 
 /**
- * taihu_job_try_direct() - write a job to its ring from SUBMIT
- * @job: a job initialised for the scheduler (drm_sched_job_init()) with
- *	all its dependencies, not armed
- * @prev: the finished fence of the last job pushed to the scheduler on the
- *	job's entity (same file, queue and priority), or NULL
- *
- * Bypasses the scheduler when nothing orders the job behind something
- * else: every dependency has signalled, @prev has been written to the ring
- * (or has ended), the job's context has not faulted and the ring has room
- * for a direct entry. Then the ring entry is written; the caller rings the
- * doorbell (taihu_queue_kick()).
- *
- * Return: the job's hardware fence, which says when it ended and how; the
- * caller publishes it and calls taihu_job_direct_commit(). NULL if the job
- * must go through the scheduler (arm and push it).
- */
-struct dma_fence *taihu_job_try_direct(struct taihu_job *job,
-				       struct dma_fence *prev);
-
-/**
- * taihu_job_direct_commit() - hand a directly submitted job to its fence
- * @job: a job taihu_job_try_direct() wrote to the ring
- *
- * Drops what only the scheduler needed and frees the job, outside the
- * interrupt, once its hardware fence has signalled. The caller must not
- * touch @job afterwards.
- */
-void taihu_job_direct_commit(struct taihu_job *job);
-
-/**
- * taihu_job_deps_want_irq() - have the jobs a scheduled job waits for
- *	report their end at once
- * @job: an armed job about to be pushed
- *
- * For each unsignalled dependency that is a job of the same device, its
- * queue reports completions at once (taihu_queue_irq_get()) until @job
- * runs or is freed.
- */
-void taihu_job_deps_want_irq(struct taihu_job *job);
-
-/**
  * taihu_job_outcome() - how the job of an ended finished fence ended
  * @tdev: the device asking; a job that never ran is recognised as one of
  *	its own by the scheduler, which is compared, not dereferenced
@@ -167,11 +122,9 @@ void taihu_job_deps_want_irq(struct taihu_job *job);
  *
  * A job that ran is known by its hardware fence, of any Taihu device; one
  * that never ran (cancelled, killed, its context faulted) ended as
- * DRM_TAIHU_JOB_CANCELLED. A job submitted directly has no finished fence:
- * its hardware fence stands for it.
+ * DRM_TAIHU_JOB_CANCELLED.
  *
- * Return: true if @finished is the signalled finished fence (or hardware
- * fence) of a Taihu job.
+ * Return: true if @finished is the signalled finished fence of a Taihu job.
  */
 bool taihu_job_outcome(struct taihu_device *tdev, struct dma_fence *finished,
 		       struct taihu_outcome *out);

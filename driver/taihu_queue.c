@@ -20,16 +20,10 @@
  * before the disable is not ended but run again, by leaving the head on it.
  * QUEUE_ENABLE then restarts the card from the descriptor's head.
  *
- * Job timeout: a per-queue watchdog looks at the entry at the front of the
- * ring; once it has been there TAIHU_JOB_TIMEOUT_MS it is the guilty one
- * and the queue is reset as above (or, if the card does not cooperate, the
- * entry is cancelled and abandoned on the ring). It covers every entry,
- * whether the scheduler's run_job or SUBMIT itself wrote it.
- *
  * Locking: &taihu_queue.lock (IRQ-safe) protects the ring state, the reset
  * state, the counters and the in-flight table; fences are signalled under
  * it, so fence callbacks must not take it. The mailbox requests of a reset
- * are sent without it, from the watchdog's work.
+ * are sent without it.
  */
 
 #include <linux/dma-fence.h>
@@ -220,22 +214,11 @@ static bool taihu_queue_aborted_innocent(struct taihu_queue *q, u32 slot,
 	       rec.status == TAIHU_STATUS_ABORTED;
 }
 
-/* The entry at done_idx is new at the front: restart its clock. */
-static void __taihu_queue_front_moved(struct taihu_queue *q)
-{
-	lockdep_assert_held(&q->lock);
-
-	q->front_since = jiffies;
-	if (q->done_idx != q->tail)
-		queue_delayed_work(system_wq, &q->watchdog,
-				   msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS));
-}
-
 /* End the entries up to the card's head; false if there were none. */
 static bool __taihu_queue_process_once(struct taihu_queue *q)
 {
 	struct taihu_fence *fence;
-	u32 head, slot, start = q->done_idx;
+	u32 head, slot;
 
 	lockdep_assert_held(&q->lock);
 
@@ -256,16 +239,14 @@ static bool __taihu_queue_process_once(struct taihu_queue *q)
 		fence = q->inflight[slot];
 		/* Left in flight: the reset makes the card run it again. */
 		if (fence && taihu_queue_aborted_innocent(q, slot, fence))
-			break;
+			return false;
 		q->inflight[slot] = NULL;
 		q->done_idx++;
 		/* NULL: the entry was cancelled, its record is stale. */
 		if (fence)
 			taihu_queue_complete(q, slot, fence);
 	}
-	if (q->done_idx != start)
-		__taihu_queue_front_moved(q);
-	return q->done_idx == head;
+	return true;
 }
 
 /*
@@ -289,77 +270,9 @@ void taihu_queue_process(struct taihu_queue *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
-/* Does the card take ring entry flags (interrupt moderation)? */
-static bool taihu_queue_moderated(struct taihu_queue *q)
-{
-	return q->tdev->card_if_minor >= 3;
-}
-
-/* Flags of the entry written next: its completion interrupt or not. */
-static u32 taihu_queue_entry_flags(struct taihu_queue *q)
-{
-	lockdep_assert_held(&q->lock);
-
-	if (!taihu_queue_moderated(q))
-		return 0;
-	if (!atomic_read(&q->irq_wanted) && ++q->since_irq < TAIHU_IRQ_EVERY)
-		return 0;
-	q->since_irq = 0;
-	q->irq_asked++;
-	return TAIHU_RING_ENTRY_IRQ;
-}
-
-void taihu_queue_irq_get(struct taihu_queue *q)
-{
-	void __iomem *ring = q->tdev->hw.vram + q->ring_node.start;
-	unsigned long flags;
-	u32 i;
-
-	atomic_inc(&q->irq_wanted);
-	if (!taihu_queue_moderated(q))
-		return;
-
-	spin_lock_irqsave(&q->lock, flags);
-	if (q->enabled) {
-		for (i = q->done_idx; i != q->tail; i++)
-			writel(TAIHU_RING_ENTRY_IRQ,
-			       ring + (i & TAIHU_RING_MASK) *
-			       sizeof(struct taihu_ring_entry) +
-			       offsetof(struct taihu_ring_entry, flags));
-		/*
-		 * The card reads an entry's flags after storing head, with a
-		 * full barrier: it sees the flag, or we see the entry ended.
-		 */
-		mb();
-		__taihu_queue_process(q);
-	}
-	spin_unlock_irqrestore(&q->lock, flags);
-}
-
-void taihu_queue_irq_put(struct taihu_queue *q)
-{
-	atomic_dec(&q->irq_wanted);
-}
-
-struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
-				      struct dma_fence *f)
-{
-	u32 i;
-
-	if (f->ops != &taihu_fence_ops)
-		return NULL;
-	for (i = 0; i < tdev->num_queues; i++)
-		if (f->context == tdev->queues[i].fence_ctx)
-			return &tdev->queues[i];
-	return NULL;
-}
-
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
-		       bool direct)
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx)
 {
-	u32 limit = direct ? TAIHU_DIRECT_ENTRIES : TAIHU_RING_ENTRIES;
-	bool was_empty;
 	struct taihu_device *tdev = q->tdev;
 	void __iomem *entry;
 	unsigned long flags;
@@ -376,11 +289,10 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	}
 	/* Free the slots the card is done with even if its IRQ is pending. */
 	__taihu_queue_process(q);
-	if (q->tail - q->done_idx >= limit) {
+	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES) {
 		ret = -EBUSY;
 		goto out;
 	}
-	was_empty = q->tail == q->done_idx;
 
 	dma_fence_init(&fence->base, &taihu_fence_ops, &q->fence_lock,
 		       q->fence_ctx, ++q->seqno);
@@ -394,24 +306,18 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	writel(cmd_len, entry + offsetof(struct taihu_ring_entry, cmd_len));
 	writel(ctx->id, entry + offsetof(struct taihu_ring_entry, context));
 	writeq(fence->base.seqno, entry + offsetof(struct taihu_ring_entry, seqno));
-	writel(taihu_queue_entry_flags(q),
-	       entry + offsetof(struct taihu_ring_entry, flags));
+	writel(0, entry + offsetof(struct taihu_ring_entry, flags));
 	writel(0, entry + offsetof(struct taihu_ring_entry, reserved));
 
 	/* The queue's reference, dropped when the entry ends. */
 	q->inflight[slot] = fence;
 	dma_fence_get(&fence->base);
 	q->submitted++;
-	if (direct)
-		q->direct++;
 
 	/* The entry must be in VRAM before the card sees the new tail. */
 	wmb();
 	q->tail++;
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
-	/* The new entry is the front: the watchdog starts timing it. */
-	if (was_empty)
-		__taihu_queue_front_moved(q);
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
 	/*
@@ -420,41 +326,27 @@ out:
 	 * takes the lock. A kick that sees a tail moved further by a later
 	 * submit is harmless: kicks coalesce.
 	 */
-	if (!ret && !direct)
+	if (!ret)
 		taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
 	drm_dev_exit(idx);
 	return ret;
 }
 
-void taihu_queue_kick(struct taihu_queue *q)
-{
-	int idx;
-
-	if (drm_dev_enter(&q->tdev->drm, &idx)) {
-		taihu_kick(q->tdev, TAIHU_VECTOR_QUEUE(q->index));
-		drm_dev_exit(idx);
-	}
-}
-
-/*
- * End an entry in flight without the card; false if it had already ended.
- * The slot stays busy until the card moves past it, and the entry is
- * abandoned: the card may still run it.
- */
-static bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
-			       u32 status, int error)
+bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
+			u32 status, int error)
 {
 	u32 slot = fence->ring_idx & TAIHU_RING_MASK;
+	unsigned long flags;
 	bool cancelled = false;
 
-	spin_lock_irq(&q->lock);
+	spin_lock_irqsave(&q->lock, flags);
 	if (q->inflight[slot] == fence) {
+		/* The slot stays busy until the card moves past it. */
 		q->inflight[slot] = NULL;
-		fence->abandoned = true;
 		taihu_queue_end_error(q, fence, status, error);
 		cancelled = true;
 	}
-	spin_unlock_irq(&q->lock);
+	spin_unlock_irqrestore(&q->lock, flags);
 
 	return cancelled;
 }
@@ -515,7 +407,6 @@ static void __taihu_queue_skip_guilty(struct taihu_queue *q,
 			taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_TIMEOUT,
 					      -ETIMEDOUT);
 	}
-	__taihu_queue_front_moved(q);
 	taihu_ctrl_wr32(q->tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
 }
 
@@ -535,20 +426,7 @@ static void taihu_queue_notify_reset(struct taihu_queue *q,
 	taihu_nl_event_post(q->tdev, &ev);
 }
 
-/*
- * Reset a queue whose entry @guilty timed out. QUEUE_DISABLE makes the card
- * abort the entry it runs and stop after it; @guilty ends with
- * DRM_TAIHU_JOB_TIMEOUT (whether the card had reached it or not: an entry
- * not started is skipped); an innocent entry the card aborted because the
- * guilty one ended just before the disable runs again; QUEUE_ENABLE then
- * restarts the card from there. Sleeps (mailbox).
- *
- * Returns 0 once the queue runs again; -ENODEV if it is stopped (device
- * gone); the mailbox error if QUEUE_DISABLE failed (nothing changed, the
- * caller falls back to taihu_queue_cancel()); -EIO if QUEUE_ENABLE failed:
- * every entry was then cancelled and the queue stays stopped.
- */
-static int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
+int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
 {
 	struct taihu_device *tdev = q->tdev;
 	struct taihu_mbox_queue req = { .queue = q->index };
@@ -608,77 +486,6 @@ static int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
 	return 0;
 }
 
-/* @fence, at the front of its ring, timed out: reset the queue or cancel it. */
-static void taihu_queue_timeout(struct taihu_queue *q, struct taihu_fence *fence,
-				u32 ctx_id)
-{
-	struct taihu_nl_event ev = {
-		.kind = TAIHU_EVENT_KIND_JOB_TIMEOUT,
-		.has = TAIHU_NL_EV_CONTEXT | TAIHU_NL_EV_QUEUE,
-		.context = ctx_id,
-		.queue = q->index,
-	};
-	struct device *dev = q->tdev->drm.dev;
-	int ret;
-
-	taihu_nl_event_post(q->tdev, &ev);
-	ret = taihu_queue_reset(q, fence);
-	if (!ret) {
-		dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",
-				     q->index, ctx_id);
-		return;
-	}
-	/* The entry stays on the ring: its context's TLB may refill. */
-	if (taihu_queue_cancel(q, fence, DRM_TAIHU_JOB_TIMEOUT, -ETIMEDOUT))
-		dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
-				     q->index, ctx_id, ret);
-}
-
-static void taihu_queue_watchdog(struct work_struct *work)
-{
-	struct taihu_queue *q = container_of(to_delayed_work(work),
-					     struct taihu_queue, watchdog);
-	unsigned long deadline;
-	struct taihu_fence *fence;
-	u32 ctx_id;
-	int idx;
-
-	if (!drm_dev_enter(&q->tdev->drm, &idx))
-		return;
-
-	spin_lock_irq(&q->lock);
-	/* A lost interrupt is not a timeout. */
-	if (q->enabled)
-		__taihu_queue_process(q);
-	if (!q->enabled || q->done_idx == q->tail)
-		goto out_unlock;
-	deadline = q->front_since + msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS);
-	fence = q->inflight[q->done_idx & TAIHU_RING_MASK];
-	if (time_before(jiffies, deadline) || !fence) {
-		/* Not yet; or a cancelled entry the card has not left yet. */
-		queue_delayed_work(system_wq, &q->watchdog,
-				   time_before(jiffies, deadline) ?
-				   deadline - jiffies :
-				   msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS));
-		goto out_unlock;
-	}
-	dma_fence_get(&fence->base);
-	ctx_id = fence->ctx ? fence->ctx->id : 0;
-	spin_unlock_irq(&q->lock);
-
-	taihu_queue_timeout(q, fence, ctx_id);
-	dma_fence_put(&fence->base);
-
-	/* The next entry's clock started when it reached the front. */
-	spin_lock_irq(&q->lock);
-	if (q->enabled && q->done_idx != q->tail)
-		queue_delayed_work(system_wq, &q->watchdog,
-				   msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS));
-out_unlock:
-	spin_unlock_irq(&q->lock);
-	drm_dev_exit(idx);
-}
-
 void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 {
 	struct taihu_queue *q;
@@ -688,9 +495,8 @@ void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 		q = &tdev->queues[i];
 		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
 		spin_lock_irq(&q->lock);
-		seq_printf(m, "queue %u: enabled %u submitted %llu direct %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
-			   i, q->enabled, q->submitted, q->direct, q->irq_asked,
-			   q->completed, q->failed,
+		seq_printf(m, "queue %u: enabled %u submitted %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
+			   i, q->enabled, q->submitted, q->completed, q->failed,
 			   q->timeouts, q->resets, atomic_read(&q->jobs),
 			   q->tail - q->done_idx, head, q->tail);
 		spin_unlock_irq(&q->lock);
@@ -708,7 +514,6 @@ void taihu_queues_early_init(struct taihu_device *tdev)
 		q->index = i;
 		spin_lock_init(&q->lock);
 		spin_lock_init(&q->fence_lock);
-		INIT_DELAYED_WORK(&q->watchdog, taihu_queue_watchdog);
 	}
 }
 
@@ -718,8 +523,6 @@ static void taihu_queues_release(struct drm_device *drm, void *arg)
 	u32 i;
 
 	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
-		/* Stopped queues do not re-arm it. */
-		cancel_delayed_work_sync(&tdev->queues[i].watchdog);
 		taihu_vram_free(tdev, &tdev->queues[i].ring_node);
 		taihu_vram_free(tdev, &tdev->queues[i].compl_node);
 	}

@@ -14,7 +14,6 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 #include <drm/drm_mm.h>
 #include <drm/gpu_scheduler.h>
@@ -25,24 +24,6 @@ struct taihu_device;
 
 /* Ring slots per hardware queue (a power of two). */
 #define TAIHU_RING_ENTRIES		64
-/*
- * The ring is shared by the two ways in: the scheduler has at most
- * TAIHU_SCHED_CREDITS entries in it (its credit limit), and SUBMIT writes
- * an entry itself only while fewer than TAIHU_DIRECT_ENTRIES are in use.
- * So the scheduler's run_job always finds a free slot.
- */
-#define TAIHU_SCHED_CREDITS		(TAIHU_RING_ENTRIES / 2)
-#define TAIHU_DIRECT_ENTRIES		(TAIHU_RING_ENTRIES - TAIHU_SCHED_CREDITS)
-
-/*
- * Interrupt moderation (card interface 1.3): an entry asks for a completion
- * interrupt when someone waits for a job of its queue, or after this many
- * entries that did not; the card also raises one when its ring runs empty.
- */
-#define TAIHU_IRQ_EVERY			16
-
-/* How long an entry may stay at the front of its ring before a reset. */
-#define TAIHU_JOB_TIMEOUT_MS		5000
 
 /**
  * struct taihu_outcome - how a ring entry ended
@@ -75,16 +56,12 @@ struct taihu_outcome {
  * @out: how the entry ended: written once, before the fence signals, and
  *	kept as long as the fence; the job layer reads it through the job's
  *	finished fence (taihu_fence_outcome())
- * @abandoned: ended by the driver (timeout, the reset failed) while the
- *	entry stays on the ring and the card may still run it; written
- *	before the fence signals
  */
 struct taihu_fence {
 	struct dma_fence base;
 	struct taihu_ctx *ctx;
 	u32 ring_idx;
 	struct taihu_outcome out;
-	bool abandoned;
 };
 
 /**
@@ -106,13 +83,7 @@ struct taihu_fence {
  * @tail: free-running producer index
  * @done_idx: free-running index of the next completion to process
  * @seqno: last ring sequence number handed out
- * @front_since: jiffies when the entry at @done_idx became the front of
- *	the ring, for the watchdog
  * @submitted: entries written to the ring
- * @direct: of @submitted, entries written by SUBMIT itself
- * @irq_asked: of @submitted, entries written with TAIHU_RING_ENTRY_IRQ
- * @since_irq: entries written without TAIHU_RING_ENTRY_IRQ since the last
- *	one with it
  * @completed: entries ended by a completion record, whatever their status
  * @failed: entries ended with a status other than success, by the card or
  *	by the driver
@@ -124,12 +95,6 @@ struct taihu_fence {
  * @compl_node: VRAM of the completion array
  * @jobs: jobs submitted to this queue's scheduler and not ended yet, all
  *	files together; atomic, outside @lock
- * @irq_wanted: waiters (WAIT, jobs of this device depending on one of
- *	the queue's) that want completions reported at once: while non-zero,
- *	every entry asks for its interrupt
- * @watchdog: ends the front entry with DRM_TAIHU_JOB_TIMEOUT once it has
- *	been there TAIHU_JOB_TIMEOUT_MS, by a queue reset; armed while the
- *	ring holds entries, whoever wrote them (scheduler or SUBMIT)
  */
 struct taihu_queue {
 	struct taihu_device *tdev;
@@ -147,11 +112,7 @@ struct taihu_queue {
 	u32 tail;
 	u32 done_idx;
 	u64 seqno;
-	unsigned long front_since;
 	u64 submitted;
-	u64 direct;
-	u64 irq_asked;
-	u32 since_irq;
 	u64 completed;
 	u64 failed;
 	u64 timeouts;
@@ -161,8 +122,6 @@ struct taihu_queue {
 	struct drm_mm_node compl_node;
 
 	atomic_t jobs;
-	atomic_t irq_wanted;
-	struct delayed_work watchdog;
 };
 
 /**
@@ -196,25 +155,13 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
  * @ctx: device context of the job
- * @direct: written by SUBMIT itself, not by the scheduler: only while
- *	fewer than TAIHU_DIRECT_ENTRIES slots are in use, and the caller
- *	rings the doorbell (taihu_queue_kick()), once for several entries
  *
  * Does not sleep or allocate, so it may run in the scheduler's run_job.
- * The doorbell is rung after &taihu_queue.lock is released.
  *
- * Return: 0; -EBUSY if the ring (or its direct part) is full; -ENODEV if
- * the queue is stopped.
+ * Return: 0; -EBUSY if the ring is full; -ENODEV if the queue is stopped.
  */
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
-		       bool direct);
-
-/**
- * taihu_queue_kick() - ring the doorbell of @q
- * @q: the queue, after taihu_queue_submit() with @direct wrote entries
- */
-void taihu_queue_kick(struct taihu_queue *q);
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx);
 
 /**
  * taihu_queue_process() - process the completion records the card wrote
@@ -225,31 +172,35 @@ void taihu_queue_kick(struct taihu_queue *q);
 void taihu_queue_process(struct taihu_queue *q);
 
 /**
- * taihu_queue_irq_get() - have completions of @q reported at once
+ * taihu_queue_cancel() - end an entry in flight without the card
  * @q: the queue
+ * @fence: the entry's fence
+ * @status: &enum drm_taihu_job_status to report
+ * @error: negative errno for the fence
  *
- * For a waiter about to sleep on a job of @q: every entry in the ring and
- * every entry written until taihu_queue_irq_put() asks for its completion
- * interrupt, and what has ended already is processed now.
+ * Return: true if the entry was cancelled, false if it had already ended.
  */
-void taihu_queue_irq_get(struct taihu_queue *q);
+bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
+			u32 status, int error);
 
 /**
- * taihu_queue_irq_put() - end a taihu_queue_irq_get()
+ * taihu_queue_reset() - reset a queue whose entry timed out
  * @q: the queue
- */
-void taihu_queue_irq_put(struct taihu_queue *q);
-
-/**
- * taihu_fence_queue() - the queue of a hardware fence of @tdev
- * @tdev: the device
- * @f: any fence
+ * @guilty: the entry that timed out
  *
- * Return: the queue whose ring entry @f stands for, or NULL if @f is not a
- * hardware fence of @tdev.
+ * Sends QUEUE_DISABLE, so that the card aborts the entry it runs and stops
+ * after it; ends @guilty with DRM_TAIHU_JOB_TIMEOUT (whether the card had
+ * reached it or not: an entry not started is skipped); makes the card run
+ * again an innocent entry it aborted because the guilty one ended just
+ * before the disable; then sends QUEUE_ENABLE, and the card goes on from
+ * there with the entries behind. Sleeps (mailbox).
+ *
+ * Return: 0 once the queue runs again; -ENODEV if it is stopped (device
+ * gone); the mailbox error if QUEUE_DISABLE failed (nothing changed, the
+ * caller falls back to taihu_queue_cancel()); -EIO if QUEUE_ENABLE failed:
+ * every entry was then cancelled and the queue stays stopped.
  */
-struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
-				      struct dma_fence *f);
+int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty);
 
 /**
  * taihu_fence_outcome() - the outcome of an ended Taihu hardware fence

@@ -140,7 +140,7 @@ void taihu_results_add(struct taihu_file *tfile, struct taihu_result *result,
 	/* Reserved: storing cannot fail. */
 	xa_store(&tfile->results.table, seqno, result, GFP_KERNEL);
 	atomic_inc(&tfile->tdev->queues[qi].jobs);
-	/* Signalled already if SUBMIT wrote it and the card was quick. */
+	/* Not pushed yet, so not signalled: the callback always runs. */
 	if (dma_fence_add_callback(done, &result->ended_cb, taihu_result_ended))
 		taihu_result_ended(done, &result->ended_cb);
 }

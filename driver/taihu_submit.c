@@ -3,20 +3,16 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * SUBMIT. A job's dependencies are resolved (in-syncobjs and the
- * reservations of its buffers). If nothing holds it back, SUBMIT writes its
- * ring entry at once and the hardware fence is the job's fence; else it is
- * armed and pushed to its entity, and the scheduler's run_job writes the
- * ring entry later (taihu_job.c). The job's fence is then published
- * (buffers, out-syncobj, the file's result table).
+ * reservations of its buffers), it is armed, its finished fence published
+ * (buffers, out-syncobj, the file's result table) and it is pushed to its
+ * entity; the scheduler's run_job writes the ring entry (taihu_job.c).
  *
  * Before the job is queued, each buffer it uses (the command buffer and
  * the listed ones) is mapped in the file's context (host buffers are
  * pinned then). A file whose context faulted gets -EIO.
  *
  * Locking: &taihu_file.submit_lock orders seqno assignment, arming,
- * pushing, direct ring writes (so that a job written directly never
- * overtakes one of its entity still in the scheduler) and the eviction
- * of results; it is taken inside the buffers'
+ * pushing and the eviction of results; it is taken inside the buffers'
  * reservation locks. Mappings are taken (&taihu_bo.lock, which may take a
  * reservation lock to pin pages) before any reservation is locked. The
  * in-flight limit is waited for before anything is locked.
@@ -119,66 +115,6 @@ static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec)
 	return 0;
 }
 
-/**
- * struct taihu_submit_locks - the reservations a SUBMIT holds
- * @exec: the job's buffers, locked with drm_exec, when it lists any
- * @cmd_only: else its command buffer, referenced here: the job may be
- *	freed before the lock is dropped
- */
-struct taihu_submit_locks {
-	struct drm_exec exec;
-	struct drm_gem_object *cmd_only;
-};
-
-/*
- * Lock the job's reservations. A job that lists no buffers has only its
- * command buffer's to lock, without drm_exec's bookkeeping (about a
- * quarter of a null job's ioctl).
- */
-static int taihu_submit_lock(struct taihu_job *job,
-			     struct taihu_submit_locks *locks)
-{
-	struct dma_resv *resv = job->cmd_bo->resv;
-	int ret;
-
-	if (job->bo_count) {
-		locks->cmd_only = NULL;
-		drm_exec_init(&locks->exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
-			      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
-		ret = taihu_job_lock_bos(job, &locks->exec);
-		if (ret)
-			drm_exec_fini(&locks->exec);
-		return ret;
-	}
-
-	ret = dma_resv_lock_interruptible(resv, NULL);
-	if (ret)
-		return ret;
-	ret = dma_resv_reserve_fences(resv, 1);
-	if (!ret)
-		ret = drm_sched_job_add_implicit_dependencies(&job->base,
-							      job->cmd_bo,
-							      false);
-	if (ret) {
-		dma_resv_unlock(resv);
-		return ret;
-	}
-	drm_gem_object_get(job->cmd_bo);
-	locks->cmd_only = job->cmd_bo;
-	return 0;
-}
-
-/* Does not touch the job, which may be gone. */
-static void taihu_submit_unlock(struct taihu_submit_locks *locks)
-{
-	if (locks->cmd_only) {
-		dma_resv_unlock(locks->cmd_only->resv);
-		drm_gem_object_put(locks->cmd_only);
-	} else {
-		drm_exec_fini(&locks->exec);
-	}
-}
-
 /* Publish the job's finished fence on the buffers it uses, all locked. */
 static void taihu_job_fence_bos(struct taihu_job *job, struct dma_fence *done)
 {
@@ -270,23 +206,20 @@ static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
 	return 0;
 }
 
-/*
- * Submit one job. A job written to the ring directly sets its queue's bit
- * in @kick: the caller rings those doorbells, once for a whole batch.
- */
-static int taihu_submit_one(struct drm_device *drm, struct drm_file *file,
-			    struct drm_taihu_submit *args, u32 *kick)
+int taihu_submit_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile = file->driver_priv;
+	struct drm_taihu_submit *args = data;
 	struct dma_fence_chain *chain = NULL;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_sched_entity *entity;
 	struct taihu_result *result = NULL;
-	struct dma_fence *done, **last;
+	struct dma_fence *done;
 	struct taihu_job *job = NULL;
-	struct taihu_submit_locks locks;
-	bool job_inited = false, direct;
+	struct drm_exec exec;
+	bool job_inited = false;
 	u64 seqno;
 	int idx, ret;
 
@@ -342,9 +275,11 @@ static int taihu_submit_one(struct drm_device *drm, struct drm_file *file,
 		}
 	}
 
-	ret = taihu_submit_lock(job, &locks);
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
+	ret = taihu_job_lock_bos(job, &exec);
 	if (ret)
-		goto err_job;
+		goto err_exec;
 
 	mutex_lock(&tfile->submit_lock);
 	seqno = tfile->next_seqno;
@@ -355,13 +290,8 @@ static int taihu_submit_one(struct drm_device *drm, struct drm_file *file,
 		goto err_exec;
 	}
 
-	last = &tfile->sched_last[args->queue][args->priority];
-	done = taihu_job_try_direct(job, *last);
-	if (!done) {
-		drm_sched_job_arm(&job->base);
-		done = &job->base.s_fence->finished;
-		taihu_job_deps_want_irq(job);
-	}
+	drm_sched_job_arm(&job->base);
+	done = &job->base.s_fence->finished;
 	taihu_results_add(tfile, result, seqno, args->queue, done);
 	result = NULL;
 	tfile->next_seqno++;
@@ -376,28 +306,17 @@ static int taihu_submit_one(struct drm_device *drm, struct drm_file *file,
 		drm_syncobj_replace_fence(out_sync, done);
 	}
 
-	direct = job->direct;
-	if (!direct) {
-		dma_fence_put(*last);
-		*last = dma_fence_get(done);
-		/* The scheduler's from here on: do not touch it again. */
-		drm_sched_entity_push_job(&job->base);
-	}
+	drm_sched_entity_push_job(&job->base);
 	taihu_results_evict(tfile);
 	mutex_unlock(&tfile->submit_lock);
 
-	taihu_submit_unlock(&locks);
-	/* Last: the job may be freed at once. */
-	if (direct) {
-		*kick |= BIT(args->queue);
-		taihu_job_direct_commit(job);
-	}
+	drm_exec_fini(&exec);
 	args->seqno = seqno;
 	ret = 0;
 	goto out_put;
 
 err_exec:
-	taihu_submit_unlock(&locks);
+	drm_exec_fini(&exec);
 err_job:
 	if (job)
 		taihu_job_abort(job, job_inited);
@@ -408,25 +327,5 @@ out_put:
 	if (out_sync)
 		drm_syncobj_put(out_sync);
 	drm_dev_exit(idx);
-	return ret;
-}
-
-static void taihu_submit_kick(struct taihu_device *tdev, u32 kick)
-{
-	u32 q;
-
-	for (q = 0; kick; q++, kick >>= 1)
-		if (kick & 1)
-			taihu_queue_kick(&tdev->queues[q]);
-}
-
-int taihu_submit_ioctl(struct drm_device *drm, void *data,
-		       struct drm_file *file)
-{
-	u32 kick = 0;
-	int ret;
-
-	ret = taihu_submit_one(drm, file, data, &kick);
-	taihu_submit_kick(to_taihu_device(drm), kick);
 	return ret;
 }

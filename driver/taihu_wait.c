@@ -110,32 +110,9 @@ static int taihu_resv_last_outcome(struct taihu_device *tdev,
 	return 0;
 }
 
-/*
- * A waiter wants completions reported at once (interrupt moderation): on
- * the queue @qi, or on every queue for a negative @qi.
- */
-static void taihu_wait_irq_get(struct taihu_device *tdev, int qi)
-{
-	u32 i;
-
-	for (i = 0; i < tdev->num_queues; i++)
-		if (qi < 0 || (int)i == qi)
-			taihu_queue_irq_get(&tdev->queues[i]);
-}
-
-static void taihu_wait_irq_put(struct taihu_device *tdev, int qi)
-{
-	u32 i;
-
-	for (i = 0; i < tdev->num_queues; i++)
-		if (qi < 0 || (int)i == qi)
-			taihu_queue_irq_put(&tdev->queues[i]);
-}
-
 static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
 			 struct drm_taihu_wait *args, struct taihu_outcome *out)
 {
-	struct taihu_device *tdev = to_taihu_device(drm);
 	struct drm_gem_object *obj;
 	int idx, ret;
 
@@ -146,10 +123,7 @@ static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
 	if (!obj)
 		return -ENOENT;
 
-	/* The buffer's jobs may be on any queue. */
-	taihu_wait_irq_get(tdev, -1);
 	ret = taihu_wait_resv(obj->resv, args->timeout_ns);
-	taihu_wait_irq_put(tdev, -1);
 	if (!ret)
 		ret = taihu_resv_last_outcome(to_taihu_device(drm), obj->resv,
 					      out);
@@ -161,7 +135,6 @@ static int taihu_wait_job(struct drm_device *drm, struct taihu_file *tfile,
 			  struct drm_taihu_wait *args,
 			  struct taihu_outcome *out)
 {
-	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_result *result;
 	int idx, ret;
 
@@ -174,14 +147,9 @@ static int taihu_wait_job(struct drm_device *drm, struct taihu_file *tfile,
 	if (!result)
 		return -ENOENT;
 
-	if (dma_fence_is_signaled(result->done)) {
-		ret = 0;
-	} else {
-		taihu_wait_irq_get(tdev, result->queue);
-		ret = taihu_wait_fence(result->done, args->timeout_ns);
-		taihu_wait_irq_put(tdev, result->queue);
-	}
-	if (!ret && !taihu_job_outcome(tdev, result->done, out))
+	ret = taihu_wait_fence(result->done, args->timeout_ns);
+	if (!ret && !taihu_job_outcome(to_taihu_device(drm), result->done,
+				       out))
 		ret = -EIO;	/* never: the fence is a job's, signalled */
 	taihu_result_put(result);
 	return ret;

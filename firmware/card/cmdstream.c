@@ -351,7 +351,7 @@ void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
 
 	jobmem_init(&x.mem, card, &e->tlb, &e->abort, entry->context);
 	rec->status = TAIHU_STATUS_SUCCESS;
-	if ((entry->flags & ~TAIHU_RING_ENTRY_FLAGS) || entry->reserved || len == 0 || len % 8 ||
+	if (entry->flags || entry->reserved || len == 0 || len % 8 ||
 	    len > card->cfg.max_cmd_len) {
 		invalid(&x, 0);
 		return;

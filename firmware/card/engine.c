@@ -5,12 +5,10 @@
  * Engine threads. The guest owns tail; the card owns head and keeps its own
  * copy, so a guest that scribbles on head cannot make the card re-run or
  * skip entries. A tail more than ring_entries ahead stops the queue with an
- * error event instead of running garbage. The completion interrupt comes
- * after an entry flagged TAIHU_RING_ENTRY_IRQ, or when the ring runs empty.
+ * error event instead of running garbage.
  */
 #include <errno.h>
 #include <poll.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -116,15 +114,13 @@ static bool engine_stopping(struct engine *e)
 	return stop;
 }
 
-/* Run one entry; true if its flags ask for the interrupt now. */
-static bool run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
+static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
 {
 	struct card *card = e->card;
 	struct taihu_ring_entry entry;
 	struct taihu_completion rec;
-	uint8_t *ring_slot = card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry);
 
-	memcpy(&entry, ring_slot, sizeof(entry));
+	memcpy(&entry, card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry), sizeof(entry));
 	memset(&rec, 0, sizeof(rec));
 	rec.seqno = entry.seqno;
 	rec.start_ns = card_clock_ns();
@@ -145,13 +141,6 @@ static bool run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 	e->head++;
 	shm_store32(&d->head, e->head);
 	shm_store64(&d->completed_seqno, entry.seqno);
-	/*
-	 * The driver may have asked for the interrupt while the entry ran:
-	 * read the flags again, after head (see struct taihu_ring_entry).
-	 */
-	atomic_thread_fence(memory_order_seq_cst);
-	return shm_load32(ring_slot + offsetof(struct taihu_ring_entry, flags)) &
-	       TAIHU_RING_ENTRY_IRQ;
 }
 
 static void *engine_main(void *arg)
@@ -162,8 +151,7 @@ static void *engine_main(void *arg)
 	bool broken = false;
 
 	while (engine_wait(e)) {
-		/* Entries ended since the last interrupt. */
-		bool owed = false;
+		unsigned int done = 0;
 
 		while (!broken && !engine_stopping(e)) {
 			uint32_t tail = shm_load32(&d->tail);
@@ -180,14 +168,10 @@ static void *engine_main(void *arg)
 				broken = true;
 				break;
 			}
-			owed = true;
-			if (run_entry(e, d, e->head & (e->ring_entries - 1))) {
-				card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
-				owed = false;
-			}
+			run_entry(e, d, e->head & (e->ring_entries - 1));
+			done++;
 		}
-		/* The ring is empty (or the queue stops): report the rest. */
-		if (owed)
+		if (done)
 			card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
 	}
 	return NULL;

@@ -2,11 +2,10 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Job submission: ordering within a queue (also with direct and scheduled
- * submission mixed), dependencies across queues
+ * Job submission: ordering within a queue, dependencies across queues
  * through syncobjs, semaphores between queues, timeline points, sync_file
  * export, BARRIER and priorities, WAIT on a buffer, waits that really time
- * out, a waiter woken at once under interrupt moderation, the job timeout, the in-flight limit (NONBLOCK and blocking), per-
+ * out, the job timeout, the in-flight limit (NONBLOCK and blocking), per-
  * file busy time in fdinfo, the debugfs queue counters and ping, and bad
  * input (-errno for what the driver can judge, INVALID_CMD for what only
  * the card can).
@@ -155,95 +154,6 @@ TEST_F_TIMEOUT(submit, order_within_queue, 120)
 		EXPECT_EQ(N, ts_get64(&self->sem, SEM(q)));
 	}
 	EXPECT_EQ(0, bad);
-	taihu_cmdbuf_free(cb);
-	ts_pool_free(&pool);
-}
-
-/*
- * Direct and scheduled submission mixed on one queue: a job with nothing to
- * wait for is written to the ring by SUBMIT itself; one with an unsignalled
- * in-syncobj (a gate's out-syncobj) goes through the scheduler, and every
- * later job of the same file, queue and priority waits behind it there,
- * although it has no dependency of its own; a job of another priority on
- * that queue does not wait. Each normal job logs the queue's counter and
- * adds 1: job i must log i. The debugfs counters show both paths taken.
- */
-TEST_F_TIMEOUT(submit, direct_and_scheduled_in_order, 120)
-{
-	enum { N = 60, FIRST_HELD = 20 };
-	const uint32_t q = 1;
-	const uint64_t ctr = self->sem.addr + SEM(q);
-	uint64_t d0[8], d1[8], s0[8], s1[8], seq[N], gate_seq, hi_seq, log;
-	struct taihu_job_result res = { .size = sizeof(res) };
-	struct drm_taihu_sync in = { 0 };
-	struct taihu_cmdbuf *cb;
-	struct ts_pool pool;
-	struct taihu_job j;
-	uint32_t sync;
-	int i;
-
-	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d0, 8));
-	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "submitted", s0, 8));
-	ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &sync));
-	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(0), sync,
-				    &gate_seq));
-	ASSERT_EQ(0, ts_pool_new(self->dev, N * 80ULL, &pool));
-	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
-	for (i = 0; i < N; i++) {
-		ts_set64(&self->data, 8ULL * i, POISON);
-		taihu_cmdbuf_reset(cb);
-		ASSERT_LE(0, taihu_cmdbuf_copy(cb, ctr, self->data.addr + 8ULL * i, 8));
-		ASSERT_LE(0, taihu_cmdbuf_barrier(cb));
-		ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, ctr, 1, TAIHU_CMDBUF_SEM_ADD));
-		j = job_on(q);
-		/* Two jobs wait for the gate; those between and after them, not. */
-		if (i == FIRST_HELD || i == FIRST_HELD + 5) {
-			in.handle = sync;
-			j.in_syncs = &in;
-			j.in_sync_count = 1;
-		}
-		ASSERT_EQ(0, ts_pool_add(&pool, cb, &j));
-		ASSERT_EQ(0, taihu_submit(self->dev, &j, &seq[i]));
-	}
-
-	/* Another priority is another entity: it does not wait. */
-	taihu_cmdbuf_reset(cb);
-	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 8ULL * N, 0x4177,
-					     TAIHU_CMDBUF_SEM_SET));
-	j = job_on(q);
-	j.priority = DRM_TAIHU_PRIORITY_HIGH;
-	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &hi_seq));
-	ASSERT_EQ(0, tt_wait_ok(self->dev, hi_seq, &res));
-	EXPECT_EQ(0x4177, ts_get64(&self->data, 8ULL * N));
-
-	/* The jobs before the first held one ran; from it on, none did. */
-	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[FIRST_HELD - 1], &res));
-	EXPECT_EQ(-ETIME, taihu_wait(self->dev, seq[N - 1], 0, &res));
-	EXPECT_EQ(FIRST_HELD, ts_get64(&self->sem, SEM(q)));
-	for (i = FIRST_HELD; i < N; i++)
-		EXPECT_EQ(POISON, ts_get64(&self->data, 8ULL * i))
-			TH_LOG("job %d ran before the held job ahead of it", i);
-
-	ts_set64(&self->sem, GATE(0), 1);
-	ASSERT_EQ(0, tt_wait_ok(self->dev, gate_seq, &res));
-	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[N - 1], &res));
-	for (i = 0; i < N; i++) {
-		ASSERT_EQ(0, tt_wait_ok(self->dev, seq[i], &res));
-		log = ts_get64(&self->data, 8ULL * i);
-		EXPECT_EQ((uint64_t)i, log) TH_LOG("job %d ran as number %llu", i,
-						   (unsigned long long)log);
-	}
-	EXPECT_EQ(N, ts_get64(&self->sem, SEM(q)));
-
-	/* Nothing queued any more: the next job goes direct again. */
-	EXPECT_EQ(0, tt_run_nop(self->dev, q, &res));
-	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d1, 8));
-	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "submitted", s1, 8));
-	/* Jobs 0..FIRST_HELD-1, the high one and the last NOP: direct. */
-	EXPECT_LE(d0[q] + FIRST_HELD + 2, d1[q]);
-	/* From the first held job on: through the scheduler. */
-	EXPECT_LE(N - FIRST_HELD, (s1[q] - s0[q]) - (d1[q] - d0[q]));
-	taihu_syncobj_destroy(self->dev, sync);
 	taihu_cmdbuf_free(cb);
 	ts_pool_free(&pool);
 }
@@ -784,74 +694,6 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 		ASSERT_LT((int)q, ts_queue_counters(&self->desc, "timeouts", after, 8));
 		EXPECT_EQ(before[q] + 1, after[q]) TH_LOG("debugfs timeouts counter");
 	}
-	taihu_cmdbuf_free(cb);
-}
-
-struct background_wait {
-	struct taihu_device *dev;
-	uint64_t seqno;
-	int64_t timeout_ns;
-	struct taihu_job_result res;
-	int ret;
-};
-
-static void *background_wait_thread(void *arg)
-{
-	struct background_wait *bw = arg;
-
-	bw->res.size = sizeof(bw->res);
-	bw->ret = taihu_wait(bw->dev, bw->seqno, taihu_deadline_ns(bw->timeout_ns),
-			     &bw->res);
-	return NULL;
-}
-
-/*
- * Interrupt moderation: the card reports a completion at once only when
- * the ring entry asks for it (or every 16 entries, or when its ring runs
- * empty). Job A, held by gate 0, is followed by gate 1, so that the ring
- * does not run empty after A; a WAIT on A, started before gate 0 opens,
- * asks for A's interrupt and returns SUCCESS while gate 1 is still shut,
- * within 3 s: the queue's 5 s watchdog, the only other thing that would
- * notice A ended, has not fired by then.
- */
-TEST_F_TIMEOUT(submit, waiter_wakes_at_once, 60)
-{
-	const uint32_t q = 2;
-	struct background_wait bw = { .dev = self->dev, .timeout_ns = 3 * TS_S };
-	struct taihu_job_result res = { .size = sizeof(res) };
-	uint64_t gate0, gate1, b;
-	struct taihu_cmdbuf *cb;
-	struct taihu_job j;
-	pthread_t thread;
-
-	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
-	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(10), 0, &gate0));
-	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr, 0xa, TAIHU_CMDBUF_SEM_SET));
-	j = job_on(q);
-	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &bw.seqno));
-	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(11), 0, &gate1));
-	taihu_cmdbuf_reset(cb);
-	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 8, 0xb, TAIHU_CMDBUF_SEM_SET));
-	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &b));
-
-	ASSERT_EQ(0, pthread_create(&thread, NULL, background_wait_thread, &bw));
-	/* Most likely asleep in WAIT by then; either way it must wake. */
-	tt_sleep_ms(200);
-	ts_set64(&self->sem, GATE(10), 1);
-	ASSERT_EQ(0, pthread_join(thread, NULL));
-	EXPECT_EQ(0, bw.ret) TH_LOG("WAIT on the job before the held one: %s",
-				    taihu_strerror(bw.ret));
-	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, bw.res.status);
-	EXPECT_EQ(0xa, ts_get64(&self->data, 0));
-	/* Still held: the wake-up came from A's own interrupt. */
-	EXPECT_EQ(-ETIME, taihu_wait(self->dev, b, 0, &res));
-	EXPECT_EQ(0, ts_get64(&self->data, 8));
-
-	ts_set64(&self->sem, GATE(11), 1);
-	ASSERT_EQ(0, tt_wait_ok(self->dev, gate1, &res));
-	ASSERT_EQ(0, tt_wait_ok(self->dev, b, &res));
-	EXPECT_EQ(0xb, ts_get64(&self->data, 8));
-	EXPECT_EQ(0, tt_wait_ok(self->dev, gate0, &res));
 	taihu_cmdbuf_free(cb);
 }
 

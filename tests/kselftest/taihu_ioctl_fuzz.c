@@ -19,8 +19,17 @@
  * job). Prints TAP lines and, as comments, the calls per operation, the
  * errno histogram and the jobs by status.
  *
+ * Its memory is bounded by the driver's own limits, not by being gentle:
+ * every process drops CAP_IPC_LOCK and runs under an RLIMIT_MEMLOCK of
+ * --memlock MiB (default 32), so the pages its jobs pin are refused with
+ * ENOMEM beyond that (the VM job also lowers the device's host_pin_limit).
+ * What those limits do not cover is left out: an mmap() of a host buffer
+ * makes the shmem helpers allocate every page of it at once
+ * (drm_gem_shmem_mmap()), so only buffers up to MMAP_MAX are mapped.
+ *
  * usage: taihu_ioctl_fuzz [--seed N] [--calls N] [--duration SECS]
  *                         [--procs N] [--threads N] [--node PATH]
+ *                         [--memlock MIB]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,11 +47,14 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <drm.h>
+#include <linux/capability.h>
 #include <taihu_accel.h>
 
 #include "taihu/kernels.h"
@@ -108,6 +120,7 @@ struct stats {
 	atomic_ulong refused_not_eopnotsupp;
 	atomic_ulong refused_first_nr;
 	atomic_ulong refused_first_ret;
+	atomic_ulong mmap_skipped;		/* over MMAP_MAX, not mapped */
 };
 
 static struct stats *st;
@@ -230,6 +243,9 @@ struct proc {
 };
 
 static struct proc P;
+
+/* Host buffers larger than this are not mapped (see the top). */
+#define MMAP_MAX	(8ULL << 20)
 static const char *node = "/dev/accel/accel0";
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
@@ -547,6 +563,10 @@ static int op_mmap(struct thr *t)
 	ret = xioctl(P.fd, DRM_IOCTL_TAIHU_BO_INFO, &i);
 	if (ret)
 		return ret;
+	if (i.size > MMAP_MAX) {
+		atomic_fetch_add(&st->mmap_skipped, 1);
+		return 0;
+	}
 	len = chance(&t->r, 80) ? i.size : chance(&t->r, 50) ? 4096 : i.size + 4096;
 	off = chance(&t->r, 90) ? i.mmap_offset : i.mmap_offset + 4096 * below(&t->r, 4);
 	prot = chance(&t->r, 80) ? PROT_READ | PROT_WRITE : PROT_READ;
@@ -840,7 +860,10 @@ static int op_prime_export(struct thr *t)
 		/* importing our own export gives our own handle back */
 		if (chance(&t->r, 50))
 			xioctl(P.fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &back);
-		if (chance(&t->r, 20)) {
+		struct drm_taihu_bo_info i = { .handle = p.handle };
+
+		if (chance(&t->r, 20) && !xioctl(P.fd, DRM_IOCTL_TAIHU_BO_INFO, &i) &&
+		    i.size <= MMAP_MAX) {
 			void *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, p.fd, 0);
 
 			if (m != MAP_FAILED)
@@ -1198,6 +1221,27 @@ static void print_figures(double secs)
 	for (e = 0; e < NUM_STATUS; e++)
 		printf(" %s=%lu", status_names[e], atomic_load(&st->jobs[e]));
 	printf(" not-waited=%lu\n", atomic_load(&st->jobs_lost));
+	printf("# mmaps not tried (host buffers over %llu MiB): %lu\n", MMAP_MAX >> 20,
+	       atomic_load(&st->mmap_skipped));
+}
+
+/*
+ * Hold the fuzzer to RLIMIT_MEMLOCK like any user: without CAP_IPC_LOCK
+ * (root has it) the driver charges every pin against the limit.
+ */
+static int limit_pinning(unsigned long mib)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct rlimit rl = { .rlim_cur = mib << 20, .rlim_max = mib << 20 };
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	d[CAP_TO_INDEX(CAP_IPC_LOCK)].permitted &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return setrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0;
 }
 
 int main(int argc, char **argv)
@@ -1205,6 +1249,7 @@ int main(int argc, char **argv)
 	uint64_t seed = 0;
 	bool seeded = false;
 	unsigned int procs = 3, threads = 2, i, bad = 0;
+	unsigned long memlock_mib = 32;
 	double duration = 0;
 	int64_t start;
 	int n = 0, status, ret;
@@ -1215,7 +1260,7 @@ int main(int argc, char **argv)
 		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
 
 		if (!v) {
-			fprintf(stderr, "usage: %s [--seed N] [--calls N] [--duration SECS] [--procs N] [--threads N] [--node PATH]\n",
+			fprintf(stderr, "usage: %s [--seed N] [--calls N] [--duration SECS] [--procs N] [--threads N] [--node PATH] [--memlock MIB]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1232,6 +1277,8 @@ int main(int argc, char **argv)
 			threads = (unsigned int)strtoul(v, NULL, 0);
 		} else if (!strcmp(a, "--node")) {
 			node = v;
+		} else if (!strcmp(a, "--memlock")) {
+			memlock_mib = strtoul(v, NULL, 0);
 		} else {
 			fprintf(stderr, "fuzz: unknown option %s\n", a);
 			return 2;
@@ -1246,6 +1293,11 @@ int main(int argc, char **argv)
 		seed = mix64((uint64_t)now_ns() ^ ((uint64_t)getpid() << 32));
 	if (duration > 0)
 		target_calls = ULONG_MAX;	/* --duration alone bounds the run */
+	ret = limit_pinning(memlock_mib);
+	if (ret) {
+		fprintf(stderr, "fuzz: RLIMIT_MEMLOCK of %lu MiB: %s\n", memlock_mib, strerror(-ret));
+		return 1;
+	}
 
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED)
@@ -1254,9 +1306,10 @@ int main(int argc, char **argv)
 	printf("# seed %#" PRIx64 " (re-run: --seed %#" PRIx64 "), %u processes x %u threads, ",
 	       seed, seed, procs, threads);
 	if (duration > 0)
-		printf("%.0f s\n", duration);
+		printf("%.0f s", duration);
 	else
-		printf("%lu calls\n", target_calls);
+		printf("%lu calls", target_calls);
+	printf(", RLIMIT_MEMLOCK %lu MiB a process\n", memlock_mib);
 	fflush(stdout);
 
 	start = now_ns();

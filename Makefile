@@ -7,6 +7,7 @@
 #   make bench      boot a guest with one card and run the copy and submission benchmarks
 #   make fuzz       the guest ioctl fuzzer for DURATION seconds (default 600; SEED=N re-runs a seed)
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
+#   make deb        the Debian packages (debian/, dpkg-buildpackage) into build/deb/
 #   make lint       checkpatch --strict, sparse (C=2), Coccinelle on driver/ and uapi/;
 #                   clang-tidy and cppcheck on userspace/ and firmware/ (scripts/lint.sh)
 #   make clean
@@ -28,7 +29,7 @@ KDIR = /usr/src/linux-headers-$(KVER)
 export KVER BUILD
 
 .PHONY: all module firmware userspace kselftest benchmarks host-tests models \
-	deps run check bench fuzz shell lint clean help man
+	deps run check bench fuzz shell lint clean help man deb
 
 all: module firmware userspace kselftest benchmarks host-tests models man
 
@@ -117,6 +118,11 @@ shell:
 	tests/vm/mkinitramfs
 	tests/vm/run-vm --job shell --tools --interactive --timeout 0 --cards $(CARDS)
 
+# From a copy of the tree, built from scratch (scripts/deb.sh).
+deb:
+	scripts/deps.sh
+	scripts/deb.sh
+
 # clang-tidy and cppcheck take the compile commands of a built tree.
 lint:
 	scripts/deps.sh
@@ -128,4 +134,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,17s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # DKMS builds taihu.ko from what the taihu-dkms package ships (dkms.conf,
-# Kbuild, driver/, uapi/) for the guest's kernel (scripts/kver.sh), with the
-# real dkms in private trees under $BUILD/dkms (the host's /var/lib/dkms and
-# /lib/modules are not touched). The module is left as $BUILD/dkms/taihu.ko
+# Kbuild, driver/, uapi/: its /usr/src/taihu-VERSION as tests/pkg/deb.sh
+# unpacked it, or the tree's files when no package was built) for the
+# guest's kernel (scripts/kver.sh), with the real dkms in private trees under
+# $BUILD/dkms (the host's /var/lib/dkms and /lib/modules are not touched). The module is left as $BUILD/dkms/taihu.ko
 # for the install guest scenario, which loads it. TAP lines.
 set -uo pipefail
 
@@ -21,10 +22,17 @@ tap() {	# tap 0|1 DESC
 	else echo "not ok $n - dkms: $2"; failed=1; fi
 }
 
+pkgsrc=$build/deb/root/usr/src/taihu-$ver
 rm -rf "$d"
 mkdir -p "$d/src/taihu-$ver" "$d/tree"
-cp -r "$top/dkms.conf" "$top/Kbuild" "$top/driver" "$top/uapi" "$d/src/taihu-$ver/"
-find "$d/src" \( -name '*.o' -o -name '*.cmd' -o -name '*.mod*' -o -name '*.ko' \) -delete
+if [ -f "$pkgsrc/dkms.conf" ]; then
+	echo "# the source: taihu-dkms's /usr/src/taihu-$ver"
+	cp -r "$pkgsrc/." "$d/src/taihu-$ver/"
+else
+	echo "# no unpacked taihu-dkms ($pkgsrc): the tree's files"
+	cp -r "$top/dkms.conf" "$top/Kbuild" "$top/driver" "$top/uapi" "$d/src/taihu-$ver/"
+	find "$d/src" \( -name '*.o' -o -name '*.cmd' -o -name '*.mod*' -o -name '*.ko' \) -delete
+fi
 dk=(dkms --dkmstree "$d/tree" --sourcetree "$d/src")
 
 "${dk[@]}" add -m taihu -v "$ver" >"$log" 2>&1

@@ -260,6 +260,15 @@ static void test_gemm_int8(void)
 		      false, 1, 64, 64, 128, 0, 0);
 	run_gemm_int8("batched, trans A", TAIHU_DTYPE_INT8, TAIHU_DTYPE_INT8, TAIHU_DTYPE_INT8,
 		      false, 0, 12, 9, 17, TAIHU_GEMM_TRANS_A, 3);
+	/* Large enough for the finish to run its rows in parallel (kpar.h). */
+	run_gemm_int8("300x260x96, rows in parallel", TAIHU_DTYPE_INT8, TAIHU_DTYPE_INT8,
+		      TAIHU_DTYPE_INT8, true, 1, 300, 260, 96, 0, 0);
+	run_gemm_int8("uint8 B transposed, 280x250x64", TAIHU_DTYPE_UINT8, TAIHU_DTYPE_UINT8,
+		      TAIHU_DTYPE_UINT8, true, 0, 280, 250, 64, TAIHU_GEMM_TRANS_B, 0);
+	run_gemm_int8("int32 Y written by oneDNN, zero points fixed in place", TAIHU_DTYPE_UINT8,
+		      TAIHU_DTYPE_INT8, TAIHU_DTYPE_INT32, false, 0, 256, 300, 80, 0, 0);
+	run_gemm_int8("fp32 output, fp32 C, 200x333x40", TAIHU_DTYPE_INT8, TAIHU_DTYPE_UINT8,
+		      TAIHU_DTYPE_FP32, true, 2, 200, 333, 40, TAIHU_GEMM_TRANS_B, 0);
 }
 
 /* ---- packet checks ------------------------------------------------------ */

@@ -13,10 +13,14 @@
  * Fast path: oneDNN matmul. fp32 and bf16 directly (alpha as output scale,
  * C as a binary-add post-op, the activation as an eltwise post-op); fp16
  * through fp32 copies (oneDNN 2.6 has no fp16 matmul on these CPUs); int8
- * as u8/s8 x s8 -> s32 without zero points, the zero-point corrections
- * (row sums of A, column sums of B) and the epilogue computed here, so that
- * the result is bit-exact with the reference. Large products run in row
- * blocks so that an abort is seen within tens of milliseconds.
+ * as u8/s8 x s8 -> s32 without zero points (into an INT32 Y directly), the
+ * zero-point corrections (row sums of A, column sums of B) and the
+ * epilogue (qrows.h) computed here by vectorised loops over rows in
+ * parallel, so that the result is bit-exact with the reference. oneDNN's
+ * own requantisation (output scales, zero points) is not used: it
+ * multiplies by the reciprocal of Y's scale where the reference divides.
+ * Large products run in row blocks so that an abort is seen within tens
+ * of milliseconds.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -205,23 +209,30 @@ int gemm_ref(struct kexec *x)
 
 #ifndef KERNELS_REFERENCE_ONLY
 #include "kdnnl.h"
+#include "kpar.h"
+#include "qrows.h"
 
 /* Multiply-adds per oneDNN call: about 30 ms of fp32 work on one core. */
 #define GEMM_BLOCK_MACS		(1ULL << 33)
+
+/* Swap the last two dimensions of a view. */
+static void view_transpose(struct kd_view *v, unsigned int ry)
+{
+	dnnl_dim_t d = v->dims[ry - 1], s = v->strides[ry - 1];
+
+	v->dims[ry - 1] = v->dims[ry - 2];
+	v->strides[ry - 1] = v->strides[ry - 2];
+	v->dims[ry - 2] = d;
+	v->strides[ry - 2] = s;
+}
 
 /* The oneDNN view of operand @i as [batch..., rows, cols] (transpose applied). */
 static void gemm_view(const struct kexec *x, unsigned int i, unsigned int ry, bool trans,
 		      struct kd_view *v)
 {
 	kd_view_of(v, &x->t[i], ry);
-	if (trans) {
-		dnnl_dim_t d = v->dims[ry - 1], s = v->strides[ry - 1];
-
-		v->dims[ry - 1] = v->dims[ry - 2];
-		v->strides[ry - 1] = v->strides[ry - 2];
-		v->dims[ry - 2] = d;
-		v->strides[ry - 2] = s;
-	}
+	if (trans)
+		view_transpose(v, ry);
 }
 
 static size_t view_elems(const struct kd_view *v)
@@ -494,14 +505,46 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 	return ret;
 }
 
-/* Sums of A's rows or B's columns for the zero-point corrections. */
-static void row_sums(const struct ktensor *t, uint64_t base, uint32_t rows, uint32_t len,
-		     int64_t s_row, int64_t s_k, uint32_t *out)
+/*
+ * Sums of @lines lines of @len int8/uint8 elements (line stride @s_line,
+ * element stride @s_k) for the zero-point corrections, wrapping as the
+ * reference's accumulators do.
+ */
+static void line_sums(const struct ktensor *t, uint64_t base, uint32_t lines, uint32_t len,
+		      int64_t s_line, int64_t s_k, uint32_t *out)
 {
+	/* (b ^ bias) - bias: an int8 byte sign-extended, a uint8 one as it is. */
+	const int32_t bias = kt_dtype(t) == TAIHU_DTYPE_INT8 ? 0x80 : 0;
 	uint32_t r, k;
 
-	for (r = 0; r < rows; r++) {
-		uint64_t o = base + (uint64_t)r * s_row;
+	if (s_k == 1) {
+		/* Each line contiguous: one vectorised sum per line, lines in parallel. */
+		KPAR_FOR((uint64_t)lines * len >= KPAR_MIN_ELEMS)
+		for (r = 0; r < lines; r++) {
+			const uint8_t *p = t->p + base + r * s_line;
+			uint32_t s = 0, j;
+
+			KPAR_SIMD_SUM(s)
+			for (j = 0; j < len; j++)
+				s += (uint32_t)((p[j] ^ bias) - bias);
+			out[r] = s;
+		}
+		return;
+	}
+	if (s_line == 1) {
+		/* The lines interleaved: element k of every line at once. */
+		memset(out, 0, lines * sizeof(*out));
+		for (k = 0; k < len; k++) {
+			const uint8_t *p = t->p + base + k * s_k;
+
+			KPAR_SIMD
+			for (r = 0; r < lines; r++)
+				out[r] += (uint32_t)((p[r] ^ bias) - bias);
+		}
+		return;
+	}
+	for (r = 0; r < lines; r++) {
+		uint64_t o = base + (uint64_t)r * s_line;
 		uint32_t s = 0;
 
 		for (k = 0; k < len; k++)
@@ -510,18 +553,93 @@ static void row_sums(const struct ktensor *t, uint64_t base, uint32_t rows, uint
 	}
 }
 
+/*
+ * A uint8 B as a dense s8 copy in its stored layout (b - 128: exact, as
+ * (b - zb) = ((b - 128) - (zb - 128))), viewed as @b with the transpose
+ * applied.
+ */
+static int b_to_s8(struct kexec *x, unsigned int ry, bool trans, struct kd_view *b)
+{
+	struct taihu_tensor_desc vd;
+	struct ktensor vt = { .d = &vd };
+	struct kd_view bs;
+	struct kwalk w;
+	size_t row, i = 0;
+	int8_t *s8;
+	int d;
+
+	kd_view_of(&bs, &x->t[1], ry);
+	s8 = kscratch_get(x, view_elems(&bs));
+	if (!s8)
+		return KERNEL_FAILED;
+	memset(&vd, 0, sizeof(vd));
+	vd.dtype = TAIHU_DTYPE_UINT8;
+	vd.rank = (uint8_t)ry;
+	for (d = 0; d < (int)ry; d++) {
+		vd.shape[d] = (uint32_t)bs.dims[d];
+		vd.strides[d] = bs.strides[d];
+	}
+	vt.p = bs.p;
+	row = vd.shape[ry - 1];
+	/* Rows of the stored matrix, each converted by one loop. */
+	vd.rank--;
+	kwalk_init(&w, vd.rank, vd.shape);
+	kwalk_add(&w, &vd);
+	do {
+		const uint8_t *p = vt.p + w.off[0];
+		const int64_t s = vd.strides[ry - 1];
+		size_t j;
+
+		KPAR_SIMD
+		for (j = 0; j < row; j++)
+			s8[i + j] = (int8_t)(p[j * s] ^ 0x80);
+		i += row;
+	} while (kwalk_next(&w));
+	kd_view_dense(b, s8, dnnl_s8, (int)ry, bs.dims);
+	if (trans)
+		view_transpose(b, ry);
+	return KERNEL_OK;
+}
+
+/* A [.., rows, cols] descriptor of a oneDNN view (for walks and mat_of()). */
+static void desc_of_view(const struct kd_view *v, unsigned int dtype, unsigned int ry,
+			 struct taihu_tensor_desc *d)
+{
+	unsigned int i;
+
+	memset(d, 0, sizeof(*d));
+	d->dtype = (uint8_t)dtype;
+	d->rank = (uint8_t)ry;
+	for (i = 0; i < ry; i++) {
+		d->shape[i] = (uint32_t)v->dims[i];
+		d->strides[i] = v->strides[i];
+	}
+}
+
+/*
+ * Int8: oneDNN computes the raw products sum(a * b) in s32, into Y itself
+ * when Y is an INT32 tensor with contiguous rows, else into scratch. Then
+ * per batch entry the exact zero-point corrections
+ *   acc = raw - zb[n] sum_k(a[m, k]) - za sum_k(b[k, n]) + za zb[n] K
+ * and an INT32 C (wrapping int32 sums, in any order: the same result),
+ * and the epilogue (qrows.h), rows in parallel.
+ */
 static int gemm_fast_int8(struct kexec *x, const struct gemm_geom *g)
 {
 	const struct taihu_gemm_params *p = &x->k->p.gemm;
 	const struct ktensor *A = &x->t[0], *B = &x->t[1], *C = &x->t[2];
 	const struct ktensor *Y = &x->t[tk_out(x->k)];
-	unsigned int ry = g->ry, ia, ib, ic = 0, iy, iacc;
-	bool c_int = g->has_c && kt_dtype(C) == TAIHU_DTYPE_INT32, zb_any = false;
+	const bool trans_b = p->flags & TAIHU_GEMM_TRANS_B;
+	const bool c_int = g->has_c && kt_dtype(C) == TAIHU_DTYPE_INT32;
 	const int32_t za = kt_zp(A, 0);
-	struct ktensor Bs = *B, Acc;
-	struct taihu_tensor_desc bsd = *B->d, accd;
+	unsigned int ry = g->ry, ia, ib, ic = 0, iy, iacc;
+	struct taihu_tensor_desc bsd, accd, avd;
+	struct ktensor Bs = *B;
 	struct kd_view a, b, acc;
-	uint32_t *rsum, *csum, n;
+	struct mat am, bm, accm;
+	struct kq_epilogue e = { .y = Y, .act = &p->act, .beta = p->beta };
+	uint32_t *rsum, *csum, *colterm, n;
+	bool zb_any = false, direct;
 	int32_t *zb;
 	float *mscale;
 	struct kwalk w;
@@ -536,72 +654,36 @@ static int gemm_fast_int8(struct kexec *x, const struct gemm_geom *g)
 	mscale = kscratch_get(x, g->N * sizeof(float));
 	rsum = kscratch_get(x, g->M * sizeof(uint32_t));
 	csum = kscratch_get(x, g->N * sizeof(uint32_t));
-	if (!zb || !mscale || !rsum || !csum)
+	colterm = kscratch_get(x, g->N * sizeof(uint32_t));
+	if (!zb || !mscale || !rsum || !csum || !colterm)
 		return KERNEL_FAILED;
 	for (n = 0; n < g->N; n++) {
 		zb[n] = kt_zp(B, n);
 		mscale[n] = gemm_qscale(p->alpha, kt_scale(A, 0), kt_scale(B, n));
 	}
-
 	if (kt_dtype(B) == TAIHU_DTYPE_UINT8) {
-		/* b - 128 is s8 and (b - zb) = ((b - 128) - (zb - 128)): exact. */
-		struct kd_view bu;
-		size_t i, cnt;
-		int8_t *s8;
-
-		gemm_view(x, 1, ry, p->flags & TAIHU_GEMM_TRANS_B, &bu);
-		cnt = view_elems(&bu);
-		s8 = kscratch_get(x, cnt);
-		if (!s8)
-			return KERNEL_FAILED;
-		kd_view_dense(&b, s8, dnnl_s8, (int)ry, bu.dims);
-		{
-			struct taihu_tensor_desc vd;
-			struct ktensor vt = { .d = &vd, .p = bu.p };
-			int d;
-
-			memset(&vd, 0, sizeof(vd));
-			vd.dtype = TAIHU_DTYPE_UINT8;
-			vd.rank = (uint8_t)ry;
-			for (d = 0; d < (int)ry; d++) {
-				vd.shape[d] = (uint32_t)bu.dims[d];
-				vd.strides[d] = bu.strides[d];
-			}
-			kwalk_init(&w, ry, vd.shape);
-			kwalk_add(&w, &vd);
-			i = 0;
-			do
-				s8[i++] = (int8_t)(kt_load_int(&vt, w.off[0]) - 128);
-			while (kwalk_next(&w));
-		}
+		ret = b_to_s8(x, ry, trans_b, &b);
+		if (ret)
+			return ret;
 		for (n = 0; n < g->N; n++)
 			zb[n] -= 128;
-		/* The s8 copy as an [.., K, N] tensor for the column sums. */
-		bsd.dtype = TAIHU_DTYPE_INT8;
-		bsd.rank = (uint8_t)ry;
-		for (i = 0; i < ry; i++) {
-			bsd.shape[i] = (uint32_t)b.dims[i];
-			bsd.strides[i] = b.strides[i];
-		}
+		desc_of_view(&b, TAIHU_DTYPE_INT8, ry, &bsd);
 		Bs.d = &bsd;
-		Bs.p = (uint8_t *)s8;
+		Bs.p = b.p;
 	} else {
-		gemm_view(x, 1, ry, p->flags & TAIHU_GEMM_TRANS_B, &b);
+		gemm_view(x, 1, ry, trans_b, &b);
 		if (!plain_matrix(&b, ry))
 			return KERNEL_FALLBACK;
 		/* B's own layout, transposes made explicit for the column sums. */
-		for (n = 0; n < ry; n++) {
-			bsd.shape[n] = (uint32_t)b.dims[n];
-			bsd.strides[n] = b.strides[n];
-		}
-		bsd.rank = (uint8_t)ry;
+		desc_of_view(&b, B->d->dtype, ry, &bsd);
 	}
 	for (n = 0; n < g->N; n++)
 		zb_any |= zb[n] != 0;
 
-	/* The raw products, dense, with Y's dims. */
+	/* The raw products: into Y, or dense with Y's dims. */
 	kd_view_of(&acc, Y, ry);
-	{
+	direct = kt_dtype(Y) == TAIHU_DTYPE_INT32 && acc.strides[ry - 1] == 1;
+	if (!direct) {
 		int32_t *raw = kscratch_get(x, view_elems(&acc) * sizeof(int32_t));
 
 		if (!raw)
@@ -610,75 +692,71 @@ static int gemm_fast_int8(struct kexec *x, const struct gemm_geom *g)
 	}
 	ret = gemm_dnnl(x, ry, &a, &b, NULL, &acc, 1.0f, 0.0f, &(struct taihu_act){ 0 }, g->M,
 			(uint64_t)view_elems(&acc) * g->K);
-	if (ret != KERNEL_OK)
+	if (ret != KERNEL_OK || (direct && !zb_any && !za && !c_int))
 		return ret;
 
 	/* Corrections and epilogue, batch by batch. */
-	memset(&accd, 0, sizeof(accd));
-	accd.dtype = TAIHU_DTYPE_INT32;
-	accd.rank = (uint8_t)ry;
-	for (n = 0; n < ry; n++) {
-		accd.shape[n] = (uint32_t)acc.dims[n];
-		accd.strides[n] = acc.strides[n];
-	}
-	Acc.d = &accd;
-	Acc.p = acc.p;
-	{
-		struct mat am, bm, accm;
-		struct taihu_tensor_desc avd;
-		int d;
+	if (g->has_c && !c_int)
+		e.add = C;
+	desc_of_view(&acc, TAIHU_DTYPE_INT32, ry, &accd);
+	desc_of_view(&a, A->d->dtype, ry, &avd);	/* [.., M, K], transposes applied */
+	mat_of(&avd, false, &am);
+	mat_of(&bsd, false, &bm);
+	mat_of(&accd, false, &accm);
+	kwalk_init(&w, g->nb, Y->d->shape);
+	ia = kwalk_add(&w, &am.batch);
+	ib = kwalk_add(&w, &bm.batch);
+	iacc = kwalk_add(&w, &accm.batch);
+	if (g->has_c)
+		ic = kwalk_add(&w, &g->c.batch);
+	iy = kwalk_add(&w, &g->y.batch);
+	do {
+		int32_t *raw = (int32_t *)acc.p + w.off[iacc];
+		const uint64_t cbase = w.off[ic], ybase = w.off[iy];
+		uint32_t m;
 
-		/* A as its view ([.., M, K], transposes applied). */
-		memset(&avd, 0, sizeof(avd));
-		avd.dtype = A->d->dtype;
-		avd.rank = (uint8_t)ry;
-		for (d = 0; d < (int)ry; d++) {
-			avd.shape[d] = (uint32_t)a.dims[d];
-			avd.strides[d] = a.strides[d];
+		if (kernel_aborted(x))
+			return KERNEL_ABORTED;
+		if (zb_any)
+			line_sums(A, w.off[ia], g->M, g->K, am.s_row, am.s_col, rsum);
+		if (za) {
+			line_sums(&Bs, w.off[ib], g->N, g->K, bm.s_col, bm.s_row, csum);
+			for (n = 0; n < g->N; n++)
+				colterm[n] = (uint32_t)za * (uint32_t)zb[n] * g->K - (uint32_t)za * csum[n];
 		}
-		mat_of(&avd, false, &am);
-		mat_of(&bsd, false, &bm);
-		mat_of(&accd, false, &accm);
-		kwalk_init(&w, g->nb, Y->d->shape);
-		ia = kwalk_add(&w, &am.batch);
-		ib = kwalk_add(&w, &bm.batch);
-		iacc = kwalk_add(&w, &accm.batch);
-		if (g->has_c)
-			ic = kwalk_add(&w, &g->c.batch);
-		iy = kwalk_add(&w, &g->y.batch);
-		do {
-			uint32_t m;
+		KPAR_FOR((uint64_t)g->M * g->N >= KPAR_MIN_ELEMS)
+		for (m = 0; m < g->M; m++) {
+			int32_t *ar = raw + m * accm.s_row;
+			const uint32_t rt = zb_any ? rsum[m] : 0;
+			const uint64_t co = cbase + m * g->c.s_row;
+			uint32_t j;
 
-			if (kernel_aborted(x))
-				return KERNEL_ABORTED;
-			if (zb_any)
-				row_sums(A, w.off[ia], g->M, g->K, am.s_row, am.s_col, rsum);
-			if (za)
-				row_sums(&Bs, w.off[ib], g->N, g->K, bm.s_col, bm.s_row, csum);
-			for (m = 0; m < g->M; m++) {
-				const uint64_t ao = w.off[iacc] + m * accm.s_row;
-
-				for (n = 0; n < g->N; n++) {
-					uint64_t co = w.off[ic] + m * g->c.s_row + n * g->c.s_col;
-					uint32_t v = (uint32_t)kt_load_int(&Acc, ao + n * accm.s_col);
-					float cf;
-
-					if (zb_any)
-						v -= (uint32_t)zb[n] * rsum[m];
-					if (za)
-						v -= (uint32_t)za * csum[n];
-					if (za && zb_any)
-						v += (uint32_t)za * (uint32_t)zb[n] * g->K;
-					if (c_int)
-						v += (uint32_t)kt_load_int(C, co);
-					if (g->has_c && !c_int)
-						cf = kt_load(C, co, 0);
-					gemm_qepilogue(x, v, mscale[n], g->has_c && !c_int ? &cf : NULL,
-						       w.off[iy] + m * g->y.s_row + n * g->y.s_col);
-				}
+			if (zb_any && za) {
+				KPAR_SIMD
+				for (j = 0; j < g->N; j++)
+					ar[j] = (int32_t)((uint32_t)ar[j] - (uint32_t)zb[j] * rt + colterm[j]);
+			} else if (zb_any) {
+				KPAR_SIMD
+				for (j = 0; j < g->N; j++)
+					ar[j] = (int32_t)((uint32_t)ar[j] - (uint32_t)zb[j] * rt);
+			} else if (za) {
+				KPAR_SIMD
+				for (j = 0; j < g->N; j++)
+					ar[j] = (int32_t)((uint32_t)ar[j] + colterm[j]);
 			}
-		} while (kwalk_next(&w));
-	}
+			if (c_int) {
+				const int32_t *cr = (const int32_t *)C->p + co;
+				const int64_t cs = g->c.s_col;
+
+				KPAR_SIMD
+				for (j = 0; j < g->N; j++)
+					ar[j] = (int32_t)((uint32_t)ar[j] + (uint32_t)cr[j * cs]);
+			}
+			if (!direct)
+				kq_epilogue_row(&e, ar, g->N, mscale, 1, co, g->c.s_col,
+						ybase + m * g->y.s_row, g->y.s_col);
+		}
+	} while (kwalk_next(&w));
 	return KERNEL_OK;
 }
 

@@ -5,9 +5,10 @@
  * Buffer objects in two placements:
  * - VRAM: a range of the card's memory (drm_mm over VRAM), mapped to
  *   userspace write-combined straight from BAR2;
- * - HOST: a GEM shmem object, mapped to userspace cached, pinned and
- *   DMA-mapped when a job first uses it, until it is freed. PRIME imports
- *   from other devices are host buffers backed by the exporter's sg table.
+ * - HOST: a GEM shmem object, mapped to userspace cached as pages of its
+ *   shmem file (taihu_host_bo_mmap()), pinned and DMA-mapped when a job
+ *   first uses it, until it is freed. PRIME imports from other devices are
+ *   host buffers backed by the exporter's sg table.
  *
  * Every file that holds a handle to a buffer has its own mapping of it in
  * its device context (&struct taihu_bo_map), created by the GEM open
@@ -31,6 +32,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -446,6 +448,40 @@ static void taihu_host_bo_free(struct drm_gem_object *obj)
 	drm_gem_shmem_free(&bo->base);
 }
 
+/*
+ * A host buffer is mapped as what it is: its shmem file. Pages are then
+ * allocated one fault at a time, charged to the faulting process's memory
+ * cgroup and counted in its RSS (RssShmem), which is what the OOM killer
+ * ranks processes by. drm_gem_shmem_mmap() instead allocates every page
+ * of the buffer at mmap() time and inserts them as PFNs, counted nowhere:
+ * one mmap() of a buffer the size of RAM ran the machine out of memory
+ * and the OOM killer took innocent processes. The mapping holds the shmem
+ * file, not the object (as i915's dma-buf mmap does); the pages are the
+ * ones a job pins, so the CPU and the card see the same memory.
+ */
+static int taihu_host_bo_mmap(struct drm_gem_object *obj,
+			      struct vm_area_struct *vma)
+{
+	int ret;
+
+	if (obj->import_attach)
+		return drm_gem_shmem_object_mmap(obj, vma);
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+
+	/* the offset in the shmem file, not the fake one of the device file */
+	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	ret = obj->filp->f_op->mmap(obj->filp, vma);
+	if (ret)
+		return ret;
+	vma_set_file(vma, obj->filp);
+	vma->vm_private_data = NULL;
+	vm_flags_set(vma, VM_DONTEXPAND);
+	/* drm_gem_mmap_obj()'s reference: the file keeps the pages alive */
+	drm_gem_object_put(obj);
+	return 0;
+}
+
 static const struct drm_gem_object_funcs taihu_host_funcs = {
 	.free = taihu_host_bo_free,
 	.open = taihu_gem_open,
@@ -456,7 +492,7 @@ static const struct drm_gem_object_funcs taihu_host_funcs = {
 	.get_sg_table = drm_gem_shmem_object_get_sg_table,
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
-	.mmap = drm_gem_shmem_object_mmap,
+	.mmap = taihu_host_bo_mmap,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
@@ -482,6 +518,15 @@ static struct drm_gem_object *taihu_host_bo_create(struct taihu_device *tdev,
 	shmem = drm_gem_shmem_create(&tdev->drm, size);
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
+	/*
+	 * The helpers allocate with __GFP_RETRY_MAYFAIL, which never invokes
+	 * the OOM killer. Right for their all-at-once mmap(); but our pages
+	 * are faulted in (taihu_host_bo_mmap()), and a fault that cannot
+	 * allocate would be retried for ever ("VM_FAULT_OOM leaked out"),
+	 * the process spinning at its memory cgroup's limit. Still not
+	 * movable: the pages are pinned for jobs.
+	 */
+	mapping_set_gfp_mask(shmem->base.filp->f_mapping, GFP_HIGHUSER);
 
 	bo = to_taihu_bo(&shmem->base);
 	bo->host_counted = true;

@@ -23,9 +23,7 @@
  * every process drops CAP_IPC_LOCK and runs under an RLIMIT_MEMLOCK of
  * --memlock MiB (default 32), so the pages its jobs pin are refused with
  * ENOMEM beyond that (the VM job also lowers the device's host_pin_limit).
- * What those limits do not cover is left out: an mmap() of a host buffer
- * makes the shmem helpers allocate every page of it at once
- * (drm_gem_shmem_mmap()), so only buffers up to MMAP_MAX are mapped.
+ * Mappings of host buffers allocate only the pages touched (a few each).
  *
  * usage: taihu_ioctl_fuzz [--seed N] [--calls N] [--duration SECS]
  *                         [--procs N] [--threads N] [--node PATH]
@@ -120,7 +118,6 @@ struct stats {
 	atomic_ulong refused_not_eopnotsupp;
 	atomic_ulong refused_first_nr;
 	atomic_ulong refused_first_ret;
-	atomic_ulong mmap_skipped;		/* over MMAP_MAX, not mapped */
 };
 
 static struct stats *st;
@@ -243,9 +240,6 @@ struct proc {
 };
 
 static struct proc P;
-
-/* Host buffers larger than this are not mapped (see the top). */
-#define MMAP_MAX	(8ULL << 20)
 static const char *node = "/dev/accel/accel0";
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
@@ -563,10 +557,6 @@ static int op_mmap(struct thr *t)
 	ret = xioctl(P.fd, DRM_IOCTL_TAIHU_BO_INFO, &i);
 	if (ret)
 		return ret;
-	if (i.size > MMAP_MAX) {
-		atomic_fetch_add(&st->mmap_skipped, 1);
-		return 0;
-	}
 	len = chance(&t->r, 80) ? i.size : chance(&t->r, 50) ? 4096 : i.size + 4096;
 	off = chance(&t->r, 90) ? i.mmap_offset : i.mmap_offset + 4096 * below(&t->r, 4);
 	prot = chance(&t->r, 80) ? PROT_READ | PROT_WRITE : PROT_READ;
@@ -860,10 +850,7 @@ static int op_prime_export(struct thr *t)
 		/* importing our own export gives our own handle back */
 		if (chance(&t->r, 50))
 			xioctl(P.fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &back);
-		struct drm_taihu_bo_info i = { .handle = p.handle };
-
-		if (chance(&t->r, 20) && !xioctl(P.fd, DRM_IOCTL_TAIHU_BO_INFO, &i) &&
-		    i.size <= MMAP_MAX) {
+		if (chance(&t->r, 20)) {
 			void *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, p.fd, 0);
 
 			if (m != MAP_FAILED)
@@ -1221,8 +1208,6 @@ static void print_figures(double secs)
 	for (e = 0; e < NUM_STATUS; e++)
 		printf(" %s=%lu", status_names[e], atomic_load(&st->jobs[e]));
 	printf(" not-waited=%lu\n", atomic_load(&st->jobs_lost));
-	printf("# mmaps not tried (host buffers over %llu MiB): %lu\n", MMAP_MAX >> 20,
-	       atomic_load(&st->mmap_skipped));
 }
 
 /*

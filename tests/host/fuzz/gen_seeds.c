@@ -3,8 +3,8 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * Writes the fuzzers' seed corpora: gen_seeds DIR creates DIR/fw_verify,
- * DIR/cmdstream, DIR/mmu and DIR/mailbox (the fwdesc seeds are the
- * committed .fw files). Seeds are well-formed inputs that reach deep: a
+ * DIR/cmdstream, DIR/kcheck, DIR/mmu and DIR/mailbox (the fwdesc seeds are
+ * the committed .fw files). Seeds are well-formed inputs that reach deep: a
  * valid firmware image, page tables mapping VRAM and guest RAM, streams
  * using every packet type, a boot and a queue enable through the mailbox.
  */
@@ -19,6 +19,7 @@
 #include "cmdbuf.h"
 #include "fuzz_input.h"
 #include "fw_verify.h"
+#include "kcheck.h"
 
 #define PAGE		TAIHU_MMU_PAGE_SIZE
 #define HOST_BASE	TAIHU_DEVADDR_HOST_BASE
@@ -197,6 +198,209 @@ static void kernel_seeds(void)
 	}
 }
 
+/* Tensors of the family seeds: one after the other from @base, 64-byte aligned. */
+struct tensors {
+	struct taihu_tensor_desc t[TAIHU_KERNEL_MAX_TENSORS];
+	uint64_t next;
+};
+
+static struct taihu_tensor_desc *tensor(struct tensors *ts, unsigned int i, uint8_t dtype,
+					uint8_t rank, const uint32_t *shape)
+{
+	uint64_t n = tk_dtype_size(dtype);
+	unsigned int r;
+
+	for (r = 0; r < rank; r++)
+		n *= shape[r];
+	cb_desc(&ts->t[i], ts->next, dtype, rank, shape);
+	ts->next += (n + 63) & ~63ULL;
+	return &ts->t[i];
+}
+
+static void quant(struct taihu_tensor_desc *d, float scale, int32_t zp)
+{
+	d->quant = TAIHU_QUANT_TENSOR;
+	d->scale = scale;
+	d->zero_point = zp;
+}
+
+/*
+ * One KERNEL packet as a job (cmdstream/) and, for context 0, as the bare
+ * packet (kcheck/). Every seed must pass tk_parse(): a refused one is a
+ * bug here.
+ */
+static void family_seed(const char *name, uint32_t ctx, uint16_t kernel, const void *params,
+			uint16_t psize, struct tensors *ts, uint8_t nin, uint8_t nout)
+{
+	struct tk_packet pkt;
+	struct tk_error err;
+	struct cmdbuf cb;
+	char seed[64];
+
+	cb_init(&cb);
+	cb_kernel(&cb, kernel, params, psize, ts->t, nin, nout);
+	if (tk_parse(cb.data, cb.len, &pkt, &err)) {
+		fprintf(stderr, "gen_seeds: the %s seed is refused: %s\n", name, err.msg);
+		exit(1);
+	}
+	snprintf(seed, sizeof(seed), "kernel-%s-ctx%u", name, ctx);
+	job_seed(seed, ctx, &cb, true);
+	if (!ctx)
+		write_seed("kcheck", name, cb.data, cb.len);
+}
+
+/* A valid packet of every kernel family over small tensors in VRAM. */
+static void family_seeds(void)
+{
+	unsigned int ctx;
+
+	for (ctx = 0; ctx < 2; ctx++) {
+		const uint64_t v = (ctx ? VA_VRAM : STREAM_VRAM) + 0x1000;
+		struct tensors ts;
+
+		{	/* GEMM: batched, B transposed, per-channel int8 B, INT32 bias */
+			const uint32_t sa[3] = { 2, 3, 8 }, sb[2] = { 5, 8 }, sc[1] = { 5 };
+			const uint32_t sy[3] = { 2, 3, 5 };
+			struct taihu_gemm_params p = { .flags = TAIHU_GEMM_TRANS_B, .alpha = 1.0f,
+						       .beta = 1.0f };
+			struct taihu_tensor_desc *b;
+
+			ts.next = v;
+			quant(tensor(&ts, 0, TAIHU_DTYPE_INT8, 3, sa), 0.1f, -2);
+			b = tensor(&ts, 1, TAIHU_DTYPE_INT8, 2, sb);
+			b->quant = TAIHU_QUANT_CHANNEL;
+			b->quant_axis = 0;
+			b->scale_addr = ts.next;
+			ts.next += 64;
+			tensor(&ts, 2, TAIHU_DTYPE_INT32, 1, sc);
+			tensor(&ts, 3, TAIHU_DTYPE_FP32, 3, sy);
+			family_seed("gemm", ctx, TAIHU_KERNEL_GEMM, &p, sizeof(p), &ts, 3, 1);
+		}
+		{	/* CONV2D, int8 with an INT32 bias: 3x3, padding 1, 2 groups */
+			const uint32_t sx[4] = { 1, 4, 5, 5 }, sw[4] = { 6, 2, 3, 3 }, sb[1] = { 6 };
+			const uint32_t sy[4] = { 1, 6, 5, 5 };
+			struct taihu_conv2d_params p = { .stride = { 1, 1 }, .dilation = { 1, 1 },
+							 .pad_begin = { 1, 1 }, .pad_end = { 1, 1 },
+							 .groups = 2, .act = { .op = TAIHU_ACT_RELU } };
+
+			ts.next = v;
+			quant(tensor(&ts, 0, TAIHU_DTYPE_UINT8, 4, sx), 0.1f, 7);
+			quant(tensor(&ts, 1, TAIHU_DTYPE_INT8, 4, sw), 0.05f, 0);
+			tensor(&ts, 2, TAIHU_DTYPE_INT32, 1, sb);
+			quant(tensor(&ts, 3, TAIHU_DTYPE_INT8, 4, sy), 0.2f, -1);
+			family_seed("conv2d", ctx, TAIHU_KERNEL_CONV2D, &p, sizeof(p), &ts, 3, 1);
+		}
+		{	/* POOL2D: average 2x2, stride 2, padding counted */
+			const uint32_t sx[4] = { 1, 2, 5, 5 }, sy[4] = { 1, 2, 3, 3 };
+			struct taihu_pool2d_params p = { .op = TAIHU_POOL_AVG, .kernel = { 2, 2 },
+							 .stride = { 2, 2 }, .dilation = { 1, 1 },
+							 .pad_end = { 1, 1 } };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 4, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_FP32, 4, sy);
+			family_seed("pool2d", ctx, TAIHU_KERNEL_POOL2D, &p, sizeof(p), &ts, 1, 1);
+		}
+		{	/* BINARY: [2, 3] * [3] broadcast, bf16 */
+			const uint32_t sa[2] = { 2, 3 }, sb[1] = { 3 };
+			struct taihu_binary_params p = { .op = TAIHU_BINARY_MUL };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_BF16, 2, sa);
+			tensor(&ts, 1, TAIHU_DTYPE_BF16, 1, sb);
+			tensor(&ts, 2, TAIHU_DTYPE_BF16, 2, sa);
+			family_seed("binary", ctx, TAIHU_KERNEL_BINARY, &p, sizeof(p), &ts, 2, 1);
+		}
+		{	/* UNARY: GELU (tanh form), fp16 */
+			const uint32_t sx[3] = { 2, 3, 4 };
+			struct taihu_unary_params p = { .act = { .op = TAIHU_ACT_GELU_TANH } };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP16, 3, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_FP16, 3, sx);
+			family_seed("unary", ctx, TAIHU_KERNEL_UNARY, &p, sizeof(p), &ts, 1, 1);
+		}
+		{	/* SOFTMAX and LOG_SOFTMAX over axis 1 */
+			const uint32_t sx[3] = { 2, 5, 3 };
+			struct taihu_softmax_params p = { .axis = 1 };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 3, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_FP32, 3, sx);
+			family_seed("softmax", ctx, TAIHU_KERNEL_SOFTMAX, &p, sizeof(p), &ts, 1, 1);
+			p.axis = -1;
+			family_seed("log_softmax", ctx, TAIHU_KERNEL_LOG_SOFTMAX, &p, sizeof(p), &ts, 1,
+				    1);
+		}
+		{	/* LAYERNORM (gamma, beta) and RMSNORM (gamma) over the last axis */
+			const uint32_t sx[2] = { 3, 8 }, sg[1] = { 8 };
+			struct taihu_norm_params p = { .axis = -1, .epsilon = 1e-5f };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 2, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_FP32, 1, sg);
+			tensor(&ts, 2, TAIHU_DTYPE_FP32, 1, sg);
+			tensor(&ts, 3, TAIHU_DTYPE_FP32, 2, sx);
+			family_seed("layernorm", ctx, TAIHU_KERNEL_LAYERNORM, &p, sizeof(p), &ts, 3, 1);
+			ts.t[2] = ts.t[3];
+			family_seed("rmsnorm", ctx, TAIHU_KERNEL_RMSNORM, &p, sizeof(p), &ts, 2, 1);
+		}
+		{	/* BATCHNORM: [1, 3, 2, 2], four [3] operands, ReLU */
+			const uint32_t sx[4] = { 1, 3, 2, 2 }, sc[1] = { 3 };
+			struct taihu_batchnorm_params p = { .epsilon = 1e-5f,
+							    .act = { .op = TAIHU_ACT_RELU } };
+			unsigned int i;
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 4, sx);
+			for (i = 1; i <= 4; i++)
+				tensor(&ts, i, TAIHU_DTYPE_FP32, 1, sc);
+			tensor(&ts, 5, TAIHU_DTYPE_FP32, 4, sx);
+			family_seed("batchnorm", ctx, TAIHU_KERNEL_BATCHNORM, &p, sizeof(p), &ts, 5, 1);
+		}
+		{	/* REDUCE: mean over axes 0 and 2, kept as 1 */
+			const uint32_t sx[3] = { 2, 3, 4 }, sy[3] = { 1, 3, 1 };
+			struct taihu_reduce_params p = { .op = TAIHU_REDUCE_MEAN, .axes = 5 };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 3, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_FP32, 3, sy);
+			family_seed("reduce", ctx, TAIHU_KERNEL_REDUCE, &p, sizeof(p), &ts, 1, 1);
+		}
+		{	/* TRANSPOSE: [2, 3, 4] -> [4, 2, 3], int32 */
+			const uint32_t sx[3] = { 2, 3, 4 }, sy[3] = { 4, 2, 3 };
+			struct taihu_transpose_params p = { .perm = { 2, 0, 1 } };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_INT32, 3, sx);
+			tensor(&ts, 1, TAIHU_DTYPE_INT32, 3, sy);
+			family_seed("transpose", ctx, TAIHU_KERNEL_TRANSPOSE, &p, sizeof(p), &ts, 1, 1);
+		}
+		{	/* CAST: fp32 quantised to uint8 */
+			const uint32_t sx[2] = { 4, 6 };
+			struct taihu_cast_params p = { 0 };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 2, sx);
+			quant(tensor(&ts, 1, TAIHU_DTYPE_UINT8, 2, sx), 0.03f, 128);
+			family_seed("cast", ctx, TAIHU_KERNEL_CAST, &p, sizeof(p), &ts, 1, 1);
+		}
+		{	/* ATTENTION: 4 query heads over 2 K/V heads, a mask, causal */
+			const uint32_t sq[4] = { 1, 4, 3, 8 }, skv[4] = { 1, 2, 5, 8 };
+			const uint32_t sm[2] = { 3, 5 };
+			struct taihu_attention_params p = { .flags = TAIHU_ATTENTION_CAUSAL };
+
+			ts.next = v;
+			tensor(&ts, 0, TAIHU_DTYPE_FP32, 4, sq);
+			tensor(&ts, 1, TAIHU_DTYPE_FP32, 4, skv);
+			tensor(&ts, 2, TAIHU_DTYPE_FP32, 4, skv);
+			tensor(&ts, 3, TAIHU_DTYPE_FP32, 2, sm);
+			tensor(&ts, 4, TAIHU_DTYPE_FP32, 4, sq);
+			family_seed("attention", ctx, TAIHU_KERNEL_ATTENTION, &p, sizeof(p), &ts, 4, 1);
+		}
+	}
+}
+
 static void cmdstream_seeds(void)
 {
 	struct cmdbuf cb;
@@ -242,6 +446,7 @@ static void cmdstream_seeds(void)
 		job_seed(name, ctx, &cb, false);
 	}
 	kernel_seeds();
+	family_seeds();
 	/* Context 1 only: a read-only page, and a job rewriting its page table. */
 	cb_init(&cb);
 	cb_copy(&cb, VA_RO, VA_VRAM + 0x2000, 0x100);

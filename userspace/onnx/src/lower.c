@@ -808,15 +808,16 @@ static int lower_gather_const(struct ox_lctx *l, int axis)
 /*
  * Gather of rows (axis 0) by indices computed at run time: the card has
  * no gather kernel, so the rows are selected by a product with a one-hot
- * matrix built on the card: d = idx - j, onehot = relu(1 - d * d), exact
- * for integer indices in fp32, then Y = onehot x table. Indices in
+ * matrix built on the card: d = |idx - j| (a GEMM of depth 1 with the
+ * column numbers as its C and |x| fused), onehot = relu(1 - d), exact for
+ * integer indices in fp32, then Y = onehot x table. Indices in
  * [-V, V) address a table of the rows twice, so negative ones work too.
  */
 static int lower_gather_onehot(struct ox_lctx *l)
 {
 	struct ox_value *x = ox_in(l->g, l->n, 0), *ixv = ox_in(l->g, l->n, 1);
 	struct ox_value *y = ox_out(l->g, l->n, 0);
-	struct ox_view ix, fidx, cols, d, e, one, oh, table, out, ops[3];
+	struct ox_view ix, fidx, cols, ones, d, one, oh, table, out, ops[4];
 	int64_t nidx = ox_numel(ixv->rank, ixv->dims), V = x->dims[0], E, dims[2];
 	struct ox_kernel *k;
 	ox_tensor *iota;
@@ -862,15 +863,19 @@ static int lower_gather_onehot(struct ox_lctx *l)
 		if (err)
 			return err;
 	}
-	/* the column numbers j - V, j = 0..2V-1 */
+	/* d = |idx - (j - V)|, j = 0..2V-1: idx x ones + (V - j), a GEMM of depth 1 */
 	dims[0] = 1;
 	dims[1] = 2 * V;
 	iota = ox_tensor_new(OX_F32, 2, dims);
 	if (!iota)
 		return -ENOMEM;
 	for (s = 0; s < 2 * V; s++)
-		ox_set_f(iota, s, (double)s - (double)V);
+		ox_set_f(iota, s, (double)V - (double)s);
 	err = ox_const_view(l, iota, OX_F32, &cols);
+	for (s = 0; !err && s < 2 * V; s++)
+		ox_set_f(iota, s, 1.0);
+	if (!err)
+		err = ox_const_view(l, iota, OX_F32, &ones);
 	ox_tensor_free(iota);
 	if (err)
 		return err;
@@ -879,32 +884,26 @@ static int lower_gather_onehot(struct ox_lctx *l)
 	if (s < 0)
 		return s;
 	ox_dense_view(&d, s, OX_F32, 2, dims);
-	e = d;
 	oh = d;
 	ops[0] = fidx;
-	ops[1] = cols;
-	ops[2] = d;
-	ox_view_expand(&ops[0], 2, dims);
-	ox_view_expand(&ops[1], 2, dims);
-	k = ox_emit(l, OXK_BINARY, 2, 1, ops);	/* d = idx - (j - V) */
+	ops[1] = ones;
+	ops[2] = cols;
+	ox_view_expand(&ops[2], 2, dims);
+	ops[3] = d;
+	k = ox_emit(l, OXK_GEMM, 3, 1, ops);
 	if (!k)
 		return -EOPNOTSUPP;
-	k->p.binary.op = OXB_SUB;
-	ops[0] = d;
-	ops[1] = d;
-	ops[2] = e;
-	k = ox_emit(l, OXK_BINARY, 2, 1, ops);	/* e = d * d, in place */
-	if (!k)
-		return -EOPNOTSUPP;
-	k->p.binary.op = OXB_MUL;
+	k->p.gemm.alpha = 1;
+	k->p.gemm.beta = 1;
+	k->p.gemm.act.op = OX_ACT_ABS;
 	err = ox_scalar_view(l, 1.0, OX_F32, 2, &one);
 	if (err)
 		return err;
 	ops[0] = one;
 	ox_view_expand(&ops[0], 2, dims);
-	ops[1] = e;
+	ops[1] = d;
 	ops[2] = oh;
-	k = ox_emit(l, OXK_BINARY, 2, 1, ops);	/* relu(1 - e), in place */
+	k = ox_emit(l, OXK_BINARY, 2, 1, ops);	/* relu(1 - d), in place */
 	if (!k)
 		return -EOPNOTSUPP;
 	k->p.binary.op = OXB_SUB;
@@ -1177,6 +1176,286 @@ static void retarget_outputs(struct ox_plan *p)
 	}
 }
 
+/* Lifetimes after kernels were removed: the first and last kernel using each storage. */
+static void recompute_lifetimes(struct ox_plan *p)
+{
+	int i, j;
+
+	for (i = 0; i < p->n_stores; i++)
+		p->stores[i].first = p->stores[i].last = -1;
+	for (i = 0; i < p->n_kernels; i++)
+		for (j = 0; j < p->kernels[i].n_in + p->kernels[i].n_out; j++) {
+			const struct ox_view *v = &p->kernels[i].t[j];
+
+			touch(p, v->store, i);
+			if (v->quant == OXQ_CHANNEL) {
+				touch(p, v->qscale_store, i);
+				touch(p, v->qzero_store, i);
+			}
+		}
+}
+
+/* One digit of a view that covers its storage densely in some order. */
+struct digit {
+	int64_t stride, size;
+	int dim;
+};
+
+/* The digits of @v by increasing stride; -1 unless they tile [0, numel) exactly. */
+/* The dimensions of @v longer than 1 by increasing stride; their count. */
+static int sorted_digits(const struct ox_view *v, struct digit *d)
+{
+	int n = 0, i, j;
+
+	for (i = 0; i < v->rank; i++) {
+		if (v->dims[i] == 1)
+			continue;
+		for (j = n; j > 0 && d[j - 1].stride > v->strides[i]; j--)
+			d[j] = d[j - 1];
+		d[j] = (struct digit){ v->strides[i], v->dims[i], i };
+		n++;
+	}
+	return n;
+}
+
+static int view_digits(const struct ox_view *v, struct digit *d)
+{
+	int n = sorted_digits(v, d), i;
+	int64_t next = 1;
+
+	for (i = 0; i < n; i++) {
+		if (d[i].stride != next)
+			return -1;
+		next *= d[i].size;
+	}
+	return n;
+}
+
+/* The digit of @d (@n of them) whose range holds stride @b. */
+static const struct digit *digit_at(const struct digit *d, int n, int64_t b)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (b >= d[i].stride && b < d[i].stride * d[i].size)
+			return &d[i];
+	return NULL;
+}
+
+/*
+ * @u and @v, views of one storage from the same offset, as views of a
+ * dense storage of @u's shape (@u2, @v2): every dimension of @v steps
+ * within one dimension of @u, without carrying into the next.
+ */
+static bool to_index_space(const struct ox_view *u, const struct ox_view *v, struct ox_view *u2,
+			   struct ox_view *v2)
+{
+	struct digit du[OX_MAX_RANK];
+	int64_t reach[OX_MAX_RANK] = { 0 };
+	int n = sorted_digits(u, du), i, r;
+
+	if (u->store != v->store || u->offset != v->offset)
+		return false;
+	for (i = 0; i + 1 < n; i++)
+		if (du[i].stride <= 0 || du[i].stride * du[i].size > du[i + 1].stride)
+			return false;	/* not injective, or interleaved */
+	*u2 = *u;
+	u2->offset = 0;
+	ox_strides(u2->rank, u2->dims, u2->strides);
+	*v2 = *v;
+	v2->offset = 0;
+	for (r = 0; r < v->rank; r++) {
+		int64_t q;
+
+		if (v->dims[r] == 1)
+			continue;
+		for (i = n - 1; i >= 0 && du[i].stride > v->strides[r]; i--)
+			;
+		if (i < 0 || v->strides[r] % du[i].stride)
+			return false;
+		q = v->strides[r] / du[i].stride;
+		reach[i] += q * (v->dims[r] - 1);
+		if (reach[i] >= du[i].size)
+			return false;
+		v2->strides[r] = u2->strides[du[i].dim] * q;
+	}
+	return true;
+}
+
+/*
+ * @u, the output of a kernel, covers a storage that only a strided copy
+ * reads, through @src, into @dst. The view of @dst that puts every element
+ * of @u where the copy would: its strides, when the copy's map is affine
+ * in each dimension of @u (both views cut the storage into the same
+ * "atoms", and an atom's place in @dst follows from its place in @u).
+ */
+static bool compose_copy(const struct ox_view *u, const struct ox_view *src,
+			 const struct ox_view *dst, struct ox_view *out)
+{
+	struct digit du[OX_MAX_RANK], dv[OX_MAX_RANK];
+	int64_t b[2 * OX_MAX_RANK + 1], stride[OX_MAX_RANK];
+	int nu = view_digits(u, du), nv = view_digits(src, dv), nb = 0, i, j, k;
+
+	if (nu < 0 || nv < 0 || u->offset || src->offset)
+		return false;	/* both from to_index_space() */
+	/* the atoms' boundaries: every digit's stride, and the end */
+	for (i = 0; i < nu + nv; i++) {
+		int64_t x = i < nu ? du[i].stride : dv[i - nu].stride;
+
+		for (j = nb; j > 0 && b[j - 1] > x; j--)
+			b[j] = b[j - 1];
+		b[j] = x;
+		nb++;
+	}
+	b[nb++] = ox_numel(u->rank, u->dims);
+	for (k = 0; k < u->rank; k++)
+		stride[k] = -1;
+	for (i = 0; i + 1 < nb; i++) {
+		const struct digit *a, *c;
+		int64_t pos;
+
+		if (b[i] == b[i + 1])
+			continue;
+		a = digit_at(du, nu, b[i]);
+		c = digit_at(dv, nv, b[i]);
+		if (!a || !c || b[i + 1] % b[i] || b[i] % a->stride || b[i] % c->stride)
+			return false;
+		/* this atom's step in @dst, per unit of @u's dimension */
+		pos = dst->strides[c->dim] * (b[i] / c->stride);
+		if (b[i] == a->stride)
+			stride[a->dim] = pos;
+		else if (stride[a->dim] < 0 || stride[a->dim] * (b[i] / a->stride) != pos)
+			return false;
+	}
+	*out = *u;
+	out->store = dst->store;
+	out->offset = dst->offset;
+	for (k = u->rank - 1; k >= 0; k--)
+		if (u->dims[k] == 1)	/* any stride: the dense one */
+			out->strides[k] = k + 1 < u->rank ? out->strides[k + 1] * u->dims[k + 1] : 1;
+		else
+			out->strides[k] = stride[k];
+	return true;
+}
+
+/* Is kernel @k a strided copy (TRANSPOSE of the same dtype) reading arena storage? */
+static bool strided_copy(const struct ox_plan *p, const struct ox_kernel *k)
+{
+	int s = k->t[0].store;
+
+	return k->kind == OXK_TRANSPOSE && s >= 0 && p->stores[s].kind == OXS_ARENA &&
+	       k->t[0].dtype == k->t[1].dtype && k->t[1].store != s &&
+	       k->t[0].quant != OXQ_CHANNEL && k->t[1].quant != OXQ_CHANNEL;
+}
+
+/*
+ * The kernels after @prod that use storage @s, in @readers (at most @max):
+ * -1 unless @prod is its only writer and they are all strided copies
+ * reading it (and writing storage unused between @prod and them).
+ */
+static int copy_readers(const struct ox_plan *p, int prod, int s, int *readers, int max)
+{
+	int k, j, n = 0;
+
+	for (k = 0; k < p->n_kernels; k++) {
+		const struct ox_kernel *kk = &p->kernels[k];
+		bool uses = false;
+
+		for (j = 0; j < kk->n_in + kk->n_out; j++) {
+			const struct ox_view *v = &kk->t[j];
+
+			if (v->quant == OXQ_CHANNEL && (v->qscale_store == s || v->qzero_store == s))
+				return -1;
+			if (v->store == s)
+				uses = true;
+		}
+		if (!uses || k == prod)
+			continue;
+		if (k < prod || !strided_copy(p, kk) || n == max)
+			return -1;
+		readers[n++] = k;
+	}
+	/* each copy's destination is free from the producer on */
+	for (j = 0; j < n; j++)
+		for (k = prod; k < readers[j]; k++) {
+			const struct ox_kernel *kk = &p->kernels[k];
+			int i;
+
+			for (i = 0; i < kk->n_in + kk->n_out; i++)
+				if (kk->t[i].store == p->kernels[readers[j]].t[1].store)
+					return -1;
+		}
+	return n;
+}
+
+/* @cp's source as seen from @u (the part of the producer's output it reads): @cp's layout for @u. */
+static bool write_as_copy(const struct ox_view *u, const struct ox_kernel *cp, struct ox_view *out)
+{
+	struct ox_view u2, v2;
+
+	return to_index_space(u, &cp->t[0], &u2, &v2) && compose_copy(&u2, &v2, &cp->t[1], out);
+}
+
+/* Kernels whose fast path hands the card's views to oneDNN as memory descriptors. */
+static bool md_kernel(int kind)
+{
+	return kind == OXK_GEMM || kind == OXK_CONV2D || kind == OXK_POOL2D ||
+	       kind == OXK_BATCHNORM;
+}
+
+/*
+ * Row-major up to gaps: oneDNN 2.6's matmul faults on a batched output
+ * whose batch stride is below its row stride (with a bias), so such
+ * kernels keep outputs of that form.
+ */
+static bool strides_descending(const struct ox_view *v)
+{
+	int64_t prev = INT64_MAX;
+	int i;
+
+	for (i = 0; i < v->rank; i++) {
+		if (v->dims[i] == 1)
+			continue;
+		if (v->strides[i] > prev)
+			return false;
+		prev = v->strides[i];
+	}
+	return true;
+}
+
+/*
+ * A kernel whose whole result only feeds a strided copy (a Transpose whose
+ * result a Reshape cannot view, e.g. attention heads going back to rows)
+ * writes it in the copy's layout instead, and the copy goes.
+ */
+static void write_through_copies(struct ox_plan *p)
+{
+	int k;
+
+	for (k = 0; k < p->n_kernels; k++) {
+		struct ox_kernel *pk = &p->kernels[k];
+		int readers[2], n, s;
+		struct ox_view nv;
+
+		if (pk->kind == OXK_COPY || pk->kind == OXK_FILL || pk->n_out != 1)
+			continue;
+		s = pk->t[pk->n_in].store;
+		if (s < 0 || p->stores[s].kind != OXS_ARENA)
+			continue;
+		n = copy_readers(p, k, s, readers, 2);
+		if (n <= 0 || p->kernels[readers[0]].t[0].dtype != pk->t[pk->n_in].dtype)
+			continue;
+		if (n == 1 && write_as_copy(&pk->t[pk->n_in], &p->kernels[readers[0]], &nv) &&
+		    (!md_kernel(pk->kind) || strides_descending(&nv))) {
+			pk->t[pk->n_in] = nv;
+			p->stores[s].bytes = 0;
+			memmove(&p->kernels[readers[0]], &p->kernels[readers[0] + 1],
+				sizeof(*pk) * (size_t)(p->n_kernels - readers[0] - 1));
+			p->n_kernels--;
+		}
+	}
+}
+
 int ox_lower_graph(struct ox_plan *p)
 {
 	int oi, err;
@@ -1218,6 +1497,9 @@ int ox_lower_graph(struct ox_plan *p)
 	if (err)
 		return err;
 	retarget_outputs(p);
+	write_through_copies(p);
+	/* both passes removed kernels: the lifetimes the planner uses */
+	recompute_lifetimes(p);
 	return 0;
 }
 

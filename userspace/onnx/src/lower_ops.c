@@ -444,6 +444,53 @@ static int lower_pool(struct ox_lctx *l)
 
 /* ---- GEMM: Gemm, MatMul and their integer forms ---- */
 
+/*
+ * A's rows in the order of its memory (e.g. a Transpose of [B, S, E] to
+ * [S, B, E]) when its batch and M dimensions only merge permuted: Y is
+ * laid out in that order too (its value a permuted view of it), so one
+ * [rows, K] x [K, N] product replaces a batch of small ones. @y is the
+ * node's dense output; @ma and @my receive the 2-D views.
+ */
+static bool rows_in_memory_order(struct ox_lctx *l, const struct ox_view *a, struct ox_view *y,
+				 const int64_t *a2, struct ox_view *ma, struct ox_view *my)
+{
+	int perm[OX_MAX_RANK], inv[OX_MAX_RANK], lead = a->rank - 1, i, j;
+	int64_t pd[OX_MAX_RANK], y2[2];
+	struct ox_view pa = *a, yd = *y, yv;
+
+	for (i = 0; i < a->rank; i++)
+		perm[i] = i;
+	for (i = 1; i < lead; i++)	/* leading dimensions by decreasing stride */
+		for (j = i; j > 0 && a->strides[perm[j]] > a->strides[perm[j - 1]]; j--) {
+			int t = perm[j];
+
+			perm[j] = perm[j - 1];
+			perm[j - 1] = t;
+		}
+	for (i = 0; i < lead && perm[i] == i; i++)
+		;
+	if (i == lead)
+		return false;	/* already in order: the reshape failed for another reason */
+	ox_view_permute(&pa, perm);
+	if (!ox_view_reshape(&pa, 2, a2, ma))
+		return false;
+	for (i = 0; i < y->rank; i++) {
+		pd[i] = y->dims[perm[i]];
+		inv[perm[i]] = i;
+	}
+	memcpy(yd.dims, pd, sizeof(pd));
+	ox_strides(yd.rank, yd.dims, yd.strides);
+	y2[0] = a2[0];
+	y2[1] = y->dims[y->rank - 1];
+	if (!ox_view_reshape(&yd, 2, y2, my))
+		return false;
+	yv = yd;
+	ox_view_permute(&yv, inv);
+	ox_set_view(l->p, l->n->out[0], &yv);
+	*y = yv;
+	return true;
+}
+
 static int gemm_common(struct ox_lctx *l, struct ox_view *a, struct ox_view *b,
 		       struct ox_view *cv, int ydtype, const struct ox_quant *qy, unsigned flags,
 		       float alpha, float beta, struct ox_act act)
@@ -490,6 +537,15 @@ static int gemm_common(struct ox_lctx *l, struct ox_view *a, struct ox_view *b,
 				ox_view_expand(&c3, 2, y2);
 				mc = c3;
 				*cv = mc;
+			}
+		}
+		if (!ok && !(flags & OX_GEMM_TRANS_A) && yr == a->rank && ox_view_dense(&y) &&
+		    y.quant != OXQ_CHANNEL &&
+		    (!cv || cv->store < 0 || cv->rank < 2 || cv->dims[0] == 1) &&
+		    rows_in_memory_order(l, a, &y, a2, &ma, &my)) {
+			ok = true;
+			if (cv && cv->store >= 0) {
+				ox_view_expand(cv, 2, y2);
 			}
 		}
 		if (ok) {

@@ -690,6 +690,12 @@ static void test_models(const char *models)
 		tap_ok(k.n[OXK_ATTENTION] == 1 && k.n[OXK_LAYERNORM] == 2 && k.n[OXK_SOFTMAX] == 0,
 		       "%s: one ATTENTION kernel, two LAYERNORMs, no softmax left (%d kernels, "
 		       "%u nodes folded)", name, k.total, p->folded);
+		/* the attention writes its heads back as rows (no copy), the input
+		 * projection is one GEMM of [batch x seq] rows, the embedding 4 kernels;
+		 * Q, K, V are still copied into heads (3 TRANSPOSE) */
+		tap_ok(k.n[OXK_TRANSPOSE] <= 3 && k.n[OXK_COPY] == 0 && k.total <= 16,
+		       "%s: no copy after the attention, one input projection GEMM (%d kernels)",
+		       name, k.total);
 		{
 			int i, gelu = 0;
 

@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		2
+#define TAIHU_CARD_IF_MINOR		3
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -126,6 +126,10 @@ enum taihu_boot_error {
  * @timestamp_ns: the card clock, in ns, updated with the heartbeat
  * @fw_version_str: NUL-terminated firmware version string
  * @serial: NUL-terminated board serial number
+ * @max_cmd_len: longest command stream the running firmware accepts, in
+ *	bytes (interface 1.3; zero before boot)
+ * @max_ring_entries: largest queue ring the running firmware accepts
+ *	(interface 1.3; zero before boot)
  * @reserved: zero
  */
 struct taihu_card_id {
@@ -153,7 +157,9 @@ struct taihu_card_id {
 	__u64 timestamp_ns;
 	char fw_version_str[32];
 	char serial[32];
-	__u64 reserved[8];
+	__u32 max_cmd_len;
+	__u32 max_ring_entries;
+	__u64 reserved[7];
 };
 
 /* Capabilities the firmware enables (TAIHU_CARD_CAP_*). */
@@ -366,17 +372,46 @@ struct taihu_mbox_power_cap {
  * @TAIHU_FAULT_ECC_UNCORRECTED: @count multi-bit VRAM errors ECC could not
  *	correct: counted in &taihu_sensor_page.ecc_uncorrected, one
  *	TAIHU_EVENT_ECC
+ * @TAIHU_FAULT_QUEUE_HANG: the next job of queue @arg (the one running, or
+ *	the next to start) makes no progress until the queue is disabled,
+ *	when it ends ABORTED (interface 1.3, as all below)
+ * @TAIHU_FAULT_FW_HANG: after answering, the firmware stops serving the
+ *	mailbox and the heartbeat for @arg ms (0: until the process ends);
+ *	engines go on. Requests posted meanwhile are served afterwards
+ * @TAIHU_FAULT_FW_CRASH: after answering, the firmware crashes: engines
+ *	stop (a running job ends ABORTED), the heartbeat stops, the state
+ *	becomes ERROR with error_code @arg (non-zero, at least
+ *	TAIHU_FW_CRASH_CODE_MIN), a TAIHU_EVENT_FW_ERROR is raised, and the
+ *	mailbox answers only RESET (others: -EIO)
+ * @TAIHU_FAULT_HEARTBEAT_STOP: the heartbeat stops, nothing else; RESET
+ *	restarts it
+ * @TAIHU_FAULT_CORRUPT_COMPLETION: the next completion record of queue
+ *	@arg names a wrong seqno
+ * @TAIHU_FAULT_FAIL_BOOT: the next BOOT fails with TAIHU_BOOT_ERR_INJECTED
+ * @TAIHU_FAULT_BUS_DROP: after answering, the card process exits: the
+ *	card falls off the bus (its shared memory stays, nothing serves it)
  */
 enum taihu_fault {
 	TAIHU_FAULT_ECC_CORRECTED = 1,
 	TAIHU_FAULT_ECC_UNCORRECTED = 2,
+	TAIHU_FAULT_QUEUE_HANG = 3,
+	TAIHU_FAULT_FW_HANG = 4,
+	TAIHU_FAULT_FW_CRASH = 5,
+	TAIHU_FAULT_HEARTBEAT_STOP = 6,
+	TAIHU_FAULT_CORRUPT_COMPLETION = 7,
+	TAIHU_FAULT_FAIL_BOOT = 8,
+	TAIHU_FAULT_BUS_DROP = 9,
 };
+
+/* Firmware crash codes in &taihu_card_id.error_code are above the boot errors. */
+#define TAIHU_FW_CRASH_CODE_MIN		0x100
 
 /**
  * struct taihu_mbox_fault - payload of TAIHU_MBOX_OP_FAULT_INJECT
  * @fault: &enum taihu_fault; -EOPNOTSUPP for a fault the card does not know
- * @count: how many (ECC errors), 1..TAIHU_FAULT_MAX_COUNT
- * @arg: fault-specific argument; for ECC errors the VRAM offset reported
+ * @count: how many (ECC errors), 1..TAIHU_FAULT_MAX_COUNT; 1 for the others
+ * @arg: fault-specific argument (&enum taihu_fault); for ECC errors the
+ *	VRAM offset reported
  */
 struct taihu_mbox_fault {
 	__u32 fault;

@@ -28,6 +28,7 @@
 #include "taihu_drv.h"
 #include "taihu_fw.h"
 #include "taihu_gem.h"
+#include "taihu_health.h"
 #include "taihu_hw.h"
 #include "taihu_ioctl_filter.h"
 #include "taihu_irq.h"
@@ -170,6 +171,8 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	info->host_used = atomic64_read(&tdev->host_used);
 	info->va_size = TAIHU_VA_END;
 	info->max_inflight = TAIHU_MAX_INFLIGHT;
+	info->max_cmd_len = tdev->fw.max_cmd_len;
+	info->ring_entries = TAIHU_RING_ENTRIES;
 }
 
 static void taihu_query_context_info(struct taihu_ctx *ctx,
@@ -265,12 +268,35 @@ static int taihu_query_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
+/*
+ * A dead card (taihu_health.c) fails every Taihu ioctl with -ENODEV, also
+ * one that was waiting when the card died: its jobs ended because of it.
+ */
+#define TAIHU_IOCTL_ALIVE(func)						\
+static int func##_alive(struct drm_device *drm, void *data,		\
+			struct drm_file *file)				\
+{									\
+	struct taihu_device *tdev = to_taihu_device(drm);		\
+	int ret;							\
+									\
+	if (taihu_health_dead(tdev))					\
+		return -ENODEV;						\
+	ret = func(drm, data, file);					\
+	return taihu_health_dead(tdev) ? -ENODEV : ret;			\
+}
+
+TAIHU_IOCTL_ALIVE(taihu_query_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_bo_create_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_bo_info_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_submit_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_wait_ioctl)
+
 static const struct drm_ioctl_desc taihu_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(TAIHU_QUERY, taihu_query_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(TAIHU_BO_CREATE, taihu_bo_create_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(TAIHU_BO_INFO, taihu_bo_info_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT, taihu_submit_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_QUERY, taihu_query_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_BO_CREATE, taihu_bo_create_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_BO_INFO, taihu_bo_info_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT, taihu_submit_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl_alive, 0),
 };
 
 /*
@@ -353,6 +379,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_LIST_HEAD(&tdev->ctx_list);
 	atomic64_set(&tdev->host_used, 0);
 	taihu_pin_init(tdev);
+	taihu_health_init(tdev);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);
@@ -418,6 +445,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_reset;
 
 	taihu_nl_dev_add(tdev);
+	taihu_health_start(tdev);
 	return 0;
 
 err_reset:
@@ -447,6 +475,9 @@ static void taihu_pci_remove(struct pci_dev *pdev)
 {
 	struct taihu_device *tdev = pci_get_drvdata(pdev);
 
+	/* The watchdog reads BAR2 and may end jobs: not during teardown. */
+	taihu_health_stop(tdev);
+
 	/* Netlink first: its handlers read the device without drm_dev_enter(). */
 	taihu_nl_dev_remove(tdev);
 
@@ -469,6 +500,7 @@ static void taihu_pci_shutdown(struct pci_dev *pdev)
 {
 	struct taihu_device *tdev = pci_get_drvdata(pdev);
 
+	taihu_health_stop(tdev);
 	taihu_stop_card(tdev, "shutdown");
 	pci_clear_master(pdev);
 }

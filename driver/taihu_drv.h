@@ -25,6 +25,7 @@
 #include "taihu_card_api.h"
 #include "taihu_fw.h"
 #include "taihu_gem.h"
+#include "taihu_health.h"
 #include "taihu_hw.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
@@ -68,6 +69,7 @@
  * @jobs_free_work: frees @jobs_to_free, off the scheduler's workqueue
  * @telemetry: sensor page state (taihu_telemetry.h)
  * @nl: netlink state: listing and events (taihu_netlink.h)
+ * @health: the heartbeat watchdog and the dead state (taihu_health.h)
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -93,6 +95,7 @@ struct taihu_device {
 	struct work_struct jobs_free_work;
 	struct taihu_telemetry telemetry;
 	struct taihu_nl_dev nl;
+	struct taihu_health health;
 };
 
 /**

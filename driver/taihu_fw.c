@@ -89,6 +89,36 @@ static void taihu_fw_read_info(struct taihu_device *tdev)
 	taihu_fw_copy_str(tdev, fw->serial, sizeof(fw->serial),
 			  TAIHU_ID_REG(serial));
 	taihu_fw_read_kernels(tdev);
+	if (tdev->card_if_minor >= 3) {
+		fw->max_cmd_len = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(max_cmd_len));
+		fw->max_ring_entries = taihu_ctrl_rd32(tdev,
+						       TAIHU_ID_REG(max_ring_entries));
+	}
+}
+
+/* Limits this driver cannot run with; the card verified the rest. */
+static int taihu_fw_check_limits(struct taihu_device *tdev)
+{
+	const struct taihu_fw_info *fw = &tdev->fw;
+	struct device *dev = tdev->drm.dev;
+
+	if (tdev->card_if_minor < 3)
+		return 0;
+	if (fw->max_ring_entries < TAIHU_RING_ENTRIES) {
+		dev_err(dev, "boot failed: firmware max_ring_entries %u below the driver's %u-entry rings\n",
+			fw->max_ring_entries, TAIHU_RING_ENTRIES);
+		return -EINVAL;
+	}
+	if (!fw->capabilities) {
+		dev_err(dev, "boot failed: firmware capabilities enable nothing\n");
+		return -EINVAL;
+	}
+	if (fw->max_cmd_len < sizeof(u64)) {
+		dev_err(dev, "boot failed: firmware max_cmd_len %u holds no packet\n",
+			fw->max_cmd_len);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Send the image already in VRAM and interpret the card's verdict. */
@@ -189,6 +219,9 @@ int taihu_fw_boot(struct taihu_device *tdev)
 		goto out;
 	}
 	tdev->num_queues = tdev->fw.num_queues;
+	ret = taihu_fw_check_limits(tdev);
+	if (ret)
+		goto out;
 
 	dev_info(dev, "firmware %s booted (ABI %u.%u), %u queues\n",
 		 tdev->fw.version_str, tdev->fw.abi_major, tdev->fw.abi_minor,

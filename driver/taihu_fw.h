@@ -24,6 +24,8 @@ struct taihu_device;
  * @capabilities: TAIHU_CARD_CAP_* bits
  * @version_str: NUL-terminated version string
  * @serial: NUL-terminated board serial
+ * @max_cmd_len: longest command stream accepted (interface 1.3; else 0)
+ * @max_ring_entries: largest ring accepted (interface 1.3; else 0)
  * @num_kernels: entries of @kernels
  * @kernels: the inference kernels the firmware enables (ID page table)
  *
@@ -37,6 +39,8 @@ struct taihu_fw_info {
 	u64 capabilities;
 	char version_str[32];
 	char serial[32];
+	u32 max_cmd_len;
+	u32 max_ring_entries;
 	u32 num_kernels;
 	struct taihu_card_kernel kernels[TAIHU_CARD_MAX_KERNELS];
 };

@@ -17,6 +17,7 @@
 #include <linux/wait.h>
 
 #include "taihu_drv.h"
+#include "taihu_health.h"
 #include "taihu_mbox.h"
 #include "taihu_netlink.h"
 
@@ -52,6 +53,11 @@ int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 		return -EINVAL;
 
 	mutex_lock(&mbox->lock);
+	/* Nobody would answer. */
+	if (taihu_health_dead(tdev)) {
+		ret = -ENODEV;
+		goto out;
+	}
 
 	seq = ++mbox->seq;
 	if (!seq)
@@ -75,8 +81,13 @@ int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 			ret = -ETIMEDOUT;
 			goto out;
 		}
-		wait_event_timeout(mbox->wq, taihu_mbox_answered(tdev, seq),
+		wait_event_timeout(mbox->wq, taihu_mbox_answered(tdev, seq) ||
+				   taihu_health_dead(tdev),
 				   msecs_to_jiffies(TAIHU_MBOX_POLL_MS));
+		if (taihu_health_dead(tdev) && !taihu_mbox_answered(tdev, seq)) {
+			ret = -ENODEV;
+			goto out;
+		}
 	}
 	/* Read the response only after its sequence number. */
 	rmb();
@@ -186,6 +197,8 @@ static void taihu_event_log(struct taihu_device *tdev,
 	case TAIHU_EVENT_FW_ERROR:
 		dev_err_ratelimited(dev, "event: firmware error %llu\n",
 				    ev->data[0]);
+		/* The watchdog reads the error state now, not at its next tick. */
+		taihu_health_kick(tdev);
 		break;
 	case TAIHU_EVENT_QUEUE_ERROR:
 		dev_err_ratelimited(dev, "event: queue %llu stopped, error %llu\n",

@@ -55,7 +55,8 @@ void taihu_mbox_init(struct taihu_device *tdev);
  * Sleeps; takes &taihu_mailbox.lock.
  *
  * Return: 0 when the card answered (its verdict is in @status),
- * -ETIMEDOUT if it did not answer in time, -EINVAL for a bad request.
+ * -ETIMEDOUT if it did not answer in time, -ENODEV at once when the card is
+ * (or is declared, meanwhile) dead, -EINVAL for a bad request.
  */
 int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 		       const void *req, u32 req_len, void *rsp, u32 rsp_size,

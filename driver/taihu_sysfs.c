@@ -17,6 +17,7 @@
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
+#include "taihu_health.h"
 #include "taihu_pin.h"
 #include "taihu_sysfs.h"
 #include "taihu_telemetry.h"
@@ -244,5 +245,6 @@ static const struct attribute_group taihu_sysfs_engine_group = {
 const struct attribute_group *taihu_sysfs_groups[] = {
 	&taihu_sysfs_group,
 	&taihu_sysfs_engine_group,
+	&taihu_health_sysfs_group,
 	NULL
 };

@@ -155,6 +155,8 @@ void bar2_publish_firmware(struct card *card, const struct taihu_fw_info *fw)
 		id->fw_abi_minor = 0;
 		id->num_queues = 0;
 		id->capabilities = 0;
+		id->max_cmd_len = 0;
+		id->max_ring_entries = 0;
 		memset(id->fw_version_str, 0, sizeof(id->fw_version_str));
 		shm_store32(&id->heartbeat_period_ms, CARD_DEFAULT_HEARTBEAT_MS);
 		return;
@@ -164,6 +166,8 @@ void bar2_publish_firmware(struct card *card, const struct taihu_fw_info *fw)
 	id->fw_abi_minor = fw->hdr.abi_minor;
 	id->num_queues = fw->cfg.num_queues;
 	id->capabilities = fw->cfg.capabilities;
+	id->max_cmd_len = fw->cfg.max_cmd_len;
+	id->max_ring_entries = fw->cfg.max_ring_entries;
 	memset(id->fw_version_str, 0, sizeof(id->fw_version_str));
 	/* version_str is NUL-terminated inside 32 bytes: verified. */
 	memcpy(id->fw_version_str, fw->hdr.version_str, sizeof(id->fw_version_str));

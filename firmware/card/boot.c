@@ -54,6 +54,10 @@ int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size)
 		return -EBUSY;
 	}
 	bar2_set_state(card, TAIHU_CARD_STATE_BOOTING, TAIHU_BOOT_OK);
+	if (card->fail_next_boot) {
+		card->fail_next_boot = false;
+		return boot_fail(card, TAIHU_BOOT_ERR_INJECTED, "failure injected");
+	}
 
 	if (!vram_range_ok(card, image_addr, image_size)) {
 		snprintf(why, sizeof(why), "image [0x%llx, +%u) is not inside VRAM",

@@ -77,6 +77,9 @@ struct engine {
 	struct tlb tlb;		/* used by the engine thread only */
 	struct kscratch *kscratch;	/* kernels' scratch; engine thread only */
 	struct engine_activity act;	/* under card->activity_lock */
+	/* Injected faults (fault.h), consumed by the engine thread. */
+	atomic_bool fault_hang;		/* the next job makes no progress */
+	atomic_bool fault_corrupt;	/* the next completion names a wrong seqno */
 };
 
 /* One inference kernel as the firmware enables it (dtypes 0: disabled). */
@@ -124,7 +127,6 @@ struct card {
 	int client_fd;
 
 	int epoll_fd;
-	int timer_fd;
 	int sensor_timer_fd;
 	int signal_fd;
 
@@ -161,13 +163,26 @@ struct card {
 	uint64_t any_busy_ns;		/* under activity_lock */
 	struct thermal thermal;
 
+	/* The heartbeat thread (heartbeat.h): beats every hb_period_ms. */
+	pthread_t hb_thread;
+	bool hb_started;
+	atomic_bool hb_exit;
+	_Atomic uint32_t hb_period_ms;
+
+	/* Injected firmware faults (fault.h). */
+	atomic_bool hb_stopped;		/* HEARTBEAT_STOP: no beats until RESET */
+	_Atomic uint64_t fw_hung_until_ns;	/* FW_HANG: mailbox and heartbeat stop */
+	atomic_bool fw_crashed;		/* FW_CRASH: only RESET is answered */
+	bool fail_next_boot;		/* FAIL_BOOT; main thread only */
+	bool exit_requested;		/* BUS_DROP: leave the main loop */
+
 	struct engine engines[TAIHU_MAX_QUEUES];
 };
 
 /* Raise MSI-X vector @vector of the guest. */
 void card_raise_irq(struct card *card, unsigned int vector);
 
-/* Re-arm the heartbeat timer after the period in the ID page changed. */
+/* Take the heartbeat period from the running firmware (or the default). */
 void card_rearm_heartbeat(struct card *card);
 
 /* Re-arm the sensor timer after the thermal table changed. */

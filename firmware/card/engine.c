@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "activity.h"
@@ -114,6 +115,16 @@ static bool engine_stopping(struct engine *e)
 	return stop;
 }
 
+/* An injected queue hang: no progress until the queue is disabled or reset. */
+static void hang_until_aborted(struct engine *e)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000000L };
+
+	card_log("queue %u: job hangs (fault injected)", e->index);
+	while (!engine_stopping(e))
+		nanosleep(&tick, NULL);
+}
+
 static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
 {
 	struct card *card = e->card;
@@ -124,11 +135,16 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 	memset(&rec, 0, sizeof(rec));
 	rec.seqno = entry.seqno;
 	rec.start_ns = card_clock_ns();
-	activity_job_begin(e);
-	cmdstream_execute(e, &entry, &rec);
-	/* A throttled engine takes longer: the job ends at the clock's pace. */
-	thermal_throttle_job(e);
-	activity_job_end(e);
+	if (atomic_exchange(&e->fault_hang, false)) {
+		hang_until_aborted(e);
+		rec.status = TAIHU_STATUS_ABORTED;
+	} else {
+		activity_job_begin(e);
+		cmdstream_execute(e, &entry, &rec);
+		/* A throttled engine takes longer: the job ends at the clock's pace. */
+		thermal_throttle_job(e);
+		activity_job_end(e);
+	}
 	rec.end_ns = card_clock_ns();
 	if (rec.status != TAIHU_STATUS_SUCCESS)
 		card_log("queue %u: job seqno %llu ctx %u failed: status %u at offset %u addr 0x%llx (%s)",
@@ -136,6 +152,14 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 			 rec.error_offset, (unsigned long long)rec.error_addr,
 			 rec.error_access == TAIHU_ACCESS_WRITE ? "write" : "read");
 
+	/* A crashed firmware (fault.c) reports nothing more. */
+	if (atomic_load(&card->fw_crashed))
+		return;
+	if (atomic_exchange(&e->fault_corrupt, false)) {
+		card_log("queue %u: completion of seqno %llu corrupted (fault injected)",
+			 e->index, (unsigned long long)entry.seqno);
+		rec.seqno = ~entry.seqno;
+	}
 	memcpy(card->vram + e->compl_addr + (uint64_t)slot * sizeof(rec), &rec, sizeof(rec));
 	/* Completion record first, then head, then completed_seqno. */
 	e->head++;

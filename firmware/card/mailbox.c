@@ -241,11 +241,17 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 		rsp->status = -EINVAL;
 		return;
 	}
+	/* A crashed firmware is gone: only the card's reset still works. */
+	if (atomic_load(&card->fw_crashed) && req->op != TAIHU_MBOX_OP_RESET) {
+		rsp->status = -EIO;
+		return;
+	}
 	switch (req->op) {
 	case TAIHU_MBOX_OP_NOP:
 		rsp->status = 0;
 		break;
 	case TAIHU_MBOX_OP_RESET:
+		fault_clear_on_reset(card);
 		boot_reset(card);
 		card_rearm_heartbeat(card);
 		rsp->status = 0;
@@ -289,7 +295,7 @@ void mailbox_service(struct card *card)
 	struct mbox_request req;
 	struct mbox_response rsp;
 
-	if (atomic_load(&card->mbox_busy))
+	if (atomic_load(&card->mbox_busy) || fault_fw_hung(card))
 		return;
 	mailbox_cleanup(card);
 	req.seq = shm_load32(&mb->req_seq);
@@ -307,6 +313,12 @@ void mailbox_service(struct card *card)
 	if (rsp.deferred)
 		return;
 	answer(card, req.seq, req.op, &rsp);
+	if (req.op == TAIHU_MBOX_OP_FAULT_INJECT && !rsp.status) {
+		struct taihu_mbox_fault f;
+
+		memcpy(&f, req.payload, sizeof(f));
+		fault_after_answer(card, &f);
+	}
 }
 
 void mailbox_cleanup(struct card *card)

@@ -4,8 +4,9 @@
  *
  * taihu-card: the T1 reference card. The main thread runs an epoll loop
  * over the listening socket, the client socket, the mailbox doorbell, the
- * heartbeat timerfd and a signalfd; engine threads run the queues, each
- * woken by its own queue's doorbell.
+ * sensor timerfd and a signalfd; engine threads run the queues, each
+ * woken by its own queue's doorbell; the heartbeat has a thread of its own
+ * (heartbeat.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include "dma.h"
 #include "engine.h"
 #include "events.h"
+#include "heartbeat.h"
 #include "ivshmem_server.h"
 #include "log.h"
 #include "mailbox.h"
@@ -36,7 +38,6 @@
 enum {
 	TAG_LISTEN = 1000,
 	TAG_CLIENT,
-	TAG_TIMER,
 	TAG_SENSOR_TIMER,
 	TAG_SIGNAL,
 };
@@ -54,12 +55,8 @@ void card_rearm_heartbeat(struct card *card)
 {
 	uint32_t ms = card->cfg.booted ? card->cfg.heartbeat_period_ms
 				       : CARD_DEFAULT_HEARTBEAT_MS;
-	struct itimerspec its = {
-		.it_interval = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L },
-	};
 
-	its.it_value = its.it_interval;
-	timerfd_settime(card->timer_fd, 0, &its, NULL);
+	atomic_store(&card->hb_period_ms, ms);
 }
 
 void card_rearm_sensors(struct card *card)
@@ -89,7 +86,6 @@ static int setup(struct card *card)
 	sigset_t mask;
 
 	card->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	card->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	card->sensor_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -98,7 +94,7 @@ static int setup(struct card *card)
 	/* Block before threads start so that they inherit the mask. */
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	card->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (card->epoll_fd < 0 || card->timer_fd < 0 || card->sensor_timer_fd < 0 ||
+	if (card->epoll_fd < 0 || card->sensor_timer_fd < 0 ||
 	    card->signal_fd < 0) {
 		card_log("epoll/timerfd/signalfd: %s", strerror(errno));
 		return -1;
@@ -114,15 +110,13 @@ static int setup(struct card *card)
 		return -1;
 
 	if (watch(card, card->listen_fd, TAG_LISTEN) ||
-	    watch(card, card->timer_fd, TAG_TIMER) ||
 	    watch(card, card->sensor_timer_fd, TAG_SENSOR_TIMER) ||
 	    watch(card, card->signal_fd, TAG_SIGNAL))
 		return -1;
 	if (watch(card, card->doorbell_fd[TAIHU_VECTOR_CONTROL], TAIHU_VECTOR_CONTROL))
 		return -1;
-	card_rearm_heartbeat(card);
 	card_rearm_sensors(card);
-	return 0;
+	return heartbeat_start(card);
 }
 
 static void mailbox_doorbell(struct card *card)
@@ -164,15 +158,12 @@ static int run(struct card *card)
 			card_log("epoll_wait: %s", strerror(errno));
 			return 1;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !card->exit_requested; i++) {
 			uint64_t tag = evs[i].data.u64;
 			uint64_t ticks;
 
 			if (tag == TAIHU_VECTOR_CONTROL) {
 				mailbox_doorbell(card);
-			} else if (tag == TAG_TIMER) {
-				if (read(card->timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
-					bar2_heartbeat(card);
 			} else if (tag == TAG_SENSOR_TIMER) {
 				if (read(card->sensor_timer_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
 					thermal_tick(card);
@@ -194,6 +185,10 @@ static int run(struct card *card)
 					return 0;
 				}
 			}
+		}
+		if (card->exit_requested) {
+			card_log("fault injected: dropping off the bus (exiting)");
+			return 0;
 		}
 	}
 }
@@ -220,7 +215,7 @@ int main(int argc, char **argv)
 			card->opt.log_path, strerror(errno));
 
 	card->bar2_fd = card->listen_fd = card->client_fd = -1;
-	card->epoll_fd = card->timer_fd = card->sensor_timer_fd = card->signal_fd = -1;
+	card->epoll_fd = card->sensor_timer_fd = card->signal_fd = -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
 	pthread_mutex_init(&card->event_lock, NULL);
@@ -232,6 +227,7 @@ int main(int argc, char **argv)
 		 (unsigned long long)(card->opt.ram_size >> 20), card->opt.mute ? ", mute" : "");
 	ret = setup(card) ? 1 : run(card);
 
+	heartbeat_stop(card);
 	mailbox_cleanup(card);
 	prefault_stop(card);
 	if (card->bar2)
@@ -241,8 +237,6 @@ int main(int argc, char **argv)
 	dma_unmap_guest_ram(card);
 	if (card->epoll_fd >= 0)
 		close(card->epoll_fd);
-	if (card->timer_fd >= 0)
-		close(card->timer_fd);
 	if (card->sensor_timer_fd >= 0)
 		close(card->sensor_timer_fd);
 	if (card->signal_fd >= 0)

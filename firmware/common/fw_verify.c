@@ -133,6 +133,46 @@ static int check_sections(const uint8_t *p, const struct taihu_fw_header *hdr,
 	return TAIHU_BOOT_OK;
 }
 
+/*
+ * The largest packet each capability brings: a command stream of
+ * max_cmd_len bytes must be able to hold any one packet the firmware enables.
+ */
+static const struct {
+	uint64_t cap;
+	const char *name;
+	size_t size;
+} cap_packets[] = {
+	{ TAIHU_CARD_CAP_NOP, "NOP", sizeof(struct taihu_pkt_header) },
+	{ TAIHU_CARD_CAP_FILL, "FILL", sizeof(struct taihu_pkt_fill) },
+	{ TAIHU_CARD_CAP_COPY, "COPY", sizeof(struct taihu_pkt_copy) },
+	{ TAIHU_CARD_CAP_TIMESTAMP, "TIMESTAMP", sizeof(struct taihu_pkt_timestamp) },
+	{ TAIHU_CARD_CAP_SEMAPHORE, "SEM_SIGNAL", sizeof(struct taihu_pkt_sem_signal) },
+	{ TAIHU_CARD_CAP_SEMAPHORE, "SEM_WAIT", sizeof(struct taihu_pkt_sem_wait) },
+	{ TAIHU_CARD_CAP_BARRIER, "BARRIER", sizeof(struct taihu_pkt_barrier) },
+	{ TAIHU_CARD_CAP_KERNEL, "KERNEL", sizeof(struct taihu_pkt_kernel) },
+};
+
+/* The limits must let the card and the driver run something. */
+static int check_config_usable(const struct taihu_fw_config *cfg, char *why, size_t why_len)
+{
+	size_t i;
+
+	if (!(cfg->capabilities & TAIHU_FW_CFG_KNOWN_CAPS & ~(uint64_t)TAIHU_CARD_CAP_MMU))
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "capabilities enable no packet: nothing could run");
+	for (i = 0; i < sizeof(cap_packets) / sizeof(cap_packets[0]); i++)
+		if ((cfg->capabilities & cap_packets[i].cap) &&
+		    cfg->max_cmd_len < cap_packets[i].size)
+			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+				    "max_cmd_len %u cannot hold a %s packet (%zu bytes)",
+				    cfg->max_cmd_len, cap_packets[i].name, cap_packets[i].size);
+	if (cfg->max_ring_entries < TAIHU_FW_CFG_MIN_RING_ENTRIES)
+		return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
+			    "max_ring_entries %u below the %u entries of the driver's rings",
+			    cfg->max_ring_entries, TAIHU_FW_CFG_MIN_RING_ENTRIES);
+	return TAIHU_BOOT_OK;
+}
+
 static int check_config(const uint8_t *p, const struct taihu_fw_header *hdr,
 			const struct taihu_fw_section *sec, struct taihu_fw_config *cfg,
 			char *why, size_t why_len)
@@ -180,7 +220,7 @@ static int check_config(const uint8_t *p, const struct taihu_fw_header *hdr,
 		if (cfg->reserved[i])
 			return fail(why, why_len, TAIHU_BOOT_ERR_CONFIG,
 				    "CONFIG reserved[%u] is not zero", i);
-	return TAIHU_BOOT_OK;
+	return check_config_usable(cfg, why, why_len);
 }
 
 static int check_kernel(const struct taihu_fw_kernel *k, uint32_t i, uint32_t seen,

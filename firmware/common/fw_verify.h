@@ -20,6 +20,8 @@
 #define TAIHU_FW_CFG_MIN_CMD_LEN	8U
 #define TAIHU_FW_CFG_MAX_CMD_LEN	(1U << 20)
 #define TAIHU_FW_CFG_MAX_RING_ENTRIES	65536U
+/* The driver's rings have 64 entries (driver/taihu_queue.h): smaller cannot run. */
+#define TAIHU_FW_CFG_MIN_RING_ENTRIES	64U
 #define TAIHU_FW_CFG_KNOWN_CAPS		(TAIHU_CARD_CAP_NOP | TAIHU_CARD_CAP_FILL | \
 					 TAIHU_CARD_CAP_COPY | TAIHU_CARD_CAP_TIMESTAMP | \
 					 TAIHU_CARD_CAP_MMU | TAIHU_CARD_CAP_SEMAPHORE | \

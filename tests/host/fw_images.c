@@ -186,6 +186,27 @@ static size_t config_ring(uint8_t *img, size_t size)
 	return size;
 }
 
+static size_t config_one_entry_ring(uint8_t *img, size_t size)
+{
+	cfg(img)->max_ring_entries = 1;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_no_caps(uint8_t *img, size_t size)
+{
+	cfg(img)->capabilities = 0;
+	fw_fix_digest(img);
+	return size;
+}
+
+static size_t config_cmd_len_8(uint8_t *img, size_t size)
+{
+	cfg(img)->max_cmd_len = 8;
+	fw_fix_digest(img);
+	return size;
+}
+
 static size_t config_short(uint8_t *img, size_t size)
 {
 	sec(img, 0)->size = 16;
@@ -254,6 +275,9 @@ const struct fw_bad_case fw_bad_cases[] = {
 	{ "config unknown capability", TAIHU_BOOT_ERR_CONFIG, config_caps },
 	{ "config ring entries not power of two", TAIHU_BOOT_ERR_CONFIG, config_ring },
 	{ "config section too short", TAIHU_BOOT_ERR_CONFIG, config_short },
+	{ "config one-entry ring", TAIHU_BOOT_ERR_CONFIG, config_one_entry_ring },
+	{ "config without capabilities", TAIHU_BOOT_ERR_CONFIG, config_no_caps },
+	{ "config max_cmd_len 8", TAIHU_BOOT_ERR_CONFIG, config_cmd_len_8 },
 	{ "thermal clock table not descending", TAIHU_BOOT_ERR_CONFIG, thermal_levels },
 	{ "thermal cap minimum above default", TAIHU_BOOT_ERR_CONFIG, thermal_cap },
 	{ "thermal crit not above max", TAIHU_BOOT_ERR_CONFIG, thermal_crit },

@@ -615,6 +615,124 @@ static void test_reset_stops_queues(struct card_client *c, const uint8_t *img, s
 	tap_result(t.ok, "RESET stops the queues; a re-boot serves them again");
 }
 
+static int inject(struct card_client *c, uint32_t fault, uint64_t arg)
+{
+	struct taihu_mbox_fault f = { .fault = fault, .count = 1, .arg = arg };
+	int32_t status;
+
+	if (cc_mbox(c, TAIHU_MBOX_OP_FAULT_INJECT, &f, sizeof(f), NULL, 0, &status, 5000))
+		return -1000;
+	return status;
+}
+
+/* Did the heartbeat move within @ms? */
+static bool beating(struct card_client *c, unsigned int ms)
+{
+	uint64_t hb = c->id->heartbeat;
+
+	usleep(ms * 1000);
+	return c->id->heartbeat != hb;
+}
+
+static void test_faults(struct card_client *c, const uint8_t *img, size_t size)
+{
+	struct tap_check t = { true };
+	struct taihu_completion rec;
+	struct taihu_event ev;
+	struct cmdbuf cb;
+	bool crash_event = false;
+	int32_t status;
+	int i;
+
+	cb_init(&cb);
+	cb_nop(&cb, 8);
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	CHECK_EQ(&t, c->id->max_cmd_len, 65536);
+	CHECK_EQ(&t, c->id->max_ring_entries, 1024);
+	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), RING_ENTRIES), 0);
+	/* Bad arguments. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_QUEUE_HANG, 4), -EINVAL);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_CRASH, 7), -EINVAL);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_HEARTBEAT_STOP, 1), -EINVAL);
+	CHECK_EQ(&t, inject(c, 99, 0), -EOPNOTSUPP);
+	/* A corrupted completion names another seqno; the next one is right. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_CORRUPT_COMPLETION, 0), 0);
+	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
+	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++c->seqno);
+	CHECK(&t, cc_wait_queue(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, &rec, 5000) == 0);
+	CHECK(&t, rec.seqno != c->seqno);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.seqno, c->seqno);
+	/* A hung job ends ABORTED when its queue is disabled. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_QUEUE_HANG, 0), 0);
+	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
+	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++c->seqno);
+	CHECK(&t, cc_wait_queue(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, NULL, 300) != 0);
+	CHECK(&t, beating(c, 300));
+	CHECK_EQ(&t, cc_queue_disable(c, 0), 0);
+	cc_completion(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, &rec);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
+	/* The heartbeat stops, the mailbox goes on; RESET restarts it. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_HEARTBEAT_STOP, 0), 0);
+	CHECK(&t, !beating(c, 350));
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK(&t, beating(c, 350));
+	/* A hung firmware answers nothing and does not beat, then serves again. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_HANG, 600), 0);
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 300) != 0);
+	CHECK(&t, !beating(c, 150));
+	usleep(400 * 1000);
+	CHECK(&t, beating(c, 350));
+	/* The request posted during the hang was answered after it. */
+	CHECK_EQ(&t, c->mbox->rsp_seq, c->mbox->req_seq);
+	/* A crash: ERROR with the code, an event, only RESET answered. */
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_CRASH, 0x4242), 0);
+	/* The crash follows the answer. */
+	for (i = 0; i < 100 && c->id->state != TAIHU_CARD_STATE_ERROR; i++)
+		usleep(10 * 1000);
+	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_ERROR);
+	CHECK_EQ(&t, c->id->error_code, 0x4242);
+	while (cc_next_event(c, &ev))
+		if (ev.type == TAIHU_EVENT_FW_ERROR && ev.data[0] == 0x4242)
+			crash_event = true;
+	CHECK(&t, crash_event);
+	CHECK(&t, !beating(c, 350));
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
+	CHECK_EQ(&t, status, -EIO);
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_WAIT_FW);
+	CHECK(&t, beating(c, 350));
+	/* The next boot fails, the one after works. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FAIL_BOOT, 0), 0);
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_ERR_INJECTED);
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	tap_result(t.ok, "injected faults: corrupt completion, queue hang, heartbeat stop, firmware hang, crash, boot failure");
+}
+
+static void test_bus_drop(void)
+{
+	struct card_client_opts o = { .vram = "16M" };
+	struct card_client c;
+	int i, rc = -2;
+
+	if (cc_start(&c, &o)) {
+		cc_stop(&c);
+		tap_result(false, "BUS_DROP: the card process exits after answering");
+		return;
+	}
+	rc = inject(&c, TAIHU_FAULT_BUS_DROP, 0);
+	/* By itself, while still connected (cc_alive() reaps it). */
+	for (i = 0; i < 50 && cc_alive(&c); i++)
+		usleep(100 * 1000);
+	tap_result(rc == 0 && i < 50, "BUS_DROP: the card process exits after answering (status %d)",
+		   rc);
+	cc_stop(&c);
+}
+
 static void test_main_card(const uint8_t *img, size_t size)
 {
 	struct card_client_opts o = { .vram = "64M", .serial = "T1-TEST-42" };
@@ -639,6 +757,7 @@ static void test_main_card(const uint8_t *img, size_t size)
 	test_ring_garbage(&c);
 	test_second_client(&c);
 	test_reset_stops_queues(&c, img, size);
+	test_faults(&c, img, size);
 	test_alt_firmware(&c);
 	rc = cc_stop(&c);
 	tap_result(rc == 0, "card exits 0 when its client disconnects (status %d)", rc);
@@ -742,6 +861,7 @@ int main(void)
 	test_cli();
 	test_main_card(img, size);
 	test_mute();
+	test_bus_drop();
 	free(img);
 	return tap_finish();
 }

@@ -409,3 +409,66 @@ uint64_t tt_mix64(uint64_t w)
 	w = (w ^ (w >> 27)) * 0x94d049bb133111ebULL;
 	return w ^ (w >> 31);
 }
+
+long long tt_attr_ll(const char *dir, const char *name)
+{
+	char path[512];
+	uint8_t *data;
+	size_t len;
+	long long v;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (tt_read_file(path, &data, &len))
+		return -1;
+	v = strtoll((char *)data, NULL, 0);
+	free(data);
+	return v;
+}
+
+int tt_attr_line(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[512];
+	uint8_t *data;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (tt_read_file(path, &data, &len))
+		return -1;
+	snprintf(buf, size, "%.*s", (int)strcspn((char *)data, "\n"), (char *)data);
+	free(data);
+	return 0;
+}
+
+int tt_attr_write(const char *dir, const char *name, const char *value)
+{
+	char path[512];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0 || fflush(f))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int tt_submit_nop(struct taihu_device *dev, uint32_t queue, uint64_t *seqno)
+{
+	struct taihu_job job = { .size = sizeof(job), .queue = queue };
+	struct taihu_cmdbuf *cb;
+	struct taihu_bo *bo = NULL;
+	int ret = taihu_cmdbuf_new(&cb);
+
+	if (ret)
+		return ret;
+	ret = taihu_cmdbuf_nop(cb, 8);
+	if (ret >= 0)
+		ret = taihu_submit_cmdbuf(dev, cb, &job, seqno, &bo);
+	taihu_bo_free(bo);
+	taihu_cmdbuf_free(cb);
+	return ret < 0 ? ret : 0;
+}

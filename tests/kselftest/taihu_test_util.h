@@ -79,6 +79,18 @@ int tt_read_file(const char *path, uint8_t **data, size_t *len);
 int tt_write_file(const char *path, const void *data, size_t len);
 
 /*
+ * sysfs and debugfs attributes @dir/@name: the number it holds (-1 when
+ * unreadable); its first line into @buf (0 or -1); a write in place
+ * (0 or -errno of the write: sysfs reports refusals there).
+ */
+long long tt_attr_ll(const char *dir, const char *name);
+int tt_attr_line(const char *dir, const char *name, char *buf, size_t size);
+int tt_attr_write(const char *dir, const char *name, const char *value);
+
+/* Submit an 8-byte NOP stream on @queue without waiting; 0 or < 0. */
+int tt_submit_nop(struct taihu_device *dev, uint32_t queue, uint64_t *seqno);
+
+/*
  * Kernel log: tt_klog_mark() remembers the current end of the log;
  * tt_klog_since_contains() reports whether a record added since then
  * contains @needle (1), not (0), or an error (< 0).

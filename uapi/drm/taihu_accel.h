@@ -113,6 +113,9 @@ struct drm_taihu_query {
  *	hardware queue; one more SUBMIT to that queue waits for one of them
  *	to end (or fails with -EAGAIN under DRM_TAIHU_SUBMIT_NONBLOCK)
  * @reserved1: zero
+ * @max_cmd_len: longest command stream the running firmware accepts, in
+ *	bytes; a longer one fails its job with DRM_TAIHU_JOB_INVALID_CMD
+ * @ring_entries: entries of each hardware queue's ring
  */
 struct drm_taihu_device_info {
 	__u32 device_id;
@@ -133,6 +136,8 @@ struct drm_taihu_device_info {
 	__u64 va_size;
 	__u32 max_inflight;
 	__u32 reserved1;
+	__u32 max_cmd_len;
+	__u32 ring_entries;
 };
 
 /* Entries of &drm_taihu_kernels.kernels. */

@@ -36,6 +36,9 @@ enum taihu_throttle_reasons {
  * @TAIHU_EVENT_KIND_THROTTLE_STOP: The core clock is back at its maximum.
  * @TAIHU_EVENT_KIND_ECC_ERROR: VRAM ECC errors were detected.
  * @TAIHU_EVENT_KIND_FW_CRASH: The card's firmware crashed.
+ * @TAIHU_EVENT_KIND_CARD_DEAD: The card stopped answering (no heartbeat, a
+ *   crashed firmware, gone from the bus): every job of it ended with an error
+ *   and its ioctls fail with ENODEV until it is reset or bound again.
  */
 enum taihu_event_kind {
 	TAIHU_EVENT_KIND_MMU_FAULT = 1,
@@ -46,6 +49,7 @@ enum taihu_event_kind {
 	TAIHU_EVENT_KIND_THROTTLE_STOP,
 	TAIHU_EVENT_KIND_ECC_ERROR,
 	TAIHU_EVENT_KIND_FW_CRASH,
+	TAIHU_EVENT_KIND_CARD_DEAD,
 };
 
 /**

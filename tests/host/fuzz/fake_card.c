@@ -55,7 +55,7 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	unsigned int i;
 
 	card->bar2_fd = card->listen_fd = card->client_fd = -1;
-	card->epoll_fd = card->timer_fd = card->sensor_timer_fd = card->signal_fd = -1;
+	card->epoll_fd = card->sensor_timer_fd = card->signal_fd = -1;
 	for (i = 0; i < TAIHU_NUM_VECTORS; i++)
 		card->doorbell_fd[i] = card->irq_fd[i] = -1;
 	/* The whole ID page: the kernel table lives past struct taihu_card_id. */

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * The heartbeat watchdog. Every TAIHU_HEALTH_POLL_MS a delayed work reads
+ * the heartbeat word and the state of the card's ID page. The card beats
+ * from a thread of its own (a long mailbox request does not stop it), so a
+ * heartbeat that stands still for heartbeat_timeout_ms, or an ERROR state
+ * (a firmware crash), means the card is gone. Then every job in flight
+ * ends at once with -ENODEV, mailbox requests fail at once, the driver's
+ * ioctls fail with -ENODEV, and userspace hears about it through a uevent
+ * and a card-dead netlink event. The device stays bound: unbinding works,
+ * and binding again brings back a card that came back.
+ *
+ * Times are CLOCK_MONOTONIC, not jiffies: under TCG jiffies catch up on
+ * lost ticks in bursts.
+ */
+
+#include <linux/device.h>
+#include <linux/kobject.h>
+#include <linux/kstrtox.h>
+#include <linux/ktime.h>
+#include <linux/pci.h>
+#include <linux/sysfs.h>
+
+#include "taihu_drv.h"
+#include "taihu_health.h"
+#include "taihu_netlink.h"
+#include "taihu_queue.h"
+
+static const char *const taihu_death_names[] = {
+	[TAIHU_DEATH_NONE] = "alive",
+	[TAIHU_DEATH_HEARTBEAT] = "heartbeat",
+	[TAIHU_DEATH_FW_CRASH] = "fw-crash",
+};
+
+bool taihu_health_dead(struct taihu_device *tdev)
+{
+	return atomic_read(&tdev->health.dead) != TAIHU_DEATH_NONE;
+}
+
+static void taihu_health_uevent(struct taihu_device *tdev, enum taihu_death why)
+{
+	char event[] = "TAIHU_EVENT=card-dead";
+	char reason[32], code[32];
+	char *envp[4];
+
+	snprintf(reason, sizeof(reason), "TAIHU_REASON=%s", taihu_death_names[why]);
+	snprintf(code, sizeof(code), "TAIHU_ERROR_CODE=%u", tdev->health.error_code);
+	envp[0] = event;
+	envp[1] = reason;
+	envp[2] = code;
+	envp[3] = NULL;
+	kobject_uevent_env(&tdev->drm.dev->kobj, KOBJ_CHANGE, envp);
+}
+
+void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
+			       u64 stale_ms)
+{
+	struct taihu_health *h = &tdev->health;
+	struct taihu_nl_event ev = {
+		.kind = TAIHU_EVENT_KIND_CARD_DEAD,
+		.has = TAIHU_NL_EV_CODE,
+	};
+
+	if (atomic_cmpxchg(&h->dead, TAIHU_DEATH_NONE, why) != TAIHU_DEATH_NONE)
+		return;
+	h->dead_ns = ktime_get_ns();
+	h->stale_ms = stale_ms;
+	h->error_code = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(error_code));
+	atomic64_inc(&h->deaths);
+	if (why == TAIHU_DEATH_FW_CRASH)
+		atomic64_inc(&h->fw_crashes);
+	else
+		atomic64_inc(&h->heartbeat_losses);
+
+	if (why == TAIHU_DEATH_FW_CRASH)
+		dev_err(tdev->drm.dev, "card dead: firmware crashed (error code %#x); jobs cancelled, unbind and bind to restart it\n",
+			h->error_code);
+	else
+		dev_err(tdev->drm.dev, "card dead: no heartbeat for %llu ms; jobs cancelled, unbind and bind to restart it\n",
+			stale_ms);
+
+	/* Mailbox waiters see the dead flag at once (taihu_mbox.c). */
+	wake_up_all(&tdev->mbox.wq);
+	/* Every entry on a ring ends now; jobs not on a ring yet fail to get there. */
+	taihu_queues_stop(tdev);
+
+	ev.code = h->error_code;
+	taihu_nl_event_post(tdev, &ev);
+	taihu_health_uevent(tdev, why);
+}
+
+static void taihu_health_check(struct work_struct *work)
+{
+	struct taihu_health *h = container_of(to_delayed_work(work),
+					      struct taihu_health, work);
+	struct taihu_device *tdev = container_of(h, struct taihu_device, health);
+	u64 beat, now = ktime_get_ns(), stale_ms;
+	u32 state;
+
+	if (taihu_health_dead(tdev))
+		return;
+
+	state = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(state));
+	if (state == TAIHU_CARD_STATE_ERROR) {
+		taihu_health_declare_dead(tdev, TAIHU_DEATH_FW_CRASH, 0);
+		return;
+	}
+
+	beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
+	if (beat != h->last_beat) {
+		h->last_beat = beat;
+		h->last_change_ns = now;
+	}
+	stale_ms = div_u64(now - h->last_change_ns, NSEC_PER_MSEC);
+	if (stale_ms >= READ_ONCE(h->timeout_ms)) {
+		taihu_health_declare_dead(tdev, TAIHU_DEATH_HEARTBEAT, stale_ms);
+		return;
+	}
+	queue_delayed_work(system_wq, &h->work,
+			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
+}
+
+void taihu_health_kick(struct taihu_device *tdev)
+{
+	struct taihu_health *h = &tdev->health;
+	unsigned long flags;
+
+	spin_lock_irqsave(&h->lock, flags);
+	if (h->running)
+		mod_delayed_work(system_wq, &h->work, 0);
+	spin_unlock_irqrestore(&h->lock, flags);
+}
+
+void taihu_health_init(struct taihu_device *tdev)
+{
+	struct taihu_health *h = &tdev->health;
+
+	INIT_DELAYED_WORK(&h->work, taihu_health_check);
+	spin_lock_init(&h->lock);
+	h->timeout_ms = TAIHU_HEARTBEAT_TIMEOUT_MS;
+	atomic_set(&h->dead, TAIHU_DEATH_NONE);
+	atomic64_set(&h->deaths, 0);
+	atomic64_set(&h->heartbeat_losses, 0);
+	atomic64_set(&h->fw_crashes, 0);
+}
+
+void taihu_health_start(struct taihu_device *tdev)
+{
+	struct taihu_health *h = &tdev->health;
+
+	h->last_beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
+	h->last_change_ns = ktime_get_ns();
+	spin_lock_irq(&h->lock);
+	h->running = true;
+	queue_delayed_work(system_wq, &h->work,
+			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
+	spin_unlock_irq(&h->lock);
+}
+
+void taihu_health_stop(struct taihu_device *tdev)
+{
+	struct taihu_health *h = &tdev->health;
+
+	spin_lock_irq(&h->lock);
+	h->running = false;
+	spin_unlock_irq(&h->lock);
+	/* A kick before that is cancelled here, one after it does nothing. */
+	cancel_delayed_work_sync(&h->work);
+}
+
+static struct taihu_device *taihu_health_tdev(struct device *dev)
+{
+	return pci_get_drvdata(to_pci_dev(dev));
+}
+
+static ssize_t heartbeat_timeout_ms_show(struct device *dev,
+					 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(taihu_health_tdev(dev)->health.timeout_ms));
+}
+
+static ssize_t heartbeat_timeout_ms_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t count)
+{
+	u32 ms;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtou32(buf, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < TAIHU_HEARTBEAT_TIMEOUT_MIN_MS || ms > TAIHU_HEARTBEAT_TIMEOUT_MAX_MS)
+		return -ERANGE;
+	WRITE_ONCE(taihu_health_tdev(dev)->health.timeout_ms, ms);
+	return count;
+}
+static DEVICE_ATTR_RW(heartbeat_timeout_ms);
+
+/* "alive", or "dead heartbeat|fw-crash" */
+static ssize_t health_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	int why = atomic_read(&taihu_health_tdev(dev)->health.dead);
+
+	if (why == TAIHU_DEATH_NONE)
+		return sysfs_emit(buf, "alive\n");
+	return sysfs_emit(buf, "dead %s\n", taihu_death_names[why]);
+}
+static DEVICE_ATTR_RO(health);
+
+static ssize_t taihu_health_counter_show(char *buf, atomic64_t *counter)
+{
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(counter));
+}
+
+static ssize_t deaths_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.deaths);
+}
+static DEVICE_ATTR_RO(deaths);
+
+static ssize_t heartbeat_losses_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return taihu_health_counter_show(buf,
+					 &taihu_health_tdev(dev)->health.heartbeat_losses);
+}
+static DEVICE_ATTR_RO(heartbeat_losses);
+
+static ssize_t fw_crashes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.fw_crashes);
+}
+static DEVICE_ATTR_RO(fw_crashes);
+
+static struct attribute *taihu_health_attrs[] = {
+	&dev_attr_heartbeat_timeout_ms.attr,
+	&dev_attr_health.attr,
+	&dev_attr_deaths.attr,
+	&dev_attr_heartbeat_losses.attr,
+	&dev_attr_fw_crashes.attr,
+	NULL
+};
+
+const struct attribute_group taihu_health_sysfs_group = {
+	.attrs = taihu_health_attrs,
+};

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Card health: the heartbeat watchdog and the dead state. QEMU cannot tell
+ * the guest that the card process died, so the driver watches the ID
+ * page's heartbeat word and the card state; a card whose heartbeat stood
+ * still for the timeout, or whose firmware reports a crash, is declared
+ * dead: every job ends with an error at once, mailbox requests fail at
+ * once, and the driver's ioctls fail with -ENODEV until the device is bound
+ * again.
+ */
+#ifndef __TAIHU_HEALTH_H__
+#define __TAIHU_HEALTH_H__
+
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct attribute_group;
+struct taihu_device;
+
+/* Default and bounds of the heartbeat timeout (sysfs heartbeat_timeout_ms). */
+#define TAIHU_HEARTBEAT_TIMEOUT_MS	1500
+#define TAIHU_HEARTBEAT_TIMEOUT_MIN_MS	200
+#define TAIHU_HEARTBEAT_TIMEOUT_MAX_MS	60000
+/* How often the watchdog looks at the heartbeat. */
+#define TAIHU_HEALTH_POLL_MS		50
+
+/**
+ * enum taihu_death - why the card was declared dead
+ * @TAIHU_DEATH_NONE: alive
+ * @TAIHU_DEATH_HEARTBEAT: the heartbeat stood still for the timeout
+ * @TAIHU_DEATH_FW_CRASH: the card reports a firmware error state
+ */
+enum taihu_death {
+	TAIHU_DEATH_NONE = 0,
+	TAIHU_DEATH_HEARTBEAT,
+	TAIHU_DEATH_FW_CRASH,
+};
+
+/**
+ * struct taihu_health - watchdog state of one card
+ * @work: the periodic check
+ * @lock: orders taihu_health_kick() against taihu_health_stop(); IRQ-safe
+ * @running: @work may be queued; under @lock
+ * @timeout_ms: heartbeat timeout; sysfs, READ_ONCE
+ * @last_beat: heartbeat value seen last, by @work only
+ * @last_change_ns: when @last_beat last changed (CLOCK_MONOTONIC), by
+ *	@work only
+ * @dead: &enum taihu_death, non-zero once the card is declared dead
+ * @dead_ns: when it was, CLOCK_MONOTONIC
+ * @stale_ms: how long the heartbeat had stood still then
+ * @error_code: the card's error code when it was declared dead
+ * @deaths: cards declared dead (at most one per binding)
+ * @heartbeat_losses: of those, for a heartbeat that stood still
+ * @fw_crashes: of those, for a firmware error state
+ */
+struct taihu_health {
+	struct delayed_work work;
+	spinlock_t lock; /* @running against kicks from the IRQ handler */
+	bool running;
+	u32 timeout_ms;
+	u64 last_beat;
+	u64 last_change_ns;
+	atomic_t dead;
+	u64 dead_ns;
+	u64 stale_ms;
+	u32 error_code;
+	atomic64_t deaths;
+	atomic64_t heartbeat_losses;
+	atomic64_t fw_crashes;
+};
+
+/**
+ * taihu_health_init() - initialise the watchdog, not running
+ * @tdev: the device
+ */
+void taihu_health_init(struct taihu_device *tdev);
+
+/**
+ * taihu_health_start() - start watching the heartbeat
+ * @tdev: the device, with firmware booted and queues enabled
+ */
+void taihu_health_start(struct taihu_device *tdev);
+
+/**
+ * taihu_health_stop() - stop the watchdog and wait for its check to end
+ * @tdev: the device
+ *
+ * Before the card is reset on purpose or the device goes away.
+ */
+void taihu_health_stop(struct taihu_device *tdev);
+
+/**
+ * taihu_health_dead() - has the card been declared dead?
+ * @tdev: the device
+ *
+ * Return: true once taihu_health_declare_dead() ran.
+ */
+bool taihu_health_dead(struct taihu_device *tdev);
+
+/**
+ * taihu_health_declare_dead() - the card is gone: end everything it ran
+ * @tdev: the device
+ * @why: &enum taihu_death
+ * @stale_ms: how long the heartbeat had stood still
+ *
+ * Ends every job in flight with -ENODEV (status CANCELLED), wakes mailbox
+ * waiters, counts, logs, sends a uevent (TAIHU_EVENT=card-dead) and a
+ * card-dead netlink event. Process context. Once per binding.
+ */
+void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
+			       u64 stale_ms);
+
+/**
+ * taihu_health_kick() - run the watchdog's check now
+ * @tdev: the device
+ *
+ * For the firmware's error event. Any context; nothing if it is stopped.
+ */
+void taihu_health_kick(struct taihu_device *tdev);
+
+extern const struct attribute_group taihu_health_sysfs_group;
+
+#endif /* __TAIHU_HEALTH_H__ */

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * A card dies under jobs (the card-death guest job, tests/vm/guest/jobs/):
+ *   taihu_card_death kill PCI_SLOT N      the host kills card process N
+ *   taihu_card_death bus-drop PCI_SLOT    the card process exits by itself
+ *                                         (fault_inject/bus_drop)
+ * Several processes each have a job running (hung on purpose, so that it is
+ * mid-job for sure) and one queued behind it, and wait for both. Then the
+ * card dies: for "kill" this program prints "@@taihu kill-card N" to the
+ * results channel, and tests/vm/run-vm --kill-card-on-request kills card
+ * process N with SIGKILL. Every waiter must get -ENODEV within the
+ * heartbeat timeout and a second of the request, later ioctls must fail
+ * with -ENODEV, and the device must say "dead heartbeat". Prints TAP and
+ * the figures.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "taihu_test_util.h"
+
+#define WAITERS		4	/* one per queue of t1.bin */
+#define WAIT_S		30	/* far past the job timeout */
+
+static int tap_num;
+
+static void tap(int ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", ok ? "" : "not ", ++tap_num);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* What one waiter reports back through its pipe. */
+struct waiter_report {
+	int ret[2];		/* of the two waits */
+	int64_t back_ns[2];	/* CLOCK_MONOTONIC when each returned */
+};
+
+/*
+ * One waiter process: open the card, submit a hung job and one behind it
+ * on @queue, say so on @ready, wait for both, report on @out.
+ */
+static void waiter(const char *node, uint32_t queue, int ready, int out)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct waiter_report r = { .ret = { -1, -1 } };
+	struct taihu_device *dev;
+	uint64_t seqno[2];
+	int i, ok = 0;
+
+	if (!taihu_device_open(node, &dev) && !tt_submit_nop(dev, queue, &seqno[0]) &&
+	    !tt_submit_nop(dev, queue, &seqno[1]))
+		ok = 1;
+	if (write(ready, &ok, sizeof(ok)) != sizeof(ok) || !ok)
+		_exit(1);
+	for (i = 0; i < 2; i++) {
+		r.ret[i] = taihu_wait(dev, seqno[i], tt_now_ns() + WAIT_S * 1000000000LL, &res);
+		r.back_ns[i] = tt_now_ns();
+	}
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	struct taihu_device_info dinfo = { .size = sizeof(dinfo) };
+	struct waiter_report r[WAITERS];
+	int ready[2], out[2], i, ok, ret, all_enodev = 1, got = 0;
+	char pci_dir[300], fault_dir[300], state[64], q[8];
+	struct taihu_device *dev;
+	int64_t t0, last = 0;
+	struct tt_device desc;
+	long timeout_ms;
+	pid_t pids[WAITERS];
+
+	if (argc < 3 || (strcmp(argv[1], "kill") && strcmp(argv[1], "bus-drop")) ||
+	    (!strcmp(argv[1], "kill") && argc < 4)) {
+		fprintf(stderr, "usage: %s kill PCI_SLOT CARD | bus-drop PCI_SLOT\n", argv[0]);
+		return 2;
+	}
+	printf("TAP version 13\n1..6\n");
+	ok = !tt_wait_device(argv[2], TT_DEVICE_WAIT_MS, &desc) &&
+	     !taihu_device_open(desc.node, &dev);
+	tap(ok, "card %s is there", argv[2]);
+	if (!ok)
+		return 1;
+	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
+	snprintf(fault_dir, sizeof(fault_dir), "/sys/kernel/debug/accel/%s/fault_inject",
+		 desc.pci_slot);
+	if (tt_attr_line(pci_dir, "heartbeat_timeout_ms", state, sizeof(state))) {
+		tap(0, "read %s/heartbeat_timeout_ms", pci_dir);
+		return 1;
+	}
+	timeout_ms = strtol(state, NULL, 0);
+
+	if (pipe(ready) || pipe(out))
+		return 1;
+	for (i = 0; i < WAITERS; i++) {
+		snprintf(q, sizeof(q), "%d", i);
+		ret = tt_attr_write(fault_dir, "queue_hang", q);
+		if (ret) {
+			tap(0, "hang queue %d: %s", i, strerror(-ret));
+			return 1;
+		}
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return 1;
+		if (!pids[i])
+			waiter(desc.node, (uint32_t)i, ready[1], out[1]);
+	}
+	ok = 1;
+	for (i = 0; i < WAITERS; i++) {
+		int w = 0;
+
+		if (read(ready[0], &w, sizeof(w)) != sizeof(w) || !w)
+			ok = 0;
+	}
+	tap(ok, "%d processes have a job running and one queued", WAITERS);
+
+	t0 = tt_now_ns();
+	if (!strcmp(argv[1], "kill")) {
+		/* tests/vm/run-vm --kill-card-on-request acts on this line. */
+		printf("@@taihu kill-card %s\n", argv[3]);
+		fflush(stdout);
+	} else if (tt_attr_write(fault_dir, "bus_drop", "1")) {
+		tap(0, "fault_inject/bus_drop written");
+	}
+	for (i = 0; i < WAITERS; i++) {
+		if (read(out[0], &r[got], sizeof(r[got])) != sizeof(r[got]))
+			continue;
+		if (r[got].ret[0] != -ENODEV || r[got].ret[1] != -ENODEV)
+			all_enodev = 0;
+		if (r[got].back_ns[1] > last)
+			last = r[got].back_ns[1];
+		got++;
+	}
+	for (i = 0; i < WAITERS; i++)
+		waitpid(pids[i], NULL, 0);
+	tap(got == WAITERS && all_enodev, "all %d waiters got -ENODEV (%d reported)",
+	    2 * WAITERS, got);
+	printf("# %s: every waiter back %lld ms after the card was told to die (heartbeat timeout %ld ms)\n",
+	       argv[1], (long long)(last - t0) / 1000000, timeout_ms);
+	tap(got && last - t0 < (timeout_ms + 1000) * 1000000LL,
+	    "waiters back within the heartbeat timeout + 1 s");
+
+	ok = taihu_device_info(dev, &dinfo) == -ENODEV;
+	tap(ok, "ioctls on the dead card fail with -ENODEV");
+	ok = !tt_attr_line(pci_dir, "health", state, sizeof(state)) &&
+	     !strcmp(state, "dead heartbeat");
+	tap(ok, "sysfs health says 'dead heartbeat' (%s)", state);
+	taihu_device_close(dev);
+	return 0;
+}

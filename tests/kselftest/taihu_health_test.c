@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The Taihu authors
+ *
+ * Faults injected through debugfs (fault_inject/) and what the driver does
+ * about them: a corrupted completion fails only its job; a hung queue
+ * times its job out and runs the next one; a stopped heartbeat, a hung and
+ * a crashed firmware get the card declared dead by the heartbeat watchdog
+ * (every waiter returns -ENODEV at once, later ioctls fail with -ENODEV,
+ * sysfs counts it, a uevent and a card-dead netlink event say so), and
+ * binding the device again brings it back; an injected boot failure fails
+ * the next bind only. QUERY reports the firmware's limits. Needs root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <xf86drm.h>
+
+#include "kselftest_harness.h"
+#include "taihu_test_util.h"
+
+#define SYSFS_PCI	"/sys/bus/pci/devices"
+#define EVENT_WAIT_MS	5000
+/* The firmware's queues (t1.bin): one hung job on each. */
+#define HUNG_QUEUES	4
+
+FIXTURE(health)
+{
+	struct taihu_device *dev;
+	struct tt_device desc;
+	char pci_dir[256];
+	char fault_dir[300];
+	unsigned int timeout_ms;
+};
+
+/* Open the first card and find its sysfs and debugfs directories. */
+static int open_card(FIXTURE_DATA(health) *self)
+{
+	int ret = tt_wait_device(self->desc.pci_slot[0] ? self->desc.pci_slot : NULL,
+				 TT_DEVICE_WAIT_MS, &self->desc);
+
+	if (ret)
+		return ret;
+	snprintf(self->pci_dir, sizeof(self->pci_dir), SYSFS_PCI "/%s", self->desc.pci_slot);
+	snprintf(self->fault_dir, sizeof(self->fault_dir),
+		 "/sys/kernel/debug/accel/%s/fault_inject", self->desc.pci_slot);
+	return taihu_device_open(self->desc.node, &self->dev);
+}
+
+/* Unbind and bind the device again: a dead card comes back (after RESET). */
+static int rebind(FIXTURE_DATA(health) *self)
+{
+	int ret;
+
+	taihu_device_close(self->dev);
+	self->dev = NULL;
+	if (tt_pci_bound(self->desc.pci_slot)) {
+		ret = tt_pci_unbind(self->desc.pci_slot);
+		if (ret)
+			return ret;
+	}
+	ret = tt_pci_bind(self->desc.pci_slot);
+	return ret ? ret : open_card(self);
+}
+
+FIXTURE_SETUP(health)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (debugfs, rebinding the driver)");
+	memset(&self->desc, 0, sizeof(self->desc));
+	ret = open_card(self);
+	if (ret) {
+		/* A dead run may have left it unbound. */
+		tt_bind_unbound_candidates();
+		ret = open_card(self);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
+	self->timeout_ms = (unsigned int)tt_attr_ll(self->pci_dir, "heartbeat_timeout_ms");
+	ASSERT_GE(self->timeout_ms, 200);
+}
+
+FIXTURE_TEARDOWN(health)
+{
+	char state[64] = "";
+
+	if (geteuid() != 0)
+		return;
+	/* Leave a live card for the next test. */
+	if (tt_attr_line(self->pci_dir, "health", state, sizeof(state)) ||
+	    strcmp(state, "alive")) {
+		TH_LOG("card %s: %s; binding it again", self->desc.pci_slot, state);
+		EXPECT_EQ(0, rebind(self));
+	}
+	taihu_device_close(self->dev);
+}
+
+static int query_device(struct taihu_device *dev, struct drm_taihu_device_info *info)
+{
+	struct drm_taihu_query q = {
+		.query = DRM_TAIHU_QUERY_DEVICE_INFO,
+		.size = sizeof(*info),
+		.data = (uintptr_t)info,
+	};
+
+	memset(info, 0, sizeof(*info));
+	return drmIoctl(taihu_device_fd(dev), DRM_IOCTL_TAIHU_QUERY, &q) ? -errno : 0;
+}
+
+/* A socket on the kernel's uevents (NETLINK_KOBJECT_UEVENT), or -1. */
+static int uevent_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Wait for a uevent of @slot carrying @key; 1 found (its TAIHU_REASON in @reason). */
+static int uevent_wait(int fd, const char *slot, const char *key, char *reason, size_t len)
+{
+	int64_t end = tt_now_ns() + (int64_t)EVENT_WAIT_MS * 1000000;
+	static char buf[8192];
+
+	while (tt_now_ns() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		bool mine = false, has_key = false;
+		ssize_t n;
+		char *s;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		reason[0] = '\0';
+		for (s = buf; s < buf + n; s += strlen(s) + 1) {
+			if (!strncmp(s, "DEVPATH=", 8) && strstr(s, slot))
+				mine = true;
+			if (!strcmp(s, key))
+				has_key = true;
+			if (!strncmp(s, "TAIHU_REASON=", 13))
+				snprintf(reason, len, "%s", s + 13);
+		}
+		if (mine && has_key)
+			return 1;
+	}
+	return 0;
+}
+
+/* Wait for a netlink event of @kind on card @minor; 1 found. */
+static int nl_wait(struct taihu_event_listener *l, uint32_t kind, uint32_t minor,
+		   struct taihu_event_info *out)
+{
+	int64_t end = tt_now_ns() + (int64_t)EVENT_WAIT_MS * 1000000;
+
+	while (tt_now_ns() < end) {
+		struct taihu_event_info ev = { .size = sizeof(ev) };
+
+		if (taihu_events_next(l, &ev, 200) == 1 && ev.kind == kind && ev.minor == minor) {
+			*out = ev;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+TEST_F(health, query_reports_the_firmware_limits)
+{
+	struct drm_taihu_device_info info;
+
+	ASSERT_EQ(0, query_device(self->dev, &info));
+	/* firmware/t1/t1.fw */
+	EXPECT_EQ(65536, info.max_cmd_len);
+	EXPECT_EQ(64, info.ring_entries);
+}
+
+TEST_F(health, heartbeat_timeout_is_a_root_sysfs_attribute)
+{
+	char v[16];
+
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "heartbeat_timeout_ms", "10"));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "heartbeat_timeout_ms", "100000000"));
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->pci_dir, "heartbeat_timeout_ms", "soon"));
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "heartbeat_timeout_ms", "1900"));
+	EXPECT_EQ(1900, tt_attr_ll(self->pci_dir, "heartbeat_timeout_ms"));
+	snprintf(v, sizeof(v), "%u", self->timeout_ms);
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "heartbeat_timeout_ms", v));
+	/* A live card. */
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", v, sizeof(v)));
+	EXPECT_STREQ("alive", v);
+}
+
+TEST_F(health, corrupted_completion_fails_only_its_job)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	uint64_t seqno;
+
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "corrupt_completion", "1"));
+	ASSERT_EQ(0, tt_submit_nop(self->dev, 1, &seqno));
+	ASSERT_EQ(0, taihu_wait(self->dev, seqno, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_CANCELLED, res.status);
+	/* The queue and the card go on. */
+	ASSERT_EQ(0, tt_run_nop(self->dev, 1, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->fault_dir, "corrupt_completion", "7"));
+}
+
+TEST_F(health, hung_queue_times_its_job_out_and_runs_the_next)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	uint64_t seqno, next;
+
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", "2"));
+	ASSERT_EQ(0, tt_submit_nop(self->dev, 2, &seqno));
+	ASSERT_EQ(0, tt_submit_nop(self->dev, 2, &next));
+	/* Other queues run meanwhile. */
+	ASSERT_EQ(0, tt_run_nop(self->dev, 0, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	ASSERT_EQ(0, taihu_wait(self->dev, seqno, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, res.status);
+	ASSERT_EQ(0, taihu_wait(self->dev, next, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	/* A heartbeat goes on through a hung queue: the card is alive. */
+	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+}
+
+/*
+ * Hang one job on each queue, inject @fault (@arg), and wait for the
+ * watchdog: every waiter gets -ENODEV, within the heartbeat timeout and a
+ * second after the injection; later ioctls fail with -ENODEV; sysfs, a
+ * uevent and a netlink event say why. Then bind again: the card works.
+ */
+static void card_dies(struct __test_metadata *_metadata, FIXTURE_DATA(health) *self,
+		      const char *fault, const char *arg, const char *reason,
+		      const char *counter)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct drm_taihu_device_info info;
+	struct taihu_event_listener *el;
+	struct taihu_event_info ev;
+	uint64_t seqno[HUNG_QUEUES];
+	char state[64], why[64], q[4];
+	int64_t t0, t1, last;
+	int ufd, i, ret;
+
+	ASSERT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+	ASSERT_EQ(0, taihu_events_open(&el));
+	ufd = uevent_open();
+	ASSERT_LE(0, ufd);
+	for (i = 0; i < HUNG_QUEUES; i++) {
+		snprintf(q, sizeof(q), "%d", i);
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", q));
+		ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i]));
+	}
+
+	t0 = tt_now_ns();
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, fault, arg));
+	/* Well past the job timeout: only the watchdog can end these waits early. */
+	ret = taihu_wait(self->dev, seqno[0], t0 + 20 * 1000000000LL, &res);
+	t1 = tt_now_ns();
+	EXPECT_EQ(-ENODEV, ret);
+	for (i = 1; i < HUNG_QUEUES; i++)
+		EXPECT_EQ(-ENODEV, taihu_wait(self->dev, seqno[i], t0 + 20 * 1000000000LL, &res));
+	last = tt_now_ns();
+	TH_LOG("%s: first waiter back after %lld ms, all %d after %lld ms (timeout %u ms)",
+	       fault, (long long)(t1 - t0) / 1000000, HUNG_QUEUES,
+	       (long long)(last - t0) / 1000000, self->timeout_ms);
+	EXPECT_LT(last - t0, ((int64_t)self->timeout_ms + 1000) * 1000000);
+
+	/* Dead: ioctls fail at once. */
+	EXPECT_EQ(-ENODEV, query_device(self->dev, &info));
+	EXPECT_EQ(-ENODEV, tt_submit_nop(self->dev, 0, &seqno[0]));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	snprintf(why, sizeof(why), "dead %s", reason);
+	EXPECT_STREQ(why, state);
+	EXPECT_EQ(1, tt_attr_ll(self->pci_dir, "deaths"));
+	EXPECT_EQ(1, tt_attr_ll(self->pci_dir, counter));
+	EXPECT_EQ(1, uevent_wait(ufd, self->desc.pci_slot, "TAIHU_EVENT=card-dead",
+				 why, sizeof(why)));
+	EXPECT_STREQ(reason, why);
+	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_CARD_DEAD, self->desc.minor, &ev));
+	close(ufd);
+	taihu_events_close(el);
+}
+
+/* Bind again (after @wait_ms) and run a job on every queue. */
+static void card_comes_back(struct __test_metadata *_metadata, FIXTURE_DATA(health) *self,
+			    unsigned int wait_ms)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	char state[64];
+	int i, ret;
+
+	tt_sleep_ms(wait_ms);
+	ret = rebind(self);
+	ASSERT_EQ(0, ret) TH_LOG("bind again: %s", taihu_strerror(ret));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	EXPECT_STREQ("alive", state);
+	for (i = 0; i < HUNG_QUEUES; i++) {
+		ASSERT_EQ(0, tt_run_nop(self->dev, i, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	}
+}
+
+TEST_F(health, stopped_heartbeat_kills_the_card_and_a_rebind_revives_it)
+{
+	card_dies(_metadata, self, "heartbeat_stop", "1", "heartbeat", "heartbeat_losses");
+	card_comes_back(_metadata, self, 0);
+}
+
+TEST_F(health, crashed_firmware_kills_the_card_with_its_code)
+{
+	struct taihu_event_listener *el;
+	struct taihu_event_info ev;
+
+	/* Crash codes are above the boot errors. */
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->fault_dir, "fw_crash", "5"));
+	ASSERT_EQ(0, taihu_events_open(&el));
+	card_dies(_metadata, self, "fw_crash", "0x1234", "fw-crash", "fw_crashes");
+	/* The firmware's own error event carried the code. */
+	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_FW_CRASH, self->desc.minor, &ev));
+	EXPECT_EQ(0x1234, ev.code);
+	taihu_events_close(el);
+	card_comes_back(_metadata, self, 0);
+}
+
+TEST_F(health, hung_firmware_kills_the_card_and_comes_back_after_the_hang)
+{
+	/* Hang for the timeout and 2 s: long enough to be declared dead. */
+	char ms[16];
+
+	snprintf(ms, sizeof(ms), "%u", self->timeout_ms + 2000);
+	card_dies(_metadata, self, "fw_hang", ms, "heartbeat", "heartbeat_losses");
+	card_comes_back(_metadata, self, 2500);
+}
+
+TEST_F(health, injected_boot_failure_fails_the_next_bind_only)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct tt_klog k;
+
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fail_boot", "1"));
+	taihu_device_close(self->dev);
+	self->dev = NULL;
+	ASSERT_EQ(0, tt_klog_mark(&k));
+	ASSERT_EQ(0, tt_pci_unbind(self->desc.pci_slot));
+	EXPECT_NE(0, tt_pci_bind(self->desc.pci_slot));
+	EXPECT_FALSE(tt_pci_bound(self->desc.pci_slot));
+	EXPECT_EQ(1, tt_klog_since_contains(&k, "boot failed: injected failure"));
+	tt_klog_close(&k);
+	ASSERT_EQ(0, tt_pci_bind(self->desc.pci_slot));
+	ASSERT_EQ(0, open_card(self));
+	ASSERT_EQ(0, tt_run_nop(self->dev, 0, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+}
+
+TEST_HARNESS_MAIN

@@ -149,6 +149,11 @@ float ox_bf16_to_f32(uint16_t h)
 	return bits_f32((uint32_t)h << 16);
 }
 
+uint16_t ox_f32_to_bf16_trunc(float f)
+{
+	return (uint16_t)(f32_bits(f) >> 16);
+}
+
 uint16_t ox_f32_to_bf16(float f)
 {
 	uint32_t u = f32_bits(f);

@@ -89,6 +89,8 @@ float ox_f16_to_f32(uint16_t h);
 uint16_t ox_f32_to_f16(float f);	/* round to nearest even */
 float ox_bf16_to_f32(uint16_t h);
 uint16_t ox_f32_to_bf16(float f);	/* round to nearest even */
+/* ONNX's Cast to bfloat16 (its reference up to onnx 1.12): the high half of the bits. */
+uint16_t ox_f32_to_bf16_trunc(float f);
 
 /* ---- host tensors (tensor.c) ------------------------------------------ */
 

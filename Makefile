@@ -66,6 +66,7 @@ $(BUILD)/models/.stamp: $(MODEL_SCRIPTS)
 	@mkdir -p $(BUILD)/models
 	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore digits_cnn.py --out $(BUILD)/models
 	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore encoder_block.py --out $(BUILD)/models
+	cd userspace/onnx/models && PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -W ignore bad_models.py --out $(BUILD)/models
 	@touch $@
 
 deps:

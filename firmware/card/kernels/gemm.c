@@ -443,6 +443,26 @@ static bool plain_matrix(const struct kd_view *v, unsigned int ry)
 	       v->dims[ry - 1] == 1 || v->dims[ry - 2] == 1;
 }
 
+/*
+ * Batch and row strides non-increasing over the dimensions longer than 1.
+ * oneDNN 2.6's binary post-op (C) faults on a Y that is not (e.g. batch
+ * stride 64 below row stride 128), so such a C goes through the sum path.
+ */
+static bool row_major(const struct kd_view *v, unsigned int ry)
+{
+	int64_t prev = INT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < ry; i++) {
+		if (v->dims[i] == 1)
+			continue;
+		if (v->strides[i] > prev)
+			return false;
+		prev = v->strides[i];
+	}
+	return true;
+}
+
 static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 {
 	const struct taihu_gemm_params *p = &x->k->p.gemm;
@@ -451,6 +471,7 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 	struct kd_view a, b, c, y;
 	bool fp16 = x->k->t[0].dtype == TAIHU_DTYPE_FP16;
 	float *ytmp = NULL;
+	bool c_post;
 	int ret;
 
 	if (p->act.op != TAIHU_ACT_NONE) {
@@ -478,7 +499,8 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 			return KERNEL_FAILED;
 		kd_view_dense(&y, ytmp, dnnl_f32, (int)ry, y.dims);
 	}
-	if (g->has_c && p->beta != 1.0f) {
+	c_post = g->has_c && p->beta == 1.0f && row_major(&y, ry);
+	if (g->has_c && !c_post) {
 		/* beta C: C copied into the output first, then a sum post-op scales it. */
 		struct taihu_tensor_desc dd;
 		struct ktensor dst = *Y;
@@ -497,8 +519,8 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 		}
 		kt_broadcast_copy(&x->t[2], &dst);
 	}
-	ret = gemm_dnnl(x, ry, &a, &b, g->has_c && p->beta == 1.0f ? &c : NULL, &y, p->alpha,
-			g->has_c && p->beta != 1.0f ? p->beta : 0.0f, &p->act, g->M,
+	ret = gemm_dnnl(x, ry, &a, &b, c_post ? &c : NULL, &y, p->alpha,
+			g->has_c && !c_post ? p->beta : 0.0f, &p->act, g->M,
 			(uint64_t)view_elems(&y) * g->K);
 	if (ret == KERNEL_OK && ytmp)
 		f32_to_view(ytmp, Y);

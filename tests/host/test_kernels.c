@@ -310,6 +310,63 @@ static void test_gemm_int8(void)
 		      TAIHU_DTYPE_FP32, true, 2, 200, 333, 40, TAIHU_GEMM_TRANS_B, 0);
 }
 
+/*
+ * NaN and Inf through GEMM and its activation (docs/kernels.md): a NaN in
+ * a row of A makes that row of Y NaN, also through RELU, CLIP and
+ * LEAKY_RELU, which the fast path must not leave to oneDNN (its RELU and
+ * CLIP turn NaN into numbers); Inf times a zero is NaN.
+ */
+static void test_gemm_nan(void)
+{
+	static const struct taihu_act acts[] = {
+		{ .op = TAIHU_ACT_RELU },
+		{ .op = TAIHU_ACT_CLIP, .alpha = -0.5f, .beta = 0.5f },
+		{ .op = TAIHU_ACT_LEAKY_RELU, .alpha = 0.1f },
+		{ .op = TAIHU_ACT_NONE },
+	};
+	const uint32_t sa[2] = { 9, 16 }, sb[2] = { 16, 7 }, sc[1] = { 7 }, sy[2] = { 9, 7 };
+	unsigned int d, i;
+
+	for (d = 0; d < 3; d++) {
+		const unsigned int dt = float_dtypes[d];
+
+		for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+			struct taihu_gemm_params p = { .alpha = 1.0f, .beta = 1.0f, .act = acts[i] };
+			struct kbuf a, b, c, y;
+			struct kbuf *t[4] = { &a, &b, &c, &y };
+			double rtol, atol;
+			uint32_t n;
+			bool ok;
+			char what[96];
+
+			kb_dense(&a, dt, 2, sa);
+			kb_dense(&b, dt, 2, sb);
+			kb_dense(&c, dt, 1, sc);
+			kb_dense(&y, dt, 2, sy);
+			kb_fill(&a, -1, 1);
+			kb_fill(&b, -1, 1);
+			kb_fill(&c, -1, 1);
+			kb_set(&a, 2 * 16 + 5, NAN);		/* row 2 of Y: NaN */
+			kb_set(&a, 5 * 16 + 1, INFINITY);	/* row 5: +-Inf, NaN where B is 0 */
+			kb_set(&b, 1 * 7 + 4, 0.0f);
+			kb_set(&b, 9 * 7 + 6, -INFINITY);	/* column 6: -+Inf */
+			kt_tol_sum(dt, 16, &rtol, &atol);
+			snprintf(what, sizeof(what), "gemm %s %s with NaN/Inf", tk_dtype_name(dt),
+				 tk_act_name(acts[i].op));
+			ok = kt_fast_vs_ref(TAIHU_KERNEL_GEMM, &p, sizeof(p), t, 3, rtol, atol, true,
+					    what);
+			for (n = 0; n < 7; n++)
+				ok &= isnan(kb_get(&y, 2 * 7 + n));
+			ok &= isnan(kb_get(&y, 5 * 7 + 4));
+			tap_result(ok, "%s: fast path matches the reference, NaN propagates", what);
+			kb_free(&a);
+			kb_free(&b);
+			kb_free(&c);
+			kb_free(&y);
+		}
+	}
+}
+
 /* ---- packet checks ------------------------------------------------------ */
 
 static void test_gemm_checks(void)
@@ -527,6 +584,7 @@ int main(void)
 	test_gemm_reference();
 	test_gemm_float();
 	test_gemm_strided_y();
+	test_gemm_nan();
 	test_gemm_int8();
 	test_gemm_checks();
 	fake_card_quiet();

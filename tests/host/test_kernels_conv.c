@@ -162,6 +162,48 @@ static void test_conv_float(void)
 	run_float(&cases[4], TAIHU_DTYPE_FP16, TAIHU_DTYPE_FP32);
 }
 
+/*
+ * NaN through CONV2D and RELU/CLIP (docs/kernels.md): a NaN in X makes the
+ * outputs whose windows cover it NaN, in the fast path as in the reference.
+ */
+static void test_conv_nan(void)
+{
+	static const unsigned int dts[2] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_BF16 };
+	unsigned int c, d;
+
+	for (c = 2; c <= 4; c += 2)	/* "dilation 2, pad 2, relu", "depthwise x2, ..., clip" */
+		for (d = 0; d < 2; d++) {
+			const struct conv_case *cc = &cases[c];
+			struct taihu_conv2d_params p = params_of(cc);
+			struct kbuf x, w, b, y;
+			struct kbuf *t[4] = { &x, &w, &b, &y };
+			double rtol, atol;
+			bool ok;
+
+			conv_make(cc, dts[d], dts[d], dts[d], dts[d], &x, &w, &b, &y);
+			kb_fill(&x, -1, 1);
+			kb_fill(&w, -1, 1);
+			kb_fill(&b, -1, 1);
+			kb_set(&x, 3 * cc->w + 4, NAN);	/* channel 0, row 3, column 4 */
+			kt_tol_sum(dts[d], cc->c / cc->groups * cc->kh * cc->kw, &rtol, &atol);
+			ok = fast_vs_ref(&p, t, true, &y, false, rtol, atol, cc->name);
+			/* ... and NaN it is there (positions compared by fast_vs_ref()). */
+			{
+				uint64_t i, nans = 0;
+
+				for (i = 0; i < kb_elems(&y); i++)
+					nans += isnan(kb_get(&y, i));
+				ok &= nans > 0;
+			}
+			tap_result(ok, "conv2d %s %s with a NaN in X and %s: fast path matches the reference",
+				   cc->name, tk_dtype_name(dts[d]), tk_act_name(p.act.op));
+			kb_free(&x);
+			kb_free(&w);
+			kb_free(&b);
+			kb_free(&y);
+		}
+}
+
 /* Int8: zero points on X and W, per-channel W, uint8 W, int32/fp32/int8 outputs; bit for bit. */
 static void run_int8(const struct conv_case *cc, unsigned int xdt, unsigned int wdt,
 		     unsigned int ydt, bool per_channel, unsigned int bdt)
@@ -330,6 +372,7 @@ int main(void)
 	kt_seed(20260303);
 	test_conv_reference();
 	test_conv_float();
+	test_conv_nan();
 	test_conv_int8();
 	test_conv_checks();
 	return tap_finish();

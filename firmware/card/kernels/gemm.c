@@ -11,7 +11,9 @@
  * gemm_qepilogue() below, which the fast path shares.
  *
  * Fast path: oneDNN matmul. fp32 and bf16 directly (alpha as output scale,
- * C as a binary-add post-op, the activation as an eltwise post-op); fp16
+ * C as a binary-add post-op, the activation as an eltwise post-op when
+ * oneDNN keeps NaN as the reference does (kd_act_faithful()), else applied
+ * after it by kact() over fp32 results); fp16
  * through fp32 copies (oneDNN 2.6 has no fp16 matmul on these CPUs); int8
  * as u8/s8 x s8 -> s32 without zero points (into an INT32 Y directly), the
  * zero-point corrections (row sums of A, column sums of B) and the
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "scratch.h"
 #include "tensor.h"
 
@@ -292,30 +295,6 @@ static int view_to_f32(struct kexec *x, struct kd_view *v)
 	return KERNEL_OK;
 }
 
-/* Copy a dense fp32 result into fp16 Y (any strides). */
-static void f32_to_view(const float *src, const struct ktensor *y)
-{
-	const struct taihu_tensor_desc *d = y->d;
-	struct kwalk w;
-	size_t j = 0;
-
-	kwalk_init(&w, d->rank, d->shape);
-	kwalk_add(&w, d);
-	if (d->strides[d->rank - 1] == 1) {
-		size_t row = d->shape[d->rank - 1];
-
-		w.rank--;
-		do {
-			kt_f32_to_f16_n(src + j, (uint16_t *)y->p + w.off[0], row);
-			j += row;
-		} while (kwalk_next(&w));
-		return;
-	}
-	do
-		kt_store(y, w.off[0], src[j++], 0);
-	while (kwalk_next(&w));
-}
-
 /* Rows [m0, m0 + rows) of a matrix view: dimension ry - 2. */
 static struct kd_view rows_of(const struct kd_view *v, unsigned int ry, uint32_t m0, uint32_t rows,
 			      unsigned int esz)
@@ -463,6 +442,20 @@ static bool row_major(const struct kd_view *v, unsigned int ry)
 	return true;
 }
 
+/* Whether @d is laid out row-major without gaps. */
+static bool dense(const struct taihu_tensor_desc *d)
+{
+	int64_t st = 1;
+	unsigned int i;
+
+	for (i = d->rank; i-- > 0;) {
+		if (d->shape[i] != 1 && d->strides[i] != st)
+			return false;
+		st *= d->shape[i];
+	}
+	return true;
+}
+
 static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 {
 	const struct taihu_gemm_params *p = &x->k->p.gemm;
@@ -470,11 +463,14 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 	unsigned int ry = g->ry;
 	struct kd_view a, b, c, y;
 	bool fp16 = x->k->t[0].dtype == TAIHU_DTYPE_FP16;
+	/* oneDNN's RELU, CLIP, ... turn NaN into numbers: those run after it, as kact(). */
+	const bool fuse = kd_act_faithful(&p->act);
+	const struct taihu_act none = { 0 };
 	float *ytmp = NULL;
 	bool c_post;
 	int ret;
 
-	if (p->act.op != TAIHU_ACT_NONE) {
+	if (fuse && p->act.op != TAIHU_ACT_NONE) {
 		dnnl_alg_kind_t alg;
 		float al, be;
 
@@ -493,7 +489,8 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 		    (g->has_c && c.dt == dnnl_f16 && view_to_f32(x, &c)))
 			return KERNEL_FAILED;
 	}
-	if (y.dt == dnnl_f16) {
+	/* fp32 results first for fp16 (no oneDNN fp16 matmul), and for an activation after it. */
+	if (y.dt == dnnl_f16 || (!fuse && !(y.dt == dnnl_f32 && dense(Y->d)))) {
 		ytmp = kscratch_get(x, view_elems(&y) * sizeof(float));
 		if (!ytmp)
 			return KERNEL_FAILED;
@@ -520,10 +517,10 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 		kt_broadcast_copy(&x->t[2], &dst);
 	}
 	ret = gemm_dnnl(x, ry, &a, &b, c_post ? &c : NULL, &y, p->alpha,
-			g->has_c && !c_post ? p->beta : 0.0f, &p->act, g->M,
+			g->has_c && !c_post ? p->beta : 0.0f, fuse ? &p->act : &none, g->M,
 			(uint64_t)view_elems(&y) * g->K);
-	if (ret == KERNEL_OK && ytmp)
-		f32_to_view(ytmp, Y);
+	if (ret == KERNEL_OK && (ytmp || !fuse))
+		kt_from_f32_dense(Y, ytmp ? ytmp : (float *)Y->p, fuse ? &none : &p->act);
 	return ret;
 }
 

@@ -1308,7 +1308,7 @@ static bool compose_copy(const struct ox_view *u, const struct ox_view *src,
 		nb++;
 	}
 	b[nb++] = ox_numel(u->rank, u->dims);
-	for (k = 0; k < u->rank; k++)
+	for (k = 0; k < OX_MAX_RANK; k++)
 		stride[k] = -1;
 	for (i = 0; i + 1 < nb; i++) {
 		const struct digit *a, *c;
@@ -1327,6 +1327,9 @@ static bool compose_copy(const struct ox_view *u, const struct ox_view *src,
 		else if (stride[a->dim] < 0 || stride[a->dim] * (b[i] / a->stride) != pos)
 			return false;
 	}
+	for (k = 0; k < u->rank; k++)
+		if (u->dims[k] != 1 && stride[k] < 0)
+			return false;	/* a dimension no atom started (cannot happen) */
 	*out = *u;
 	out->store = dst->store;
 	out->offset = dst->offset;

@@ -67,15 +67,6 @@ static void conv_geom(const struct kexec *x, struct conv_geom *g)
 	g->bs = g->has_bias ? x->k->t[2].strides[0] : 0;
 }
 
-/* The input row of output row @o and tap @k, or -1 in the padding. */
-static inline int64_t conv_in(uint32_t o, uint32_t k, uint32_t s, uint32_t d, uint32_t pad,
-			      uint32_t len)
-{
-	int64_t i = (int64_t)o * s + (int64_t)k * d - pad;
-
-	return i >= 0 && i < len ? i : -1;
-}
-
 /* The int8 epilogue of one element (both paths): bias, scale, activation, quantisation. */
 static inline void conv_qstore(const struct kexec *x, const struct conv_geom *g, uint32_t acc,
 			       uint32_t oc, uint64_t yoff)
@@ -123,22 +114,22 @@ int conv2d_ref(struct kexec *x)
 					uint64_t yoff = n * g.ys[0] + oc * g.ys[1] + oh * g.ys[2] +
 							ow * g.ys[3];
 					float acc = 0.0f, v;
-					uint32_t iacc = 0;
+					uint32_t iacc = 0, h0, h1, w0, w1;
 
+					kt_window_taps(oh, g.sh, g.dh, g.ph, g.H, g.KH, &h0, &h1);
+					kt_window_taps(ow, g.sw, g.dw, g.pw, g.W, g.KW, &w0, &w1);
 					for (c = 0; c < g.Cg; c++)
-						for (kh = 0; kh < g.KH; kh++) {
-							int64_t ih = conv_in(oh, kh, g.sh, g.dh, g.ph, g.H);
+						for (kh = h0; kh < h1; kh++) {
+							const uint64_t ih = (uint64_t)oh * g.sh +
+									    (uint64_t)kh * g.dh - g.ph;
 
-							if (ih < 0)
-								continue;
-							for (kw = 0; kw < g.KW; kw++) {
-								int64_t iw = conv_in(ow, kw, g.sw, g.dw, g.pw, g.W);
+							for (kw = w0; kw < w1; kw++) {
+								const uint64_t iw = (uint64_t)ow * g.sw +
+										    (uint64_t)kw * g.dw - g.pw;
 								uint64_t xo, wo;
 
-								if (iw < 0)
-									continue;
 								xo = n * g.xs[0] + (ic0 + c) * g.xs[1] +
-								     (uint64_t)ih * g.xs[2] + (uint64_t)iw * g.xs[3];
+								     ih * g.xs[2] + iw * g.xs[3];
 								wo = oc * g.ws[0] + c * g.ws[1] + kh * g.ws[2] +
 								     kw * g.ws[3];
 								if (q)
@@ -390,22 +381,25 @@ static int conv_fast_float(struct kexec *x, const struct conv_geom *g)
 	return ret;
 }
 
-/* Sum of @v[kh][kw] (a KH x KW plane) over the taps of (oh, ow) inside X; their number in @count. */
-static uint32_t tap_sum(const struct conv_geom *g, const uint32_t *v, uint32_t oh, uint32_t ow,
-			uint32_t *count)
-{
-	uint32_t kh, kw, s = 0, n = 0;
+/* The taps [h0, h1) x [w0, w1) of output (oh, ow) that fall inside X. */
+struct conv_taps {
+	uint32_t h0, h1, w0, w1;
+};
 
-	for (kh = 0; kh < g->KH; kh++) {
-		if (conv_in(oh, kh, g->sh, g->dh, g->ph, g->H) < 0)
-			continue;
-		for (kw = 0; kw < g->KW; kw++)
-			if (conv_in(ow, kw, g->sw, g->dw, g->pw, g->W) >= 0) {
-				s += v[kh * g->KW + kw];
-				n++;
-			}
-	}
-	*count = n;
+static void conv_taps(const struct conv_geom *g, uint32_t oh, uint32_t ow, struct conv_taps *t)
+{
+	kt_window_taps(oh, g->sh, g->dh, g->ph, g->H, g->KH, &t->h0, &t->h1);
+	kt_window_taps(ow, g->sw, g->dw, g->pw, g->W, g->KW, &t->w0, &t->w1);
+}
+
+/* Sum of @v[kh][kw] (a KH x KW plane) over the taps @t. */
+static uint32_t tap_sum(const struct conv_geom *g, const uint32_t *v, const struct conv_taps *t)
+{
+	uint32_t kh, kw, s = 0;
+
+	for (kh = t->h0; kh < t->h1; kh++)
+		for (kw = t->w0; kw < t->w1; kw++)
+			s += v[kh * g->KW + kw];
 	return s;
 }
 
@@ -491,29 +485,25 @@ static int conv_fast_int8(struct kexec *x, const struct conv_geom *g)
 				for (ow = 0; ow < g->OW; ow++) {
 					uint32_t acc = (uint32_t)raw[((size_t)n * g->OC + oc) * ohw +
 								     oh * g->OW + ow];
-					uint32_t cnt;
+					struct conv_taps t;
 
+					conv_taps(g, oh, ow, &t);
 					if (zx) {
-						uint32_t s = tap_sum(g, wsum + oc * taps, oh, ow, &cnt);
+						uint32_t cnt = (t.h1 - t.h0) * (t.w1 - t.w0);
 
-						acc -= (uint32_t)zx * s;
+						acc -= (uint32_t)zx * tap_sum(g, wsum + oc * taps, &t);
 						acc += (uint32_t)zx * (uint32_t)zw[oc] * cnt * g->Cg;
 					}
 					if (zw[oc]) {
 						uint32_t kh, kw, s = 0;
 
-						for (kh = 0; kh < g->KH; kh++) {
-							int64_t ih = conv_in(oh, kh, g->sh, g->dh, g->ph, g->H);
+						for (kh = t.h0; kh < t.h1; kh++) {
+							const uint64_t ih = (uint64_t)oh * g->sh +
+									    (uint64_t)kh * g->dh - g->ph;
 
-							if (ih < 0)
-								continue;
-							for (kw = 0; kw < g->KW; kw++) {
-								int64_t iw = conv_in(ow, kw, g->sw, g->dw, g->pw,
-										     g->W);
-
-								if (iw >= 0)
-									s += pl[ih * g->W + iw];
-							}
+							for (kw = t.w0; kw < t.w1; kw++)
+								s += pl[ih * g->W + (uint64_t)ow * g->sw +
+									(uint64_t)kw * g->dw - g->pw];
 						}
 						acc -= (uint32_t)zw[oc] * s;
 					}

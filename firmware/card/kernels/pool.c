@@ -105,21 +105,18 @@ int pool2d_ref(struct kexec *x)
 							ow * g.ys[3];
 					float m = -INFINITY, s = 0.0f;
 					int32_t qm = INT32_MIN, qs = 0;
-					uint32_t taps = 0;
+					uint32_t taps = 0, h0, h1, w0, w1;
 
-					for (kh = 0; kh < g.KH; kh++) {
-						int64_t ih = (int64_t)oh * g.sh + (int64_t)kh * g.dh - g.ph;
+					kt_window_taps(oh, g.sh, g.dh, g.ph, g.H, g.KH, &h0, &h1);
+					kt_window_taps(ow, g.sw, g.dw, g.pw, g.W, g.KW, &w0, &w1);
+					for (kh = h0; kh < h1; kh++) {
+						const uint64_t ih = (uint64_t)oh * g.sh + (uint64_t)kh * g.dh - g.ph;
 
-						if (ih < 0 || ih >= g.H)
-							continue;
-						for (kw = 0; kw < g.KW; kw++) {
-							int64_t iw = (int64_t)ow * g.sw + (int64_t)kw * g.dw - g.pw;
+						for (kw = w0; kw < w1; kw++) {
+							const uint64_t iw = (uint64_t)ow * g.sw + (uint64_t)kw * g.dw - g.pw;
 							uint64_t xo;
 
-							if (iw < 0 || iw >= g.W)
-								continue;
-							xo = n * g.xs[0] + c * g.xs[1] + (uint64_t)ih * g.xs[2] +
-							     (uint64_t)iw * g.xs[3];
+							xo = n * g.xs[0] + c * g.xs[1] + ih * g.xs[2] + iw * g.xs[3];
 							taps++;
 							if (q) {
 								int32_t v = kt_load_int(X, xo);
@@ -148,21 +145,6 @@ int pool2d_ref(struct kexec *x)
 
 #ifndef KERNELS_REFERENCE_ONLY
 #include "kdnnl.h"
-
-/* Taps [*lo, *hi) of output row @o that fall inside an input of @len (contiguous in k). */
-static void tap_range(uint32_t o, uint32_t s, uint32_t d, uint32_t pad, uint32_t len, uint32_t k,
-		      uint32_t *lo, uint32_t *hi)
-{
-	int64_t base = (int64_t)o * s - pad, a = 0, b;
-
-	if (base < 0)
-		a = (-base + d - 1) / d;
-	b = base > (int64_t)len - 1 ? 0 : ((int64_t)len - 1 - base) / d + 1;
-	if (b > k)
-		b = k;
-	*lo = (uint32_t)a;
-	*hi = (uint32_t)(b > a ? b : a);
-}
 
 /* oneDNN average pooling on the operands' own layouts. */
 static int pool_dnnl(struct kexec *x, const struct pool_geom *g)
@@ -242,7 +224,7 @@ static int pool_planes(struct kexec *x, const struct pool_geom *g)
 	if (!buf || !orow || !wr)
 		return KERNEL_FAILED;
 	for (ow = 0; ow < g->OW; ow++)
-		tap_range(ow, g->sw, g->dw, g->pw, g->W, g->KW, &wr[2 * ow], &wr[2 * ow + 1]);
+		kt_window_taps(ow, g->sw, g->dw, g->pw, g->W, g->KW, &wr[2 * ow], &wr[2 * ow + 1]);
 	for (n = 0; n < g->N; n++)
 		for (c = 0; c < g->C; c++) {
 			const void *plane = load_plane(X, g, n, c, q, buf);
@@ -255,7 +237,7 @@ static int pool_planes(struct kexec *x, const struct pool_geom *g)
 				uint64_t yrow = n * g->ys[0] + c * g->ys[1] + oh * g->ys[2];
 				uint32_t h0, h1;
 
-				tap_range(oh, g->sh, g->dh, g->ph, g->H, g->KH, &h0, &h1);
+				kt_window_taps(oh, g->sh, g->dh, g->ph, g->H, g->KH, &h0, &h1);
 				for (ow = 0; ow < g->OW; ow++) {
 					const uint32_t w0 = wr[2 * ow], w1 = wr[2 * ow + 1];
 					const uint32_t taps = (h1 - h0) * (w1 - w0);

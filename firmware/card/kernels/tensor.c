@@ -146,6 +146,20 @@ void kt_broadcast_copy(const struct ktensor *src, const struct ktensor *dst)
 	while (kwalk_next(&w));
 }
 
+void kt_window_taps(uint32_t o, uint32_t s, uint32_t d, uint32_t pad, uint32_t len, uint32_t k,
+		    uint32_t *lo, uint32_t *hi)
+{
+	int64_t base = (int64_t)o * s - pad, a = 0, b;
+
+	if (base < 0)
+		a = (-base + d - 1) / d;
+	b = base > (int64_t)len - 1 ? 0 : ((int64_t)len - 1 - base) / d + 1;
+	if (b > k)
+		b = k;
+	*lo = (uint32_t)(a < k ? a : k);
+	*hi = (uint32_t)(b > a ? b : *lo);
+}
+
 float kact(const struct taihu_act *a, float x)
 {
 	switch (a->op) {

@@ -233,6 +233,16 @@ void kt_broadcast_copy(const struct ktensor *src, const struct ktensor *dst);
 /* Product of @n dimensions. */
 uint64_t kt_count(const uint32_t *shape, unsigned int n);
 
+/* ---- windows (CONV2D, POOL2D) ------------------------------------------- */
+
+/*
+ * The taps [*lo, *hi) of a window of @k taps (dilation @d) at output
+ * position @o (stride @s, padding @pad before) that fall inside an input
+ * of @len: tap t reads input o * s + t * d - pad. @s and @d at least 1.
+ */
+void kt_window_taps(uint32_t o, uint32_t s, uint32_t d, uint32_t pad, uint32_t len, uint32_t k,
+		    uint32_t *lo, uint32_t *hi);
+
 /* ---- activations -------------------------------------------------------- */
 
 /* The element-wise function of @a at @x, in fp32 (taihu_cmdstream.h). */

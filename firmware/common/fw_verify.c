@@ -47,8 +47,8 @@ const char *taihu_boot_error_name(int code)
 	return boot_error_names[code];
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(char *why, size_t why_len, int code, const char *fmt, ...)
+__attribute__((format(printf, 3, 4)))
+static void say_why(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -57,8 +57,13 @@ static int fail(char *why, size_t why_len, int code, const char *fmt, ...)
 		vsnprintf(why, why_len, fmt, ap);
 		va_end(ap);
 	}
-	return code;
 }
+
+/*
+ * Record why and yield @code: a macro, so that the code is seen at the call
+ * (the static analyser does not follow a variadic function's return value).
+ */
+#define fail(why, why_len, code, ...) (say_why(why, why_len, __VA_ARGS__), (code))
 
 int taihu_fw_digest(const void *img, size_t image_size, uint8_t out[32])
 {
@@ -465,7 +470,7 @@ int taihu_fw_verify(const void *img, size_t size, struct taihu_fw_info *info,
 		info->num_sections = hdr.num_sections;
 		memcpy(info->sections, sec, hdr.num_sections * sizeof(sec[0]));
 	}
-	fail(why, why_len, TAIHU_BOOT_OK, "firmware %s (ABI %u.%u) verified",
-	     hdr.version_str, hdr.abi_major, hdr.abi_minor);
+	say_why(why, why_len, "firmware %s (ABI %u.%u) verified",
+		hdr.version_str, hdr.abi_major, hdr.abi_minor);
 	return TAIHU_BOOT_OK;
 }

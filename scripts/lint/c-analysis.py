@@ -7,13 +7,16 @@ compiles it with, and a clean result is cached: the key is the tool's
 version, its configuration, the unit's flags and its preprocessed text
 (comments kept, so NOLINT and cppcheck-suppress comments count), with the
 checkout's path taken out so that every clone of the tree shares the cache.
-A unit with findings is analysed again on every run.
+A unit with findings is analysed again on every run. clang-tidy's findings
+listed in clang-tidy.supp (each with its reason) are left out, as
+cppcheck.supp does for cppcheck.
 
 usage: c-analysis.py clang-tidy|cppcheck TOP COMPILE_DB CACHE_DIR
 Prints the findings (paths relative to TOP) and a summary line
 "TOOL: N units, M cached, K findings"; exits 1 when there are findings.
 """
 import concurrent.futures
+import fnmatch
 import hashlib
 import json
 import os
@@ -24,6 +27,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIDY_CONFIG = os.path.join(HERE, "clang-tidy.yaml")
 CPPCHECK_SUPP = os.path.join(HERE, "cppcheck.supp")
+TIDY_SUPP = os.path.join(HERE, "clang-tidy.supp")
 JOBS = 2
 
 
@@ -97,6 +101,28 @@ def command(tool, entry, top, db_dir):
         include_flags(entry, top) + [entry["file"]]
 
 
+def tidy_suppressions():
+    """clang-tidy.supp: "FILE CHECK MESSAGE" lines (FILE a glob relative to
+    the top, MESSAGE a part of the finding's text), comments with #."""
+    out = []
+    with open(TIDY_SUPP, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                glob, check, msg = line.split(None, 2)
+                out.append((glob, check, msg))
+    return out
+
+
+TIDY_FINDING = re.compile(r"^([^:]+):\d+:\d+: \w+: (.*) \[([\w.,-]+)\]$")
+
+
+def suppressed(block, supp):
+    m = TIDY_FINDING.match(block[0])
+    return bool(m) and any(fnmatch.fnmatchcase(m.group(1), g) and c in m.group(3).split(",")
+                           and msg in m.group(2) for g, c, msg in supp)
+
+
 FINDING = re.compile(r"^(/[^:]+):(\d+):(\d+): (warning|error|style|performance|portability|information): ")
 
 
@@ -119,7 +145,7 @@ def findings(tool, text, top):
     return out
 
 
-def analyse(tool, entry, top, db_dir, cache, version, config):
+def analyse(tool, entry, top, db_dir, cache, version, config, supp):
     text = preprocessed(entry)
     key = None
     if text is not None:
@@ -136,6 +162,7 @@ def analyse(tool, entry, top, db_dir, cache, version, config):
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, check=False)
     found = findings(tool, res.stdout, top)
+    found = [b for b in found if not suppressed(b, supp)]
     if res.returncode != 0 and not found:
         found = [["%s: %s exited with %d:" % (
             os.path.relpath(entry["file"], top), tool, res.returncode)] +
@@ -153,13 +180,17 @@ def main():
     with open(db_path, encoding="utf-8") as f:
         db = json.load(f)
     version = tool_version(tool)
-    conf_file = TIDY_CONFIG if tool == "clang-tidy" else CPPCHECK_SUPP
-    with open(conf_file, encoding="utf-8") as f:
-        config = f.read() + " ".join(command(tool, db[0], top, "@DB@")).replace(top, "@TOP@")
+    conf_files = [TIDY_CONFIG, TIDY_SUPP] if tool == "clang-tidy" else [CPPCHECK_SUPP]
+    config = ""
+    for conf_file in conf_files:
+        with open(conf_file, encoding="utf-8") as f:
+            config += f.read()
+    config += " ".join(command(tool, db[0], top, "@DB@")).replace(top, "@TOP@")
+    supp = tidy_suppressions() if tool == "clang-tidy" else []
     db_dir = os.path.dirname(os.path.abspath(db_path))
     cached, seen = 0, set()
     with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:
-        jobs = [pool.submit(analyse, tool, e, top, db_dir, cache, version, config)
+        jobs = [pool.submit(analyse, tool, e, top, db_dir, cache, version, config, supp)
                 for e in db]
         for job in jobs:
             found, hit = job.result()

@@ -551,8 +551,9 @@ static int profile_kernels(struct taihu_device *dev, const struct taihu_onnx_mod
 		free(*kmed);
 		*kmed = NULL;
 		taihu_onnx_session_free(s);
-		return cli_error("profiled run failed: %s", err == -ENOMEM ? "out of memory" :
-				 taihu_onnx_last_error());
+		cli_error("profiled run failed: %s", err == -ENOMEM ? "out of memory" :
+			  taihu_onnx_last_error());
+		return CLI_EXIT_FAIL;	/* said here: the caller's goto depends on it */
 	}
 	*out = s;
 	return 0;

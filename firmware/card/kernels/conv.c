@@ -244,7 +244,7 @@ static int conv_dnnl(struct kexec *x, const struct conv_geom *g, struct conv_opn
 	const struct taihu_conv2d_params *p = &x->k->p.conv;
 	dnnl_memory_desc_t s_any, w_any, d_any;
 	const dnnl_memory_desc_t *smd, *wmd, *dmd;
-	dnnl_dims_t sd = { g->N, g->C, g->H, g->W }, dd = { g->N, g->OC, g->OH, g->OW }, wd;
+	dnnl_dims_t sd = { g->N, g->C, g->H, g->W }, dd = { g->N, g->OC, g->OH, g->OW }, wd = { 0 };
 	dnnl_dims_t strides = { g->sh, g->sw }, dil = { g->dh - 1, g->dw - 1 };
 	dnnl_dims_t pl = { g->ph, g->pw }, pr = { p->pad_end[0], p->pad_end[1] };
 	dnnl_primitive_attr_t attr;
@@ -376,8 +376,12 @@ static int conv_fast_float(struct kexec *x, const struct conv_geom *g)
 			return KERNEL_FAILED;
 	}
 	ret = conv_dnnl(x, g, &src, &wei, g->has_bias ? &bias : NULL, &dst, fuse ? &p->act : NULL);
-	if (ret == KERNEL_OK)
-		kt_from_f32_dense(Y, tmp, fuse ? &(struct taihu_act){ 0 } : &p->act);
+	if (ret == KERNEL_OK) {
+		/* oneDNN applied a fused activation already: none is left to do */
+		static const struct taihu_act done;
+
+		kt_from_f32_dense(Y, tmp, fuse ? &done : &p->act);
+	}
 	return ret;
 }
 

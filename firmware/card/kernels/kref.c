@@ -33,6 +33,15 @@ int kref_run(const void *pkt, size_t len, void *const *ptr, const float *const *
 		x.t[i].p = ptr[i];
 		x.t[i].ch_scale = ch_scale ? ch_scale[i] : NULL;
 		x.t[i].ch_zp = ch_zp ? ch_zp[i] : NULL;
+		/* the kernels read a per-channel tensor's scales unchecked */
+		if (k.t[i].quant == TAIHU_QUANT_CHANNEL && !x.t[i].ch_scale) {
+			err->reason = TAIHU_REASON_QUANT;
+			err->detail = TAIHU_KERNEL_DETAIL(k.kernel, tk_slot(&k, i),
+							  TAIHU_FIELD_SCALE);
+			snprintf(err->msg, sizeof(err->msg),
+				 "tensor %u is per-channel but has no scales", i);
+			return -1;
+		}
 	}
 	ret = kernels_run(&x);
 	kscratch_free(&scratch);

@@ -318,6 +318,8 @@ bool ox_view_reshape(const struct ox_view *in, int rank, const int64_t *dims, st
 	int td, vd = rank - 1;
 
 	*out = *in;
+	if (rank < 0 || rank > OX_MAX_RANK)
+		return false;	/* not a rank of a loaded model */
 	out->rank = rank;
 	if (rank)
 		memcpy(out->dims, dims, sizeof(int64_t) * (size_t)rank);

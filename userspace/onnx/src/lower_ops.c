@@ -1250,7 +1250,9 @@ static int lower_pad(struct ox_lctx *l)
 		if (cv && cv->konst)
 			value = ox_get_f(cv->konst, 0);
 	}
-	for (i = 0; i < 2 * xv->rank; i++)
+	if (n != 2 * xv->rank)	/* shape inference refused it */
+		return unsupported(l, "pads not two per dimension");
+	for (i = 0; i < n; i++)
 		if (pads[i] < 0)
 			return unsupported(l, "negative pads (cropping)");
 	err = ox_in_view(l, 0, &x);
@@ -1285,7 +1287,7 @@ static int lower_pad(struct ox_lctx *l)
 	k->p.fill.bytes = (uint64_t)ox_numel(yv->rank, yv->dims) * ox_dtype_size(y.dtype);
 	k->p.fill.value = pattern;
 	inner = y;
-	for (i = 0; i < xv->rank; i++) {
+	for (i = 0; i < n / 2; i++) {	/* the rank: n pads were checked */
 		inner.offset += pads[i] * y.strides[i];
 		inner.dims[i] = xv->dims[i];
 	}

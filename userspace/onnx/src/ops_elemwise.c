@@ -259,6 +259,10 @@ static int fold_binary(struct ox_ctx *c)
 
 	if (!out)
 		return -ENOMEM;
+	if (n < 1 || n > (int)OX_ARRAY_SIZE(t)) {	/* infer_binary refused it */
+		ox_tensor_free(out);
+		return -EINVAL;
+	}
 	for (i = 0; i < n; i++)
 		t[i] = ox_in(c->g, c->n, i)->konst;
 	integer = !ox_dtype_is_float(t[0]->dtype) && t[0]->dtype != OX_U64;

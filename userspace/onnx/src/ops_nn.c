@@ -435,11 +435,15 @@ static int fold_reduce(struct ox_ctx *c)
 	bool mask[OX_MAX_RANK], keep;
 	const char *op = c->n->op;
 	double *acc;
-	int k;
+	int k, err;
 
 	if (!y)
 		return -ENOMEM;
-	reduce_params(c, x, mask, &keep);
+	err = reduce_params(c, x, mask, &keep);
+	if (err) {
+		ox_tensor_free(y);
+		return err;
+	}
 	for (k = 0; k < x->rank; k++)
 		kdims[k] = mask[k] ? 1 : x->dims[k];
 	ox_strides(x->rank, kdims, str_out);

@@ -332,11 +332,15 @@ static int fold_concat(struct ox_ctx *c)
 	struct ox_value *y = ox_out(c->g, c->n, 0);
 	ox_tensor *out = ox_new_out(c, 0);
 	size_t es, outer = 1, k, pos = 0;
-	int axis, i;
+	int axis, i, err;
 
 	if (!out)
 		return -ENOMEM;
-	concat_axis(c, y->rank, &axis);
+	err = concat_axis(c, y->rank, &axis);
+	if (err) {
+		ox_tensor_free(out);
+		return err;
+	}
 	es = ox_dtype_size(y->dtype);
 	for (i = 0; i < axis; i++)
 		outer *= (size_t)y->dims[i];
@@ -354,6 +358,7 @@ static int fold_concat(struct ox_ctx *c)
 
 /* ---- Split ---- */
 
+/* The sizes of the outputs along @axis: their number, or an error. */
 static int split_sizes(struct ox_ctx *c, const struct ox_value *x, int axis, int64_t *sizes)
 {
 	int n = c->n->n_out, k, cnt;
@@ -380,7 +385,7 @@ static int split_sizes(struct ox_ctx *c, const struct ox_value *x, int axis, int
 					   "equal parts", (long long)x->dims[axis], n);
 		for (k = 0; k < n; k++)
 			sizes[k] = x->dims[axis] / n;
-		return 0;
+		return n;
 	}
 	if (cnt != n)
 		return ox_node_err(c, -EINVAL, "split has %d entries for %d outputs", cnt, n);
@@ -392,24 +397,25 @@ static int split_sizes(struct ox_ctx *c, const struct ox_value *x, int axis, int
 	if (sum != x->dims[axis])
 		return ox_node_err(c, -EINVAL, "split sizes add up to %lld, dimension is %lld",
 				   (long long)sum, (long long)x->dims[axis]);
-	return 0;
+	return n;
 }
 
 static int infer_split(struct ox_ctx *c)
 {
 	struct ox_value *x = ox_need_in(c, 0);
 	int64_t sizes[64], dims[OX_MAX_RANK];
-	int axis, k, err;
+	int axis, k, n, err;
 
 	if (!x)
 		return -EINVAL;
 	err = ox_axis(c, ox_attr_int(c->n, "axis", 0), x->rank, &axis);
-	if (!err)
-		err = split_sizes(c, x, axis, sizes);
 	if (err)
 		return err;
+	n = split_sizes(c, x, axis, sizes);
+	if (n < 0)
+		return n;
 	memcpy(dims, x->dims, sizeof(dims));
-	for (k = 0; k < c->n->n_out; k++) {
+	for (k = 0; k < n; k++) {
 		dims[axis] = sizes[k];
 		err = ox_set_out(c, k, x->dtype, x->rank, dims);
 		if (err)
@@ -423,17 +429,19 @@ static int fold_split(struct ox_ctx *c)
 	struct ox_value *x = ox_in(c->g, c->n, 0);
 	int64_t sizes[64], pos = 0;
 	size_t es = ox_dtype_size(x->dtype), outer = 1, inner = 1, j;
-	int axis, k, i, err;
+	int axis, k, i, n, err;
 
-	ox_axis(c, ox_attr_int(c->n, "axis", 0), x->rank, &axis);
-	err = split_sizes(c, x, axis, sizes);
+	err = ox_axis(c, ox_attr_int(c->n, "axis", 0), x->rank, &axis);
 	if (err)
 		return err;
+	n = split_sizes(c, x, axis, sizes);
+	if (n < 0)
+		return n;
 	for (i = 0; i < axis; i++)
 		outer *= (size_t)x->dims[i];
 	for (i = axis + 1; i < x->rank; i++)
 		inner *= (size_t)x->dims[i];
-	for (k = 0; k < c->n->n_out; k++) {
+	for (k = 0; k < n; k++) {
 		ox_tensor *y = ox_out(c->g, c->n, k) ? ox_new_out(c, k) : NULL;
 		size_t blk = (size_t)sizes[k] * inner * es;
 
@@ -691,11 +699,15 @@ static int fold_transpose(struct ox_ctx *c)
 	ox_tensor *y = ox_new_out(c, 0);
 	int64_t str[OX_MAX_RANK], idx[OX_MAX_RANK] = { 0 }, o;
 	size_t es = ox_dtype_size(x->dtype);
-	int perm[OX_MAX_RANK], k;
+	int perm[OX_MAX_RANK], k, err;
 
 	if (!y)
 		return -ENOMEM;
-	ox_transpose_perm(c, x->rank, perm);
+	err = ox_transpose_perm(c, x->rank, perm);
+	if (err) {
+		ox_tensor_free(y);
+		return err;
+	}
 	ox_strides(x->rank, x->dims, str);
 	for (o = 0; o < y->numel; o++) {
 		int64_t off = 0;
@@ -922,6 +934,7 @@ static int pad_params(struct ox_ctx *c, const struct ox_value *x, int64_t *pads,
 	const char *mode = ox_attr_str(c->n, "mode", "constant");
 	int n;
 
+	memset(pads, 0, sizeof(*pads) * 2 * OX_MAX_RANK);
 	if (strcmp(mode, "constant"))
 		return ox_node_err(c, -EOPNOTSUPP, "mode '%s' is not supported (constant only)",
 				   mode);
@@ -977,11 +990,15 @@ static int fold_pad(struct ox_ctx *c)
 	ox_tensor *y = ox_new_out(c, 0);
 	int64_t pads[2 * OX_MAX_RANK], str[OX_MAX_RANK], idx[OX_MAX_RANK] = { 0 }, o;
 	double v;
-	int k;
+	int k, err;
 
 	if (!y)
 		return -ENOMEM;
-	pad_params(c, x, pads, &v);
+	err = pad_params(c, x, pads, &v);
+	if (err) {
+		ox_tensor_free(y);
+		return err;
+	}
 	ox_strides(x->rank, x->dims, str);
 	for (o = 0; o < y->numel; o++) {
 		int64_t off = 0;

@@ -70,11 +70,18 @@ int main(int argc, char **argv)
 		if (e->d_name[0] == '.')
 			continue;
 		grown = realloc(names, sizeof(*names) * (size_t)(n + 1));
-		if (!grown || !(grown[n] = strdup(e->d_name))) {
+		if (grown) {
+			names = grown;
+			names[n] = strdup(e->d_name);
+		}
+		if (!grown || !names[n]) {
 			fprintf(stderr, "%s: out of memory\n", argv[0]);
+			closedir(d);
+			for (i = 0; i < n; i++)
+				free(names[i]);
+			free(names);
 			return 1;
 		}
-		names = grown;
 		n++;
 	}
 	closedir(d);

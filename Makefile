@@ -3,12 +3,12 @@
 #
 #   make            build the module (Kbuild), card + firmware, userspace, tests
 #   make run        boot a guest with one card; taihu list / info / diag
-#   make check      host tests + VM scenarios; last line "N passed, N failed"
+#   make check      host tests, lint, ABI, packages + VM scenarios; last line "N passed, N failed"
 #   make bench      boot a guest with one card and run the copy and submission benchmarks
 #   make fuzz       the guest ioctl fuzzer for DURATION seconds (default 600; SEED=N re-runs a seed)
 #   make shell      interactive guest on the serial console (Ctrl-A X quits)
 #   make deb        the Debian packages (debian/, dpkg-buildpackage) into build/deb/
-#   make lint       checkpatch --strict, sparse (C=2), Coccinelle on driver/ and uapi/;
+#   make lint       checkpatch --strict, kernel-doc, sparse (C=2), Coccinelle on driver/ and uapi/;
 #                   clang-tidy and cppcheck on userspace/ and firmware/ (scripts/lint.sh)
 #   make clean
 #

@@ -70,6 +70,8 @@ suite host $make -C "$top/tests/host" O="$build" check
 suite userspace $make -C "$top/userspace" O="$build" check
 suite abi "$top/scripts/abi-check.sh"
 suite kbuild "$top/scripts/kbuild-alone.sh"
+# static analysis (make lint); the generated-code check is its own suite above
+suite lint "$top/scripts/lint.sh" --no-generated
 suite onnx $make -C "$top/userspace" O="$build" onnx-check
 suite pkg "$top/tests/pkg/check"
 suite vm "$top/tests/vm/check"

@@ -1297,8 +1297,9 @@ static bool compose_copy(const struct ox_view *u, const struct ox_view *src,
 	struct digit du[OX_MAX_RANK], dv[OX_MAX_RANK];
 	int64_t b[2 * OX_MAX_RANK + 1], stride[OX_MAX_RANK];
 	int nu = view_digits(u, du), nv = view_digits(src, dv), nb = 0, i, j, k;
+	const int rank = u->rank;	/* @out may be @u */
 
-	if (nu < 0 || nv < 0 || u->offset || src->offset)
+	if (nu < 0 || nv < 0 || u->offset || src->offset || rank < 0 || rank > OX_MAX_RANK)
 		return false;	/* both from to_index_space() */
 	/* the atoms' boundaries: every digit's stride, and the end */
 	for (i = 0; i < nu + nv; i++) {
@@ -1335,9 +1336,9 @@ static bool compose_copy(const struct ox_view *u, const struct ox_view *src,
 	*out = *u;
 	out->store = dst->store;
 	out->offset = dst->offset;
-	for (k = u->rank - 1; k >= 0; k--)
-		if (u->dims[k] == 1)	/* any stride: the dense one */
-			out->strides[k] = k + 1 < u->rank ? out->strides[k + 1] * u->dims[k + 1] : 1;
+	for (k = rank - 1; k >= 0; k--)
+		if (out->dims[k] == 1)	/* any stride: the dense one */
+			out->strides[k] = k + 1 < rank ? out->strides[k + 1] * out->dims[k + 1] : 1;
 		else
 			out->strides[k] = stride[k];
 	return true;

@@ -20,25 +20,7 @@
 static const uint32_t placements[] = { DRM_TAIHU_PLACEMENT_VRAM, DRM_TAIHU_PLACEMENT_HOST };
 static const uint32_t floats[] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_FP16, TAIHU_DTYPE_BF16 };
 
-FIXTURE(attn)
-{
-	struct taihu_device *dev;
-	struct taihu_cmdbuf *cb;
-};
-
-FIXTURE_SETUP(attn)
-{
-	int ret = tt_open_first(&self->dev, NULL);
-
-	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
-	ASSERT_EQ(0, taihu_cmdbuf_new(&self->cb));
-}
-
-FIXTURE_TEARDOWN(attn)
-{
-	taihu_cmdbuf_free(self->cb);
-	taihu_device_close(self->dev);
-}
+KTT_FIXTURE(attn)
 
 struct attn_case {
 	uint64_t B, Hq, Hkv, S, T, D;

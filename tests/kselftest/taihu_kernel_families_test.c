@@ -30,11 +30,8 @@ FIXTURE(fam)
 
 FIXTURE_SETUP(fam)
 {
-	int ret = tt_open_first(&self->dev, NULL);
-
-	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
-	ASSERT_EQ(0, taihu_cmdbuf_new(&self->cb));
 	self->n = 0;
+	KTT_FIXTURE_SETUP(self);
 }
 
 FIXTURE_TEARDOWN(fam)
@@ -43,8 +40,7 @@ FIXTURE_TEARDOWN(fam)
 
 	for (i = 0; i < self->n; i++)
 		ktt_free(&self->t[i]);
-	taihu_cmdbuf_free(self->cb);
-	taihu_device_close(self->dev);
+	KTT_FIXTURE_TEARDOWN(self);
 }
 
 /* A new tensor of the fixture (freed at teardown); quantised when @scale > 0. */

@@ -22,25 +22,7 @@
 static const uint32_t placements[] = { DRM_TAIHU_PLACEMENT_VRAM, DRM_TAIHU_PLACEMENT_HOST };
 static const uint32_t floats[] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_FP16, TAIHU_DTYPE_BF16 };
 
-FIXTURE(norm)
-{
-	struct taihu_device *dev;
-	struct taihu_cmdbuf *cb;
-};
-
-FIXTURE_SETUP(norm)
-{
-	int ret = tt_open_first(&self->dev, NULL);
-
-	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
-	ASSERT_EQ(0, taihu_cmdbuf_new(&self->cb));
-}
-
-FIXTURE_TEARDOWN(norm)
-{
-	taihu_cmdbuf_free(self->cb);
-	taihu_device_close(self->dev);
-}
+KTT_FIXTURE(norm)
 
 #define NEED(self, kernel, dtype)	KTT_NEED((self)->dev, kernel, dtype)
 

@@ -22,25 +22,7 @@
 
 static const uint32_t placements[] = { DRM_TAIHU_PLACEMENT_VRAM, DRM_TAIHU_PLACEMENT_HOST };
 
-FIXTURE(kern)
-{
-	struct taihu_device *dev;
-	struct taihu_cmdbuf *cb;
-};
-
-FIXTURE_SETUP(kern)
-{
-	int ret = tt_open_first(&self->dev, NULL);
-
-	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
-	ASSERT_EQ(0, taihu_cmdbuf_new(&self->cb));
-}
-
-FIXTURE_TEARDOWN(kern)
-{
-	taihu_cmdbuf_free(self->cb);
-	taihu_device_close(self->dev);
-}
+KTT_FIXTURE(kern)
 
 /* Skip what the running firmware does not enable (taihu_kernel_fw_test covers that). */
 #define NEED(self, kernel, dtype)	KTT_NEED((self)->dev, kernel, dtype)

@@ -52,6 +52,42 @@ int ktt_run_check(struct taihu_device *dev, struct taihu_cmdbuf *cb, struct ktt_
 int ktt_submit(struct taihu_device *dev, struct taihu_cmdbuf *cb, struct ktt_run *r,
 	       struct taihu_job_result *res);
 
+/*
+ * In a kselftest (after kselftest_harness.h and taihu_test_util.h): the
+ * setup and teardown of a fixture holding @dev, the first Taihu device,
+ * and @cb, a command buffer. KTT_FIXTURE(name) is such a fixture with
+ * nothing else; a fixture with more calls the two in its own.
+ */
+#define KTT_FIXTURE_SETUP(self)							\
+	do {									\
+		int ktt_ret = tt_open_first(&(self)->dev, NULL);		\
+										\
+		ASSERT_EQ(0, ktt_ret) TH_LOG("no Taihu device: %s",		\
+					     taihu_strerror(ktt_ret));		\
+		ASSERT_EQ(0, taihu_cmdbuf_new(&(self)->cb));			\
+	} while (0)
+
+#define KTT_FIXTURE_TEARDOWN(self)						\
+	do {									\
+		taihu_cmdbuf_free((self)->cb);					\
+		taihu_device_close((self)->dev);				\
+	} while (0)
+
+#define KTT_FIXTURE(name)							\
+	FIXTURE(name)								\
+	{									\
+		struct taihu_device *dev;					\
+		struct taihu_cmdbuf *cb;					\
+	};									\
+	FIXTURE_SETUP(name)							\
+	{									\
+		KTT_FIXTURE_SETUP(self);					\
+	}									\
+	FIXTURE_TEARDOWN(name)							\
+	{									\
+		KTT_FIXTURE_TEARDOWN(self);					\
+	}
+
 /* In a kselftest: skip when the running firmware does not enable @kernel in @dtype. */
 #define KTT_NEED(dev, kernel, dtype)						\
 	do {									\

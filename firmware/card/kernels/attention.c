@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "fstage.h"
+#include "rows.h"
 #include "scratch.h"
 #include "tensor.h"
 
@@ -260,7 +261,7 @@ int attention_fast(struct kexec *x)
 			if (softmax_rows(sc, g.S, g.T) ||
 			    matmul_f32(sc, v, o, g.S, g.Dv, g.T, false, 1.0f))
 				goto fail;
-			fst_store(o, &ot);
+			kt_from_f32_dense(&ot, o, NULL);
 			written = true;
 		}
 	return KERNEL_OK;

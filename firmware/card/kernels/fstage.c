@@ -5,6 +5,7 @@
  * fp32 staging of views (fstage.h).
  */
 #include "fstage.h"
+#include "rows.h"
 #include "scratch.h"
 #include "tensor.h"
 
@@ -31,46 +32,13 @@ bool fst_dense_from(const struct taihu_tensor_desc *d, unsigned int from)
 	return true;
 }
 
+/* The rows of rows.c, copied when krow_load() hands back the tensor's own row. */
 void fst_row_load(const struct ktensor *t, uint64_t off, float *dst, size_t n)
 {
-	switch (kt_dtype(t)) {
-	case TAIHU_DTYPE_FP32:
-		memcpy(dst, t->p + off * 4, n * 4);
-		break;
-	case TAIHU_DTYPE_FP16:
-		kt_f16_to_f32_n((const uint16_t *)t->p + off, dst, n);
-		break;
-	case TAIHU_DTYPE_BF16:
-		kt_bf16_to_f32_n((const uint16_t *)t->p + off, dst, n);
-		break;
-	default: {
-		size_t i;
+	const float *v = krow_load(t, off, 1, (uint32_t)n, dst);
 
-		for (i = 0; i < n; i++)
-			dst[i] = kt_load(t, off + i, 0);
-	}
-	}
-}
-
-void fst_row_store(const struct ktensor *t, uint64_t off, const float *src, size_t n)
-{
-	switch (kt_dtype(t)) {
-	case TAIHU_DTYPE_FP32:
-		memcpy(t->p + off * 4, src, n * 4);
-		break;
-	case TAIHU_DTYPE_FP16:
-		kt_f32_to_f16_n(src, (uint16_t *)t->p + off, n);
-		break;
-	case TAIHU_DTYPE_BF16:
-		kt_f32_to_bf16_n(src, (uint16_t *)t->p + off, n);
-		break;
-	default: {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			kt_store(t, off + i, src[i], 0);
-	}
-	}
+	if (v != dst)
+		memcpy(dst, v, n * sizeof(float));
 }
 
 void fst_load_into(const struct ktensor *t, unsigned int rank, const uint32_t *shape, float *dst)
@@ -110,31 +78,6 @@ float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
 	if (dst)
 		fst_load_into(t, rank, shape, dst);
 	return dst;
-}
-
-void fst_store(const float *src, const struct ktensor *t)
-{
-	const struct taihu_tensor_desc *d = t->d;
-	uint32_t row = d->rank ? d->shape[d->rank - 1] : 1;
-	struct taihu_tensor_desc o = *d;
-	uint64_t j = 0;
-	struct kwalk w;
-
-	if (d->rank && (d->strides[d->rank - 1] == 1 || row == 1)) {
-		o.rank--;
-		kwalk_init(&w, o.rank, o.shape);
-		kwalk_add(&w, &o);
-		do {
-			fst_row_store(t, w.off[0], src + j, row);
-			j += row;
-		} while (kwalk_next(&w));
-		return;
-	}
-	kwalk_init(&w, d->rank, d->shape);
-	kwalk_add(&w, d);
-	do
-		kt_store(t, w.off[0], src[j++], 0);
-	while (kwalk_next(&w));
 }
 
 #ifndef KERNELS_REFERENCE_ONLY
@@ -211,7 +154,7 @@ int fst_run(struct kexec *x, struct fst_run *r)
 	if (ret)
 		return KERNEL_FALLBACK;	/* nothing written to Y yet */
 	if (r->staged_y && !r->keep_staged)
-		fst_store(r->staged_y, Y);
+		kt_from_f32_dense(Y, r->staged_y, NULL);
 	return KERNEL_OK;
 }
 #endif /* KERNELS_REFERENCE_ONLY */

@@ -29,15 +29,12 @@ float *fst_load(struct kexec *x, const struct ktensor *t, unsigned int rank,
 /* The same into @dst, which holds kt_count(@shape, @rank) floats. */
 void fst_load_into(const struct ktensor *t, unsigned int rank, const uint32_t *shape, float *dst);
 
-/* Write the dense fp32 array @src (of @t's shape) into the view @t. */
-void fst_store(const float *src, const struct ktensor *t);
-
 /*
  * A contiguous run of @n elements of @t from element offset @off to fp32
- * (as kt_load()), and back (as kt_store()).
+ * (as kt_load()). The way back is rows.h: krow_store() for a run,
+ * kt_from_f32_dense() for a whole tensor.
  */
 void fst_row_load(const struct ktensor *t, uint64_t off, float *dst, size_t n);
-void fst_row_store(const struct ktensor *t, uint64_t off, const float *src, size_t n);
 
 /* True if no dimension of @d above 1 has stride 0 (the view is not broadcast). */
 bool fst_plain(const struct taihu_tensor_desc *d);

@@ -211,6 +211,7 @@ int gemm_ref(struct kexec *x)
 /* ---- fast path ---------------------------------------------------------- */
 
 #ifndef KERNELS_REFERENCE_ONLY
+#include "fstage.h"
 #include "kdnnl.h"
 #include "kpar.h"
 #include "qrows.h"
@@ -442,20 +443,6 @@ static bool row_major(const struct kd_view *v, unsigned int ry)
 	return true;
 }
 
-/* Whether @d is laid out row-major without gaps. */
-static bool dense(const struct taihu_tensor_desc *d)
-{
-	int64_t st = 1;
-	unsigned int i;
-
-	for (i = d->rank; i-- > 0;) {
-		if (d->shape[i] != 1 && d->strides[i] != st)
-			return false;
-		st *= d->shape[i];
-	}
-	return true;
-}
-
 static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 {
 	const struct taihu_gemm_params *p = &x->k->p.gemm;
@@ -490,7 +477,7 @@ static int gemm_fast_float(struct kexec *x, const struct gemm_geom *g)
 			return KERNEL_FAILED;
 	}
 	/* fp32 results first for fp16 (no oneDNN fp16 matmul), and for an activation after it. */
-	if (y.dt == dnnl_f16 || (!fuse && !(y.dt == dnnl_f32 && dense(Y->d)))) {
+	if (y.dt == dnnl_f16 || (!fuse && !(y.dt == dnnl_f32 && fst_dense_from(Y->d, 0)))) {
 		ytmp = kscratch_get(x, view_elems(&y) * sizeof(float));
 		if (!ytmp)
 			return KERNEL_FAILED;

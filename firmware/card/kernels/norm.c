@@ -29,6 +29,7 @@
 #include <math.h>
 
 #include "fstage.h"
+#include "rows.h"
 #include "scratch.h"
 #include "tensor.h"
 
@@ -399,7 +400,7 @@ int rmsnorm_fast(struct kexec *x)
 		else
 			for (j = 0; j < n; j++)
 				row[j] *= inv;
-		fst_row_store(Y, w.off[iy], row, n);
+		krow_store(Y, w.off[iy], 1, (uint32_t)n, row);
 	} while (kwalk_next(&w));
 	return KERNEL_OK;
 }
@@ -458,7 +459,7 @@ int batchnorm_fast(struct kexec *x)
 
 		for (j = 0; j < k->elems[5]; j++)
 			r.staged_y[j] = kact(act, r.staged_y[j]);
-		fst_store(r.staged_y, &x->t[5]);
+		kt_from_f32_dense(&x->t[5], r.staged_y, NULL);
 	}
 	return ret;
 }

@@ -153,7 +153,8 @@ void kt_from_f32_dense(const struct ktensor *y, float *src, const struct taihu_a
 
 	krows_init(&r, y->d->rank, y->d->shape, d, 1);
 	do {
-		kact_row(act, src + j, r.len);
+		if (act)
+			kact_row(act, src + j, r.len);
 		krow_store(y, r.w.off[0], r.st[0], r.len, src + j);
 		j += r.len;
 	} while (krows_next(&r));

@@ -54,7 +54,7 @@ void kact_row(const struct taihu_act *a, float *v, uint32_t n);
 
 /* A dense row-major fp32 copy of @t in scratch memory (KERNEL_OK or KERNEL_FAILED). */
 int kt_to_f32_dense(struct kexec *x, const struct ktensor *t, float **out);
-/* Store dense row-major fp32 values into @y, the activation applied first (in @src). */
+/* Store dense row-major fp32 values into @y, the activation (if not NULL) applied first, in @src. */
 void kt_from_f32_dense(const struct ktensor *y, float *src, const struct taihu_act *act);
 
 #endif /* TAIHU_CARD_KERNELS_ROWS_H */

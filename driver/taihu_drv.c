@@ -290,6 +290,7 @@ TAIHU_IOCTL_ALIVE(taihu_bo_create_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_bo_info_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_submit_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_wait_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_submit_batch_ioctl)
 
 static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_QUERY, taihu_query_ioctl_alive, 0),
@@ -297,6 +298,7 @@ static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_BO_INFO, taihu_bo_info_ioctl_alive, 0),
 	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT, taihu_submit_ioctl_alive, 0),
 	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT_BATCH, taihu_submit_batch_ioctl_alive, 0),
 };
 
 /*

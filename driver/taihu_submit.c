@@ -206,12 +206,12 @@ static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
 	return 0;
 }
 
-int taihu_submit_ioctl(struct drm_device *drm, void *data,
-		       struct drm_file *file)
+/* One job of SUBMIT or SUBMIT_BATCH; args->seqno is set on success. */
+static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
+			    struct drm_taihu_submit *args)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile = file->driver_priv;
-	struct drm_taihu_submit *args = data;
 	struct dma_fence_chain *chain = NULL;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_sched_entity *entity;
@@ -328,4 +328,59 @@ out_put:
 		drm_syncobj_put(out_sync);
 	drm_dev_exit(idx);
 	return ret;
+}
+
+int taihu_submit_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	return taihu_submit_job(drm, file, data);
+}
+
+/*
+ * The jobs of a batch are submitted in array order, each as by SUBMIT: a
+ * job that fails gets its errno and the others are still submitted. A
+ * fault on the arrays or a pending signal stops the batch; only before
+ * the first job has been tried does the ioctl fail, so that a restart
+ * submits nothing twice. Each job's error slot is written before the job
+ * is tried, so a job is never submitted without its slot being writable.
+ */
+int taihu_submit_batch_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_taihu_submit_batch *args = data;
+	u8 __user *jobs = u64_to_user_ptr(args->jobs);
+	s32 __user *errors = u64_to_user_ptr(args->errors);
+	struct drm_taihu_submit job;
+	u64 __user *seqno;
+	u32 i;
+	int ret;
+
+	if (args->flags || args->processed || !args->count ||
+	    args->stride < sizeof(job) || !IS_ALIGNED(args->stride, 8))
+		return -EINVAL;
+	if (args->count > DRM_TAIHU_MAX_BATCH_JOBS)
+		return -E2BIG;
+
+	for (i = 0; i < args->count; i++) {
+		u8 __user *entry = jobs + (size_t)i * args->stride;
+
+		if (copy_from_user(&job, entry, sizeof(job)) ||
+		    put_user(0, &errors[i]))
+			return i ? 0 : -EFAULT;
+		ret = taihu_submit_job(drm, file, &job);
+		if (ret == -ERESTARTSYS || ret == -EINTR) {
+			if (!i)
+				return ret;
+			ret = -EINTR;
+		}
+		seqno = (u64 __user *)(entry +
+				       offsetof(struct drm_taihu_submit, seqno));
+		if (put_user(ret, &errors[i]) ||
+		    (!ret && put_user(job.seqno, seqno)))
+			return 0;
+		args->processed++;
+		if (ret == -EINTR)
+			break;
+	}
+	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * The SUBMIT ioctl.
+ * The SUBMIT and SUBMIT_BATCH ioctls.
  */
 #ifndef __TAIHU_SUBMIT_H__
 #define __TAIHU_SUBMIT_H__
@@ -20,5 +20,16 @@ struct drm_file;
  */
 int taihu_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file);
+
+/**
+ * taihu_submit_batch_ioctl() - DRM_IOCTL_TAIHU_SUBMIT_BATCH
+ * @drm: the DRM device
+ * @data: &struct drm_taihu_submit_batch
+ * @file: the calling file
+ *
+ * Return: 0 or a negative errno, see &struct drm_taihu_submit_batch.
+ */
+int taihu_submit_batch_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file);
 
 #endif /* __TAIHU_SUBMIT_H__ */

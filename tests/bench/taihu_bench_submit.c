@@ -12,7 +12,8 @@
  *   the last), on one queue and over all queues, against the rate of a
  *   trivial ioctl (DRM_IOCTL_TAIHU_QUERY asking only for a size), and the
  *   interrupts the queue vectors took per job of the one-queue stream
- *   (/proc/interrupts);
+ *   (/proc/interrupts), and the same one-queue stream submitted in batches
+ *   of BATCH jobs (taihu_submit_batch(), one SUBMIT_BATCH each);
  * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
  *   its own open file, submitting over all queues at once.
  * The lines are TAP: "ok" means the measurement ran and every job it
@@ -35,6 +36,7 @@
 
 #define WAIT_NS		(60LL * 1000000000LL)
 #define MAX_PROCS	8
+#define BATCH		32	/* jobs per SUBMIT_BATCH of the batched stream */
 
 struct sizes {
 	int rtt;		/* null-job round trips */
@@ -208,6 +210,42 @@ static int pipelined(struct taihu_device *dev, int n, int queue, uint32_t nq,
 	return ret;
 }
 
+/* pipelined() on @queue, BATCH jobs per taihu_submit_batch(). */
+static int pipelined_batched(struct taihu_device *dev, int n, uint32_t queue,
+			     double *rate)
+{
+	const struct taihu_job *jobs[BATCH];
+	uint64_t seqnos[BATCH], last = 0;
+	struct taihu_bo *cmd = NULL;
+	struct taihu_job job;
+	int errors[BATCH];
+	int64_t t;
+	int i, k, m, ret;
+
+	ret = nop_job(dev, &cmd, &job);
+	if (ret)
+		return ret;
+	job.queue = queue;
+	for (k = 0; k < BATCH; k++)
+		jobs[k] = &job;
+	t = bench_now_ns();
+	for (i = 0; i < n && !ret; i += m) {
+		m = n - i < BATCH ? n - i : BATCH;
+		ret = taihu_submit_batch(dev, jobs, (uint32_t)m, seqnos, errors);
+		for (k = 0; k < m && !ret; k++)
+			ret = errors[k];
+		if (!ret)
+			last = seqnos[m - 1];
+	}
+	if (!ret && last)
+		ret = wait_ok(dev, last);
+	t = bench_now_ns() - t;
+	taihu_bo_free(cmd);
+	if (!ret)
+		*rate = (double)n * 1e9 / (double)t;
+	return ret;
+}
+
 /* One process of an aggregate run: its own file, jobs over all queues. */
 static int proc_main(const char *node, int n, uint32_t nq, int go_fd)
 {
@@ -287,7 +325,7 @@ int main(int argc, char **argv)
 	const struct taihu_device_desc *desc;
 	struct taihu_device *dev = NULL;
 	struct ping ping = { 0 };
-	double ioctl_rate = 0, rate1 = 0, rate_all = 0, agg[4] = { 0 };
+	double ioctl_rate = 0, rate1 = 0, rate_all = 0, rate_batch = 0, agg[4] = { 0 };
 	double irqs_per_job = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
 	int64_t rtt_min = 0, rtt_med = 0;
@@ -312,7 +350,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("TAP version 13\n1..%d\n", 6 + 4);
+	printf("TAP version 13\n1..%d\n", 7 + 4);
 	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
@@ -350,6 +388,11 @@ int main(int argc, char **argv)
 	bench_tap(have_irqs, "queue interrupts during that stream: %" PRIu64 " (%.3f per job)",
 	    irqs1 - irqs0, irqs_per_job);
 
+	ret = pipelined_batched(dev, sz->pipelined, 0, &rate_batch);
+	bench_tap(!ret, "pipelined null jobs, one process, queue 0, batches of %d (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+	    BATCH, sz->pipelined, rate_batch, ratio(rate_batch, ioctl_rate),
+	    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+
 	ret = pipelined(dev, sz->pipelined, -1, info.num_queues, &rate_all);
 	bench_tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    info.num_queues, sz->pipelined, rate_all, ratio(rate_all, ioctl_rate),
@@ -375,6 +418,8 @@ int main(int argc, char **argv)
 	       ratio(rate1, ioctl_rate));
 	printf("# %-44s %14.3f %10s\n", "queue interrupts per job, 1 process, 1 queue",
 	       irqs_per_job, "");
+	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, 1 q, batched",
+	       rate_batch, ratio(rate_batch, ioctl_rate));
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, all queues",
 	       rate_all, ratio(rate_all, ioctl_rate));
 	for (i = 0; i < 4; i++) {

@@ -309,6 +309,9 @@ TEST_F(cli, run_host_memory_queue_priority_repeat)
 	       "fill=4097 copy=1M timestamp", 3, "high", 1);
 	run_ok(_metadata, "--src vram --dst host -q 3 -p low copy=12345", 1,
 	       "low", 3);
+	/* Batches of 3, 3 and 1 (SUBMIT_BATCH, then SUBMIT); the last checked. */
+	run_ok(_metadata, "-q 2 --repeat 7 --batch 3 fill=4097 copy=64K timestamp",
+	       7, "normal", 2);
 }
 
 /* Kernel steps: each verified against the reference in the guest, GFLOP/s reported. */

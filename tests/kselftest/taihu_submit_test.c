@@ -6,9 +6,9 @@
  * through syncobjs, semaphores between queues, timeline points, sync_file
  * export, BARRIER and priorities, WAIT on a buffer, waits that really time
  * out, the job timeout, the in-flight limit (NONBLOCK and blocking), per-
- * file busy time in fdinfo, the debugfs queue counters and ping, and bad
- * input (-errno for what the driver can judge, INVALID_CMD for what only
- * the card can).
+ * file busy time in fdinfo, the debugfs queue counters and ping, batches
+ * (SUBMIT_BATCH: order, a bad job among good ones) and bad input (-errno
+ * for what the driver can judge, INVALID_CMD for what only the card can).
  *
  * Many tests hold a queue with a "gate": a job stalled in SEM_WAIT on a
  * semaphore in a VRAM buffer until the test writes the semaphore through
@@ -900,6 +900,87 @@ TEST_F(submit, debugfs_queues_and_ping)
 	EXPECT_LE(mean, mx);
 }
 
+/*
+ * One batch on a gated queue: every job logs the queue's counter and adds
+ * 1 to it, except job BAD_ARG (an out-syncobj this file does not have: it
+ * gets -ENOENT and no seqno) and job BAD_CMD (a malformed stream: queued,
+ * it ends as INVALID_CMD). The others run, in array order, with
+ * consecutive seqnos.
+ */
+TEST_F(submit, batch_with_bad_jobs)
+{
+	enum { N = 12, BAD_ARG = 4, BAD_CMD = 7 };
+	static const uint8_t bad_stream[8] = { 0xff, 0, 8, 0 };
+	const struct taihu_job *jobs[N];
+	struct taihu_job j[N];
+	struct taihu_job_result prev = { .size = sizeof(prev) };
+	struct taihu_job_result res = { .size = sizeof(res) };
+	uint64_t seq[N], gate_seq, ctr = self->sem.addr + SEM(0), want = 0;
+	struct taihu_cmdbuf *cb;
+	struct ts_pool pool;
+	int err[N], i, last = -1;
+
+	ASSERT_EQ(0, ts_pool_new(self->dev, N * 128, &pool));
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	for (i = 0; i < N; i++) {
+		taihu_cmdbuf_reset(cb);
+		if (i == BAD_CMD) {
+			ASSERT_LE(0, taihu_cmdbuf_raw(cb, bad_stream,
+						      sizeof(bad_stream)));
+		} else {
+			ASSERT_LE(0, taihu_cmdbuf_copy(cb, ctr, self->data.addr +
+						       8ULL * i, 8));
+			ASSERT_LE(0, taihu_cmdbuf_barrier(cb));
+			ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, ctr, 1,
+							     TAIHU_CMDBUF_SEM_ADD));
+		}
+		j[i] = job_on(0);
+		if (i == BAD_ARG)
+			j[i].out_sync_handle = 0x7fffffff;
+		ASSERT_EQ(0, ts_pool_add(&pool, cb, &j[i]));
+		jobs[i] = &j[i];
+		ts_set64(&self->data, 8ULL * i, POISON);
+	}
+	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(0), 0,
+				    &gate_seq));
+	ASSERT_EQ(0, taihu_submit_batch(self->dev, jobs, N, seq, err));
+	for (i = 0; i < N; i++) {
+		if (i == BAD_ARG) {
+			EXPECT_EQ(-ENOENT, err[i]);
+			EXPECT_EQ(0, seq[i]);
+			continue;
+		}
+		ASSERT_EQ(0, err[i]) TH_LOG("job %d: %s", i, taihu_strerror(err[i]));
+		EXPECT_EQ(last < 0 ? gate_seq + 1 : seq[last] + 1, seq[i])
+			TH_LOG("job %d: seqnos follow the array", i);
+		last = i;
+	}
+	ts_set64(&self->sem, GATE(0), 1);
+
+	ASSERT_EQ(0, tt_wait_ok(self->dev, gate_seq, &prev));
+	for (i = 0; i < N; i++) {
+		if (i == BAD_ARG)
+			continue;
+		res = (struct taihu_job_result){ .size = sizeof(res) };
+		ASSERT_EQ(0, taihu_wait(self->dev, seq[i],
+					taihu_deadline_ns(TT_JOB_TIMEOUT_NS), &res));
+		if (i == BAD_CMD) {
+			EXPECT_EQ(DRM_TAIHU_JOB_INVALID_CMD, res.status);
+			EXPECT_EQ(POISON, ts_get64(&self->data, 8ULL * i));
+			continue;
+		}
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status) TH_LOG("job %d", i);
+		EXPECT_LE(prev.end_ns, res.start_ns) TH_LOG("job %d ran early", i);
+		EXPECT_EQ(want, ts_get64(&self->data, 8ULL * i))
+			TH_LOG("job %d ran out of order", i);
+		want++;
+		prev = res;
+	}
+	EXPECT_EQ(want, ts_get64(&self->sem, SEM(0)));
+	taihu_cmdbuf_free(cb);
+	ts_pool_free(&pool);
+}
+
 /* ---- bad input ---------------------------------------------------------- */
 
 static int raw_submit(int fd, struct drm_taihu_submit *args)
@@ -1000,6 +1081,47 @@ TEST_F(bad, submit_fields)
 	EXPECT_SUBMIT(-ENOENT, a_.cmd_handle = 0);
 	EXPECT_SUBMIT(-ENOENT, a_.cmd_handle = 0x7fffffff);
 	EXPECT_SUBMIT(-ENOENT, a_.out_sync_handle = 0x7fffffff);
+}
+
+/* The batch itself: a bad header fails the call and queues nothing. */
+TEST_F(bad, submit_batch_fields)
+{
+	struct drm_taihu_submit jobs[2] = { self->base, self->base };
+	struct drm_taihu_submit_batch b;
+	int32_t errors[2];
+
+#define EXPECT_BATCH(err, field_assignments)				\
+	do {								\
+		b = (struct drm_taihu_submit_batch){			\
+			.jobs = (uintptr_t)jobs,			\
+			.errors = (uintptr_t)errors,			\
+			.count = 2, .stride = sizeof(jobs[0]) };	\
+		field_assignments;					\
+		EXPECT_EQ(err, tt_ioctl(self->fd,			\
+					DRM_IOCTL_TAIHU_SUBMIT_BATCH, &b)) \
+			TH_LOG("%s", #field_assignments);		\
+	} while (0)
+
+	EXPECT_BATCH(-EINVAL, b.flags = 1);
+	EXPECT_BATCH(-EINVAL, b.processed = 1);
+	EXPECT_BATCH(-EINVAL, b.count = 0);
+	EXPECT_BATCH(-EINVAL, b.stride = sizeof(jobs[0]) - 8);
+	EXPECT_BATCH(-EINVAL, b.stride = sizeof(jobs[0]) + 4);
+	EXPECT_BATCH(-E2BIG, b.count = DRM_TAIHU_MAX_BATCH_JOBS + 1);
+	EXPECT_BATCH(-EFAULT, b.jobs = 0);
+	EXPECT_BATCH(-EFAULT, b.errors = 0);
+#undef EXPECT_BATCH
+
+	/* Two jobs the driver refuses: each gets its errno, nothing is queued. */
+	jobs[0].cmd_len = 12;
+	jobs[1].cmd_handle = 0x7fffffff;
+	b = (struct drm_taihu_submit_batch){ .jobs = (uintptr_t)jobs,
+		.errors = (uintptr_t)errors, .count = 2,
+		.stride = sizeof(jobs[0]) };
+	ASSERT_EQ(0, tt_ioctl(self->fd, DRM_IOCTL_TAIHU_SUBMIT_BATCH, &b));
+	EXPECT_EQ(2, b.processed);
+	EXPECT_EQ(-EINVAL, errors[0]);
+	EXPECT_EQ(-ENOENT, errors[1]);
 }
 
 TEST_F(bad, submit_arrays)

@@ -17,6 +17,7 @@ extern "C" {
 #define DRM_TAIHU_BO_INFO		0x02
 #define DRM_TAIHU_SUBMIT		0x03
 #define DRM_TAIHU_WAIT			0x04
+#define DRM_TAIHU_SUBMIT_BATCH		0x05
 
 #define DRM_IOCTL_TAIHU_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_QUERY, struct drm_taihu_query)
@@ -28,6 +29,9 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_SUBMIT, struct drm_taihu_submit)
 #define DRM_IOCTL_TAIHU_WAIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_WAIT, struct drm_taihu_wait)
+#define DRM_IOCTL_TAIHU_SUBMIT_BATCH \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_SUBMIT_BATCH, \
+		 struct drm_taihu_submit_batch)
 
 /**
  * DOC: Taihu accelerator ABI
@@ -348,6 +352,47 @@ struct drm_taihu_submit {
 	__u32 out_sync_handle;
 	__u64 out_sync_point;
 	__u64 seqno;
+};
+
+/* Limit of &drm_taihu_submit_batch.count. */
+#define DRM_TAIHU_MAX_BATCH_JOBS	256
+
+/**
+ * struct drm_taihu_submit_batch - queue several jobs in one call
+ * @jobs: user pointer to @count &struct drm_taihu_submit, @stride bytes
+ *	apart; each is read and checked exactly as by SUBMIT and, when it is
+ *	queued, gets its &drm_taihu_submit.seqno written back
+ * @errors: user pointer to @count __s32: out, for each job tried, 0 if it
+ *	was queued or the negative errno SUBMIT would have returned for it
+ * @count: jobs at @jobs, 1 to DRM_TAIHU_MAX_BATCH_JOBS
+ * @stride: bytes from one job to the next, a multiple of 8 and at least
+ *	sizeof(struct drm_taihu_submit); the driver reads the first
+ *	sizeof(struct drm_taihu_submit) bytes of each
+ * @flags: zero (each job has its own &drm_taihu_submit.flags)
+ * @processed: in: zero; out: jobs tried, from the first, each with its
+ *	@errors entry (and seqno when queued)
+ *
+ * The jobs are queued in array order, so for one queue and priority they
+ * run in that order, and their seqnos increase with it. A job that fails
+ * does not stop the others: it gets its errno in @errors and no seqno.
+ * The batch stops early (@processed < @count) when a signal interrupts a
+ * job's wait for the in-flight limit (that job's error is -EINTR) or when
+ * @jobs or @errors cannot be read or written.
+ *
+ * Returns 0 once any job was tried (read each job's @errors entry);
+ * -EINVAL for a non-zero @flags or @processed, a zero @count or a bad
+ * @stride; -E2BIG for more than DRM_TAIHU_MAX_BATCH_JOBS jobs; -EFAULT
+ * when the first job or its @errors entry is unreachable; -ERESTARTSYS
+ * when the first job's wait for the in-flight limit is interrupted;
+ * -ENODEV once the device is gone.
+ */
+struct drm_taihu_submit_batch {
+	__u64 jobs;
+	__u64 errors;
+	__u32 count;
+	__u32 stride;
+	__u32 flags;
+	__u32 processed;
 };
 
 /**

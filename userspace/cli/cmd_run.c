@@ -56,6 +56,10 @@ static const char run_usage[] =
 	"  -q, --queue Q          hardware queue (default 0)\n"
 	"  -p, --priority P       low, normal or high (default normal)\n"
 	"  -r, --repeat N         run the job N times, one after the other (default 1)\n"
+	"  -b, --batch N          submit the repetitions N at a time, in one\n"
+	"                         SUBMIT_BATCH each (default 1); outputs are then\n"
+	"                         poisoned before each batch and verified after its\n"
+	"                         last job, the others are judged by their status\n"
 	"      --src PLACEMENT    vram or host: where copy sources live (default vram)\n"
 	"      --dst PLACEMENT    vram or host: where fill, copy and timestamp\n"
 	"                         destinations live (default vram)\n"
@@ -72,6 +76,7 @@ static const char run_usage[] =
 #define RUN_MAX_STEPS		64
 #define RUN_MAX_SIZE		(4ULL << 30)
 #define RUN_MAX_REPEAT		1000000u
+#define RUN_MAX_BATCH		1024u
 #define RUN_DEFAULT_PATTERN	0xa5c3f00du
 #define RUN_POISON		0x5a
 
@@ -89,7 +94,7 @@ struct step {
 
 struct run_opts {
 	const char *device;
-	unsigned int queue, priority, repeat, timeout_s;
+	unsigned int queue, priority, repeat, batch, timeout_s;
 	uint32_t src_place, dst_place;
 	int json;
 };
@@ -432,21 +437,13 @@ static void describe_failure(const struct taihu_job_result *res,
 }
 
 /* Run one job; fills @r. */
-static void run_one(struct taihu_device *dev, const struct taihu_job *job,
-		    struct step *steps, int n, const struct run_opts *o,
-		    struct job_report *r)
+/* Wait for a submitted job; verify its outputs if @verify_outputs. */
+static void finish_one(struct taihu_device *dev, struct step *steps, int n,
+		       const struct run_opts *o, struct job_report *r,
+		       int verify_outputs)
 {
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	r->res.size = sizeof(r->res);
-	poison(steps, n);
-	ret = taihu_submit(dev, job, &r->seqno);
-	if (ret) {
-		set_detail(r, "submit failed: %s", taihu_strerror(ret));
-		return;
-	}
-	r->submitted = 1;
 	ret = taihu_wait(dev, r->seqno,
 			 taihu_deadline_ns((int64_t)o->timeout_s * 1000000000LL),
 			 &r->res);
@@ -463,7 +460,46 @@ static void run_one(struct taihu_device *dev, const struct taihu_job *job,
 		describe_failure(&r->res, r);
 		return;
 	}
-	r->verified = verify(steps, n, r);
+	r->verified = verify_outputs ? verify(steps, n, r) : 1;
+}
+
+/*
+ * Run @count repetitions of @job: one SUBMIT_BATCH (one taihu_submit() for
+ * a single job), then each is waited for; the outputs, poisoned once, are
+ * verified after the last.
+ */
+static void run_batch(struct taihu_device *dev, const struct taihu_job *job,
+		      struct step *steps, int n, const struct run_opts *o,
+		      struct job_report *reps, unsigned int count)
+{
+	const struct taihu_job *jobs[RUN_MAX_BATCH];
+	uint64_t seqnos[RUN_MAX_BATCH];
+	int errors[RUN_MAX_BATCH];
+	unsigned int i;
+	int ret = 0;
+
+	poison(steps, n);
+	for (i = 0; i < count; i++) {
+		memset(&reps[i], 0, sizeof(reps[i]));
+		reps[i].res.size = sizeof(reps[i].res);
+		jobs[i] = job;
+	}
+	if (count == 1)
+		errors[0] = taihu_submit(dev, job, &seqnos[0]);
+	else
+		ret = taihu_submit_batch(dev, jobs, count, seqnos, errors);
+	for (i = 0; i < count; i++) {
+		if (ret || errors[i]) {
+			set_detail(&reps[i], "submit failed: %s",
+				   taihu_strerror(ret ? ret : errors[i]));
+			continue;
+		}
+		reps[i].seqno = seqnos[i];
+		reps[i].submitted = 1;
+	}
+	for (i = 0; i < count; i++)
+		if (reps[i].submitted)
+			finish_one(dev, steps, n, o, &reps[i], i == count - 1);
 }
 
 static const char *status_of(const struct job_report *r)
@@ -537,6 +573,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, int *done)
 		{ "queue", required_argument, NULL, 'q' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ "src", required_argument, NULL, 'S' },
 		{ "dst", required_argument, NULL, 'D' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -547,7 +584,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, int *done)
 	int opt;
 
 	*done = 0;
-	while ((opt = getopt_long(argc, argv, ":d:q:p:r:t:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:q:p:r:b:t:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			o->device = optarg;
@@ -567,6 +604,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, int *done)
 			    !o->repeat)
 				return cli_usage_error("run", "invalid repeat count '%s' (1..%u)",
 						       optarg, RUN_MAX_REPEAT);
+			break;
+		case 'b':
+			if (cli_parse_uint(optarg, RUN_MAX_BATCH, &o->batch) ||
+			    !o->batch)
+				return cli_usage_error("run", "invalid batch size '%s' (1..%u)",
+						       optarg, RUN_MAX_BATCH);
 			break;
 		case 'S':
 		case 'D':
@@ -657,6 +700,7 @@ static int run_run(int argc, char **argv)
 	struct run_opts o = {
 		.priority = DRM_TAIHU_PRIORITY_NORMAL,
 		.repeat = 1,
+		.batch = 1,
 		.timeout_s = 30,
 		.src_place = DRM_TAIHU_PLACEMENT_VRAM,
 		.dst_place = DRM_TAIHU_PLACEMENT_VRAM,
@@ -669,7 +713,7 @@ static int run_run(int argc, char **argv)
 	struct taihu_bo *cmd = NULL;
 	struct taihu_device *dev;
 	struct taihu_job job = { .size = sizeof(job) };
-	unsigned int i;
+	unsigned int i, nb;
 	uint32_t nbos = 0;
 	int n = 0, k, done, ret;
 
@@ -736,8 +780,10 @@ static int run_run(int argc, char **argv)
 	job.cmd_len = (uint32_t)taihu_cmdbuf_size(cb);
 	job.bos = bos;
 	job.bo_count = nbos;
-	for (i = 0; i < o.repeat; i++)
-		run_one(dev, &job, steps, n, &o, &reps[i]);
+	for (i = 0; i < o.repeat; i += nb) {
+		nb = o.repeat - i < o.batch ? o.repeat - i : o.batch;
+		run_batch(dev, &job, steps, n, &o, &reps[i], nb);
+	}
 	ret = report(taihu_device_get_desc(dev), &o, steps, n, taihu_cmdbuf_size(cb), reps, o.repeat);
 out:
 	taihu_bo_free(cmd);

@@ -119,7 +119,7 @@ _taihu()
 		_filedir -d
 		return ;;
 	infer:-t | infer:-r) ;;	# --test and --random take no value
-	*:-t | *:--timeout | *:-q | *:--queue | *:-r | *:--repeat | *:-n | \
+	*:-t | *:--timeout | *:-q | *:--queue | *:-r | *:--repeat | run:-b | run:--batch | *:-n | \
 	*:--iterations | *:-c | *:--count | *:-l | *:--loop | *:--seed | \
 	*:--shape | *:--rtol | *:--atol | top:-d | top:--delay)
 		return ;;	# a number or a free value

@@ -31,16 +31,19 @@ static int submit_ioctl(int fd, struct drm_taihu_submit *args)
 /* The first version of &struct taihu_job ends at @out_sync_point. */
 #define JOB_SIZE_V1	TAIHU__SIZEOF_UPTO(struct taihu_job, out_sync_point)
 
-TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
-			      const struct taihu_job *user_job, uint64_t *seqno)
+/*
+ * Check @user_job and fill @args from it; *@handles gets the BO handle
+ * array @args points to (free it after the ioctl).
+ */
+static int job_args(struct taihu_device *dev, const struct taihu_job *user_job,
+		    struct drm_taihu_submit *args, uint32_t **handles)
 {
-	struct drm_taihu_submit args = { 0 };
 	struct taihu_job copy, *job = &copy;
-	uint32_t *handles = NULL;
 	uint32_t i;
 	int ret;
 
-	if (!dev || !user_job || !seqno)
+	*handles = NULL;
+	if (!user_job)
 		return -EINVAL;
 	ret = taihu__sized_in(&copy, sizeof(copy), user_job, JOB_SIZE_V1);
 	if (ret)
@@ -57,29 +60,46 @@ TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 	    job->in_sync_count > TAIHU_MAX_IN_SYNCS)
 		return -E2BIG;
 	if (job->bo_count) {
-		handles = calloc(job->bo_count, sizeof(*handles));
-		if (!handles)
+		*handles = calloc(job->bo_count, sizeof(**handles));
+		if (!*handles)
 			return -ENOMEM;
 		for (i = 0; i < job->bo_count; i++) {
 			if (!job->bos[i] || job->bos[i]->dev != dev) {
-				free(handles);
+				free(*handles);
+				*handles = NULL;
 				return -EINVAL;
 			}
-			handles[i] = job->bos[i]->handle;
+			(*handles)[i] = job->bos[i]->handle;
 		}
 	}
-	args.queue = job->queue;
-	args.priority = job->priority;
-	args.cmd_handle = job->cmd_bo->handle;
-	args.cmd_offset = job->cmd_offset;
-	args.cmd_len = job->cmd_len;
-	args.bo_count = job->bo_count;
-	args.bo_handles = (uintptr_t)handles;
-	args.in_syncs = (uintptr_t)job->in_syncs;
-	args.in_sync_count = job->in_sync_count;
-	args.out_sync_handle = job->out_sync_handle;
-	args.out_sync_point = job->out_sync_point;
-	args.flags = job->flags;
+	memset(args, 0, sizeof(*args));
+	args->queue = job->queue;
+	args->priority = job->priority;
+	args->cmd_handle = job->cmd_bo->handle;
+	args->cmd_offset = job->cmd_offset;
+	args->cmd_len = job->cmd_len;
+	args->bo_count = job->bo_count;
+	args->bo_handles = (uintptr_t)*handles;
+	args->in_syncs = (uintptr_t)job->in_syncs;
+	args->in_sync_count = job->in_sync_count;
+	args->out_sync_handle = job->out_sync_handle;
+	args->out_sync_point = job->out_sync_point;
+	args->flags = job->flags;
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
+			      const struct taihu_job *user_job, uint64_t *seqno)
+{
+	struct drm_taihu_submit args;
+	uint32_t *handles;
+	int ret;
+
+	if (!dev || !seqno)
+		return -EINVAL;
+	ret = job_args(dev, user_job, &args, &handles);
+	if (ret)
+		return ret;
 	/* CPU writes through write-combined maps must land before the card reads. */
 	__sync_synchronize();
 	ret = submit_ioctl(dev->fd, &args);
@@ -87,6 +107,71 @@ TAIHU_EXPORT int taihu_submit(struct taihu_device *dev,
 	if (ret)
 		return ret;
 	*seqno = args.seqno;
+	return 0;
+}
+
+/* One SUBMIT_BATCH of at most DRM_TAIHU_MAX_BATCH_JOBS jobs. */
+static int submit_batch_chunk(struct taihu_device *dev,
+			      const struct taihu_job *const *jobs,
+			      uint32_t count, uint64_t *seqnos, int *errors)
+{
+	struct drm_taihu_submit args[DRM_TAIHU_MAX_BATCH_JOBS];
+	uint32_t *handles[DRM_TAIHU_MAX_BATCH_JOBS];
+	int32_t kerr[DRM_TAIHU_MAX_BATCH_JOBS];
+	uint32_t map[DRM_TAIHU_MAX_BATCH_JOBS];
+	struct drm_taihu_submit_batch b = { 0 };
+	uint32_t i, n = 0;
+	int ret;
+
+	/* Jobs the library refuses get their error; the rest go in one call. */
+	for (i = 0; i < count; i++) {
+		errors[i] = job_args(dev, jobs[i], &args[n], &handles[n]);
+		seqnos[i] = 0;
+		if (!errors[i])
+			map[n++] = i;
+	}
+	if (!n)
+		return 0;
+	b.jobs = (uintptr_t)args;
+	b.errors = (uintptr_t)kerr;
+	b.count = n;
+	b.stride = sizeof(args[0]);
+	__sync_synchronize();
+	do {
+		ret = ioctl(dev->fd, DRM_IOCTL_TAIHU_SUBMIT_BATCH, &b);
+	} while (ret == -1 && errno == EINTR);
+	ret = ret ? (errno ? -errno : -EIO) : 0;
+	for (i = 0; i < n; i++) {
+		if (ret)
+			errors[map[i]] = ret;
+		else if (i >= b.processed)
+			errors[map[i]] = -EINTR;
+		else if (!(errors[map[i]] = kerr[i]))
+			seqnos[map[i]] = args[i].seqno;
+		free(handles[i]);
+	}
+	return 0;
+}
+
+TAIHU_EXPORT int taihu_submit_batch(struct taihu_device *dev,
+				    const struct taihu_job *const *jobs,
+				    uint32_t count, uint64_t *seqnos,
+				    int *errors)
+{
+	uint32_t done, n;
+	int ret;
+
+	if (!dev || !jobs || !seqnos || !errors)
+		return -EINVAL;
+	for (done = 0; done < count; done += n) {
+		n = count - done;
+		if (n > DRM_TAIHU_MAX_BATCH_JOBS)
+			n = DRM_TAIHU_MAX_BATCH_JOBS;
+		ret = submit_batch_chunk(dev, jobs + done, n, seqnos + done,
+					 errors + done);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 

@@ -199,6 +199,10 @@ void test_cli(const char *cli)
 			   "run -r 0");
 	expect_usage_error(cli, ARGS("run", "--repeat", "1000001", "nop"),
 			   "invalid repeat count", "run --repeat too large");
+	expect_usage_error(cli, ARGS("run", "-b", "0", "nop"), "invalid batch size '0'",
+			   "run -b 0");
+	expect_usage_error(cli, ARGS("run", "--batch", "1025", "nop"),
+			   "invalid batch size", "run --batch too large");
 	expect_usage_error(cli, ARGS("run", "--src", "disk", "copy=4"),
 			   "invalid placement 'disk'", "run --src disk");
 	expect_usage_error(cli, ARGS("run", "-t", "0", "nop"), "invalid timeout '0'",

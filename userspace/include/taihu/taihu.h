@@ -544,6 +544,26 @@ int taihu_submit(struct taihu_device *dev, const struct taihu_job *job,
 		 uint64_t *seqno);
 
 /**
+ * taihu_submit_batch() - submit @count jobs with DRM_IOCTL_TAIHU_SUBMIT_BATCH
+ * @dev: device
+ * @jobs: @count pointers to jobs, as for taihu_submit()
+ * @count: entries at @jobs; more than DRM_TAIHU_MAX_BATCH_JOBS are sent in
+ *	several calls, in order
+ * @seqnos: out: each job's seqno, 0 for a job that was not queued
+ * @errors: out: each job's result, 0 or what taihu_submit() would have
+ *	returned for it (-EINTR for a job a signal kept from being tried)
+ *
+ * The jobs are queued in array order; one that fails does not keep the
+ * others from being queued.
+ *
+ * Return: 0 once every job has its @errors entry; -EINVAL for a NULL
+ * argument.
+ */
+int taihu_submit_batch(struct taihu_device *dev,
+		       const struct taihu_job *const *jobs, uint32_t count,
+		       uint64_t *seqnos, int *errors);
+
+/**
  * taihu_submit_cmdbuf() - upload @cb into a new VRAM BO and submit it
  * @dev: device
  * @cb: non-empty stream

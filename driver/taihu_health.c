@@ -6,7 +6,12 @@
  * the heartbeat word and the state of the card's ID page. The card beats
  * from a thread of its own (a long mailbox request does not stop it), so a
  * heartbeat that stands still for heartbeat_timeout_ms, or an ERROR state
- * (a firmware crash), means the card is gone. Then every job in flight
+ * (a firmware crash), means the card is in trouble. The last rung of the
+ * recovery ladder follows: a card reset (RESET, the firmware verified and
+ * booted again, every context told again about its page tables, the
+ * queues enabled again from where they were, so that the jobs in flight,
+ * none of them guilty, run again). A card that does not answer the RESET
+ * within TAIHU_RESET_PROBE_MS, or does not boot, is dead: every job in flight
  * ends at once with -ENODEV, mailbox requests fail at once, the driver's
  * ioctls fail with -ENODEV, and userspace hears about it through a uevent
  * and a card-dead netlink event. The device stays bound: unbinding works,
@@ -24,6 +29,8 @@
 #include <linux/sysfs.h>
 
 #include "taihu_drv.h"
+#include "taihu_fw.h"
+#include "taihu_mmu.h"
 #include "taihu_health.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
@@ -69,10 +76,6 @@ void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
 	h->stale_ms = stale_ms;
 	h->error_code = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(error_code));
 	atomic64_inc(&h->deaths);
-	if (why == TAIHU_DEATH_FW_CRASH)
-		atomic64_inc(&h->fw_crashes);
-	else
-		atomic64_inc(&h->heartbeat_losses);
 
 	if (why == TAIHU_DEATH_FW_CRASH)
 		dev_err(tdev->drm.dev, "card dead: firmware crashed (error code %#x); jobs cancelled, unbind and bind to restart it\n",
@@ -91,6 +94,102 @@ void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
 	taihu_health_uevent(tdev, why);
 }
 
+static void taihu_health_notify_reset(struct taihu_device *tdev, enum taihu_death why)
+{
+	struct taihu_nl_event ev = { .kind = TAIHU_EVENT_KIND_CARD_RESET };
+	char event[] = "TAIHU_EVENT=card-reset";
+	char reason[32];
+	char *envp[3];
+
+	taihu_nl_event_post(tdev, &ev);
+	snprintf(reason, sizeof(reason), "TAIHU_REASON=%s", taihu_death_names[why]);
+	envp[0] = event;
+	envp[1] = reason;
+	envp[2] = NULL;
+	kobject_uevent_env(&tdev->drm.dev->kobj, KOBJ_CHANGE, envp);
+}
+
+/*
+ * Reset the whole card and bring back what ran on it. Jobs in flight are
+ * not ended: the card aborted them (or, crashed, left them), and the
+ * queues start again from the first entry not ended.
+ */
+static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death why)
+{
+	struct taihu_health *h = &tdev->health;
+	bool began[TAIHU_MAX_QUEUES] = {};
+	u32 i, nq = tdev->num_queues;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	mutex_lock(&h->reset_lock);
+	for (i = 0; i < nq; i++)
+		began[i] = taihu_queue_reset_begin(&tdev->queues[i], NULL);
+	/* Is anybody there? A gone card must not delay its verdict. */
+	ret = taihu_fw_reset(tdev, TAIHU_RESET_PROBE_MS);
+	if (!ret)
+		ret = taihu_fw_boot(tdev);
+	if (!ret && tdev->num_queues != nq) {
+		dev_err(tdev->drm.dev, "card reset: firmware now has %u queues, had %u\n",
+			tdev->num_queues, nq);
+		ret = -EIO;
+	}
+	if (!ret)
+		ret = taihu_ctx_restore_all(tdev);
+	if (ret) {
+		for (i = 0; i < nq; i++)
+			if (began[i])
+				taihu_queue_reset_cancel(&tdev->queues[i]);
+		mutex_unlock(&h->reset_lock);
+		dev_err(tdev->drm.dev, "card reset failed: %d\n", ret);
+		return ret;
+	}
+	for (i = 0; i < nq; i++) {
+		struct taihu_queue *q = &tdev->queues[i];
+		struct taihu_mbox_queue req = { .queue = i };
+
+		if (!began[i] || !taihu_queue_reset_stopped(q))
+			continue;
+		taihu_queue_write_desc(q);
+		ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
+					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+		taihu_queue_reset_end(q, ret);
+	}
+	mutex_unlock(&h->reset_lock);
+
+	atomic64_inc(&h->card_resets);
+	h->last_reset_ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
+	dev_warn(tdev->drm.dev, "card reset (%s) in %llu ms: firmware booted again, jobs in flight resubmitted\n",
+		 taihu_death_names[why], h->last_reset_ms);
+	taihu_health_notify_reset(tdev, why);
+	return 0;
+}
+
+/* The card is in trouble: reset it, or declare it dead. */
+static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why,
+				 u64 stale_ms)
+{
+	struct taihu_health *h = &tdev->health;
+
+	if (why == TAIHU_DEATH_FW_CRASH) {
+		atomic64_inc(&h->fw_crashes);
+		dev_err(tdev->drm.dev, "firmware crashed (error code %#x): resetting the card\n",
+			taihu_ctrl_rd32(tdev, TAIHU_ID_REG(error_code)));
+	} else {
+		atomic64_inc(&h->heartbeat_losses);
+		dev_err(tdev->drm.dev, "no heartbeat for %llu ms: resetting the card\n",
+			stale_ms);
+	}
+	if (taihu_health_reset_card(tdev, why)) {
+		taihu_health_declare_dead(tdev, why, stale_ms);
+		return;
+	}
+	h->last_beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
+	h->last_change_ns = ktime_get_ns();
+	queue_delayed_work(system_wq, &h->work,
+			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
+}
+
 static void taihu_health_check(struct work_struct *work)
 {
 	struct taihu_health *h = container_of(to_delayed_work(work),
@@ -104,7 +203,7 @@ static void taihu_health_check(struct work_struct *work)
 
 	state = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(state));
 	if (state == TAIHU_CARD_STATE_ERROR) {
-		taihu_health_declare_dead(tdev, TAIHU_DEATH_FW_CRASH, 0);
+		taihu_health_trouble(tdev, TAIHU_DEATH_FW_CRASH, 0);
 		return;
 	}
 
@@ -115,7 +214,7 @@ static void taihu_health_check(struct work_struct *work)
 	}
 	stale_ms = div_u64(now - h->last_change_ns, NSEC_PER_MSEC);
 	if (stale_ms >= READ_ONCE(h->timeout_ms)) {
-		taihu_health_declare_dead(tdev, TAIHU_DEATH_HEARTBEAT, stale_ms);
+		taihu_health_trouble(tdev, TAIHU_DEATH_HEARTBEAT, stale_ms);
 		return;
 	}
 	queue_delayed_work(system_wq, &h->work,
@@ -139,6 +238,8 @@ void taihu_health_init(struct taihu_device *tdev)
 
 	INIT_DELAYED_WORK(&h->work, taihu_health_check);
 	spin_lock_init(&h->lock);
+	mutex_init(&h->reset_lock);
+	atomic64_set(&h->card_resets, 0);
 	h->timeout_ms = TAIHU_HEARTBEAT_TIMEOUT_MS;
 	atomic_set(&h->dead, TAIHU_DEATH_NONE);
 	atomic64_set(&h->deaths, 0);
@@ -240,7 +341,23 @@ static ssize_t fw_crashes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(fw_crashes);
 
+static ssize_t card_resets_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.card_resets);
+}
+static DEVICE_ATTR_RO(card_resets);
+
+static ssize_t last_reset_ms_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(taihu_health_tdev(dev)->health.last_reset_ms));
+}
+static DEVICE_ATTR_RO(last_reset_ms);
+
 static struct attribute *taihu_health_attrs[] = {
+	&dev_attr_card_resets.attr,
+	&dev_attr_last_reset_ms.attr,
 	&dev_attr_heartbeat_timeout_ms.attr,
 	&dev_attr_health.attr,
 	&dev_attr_deaths.attr,

@@ -14,6 +14,7 @@
 #define __TAIHU_HEALTH_H__
 
 #include <linux/atomic.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -25,6 +26,8 @@ struct taihu_device;
 #define TAIHU_HEARTBEAT_TIMEOUT_MS	1500
 #define TAIHU_HEARTBEAT_TIMEOUT_MIN_MS	200
 #define TAIHU_HEARTBEAT_TIMEOUT_MAX_MS	60000
+/* A card that does not answer RESET in this time is gone. */
+#define TAIHU_RESET_PROBE_MS		300
 /* How often the watchdog looks at the heartbeat. */
 #define TAIHU_HEALTH_POLL_MS		50
 
@@ -53,9 +56,13 @@ enum taihu_death {
  * @dead_ns: when it was, CLOCK_MONOTONIC
  * @stale_ms: how long the heartbeat had stood still then
  * @error_code: the card's error code when it was declared dead
+ * @reset_lock: one reset at a time: a card reset, or a queue reset of a
+ *	job timeout (taihu_job.c)
  * @deaths: cards declared dead (at most one per binding)
- * @heartbeat_losses: of those, for a heartbeat that stood still
- * @fw_crashes: of those, for a firmware error state
+ * @heartbeat_losses: times the heartbeat stood still for the timeout
+ * @fw_crashes: times the firmware reported an error state
+ * @card_resets: card resets that brought the card back
+ * @last_reset_ms: how long the last one took
  */
 struct taihu_health {
 	struct delayed_work work;
@@ -68,7 +75,10 @@ struct taihu_health {
 	u64 dead_ns;
 	u64 stale_ms;
 	u32 error_code;
+	struct mutex reset_lock; /* one reset at a time */
 	atomic64_t deaths;
+	atomic64_t card_resets;
+	u64 last_reset_ms;
 	atomic64_t heartbeat_losses;
 	atomic64_t fw_crashes;
 };

@@ -173,6 +173,8 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 
 	if (drm_dev_enter(&job->tdev->drm, &idx)) {
 		gone = false;
+		/* Not during a card reset: that one may resubmit this job. */
+		mutex_lock(&job->tdev->health.reset_lock);
 		/* A lost interrupt is not a timeout. */
 		taihu_queue_process(q);
 		if (job->hw_fence_live &&
@@ -190,6 +192,7 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",
 						     q->index, job->ctx->id);
 		}
+		mutex_unlock(&job->tdev->health.reset_lock);
 		drm_dev_exit(idx);
 	}
 

@@ -523,6 +523,31 @@ bool taihu_ctx_faulted(struct taihu_ctx *ctx)
 	return faulted;
 }
 
+int taihu_ctx_restore_all(struct taihu_device *tdev)
+{
+	struct taihu_mbox_ctx req = {};
+	struct taihu_ctx *ctx;
+	int ret = 0;
+
+	mutex_lock(&tdev->ctx_lock);
+	list_for_each_entry(ctx, &tdev->ctx_list, link) {
+		req.context = ctx->id;
+		req.pt_root = ctx->root->node.start;
+		ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_CTX_CREATE, &req,
+					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+		/* -EBUSY: created again by its own taihu_ctx_create() meanwhile. */
+		if (ret == -EBUSY)
+			ret = 0;
+		if (ret) {
+			dev_err(tdev->drm.dev, "context %u: CTX_CREATE after reset failed: %d\n",
+				ctx->id, ret);
+			break;
+		}
+	}
+	mutex_unlock(&tdev->ctx_lock);
+	return ret;
+}
+
 void taihu_mmu_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 {
 	struct taihu_ctx *ctx;

@@ -83,6 +83,17 @@ struct taihu_ctx {
 };
 
 /**
+ * taihu_ctx_restore_all() - tell a reset card about every live context
+ * @tdev: the device, its firmware booted again after a card reset
+ *
+ * The page tables are in VRAM and survived the reset; the card only
+ * forgot the contexts. Sleeps; takes &taihu_device.ctx_lock.
+ *
+ * Return: 0 or the first CTX_CREATE error.
+ */
+int taihu_ctx_restore_all(struct taihu_device *tdev);
+
+/**
  * taihu_ctx_create() - create a device context on the card
  * @tdev: the device
  * @id: a free context id, 1..TAIHU_MAX_CONTEXTS-1; owned by the context

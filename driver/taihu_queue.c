@@ -426,64 +426,109 @@ static void taihu_queue_notify_reset(struct taihu_queue *q,
 	taihu_nl_event_post(q->tdev, &ev);
 }
 
-int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
+bool taihu_queue_reset_begin(struct taihu_queue *q, struct taihu_fence *guilty)
 {
-	struct taihu_device *tdev = q->tdev;
-	struct taihu_mbox_queue req = { .queue = q->index };
-	int ret;
-
 	spin_lock_irq(&q->lock);
 	if (!q->enabled) {
 		spin_unlock_irq(&q->lock);
-		return -ENODEV;
+		return false;
 	}
-	/* Before the disable: its completion interrupt may come at once. */
+	/* Before the card stops: its completion interrupts may come at once. */
 	q->resetting = true;
 	q->guilty = guilty;
 	spin_unlock_irq(&q->lock);
+	return true;
+}
 
-	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_DISABLE, &req,
-				sizeof(req), TAIHU_QUEUE_DISABLE_TIMEOUT_MS);
+void taihu_queue_reset_cancel(struct taihu_queue *q)
+{
+	spin_lock_irq(&q->lock);
+	q->resetting = false;
+	q->guilty = NULL;
+	spin_unlock_irq(&q->lock);
+}
+
+bool taihu_queue_reset_stopped(struct taihu_queue *q)
+{
+	struct taihu_fence *guilty;
 
 	spin_lock_irq(&q->lock);
-	if (ret) {
-		q->resetting = false;
-		q->guilty = NULL;
-		spin_unlock_irq(&q->lock);
-		dev_err_ratelimited(tdev->drm.dev, "queue %u: disable failed: %d\n",
-				    q->index, ret);
-		return ret;
-	}
 	if (!q->enabled) {
-		/* Stopped meanwhile (unplug): every entry has ended. */
+		/* Stopped meanwhile (unplug, death): every entry has ended. */
 		q->resetting = false;
 		q->guilty = NULL;
 		spin_unlock_irq(&q->lock);
-		return -ENODEV;
+		return false;
 	}
+	guilty = q->guilty;
 	__taihu_queue_process(q);
 	__taihu_queue_skip_guilty(q, guilty);
 	q->guilty = NULL;
 	spin_unlock_irq(&q->lock);
+	return true;
+}
 
-	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
-				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+void taihu_queue_write_desc(struct taihu_queue *q)
+{
+	struct taihu_device *tdev = q->tdev;
+
+	spin_lock_irq(&q->lock);
+	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, ring_addr), q->ring_node.start);
+	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, compl_addr), q->compl_node.start);
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, ring_entries), TAIHU_RING_ENTRIES);
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
+	spin_unlock_irq(&q->lock);
+	/* The descriptor must be complete before the card reads it. */
+	wmb();
+}
+
+int taihu_queue_reset_end(struct taihu_queue *q, int enable_ret)
+{
+	struct taihu_device *tdev = q->tdev;
 
 	spin_lock_irq(&q->lock);
 	q->resetting = false;
-	if (ret) {
+	if (enable_ret) {
 		__taihu_queue_stop(q, -EIO);
 		spin_unlock_irq(&q->lock);
 		dev_err(tdev->drm.dev, "queue %u: enable after reset failed: %d, queue stopped\n",
-			q->index, ret);
+			q->index, enable_ret);
 		return -EIO;
 	}
 	q->resets++;
 	if (q->enabled)
 		__taihu_queue_process(q);
 	spin_unlock_irq(&q->lock);
-	taihu_queue_notify_reset(q, guilty);
 	return 0;
+}
+
+int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
+{
+	struct taihu_device *tdev = q->tdev;
+	struct taihu_mbox_queue req = { .queue = q->index };
+	int ret;
+
+	if (!taihu_queue_reset_begin(q, guilty))
+		return -ENODEV;
+
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_DISABLE, &req,
+				sizeof(req), TAIHU_QUEUE_DISABLE_TIMEOUT_MS);
+	if (ret) {
+		taihu_queue_reset_cancel(q);
+		dev_err_ratelimited(tdev->drm.dev, "queue %u: disable failed: %d\n",
+				    q->index, ret);
+		return ret;
+	}
+	if (!taihu_queue_reset_stopped(q))
+		return -ENODEV;
+
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+	ret = taihu_queue_reset_end(q, ret);
+	if (!ret)
+		taihu_queue_notify_reset(q, guilty);
+	return ret;
 }
 
 void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)

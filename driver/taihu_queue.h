@@ -202,6 +202,22 @@ bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
  */
 int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty);
 
+/*
+ * The steps of a reset, for taihu_queue_reset() and the card reset
+ * (taihu_health.c): begin (false: the queue is stopped), stop the card's
+ * queue (QUEUE_DISABLE, or RESET of the whole card), then stopped (false:
+ * the queue was stopped meanwhile) or cancel (the card did not stop it:
+ * nothing changed), then for a card reset write_desc, QUEUE_ENABLE, and
+ * end with the enable's result (-EIO: every entry cancelled, the queue
+ * stays stopped). Entries not ended by then (innocent ones the card aborted
+ * or never reached) run again from the descriptor's head.
+ */
+bool taihu_queue_reset_begin(struct taihu_queue *q, struct taihu_fence *guilty);
+void taihu_queue_reset_cancel(struct taihu_queue *q);
+bool taihu_queue_reset_stopped(struct taihu_queue *q);
+void taihu_queue_write_desc(struct taihu_queue *q);
+int taihu_queue_reset_end(struct taihu_queue *q, int enable_ret);
+
 /**
  * taihu_fence_outcome() - the outcome of an ended Taihu hardware fence
  * @f: any fence

@@ -99,7 +99,8 @@ u64 taihu_reset_count(struct taihu_device *tdev)
 		n += tdev->queues[i].resets;
 		spin_unlock_irq(&tdev->queues[i].lock);
 	}
-	return n;
+	/* A card reset also resets every queue, counted above. */
+	return n + atomic64_read(&tdev->health.card_resets);
 }
 
 const char *taihu_model_name(struct taihu_device *tdev)

@@ -75,9 +75,27 @@ int bar2_create(struct card *card)
 	card_log_attach_fwlog(card->bar2 + TAIHU_BAR2_FWLOG_OFFSET, TAIHU_BAR2_FWLOG_SIZE);
 
 	id = card->id;
+	id->state = TAIHU_CARD_STATE_WAIT_FW;
+	id->error_code = TAIHU_BOOT_OK;
+	id->heartbeat_period_ms = CARD_DEFAULT_HEARTBEAT_MS;
+	id->timestamp_ns = card_clock_ns();
+	/* The driver trusts nothing in BAR2 until it sees the signature. */
+	bar2_write_identity(card);
+
+	card_log("BAR2 %llu MiB, VRAM %llu MiB at 0x%x, serial %s",
+		 (unsigned long long)(size >> 20), (unsigned long long)(card->vram_size >> 20),
+		 TAIHU_BAR2_VRAM_OFFSET, card->opt.serial);
+	return 0;
+}
+
+void bar2_write_identity(struct card *card)
+{
+	struct taihu_card_id *id = card->id;
+	char serial[sizeof(id->serial)];
+
 	id->if_major = TAIHU_CARD_IF_MAJOR;
 	id->if_minor = TAIHU_CARD_IF_MINOR;
-	id->bar2_size = size;
+	id->bar2_size = card->bar2_size;
 	id->vram_offset = TAIHU_BAR2_VRAM_OFFSET;
 	id->vram_size = card->vram_size;
 	id->device_id = 0x0001;
@@ -85,18 +103,10 @@ int bar2_create(struct card *card)
 	id->card_peer_id = TAIHU_CARD_PEER_ID;
 	id->num_vectors = TAIHU_NUM_VECTORS;
 	id->max_queues = TAIHU_MAX_QUEUES;
-	id->state = TAIHU_CARD_STATE_WAIT_FW;
-	id->error_code = TAIHU_BOOT_OK;
-	id->heartbeat_period_ms = CARD_DEFAULT_HEARTBEAT_MS;
-	id->timestamp_ns = card_clock_ns();
-	snprintf(id->serial, sizeof(id->serial), "%s", card->opt.serial);
-	/* The driver trusts nothing in BAR2 until it sees the signature. */
+	memset(serial, 0, sizeof(serial));
+	snprintf(serial, sizeof(serial), "%s", card->opt.serial);
+	memcpy(id->serial, serial, sizeof(serial));
 	shm_store64(&id->signature, TAIHU_CARD_SIGNATURE);
-
-	card_log("BAR2 %llu MiB, VRAM %llu MiB at 0x%x, serial %s",
-		 (unsigned long long)(size >> 20), (unsigned long long)(card->vram_size >> 20),
-		 TAIHU_BAR2_VRAM_OFFSET, card->opt.serial);
-	return 0;
 }
 
 void bar2_destroy(struct card *card)

@@ -20,6 +20,14 @@
 int bar2_create(struct card *card);
 void bar2_destroy(struct card *card);
 
+/*
+ * Write the card's identity into the ID page (signature last): the fields
+ * a real card has in read-only registers. The heartbeat rewrites it every
+ * beat and RESET rebuilds it, so a guest that scribbled on it cannot make
+ * the card unrecognisable.
+ */
+void bar2_write_identity(struct card *card);
+
 /* Set the boot state and error code seen by the driver. */
 void bar2_set_state(struct card *card, enum taihu_card_state state, uint32_t error);
 

@@ -26,11 +26,23 @@ void boot_reset(struct card *card)
 	engine_stop_all(card);
 	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
+	/*
+	 * BAR2's control state is rebuilt, whatever the guest wrote there: the
+	 * card's part of each queue descriptor from its own copy (the ring
+	 * fields are the driver's to write before QUEUE_ENABLE), the event
+	 * ring, the ID page.
+	 */
+	for (unsigned int q = 0; q < TAIHU_MAX_QUEUES; q++) {
+		shm_store32(&card->qdesc[q].head, card->engines[q].head);
+		shm_store32(&card->qdesc[q].status, 0);
+	}
+	events_reset(card);
+	bar2_write_identity(card);
 	bar2_publish_firmware(card, NULL);
 	thermal_set_table(card, NULL);
 	card_rearm_sensors(card);
 	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
-	card_log("reset: queues stopped, contexts forgotten, waiting for firmware");
+	card_log("reset: queues stopped, contexts forgotten, BAR2 rebuilt, waiting for firmware");
 }
 
 static int boot_fail(struct card *card, int code, const char *why)

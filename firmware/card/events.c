@@ -20,6 +20,20 @@ void events_init(struct card *card)
 	pthread_mutex_unlock(&card->event_lock);
 }
 
+void events_reset(struct card *card)
+{
+	struct taihu_event_ring *ring = card->events;
+
+	/* Empty, numbering on from the private tail: no index jumps back. */
+	pthread_mutex_lock(&card->event_lock);
+	memset(ring->entries, 0, sizeof(ring->entries));
+	ring->dropped = 0;
+	ring->reserved = 0;
+	shm_store32(&ring->head, card->event_tail);
+	shm_store32(&ring->tail, card->event_tail);
+	pthread_mutex_unlock(&card->event_lock);
+}
+
 void events_post(struct card *card, enum taihu_event_type type, uint32_t context,
 		 uint64_t data0, uint64_t data1)
 {

@@ -10,6 +10,8 @@
 #include "card.h"
 
 void events_init(struct card *card);
+/* RESET: an empty ring whose indices go on from where they were. */
+void events_reset(struct card *card);
 
 /* Append a record and raise vector 0; counts a drop when the ring is full. */
 void events_post(struct card *card, enum taihu_event_type type, uint32_t context,

@@ -40,6 +40,7 @@ static void *heartbeat_main(void *arg)
 		was_hung = hung;
 		if (hung || atomic_load(&card->hb_stopped) || atomic_load(&card->fw_crashed))
 			continue;
+		bar2_write_identity(card);
 		bar2_heartbeat(card);
 	}
 	return NULL;

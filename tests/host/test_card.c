@@ -713,6 +713,42 @@ static void test_faults(struct card_client *c, const uint8_t *img, size_t size)
 	tap_result(t.ok, "injected faults: corrupt completion, queue hang, heartbeat stop, firmware hang, crash, boot failure");
 }
 
+/* The guest scribbles on BAR2: the identity comes back by itself, RESET rebuilds the rest. */
+static void test_scribbled_bar2(struct card_client *c, const uint8_t *img, size_t size)
+{
+	struct tap_check t = { true };
+	struct taihu_completion rec;
+	struct cmdbuf cb;
+	int i;
+
+	uint32_t head0;
+
+	CHECK_EQ(&t, cc_reset(c), 0);
+	head0 = c->qdesc[0].head;
+	memset(c->id, 0xa5, sizeof(*c->id));
+	memset(c->qdesc, 0x5a, TAIHU_MAX_QUEUES * sizeof(*c->qdesc));
+	c->events->tail = 12345;
+	for (i = 0; i < 50 && c->id->signature != TAIHU_CARD_SIGNATURE; i++)
+		usleep(20 * 1000);
+	CHECK(&t, c->id->signature == TAIHU_CARD_SIGNATURE);
+	CHECK_EQ(&t, c->id->if_major, TAIHU_CARD_IF_MAJOR);
+	CHECK_EQ(&t, c->id->vram_offset, TAIHU_BAR2_VRAM_OFFSET);
+	CHECK(&t, !strcmp(c->id->serial, "T1-TEST-42"));
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_WAIT_FW);
+	CHECK_EQ(&t, c->qdesc[0].head, head0);
+	CHECK_EQ(&t, c->qdesc[0].status, 0);
+	CHECK_EQ(&t, c->events->tail, c->events->head);
+	c->event_head = c->events->head;
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), RING_ENTRIES), 0);
+	cb_init(&cb);
+	cb_nop(&cb, 8);
+	CHECK(&t, run_job(c, 0, &cb, 0, &rec) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	tap_result(t.ok, "a scribbled ID page is rewritten by the card; RESET rebuilds the descriptors' card side and the event ring");
+}
+
 static void test_bus_drop(void)
 {
 	struct card_client_opts o = { .vram = "16M" };
@@ -758,6 +794,7 @@ static void test_main_card(const uint8_t *img, size_t size)
 	test_second_client(&c);
 	test_reset_stops_queues(&c, img, size);
 	test_faults(&c, img, size);
+	test_scribbled_bar2(&c, img, size);
 	test_alt_firmware(&c);
 	rc = cc_stop(&c);
 	tap_result(rc == 0, "card exits 0 when its client disconnects (status %d)", rc);

@@ -4,12 +4,14 @@
  *
  * Faults injected through debugfs (fault_inject/) and what the driver does
  * about them: a corrupted completion fails only its job; a hung queue
- * times its job out and runs the next one; a stopped heartbeat, a hung and
- * a crashed firmware get the card declared dead by the heartbeat watchdog
- * (every waiter returns -ENODEV at once, later ioctls fail with -ENODEV,
- * sysfs counts it, a uevent and a card-dead netlink event say so), and
- * binding the device again brings it back; an injected boot failure fails
- * the next bind only. QUERY reports the firmware's limits. Needs root.
+ * times its job out and runs the next one; a stopped heartbeat and a
+ * crashed firmware make the heartbeat watchdog reset the card, and the jobs
+ * in flight run again and succeed; a hung firmware (no answer to RESET)
+ * gets the card declared dead (every waiter returns -ENODEV at once, later
+ * ioctls fail with -ENODEV, sysfs counts it, a uevent and a card-dead
+ * netlink event say so), and binding the device again brings it back; an
+ * injected boot failure fails the next bind only. QUERY reports the
+ * firmware's limits. Needs root.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -260,6 +262,8 @@ static void card_dies(struct __test_metadata *_metadata, FIXTURE_DATA(health) *s
 	int64_t t0, t1, last;
 	int ufd, i, ret;
 
+	long long before = tt_attr_ll(self->pci_dir, counter);
+
 	ASSERT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
 	ASSERT_EQ(0, taihu_events_open(&el));
 	ufd = uevent_open();
@@ -291,7 +295,7 @@ static void card_dies(struct __test_metadata *_metadata, FIXTURE_DATA(health) *s
 	snprintf(why, sizeof(why), "dead %s", reason);
 	EXPECT_STREQ(why, state);
 	EXPECT_EQ(1, tt_attr_ll(self->pci_dir, "deaths"));
-	EXPECT_EQ(1, tt_attr_ll(self->pci_dir, counter));
+	EXPECT_EQ(before + 1, tt_attr_ll(self->pci_dir, counter));
 	EXPECT_EQ(1, uevent_wait(ufd, self->desc.pci_slot, "TAIHU_EVENT=card-dead",
 				 why, sizeof(why)));
 	EXPECT_STREQ(reason, why);
@@ -319,13 +323,75 @@ static void card_comes_back(struct __test_metadata *_metadata, FIXTURE_DATA(heal
 	}
 }
 
-TEST_F(health, stopped_heartbeat_kills_the_card_and_a_rebind_revives_it)
+/*
+ * Hang one job on each queue, queue another behind each, inject @fault:
+ * the watchdog resets the card, and every one of those jobs (innocent: none
+ * caused the fault) runs again and succeeds; the card is alive, sysfs,
+ * a uevent and a card-reset netlink event say what happened.
+ */
+static void card_resets(struct __test_metadata *_metadata, FIXTURE_DATA(health) *self,
+			const char *fault, const char *arg, const char *reason,
+			const char *counter)
 {
-	card_dies(_metadata, self, "heartbeat_stop", "1", "heartbeat", "heartbeat_losses");
-	card_comes_back(_metadata, self, 0);
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct taihu_event_listener *el;
+	struct taihu_event_info ev;
+	uint64_t seqno[HUNG_QUEUES][2];
+	char state[64], why[64], q[4];
+	long long before = tt_attr_ll(self->pci_dir, counter);
+	long long resets = tt_attr_ll(self->pci_dir, "card_resets");
+	int64_t t0, last;
+	int ufd, i, k;
+
+	ASSERT_EQ(0, taihu_events_open(&el));
+	ufd = uevent_open();
+	ASSERT_LE(0, ufd);
+	for (i = 0; i < HUNG_QUEUES; i++) {
+		snprintf(q, sizeof(q), "%d", i);
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", q));
+		ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i][0]));
+		ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i][1]));
+	}
+	t0 = tt_now_ns();
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, fault, arg));
+	for (i = 0; i < HUNG_QUEUES; i++) {
+		for (k = 0; k < 2; k++) {
+			ASSERT_EQ(0, taihu_wait(self->dev, seqno[i][k],
+						t0 + 20 * 1000000000LL, &res));
+			EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status)
+				TH_LOG("queue %d job %d: %s", i, k,
+				       taihu_job_status_name(res.status));
+		}
+	}
+	last = tt_now_ns();
+	/* The uevent is sent after the counters are updated. */
+	EXPECT_EQ(1, uevent_wait(ufd, self->desc.pci_slot, "TAIHU_EVENT=card-reset",
+				 why, sizeof(why)));
+	EXPECT_STREQ(reason, why);
+	TH_LOG("%s: card reset, all %d jobs done %lld ms after the fault (the reset took %lld ms)",
+	       fault, 2 * HUNG_QUEUES, (long long)(last - t0) / 1000000,
+	       tt_attr_ll(self->pci_dir, "last_reset_ms"));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	EXPECT_STREQ("alive", state);
+	EXPECT_EQ(resets + 1, tt_attr_ll(self->pci_dir, "card_resets"));
+	EXPECT_EQ(before + 1, tt_attr_ll(self->pci_dir, counter));
+	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_CARD_RESET, self->desc.minor, &ev));
+	close(ufd);
+	taihu_events_close(el);
+	/* The card goes on. */
+	for (i = 0; i < HUNG_QUEUES; i++) {
+		ASSERT_EQ(0, tt_run_nop(self->dev, i, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	}
 }
 
-TEST_F(health, crashed_firmware_kills_the_card_with_its_code)
+TEST_F(health, stopped_heartbeat_resets_the_card_and_its_jobs_complete)
+{
+	card_resets(_metadata, self, "heartbeat_stop", "1", "heartbeat", "heartbeat_losses");
+}
+
+TEST_F(health, crashed_firmware_resets_the_card_and_its_jobs_complete)
 {
 	struct taihu_event_listener *el;
 	struct taihu_event_info ev;
@@ -333,12 +399,11 @@ TEST_F(health, crashed_firmware_kills_the_card_with_its_code)
 	/* Crash codes are above the boot errors. */
 	EXPECT_EQ(-EINVAL, tt_attr_write(self->fault_dir, "fw_crash", "5"));
 	ASSERT_EQ(0, taihu_events_open(&el));
-	card_dies(_metadata, self, "fw_crash", "0x1234", "fw-crash", "fw_crashes");
+	card_resets(_metadata, self, "fw_crash", "0x1234", "fw-crash", "fw_crashes");
 	/* The firmware's own error event carried the code. */
 	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_FW_CRASH, self->desc.minor, &ev));
 	EXPECT_EQ(0x1234, ev.code);
 	taihu_events_close(el);
-	card_comes_back(_metadata, self, 0);
 }
 
 TEST_F(health, hung_firmware_kills_the_card_and_comes_back_after_the_hang)

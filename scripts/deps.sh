@@ -16,7 +16,7 @@ packages=(
 	build-essential pkg-config
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libdrm-dev libudev-dev libnl-genl-3-dev libmicrohttpd-dev libssl-dev libjson-c-dev
-	sparse linux-source-6.12
+	sparse linux-source-6.12 flex bison bc libelf-dev
 	clang libclang-rt-14-dev
 	abigail-tools coccinelle cppcheck clang-tidy
 	libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata

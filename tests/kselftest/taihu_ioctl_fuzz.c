@@ -27,7 +27,11 @@
  *
  * usage: taihu_ioctl_fuzz [--seed N] [--calls N] [--duration SECS]
  *                         [--procs N] [--threads N] [--node PATH]
- *                         [--memlock MIB]
+ *                         [--memlock MIB] [--make-it-fail]
+ *
+ * --make-it-fail marks the fuzzing threads for the kernel's fault injection
+ * (/proc/thread-self/make-it-fail, once they run), so that failslab or
+ * fail_page_alloc with task-filter fail their allocations only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1067,9 +1071,18 @@ static enum op pick_op(struct rng *r)
 	return OP_QUERY;
 }
 
+static bool make_it_fail;
+
 static void *thread_main(void *arg)
 {
 	struct thr *t = arg;
+
+	if (make_it_fail) {
+		FILE *f = fopen("/proc/thread-self/make-it-fail", "w");
+
+		if (!f || fputs("1", f) < 0 || fclose(f))
+			return NULL;
+	}
 
 	while (!atomic_load(&st->stop)) {
 		enum op op = pick_op(&t->r);
@@ -1244,8 +1257,12 @@ int main(int argc, char **argv)
 	for (i = 1; i < (unsigned int)argc; i++) {
 		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
 
+		if (!strcmp(a, "--make-it-fail")) {
+			make_it_fail = true;
+			continue;
+		}
 		if (!v) {
-			fprintf(stderr, "usage: %s [--seed N] [--calls N] [--duration SECS] [--procs N] [--threads N] [--node PATH] [--memlock MIB]\n",
+			fprintf(stderr, "usage: %s [--seed N] [--calls N] [--duration SECS] [--procs N] [--threads N] [--node PATH] [--memlock MIB] [--make-it-fail]\n",
 				argv[0]);
 			return 2;
 		}

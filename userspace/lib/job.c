@@ -117,7 +117,8 @@ static int submit_batch_chunk(struct taihu_device *dev,
 {
 	struct drm_taihu_submit args[DRM_TAIHU_MAX_BATCH_JOBS];
 	uint32_t *handles[DRM_TAIHU_MAX_BATCH_JOBS];
-	int32_t kerr[DRM_TAIHU_MAX_BATCH_JOBS];
+	/* the kernel fills b.processed of them; zeroed for the analysers */
+	int32_t kerr[DRM_TAIHU_MAX_BATCH_JOBS] = { 0 };
 	uint32_t map[DRM_TAIHU_MAX_BATCH_JOBS];
 	struct drm_taihu_submit_batch b = { 0 };
 	uint32_t i, n = 0;

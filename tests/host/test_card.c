@@ -93,8 +93,11 @@ static void test_id_page(struct card_client *c)
 static void test_heartbeat(struct card_client *c)
 {
 	uint64_t hb = c->id->heartbeat, ts = c->id->timestamp_ns;
+	int i;
 
-	usleep(350 * 1000);
+	/* Two beats: polled for up to 5 s, the card's thread may wait for a CPU. */
+	for (i = 0; i < 500 && c->id->heartbeat < hb + 2; i++)
+		usleep(10 * 1000);
 	tap_result(c->id->heartbeat >= hb + 2 && c->id->timestamp_ns > ts,
 		   "heartbeat and card clock advance (100 ms period before boot)");
 }
@@ -625,12 +628,26 @@ static int inject(struct card_client *c, uint32_t fault, uint64_t arg)
 	return status;
 }
 
-/* Did the heartbeat move within @ms? */
-static bool beating(struct card_client *c, unsigned int ms)
+/* Did the heartbeat stand still for all of @ms? */
+static bool still(struct card_client *c, unsigned int ms)
 {
 	uint64_t hb = c->id->heartbeat;
 
 	usleep(ms * 1000);
+	return c->id->heartbeat == hb;
+}
+
+/*
+ * Does the heartbeat move within 5 s? Polled, not one fixed window: on a
+ * loaded machine the card's heartbeat thread may wait long for a CPU.
+ */
+static bool beating(struct card_client *c)
+{
+	uint64_t hb = c->id->heartbeat;
+	int i;
+
+	for (i = 0; i < 500 && c->id->heartbeat == hb; i++)
+		usleep(10 * 1000);
 	return c->id->heartbeat != hb;
 }
 
@@ -669,23 +686,25 @@ static void test_faults(struct card_client *c, const uint8_t *img, size_t size)
 	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
 	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++c->seqno);
 	CHECK(&t, cc_wait_queue(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, NULL, 300) != 0);
-	CHECK(&t, beating(c, 300));
+	CHECK(&t, beating(c));
 	CHECK_EQ(&t, cc_queue_disable(c, 0), 0);
 	cc_completion(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, &rec);
 	CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
 	/* The heartbeat stops, the mailbox goes on; RESET restarts it. */
 	CHECK_EQ(&t, inject(c, TAIHU_FAULT_HEARTBEAT_STOP, 0), 0);
-	CHECK(&t, !beating(c, 350));
+	CHECK(&t, still(c, 350));
 	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
 	CHECK_EQ(&t, cc_reset(c), 0);
-	CHECK(&t, beating(c, 350));
+	CHECK(&t, beating(c));
 	/* A hung firmware answers nothing and does not beat, then serves again. */
-	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_HANG, 600), 0);
+	/* Long enough that a loaded machine still checks inside the hang. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_HANG, 3000), 0);
 	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 300) != 0);
-	CHECK(&t, !beating(c, 150));
-	usleep(400 * 1000);
-	CHECK(&t, beating(c, 350));
+	CHECK(&t, still(c, 350));
+	CHECK(&t, beating(c));
 	/* The request posted during the hang was answered after it. */
+	for (i = 0; i < 500 && c->mbox->rsp_seq != c->mbox->req_seq; i++)
+		usleep(10 * 1000);
 	CHECK_EQ(&t, c->mbox->rsp_seq, c->mbox->req_seq);
 	/* A crash: ERROR with the code, an event, only RESET answered. */
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
@@ -699,12 +718,12 @@ static void test_faults(struct card_client *c, const uint8_t *img, size_t size)
 		if (ev.type == TAIHU_EVENT_FW_ERROR && ev.data[0] == 0x4242)
 			crash_event = true;
 	CHECK(&t, crash_event);
-	CHECK(&t, !beating(c, 350));
+	CHECK(&t, still(c, 350));
 	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
 	CHECK_EQ(&t, status, -EIO);
 	CHECK_EQ(&t, cc_reset(c), 0);
 	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_WAIT_FW);
-	CHECK(&t, beating(c, 350));
+	CHECK(&t, beating(c));
 	/* The next boot fails, the one after works. */
 	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FAIL_BOOT, 0), 0);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_ERR_INJECTED);

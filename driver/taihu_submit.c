@@ -81,38 +81,81 @@ out:
  * Lock the job's buffers and make the job wait for their users. The command
  * buffer is only read: the job waits for its writers only. The listed
  * buffers count as written: simple, and never wrong.
+ *
+ * A job that lists no buffers (a null job, a stream that only touches
+ * memory mapped for the file) locks just its command buffer's reservation,
+ * without drm_exec and its allocation: SUBMIT's most common case. Then
+ * *@single is that buffer, referenced (as drm_exec references what it
+ * locks): the job may be freed before the caller unlocks.
  */
-static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec)
+static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec,
+			      struct drm_gem_object **single)
 {
 	u32 i;
 	int ret;
 
+	*single = NULL;
+	if (!job->bo_count) {
+		ret = dma_resv_lock_interruptible(job->cmd_bo->resv, NULL);
+		if (ret)
+			return ret;
+		ret = dma_resv_reserve_fences(job->cmd_bo->resv, 1);
+		if (!ret)
+			ret = drm_sched_job_add_implicit_dependencies(&job->base,
+								      job->cmd_bo,
+								      false);
+		if (ret) {
+			dma_resv_unlock(job->cmd_bo->resv);
+			return ret;
+		}
+		drm_gem_object_get(job->cmd_bo);
+		*single = job->cmd_bo;
+		return 0;
+	}
+
+	drm_exec_init(exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
 	drm_exec_until_all_locked(exec) {
 		/* Two slots: it may also be in the list, then it gets both. */
 		ret = drm_exec_prepare_obj(exec, job->cmd_bo, 2);
 		drm_exec_retry_on_contention(exec);
 		if (ret)
-			return ret;
+			goto err;
 
 		for (i = 0; i < job->bo_count; i++) {
 			ret = drm_exec_prepare_obj(exec, job->bos[i], 1);
 			drm_exec_retry_on_contention(exec);
 			if (ret)
-				return ret;
+				goto err;
 		}
 	}
 
 	ret = drm_sched_job_add_implicit_dependencies(&job->base, job->cmd_bo,
 						      false);
 	if (ret)
-		return ret;
+		goto err;
 	for (i = 0; i < job->bo_count; i++) {
 		ret = drm_sched_job_add_implicit_dependencies(&job->base,
 							      job->bos[i], true);
 		if (ret)
-			return ret;
+			goto err;
 	}
 	return 0;
+err:
+	drm_exec_fini(exec);
+	return ret;
+}
+
+/* Undo a successful taihu_job_lock_bos(); needs nothing of the job. */
+static void taihu_job_unlock_bos(struct drm_exec *exec,
+				 struct drm_gem_object *single)
+{
+	if (single) {
+		dma_resv_unlock(single->resv);
+		drm_gem_object_put(single);
+	} else {
+		drm_exec_fini(exec);
+	}
 }
 
 /* Publish the job's finished fence on the buffers it uses, all locked. */
@@ -218,6 +261,7 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 	struct taihu_result *result = NULL;
 	struct dma_fence *done;
 	struct taihu_job *job = NULL;
+	struct drm_gem_object *single;
 	struct drm_exec exec;
 	bool job_inited = false;
 	u64 seqno;
@@ -275,11 +319,9 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		}
 	}
 
-	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
-		      DRM_EXEC_IGNORE_DUPLICATES, job->bo_count + 1);
-	ret = taihu_job_lock_bos(job, &exec);
+	ret = taihu_job_lock_bos(job, &exec, &single);
 	if (ret)
-		goto err_exec;
+		goto err_job;
 
 	mutex_lock(&tfile->submit_lock);
 	seqno = tfile->next_seqno;
@@ -310,13 +352,13 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 	taihu_results_evict(tfile);
 	mutex_unlock(&tfile->submit_lock);
 
-	drm_exec_fini(&exec);
+	taihu_job_unlock_bos(&exec, single);
 	args->seqno = seqno;
 	ret = 0;
 	goto out_put;
 
 err_exec:
-	drm_exec_fini(&exec);
+	taihu_job_unlock_bos(&exec, single);
 err_job:
 	if (job)
 		taihu_job_abort(job, job_inited);

@@ -128,54 +128,6 @@ static int load_run(struct load *l, unsigned int ms, uint64_t *best_ns)
 	return 0;
 }
 
-/* A sysfs/hwmon file as an integer; -1 on error (a real value is never -1 here). */
-static long long read_ll(const char *dir, const char *name)
-{
-	char path[512];
-	uint8_t *data;
-	size_t len;
-	long long v;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (tt_read_file(path, &data, &len))
-		return -1;
-	v = strtoll((char *)data, NULL, 0);
-	free(data);
-	return v;
-}
-
-static int read_str(const char *dir, const char *name, char *buf, size_t size)
-{
-	char path[512];
-	uint8_t *data;
-	size_t len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (tt_read_file(path, &data, &len))
-		return -1;
-	snprintf(buf, size, "%.*s", (int)strcspn((char *)data, "\n"), (char *)data);
-	free(data);
-	return 0;
-}
-
-/* Write @value to a sysfs file; 0 or -errno of the write. */
-static int write_str(const char *dir, const char *name, const char *value)
-{
-	char path[512];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (fputs(value, f) < 0 || fflush(f))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
-}
-
 /* Wait for an event of @kind on card @minor; 1 found, 0 not in time. */
 static int wait_event(struct taihu_event_listener *l, uint32_t kind, uint32_t minor,
 		      struct taihu_event_info *out)
@@ -252,8 +204,8 @@ TEST_F(telemetry, dump_describes_the_card)
 	ASSERT_NE(0, found);
 	t = all[found - 1];
 	taihu_free(all);
-	ASSERT_EQ(0, read_str(self->pci_dir, "serial", serial, sizeof(serial)));
-	ASSERT_EQ(0, read_str(self->pci_dir, "fw_version", fw, sizeof(fw)));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "serial", serial, sizeof(serial)));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "fw_version", fw, sizeof(fw)));
 	EXPECT_STREQ(serial, t.serial);
 	EXPECT_STREQ(fw, t.fw_version);
 	EXPECT_STREQ(self->desc.pci_slot, t.pci_slot);
@@ -296,36 +248,36 @@ TEST_F(telemetry, netlink_agrees_with_hwmon_and_sysfs)
 	long long hw[12], sy[10];
 	unsigned int q;
 
-	ASSERT_EQ(0, read_str(h, "name", name, sizeof(name)));
+	ASSERT_EQ(0, tt_attr_line(h, "name", name, sizeof(name)));
 	EXPECT_STREQ("taihu", name);
-	ASSERT_EQ(0, read_str(h, "freq1_label", label, sizeof(label)));
+	ASSERT_EQ(0, tt_attr_line(h, "freq1_label", label, sizeof(label)));
 	EXPECT_STREQ("sclk", label);
-	ASSERT_EQ(0, read_str(h, "freq2_label", label, sizeof(label)));
+	ASSERT_EQ(0, tt_attr_line(h, "freq2_label", label, sizeof(label)));
 	EXPECT_STREQ("mclk", label);
 
 	ASSERT_EQ(0, get_tm(self, &a));
-	hw[0] = read_ll(h, "temp1_input");
-	hw[1] = read_ll(h, "temp1_max");
-	hw[2] = read_ll(h, "temp1_crit");
-	hw[3] = read_ll(h, "power1_average");
-	hw[4] = read_ll(h, "power1_cap");
-	hw[5] = read_ll(h, "power1_cap_min");
-	hw[6] = read_ll(h, "power1_cap_max");
-	hw[7] = read_ll(h, "energy1_input");
-	hw[8] = read_ll(h, "in0_input");
-	hw[9] = read_ll(h, "freq1_input");
-	hw[10] = read_ll(h, "freq2_input");
-	hw[11] = read_ll(h, "temp1_max_hyst");
-	sy[0] = read_ll(p, "power_cap");
-	sy[1] = read_ll(p, "power_cap_min");
-	sy[2] = read_ll(p, "power_cap_max");
-	sy[3] = read_ll(p, "power_cap_default");
-	sy[4] = read_ll(p, "ecc_corrected");
-	sy[5] = read_ll(p, "ecc_uncorrected");
-	sy[6] = read_ll(p, "throttle_reasons");
-	sy[7] = read_ll(p, "reset_count");
-	sy[8] = read_ll(p, "vram_total");
-	sy[9] = read_ll(p, "busy_time_ns");
+	hw[0] = tt_attr_ll(h, "temp1_input");
+	hw[1] = tt_attr_ll(h, "temp1_max");
+	hw[2] = tt_attr_ll(h, "temp1_crit");
+	hw[3] = tt_attr_ll(h, "power1_average");
+	hw[4] = tt_attr_ll(h, "power1_cap");
+	hw[5] = tt_attr_ll(h, "power1_cap_min");
+	hw[6] = tt_attr_ll(h, "power1_cap_max");
+	hw[7] = tt_attr_ll(h, "energy1_input");
+	hw[8] = tt_attr_ll(h, "in0_input");
+	hw[9] = tt_attr_ll(h, "freq1_input");
+	hw[10] = tt_attr_ll(h, "freq2_input");
+	hw[11] = tt_attr_ll(h, "temp1_max_hyst");
+	sy[0] = tt_attr_ll(p, "power_cap");
+	sy[1] = tt_attr_ll(p, "power_cap_min");
+	sy[2] = tt_attr_ll(p, "power_cap_max");
+	sy[3] = tt_attr_ll(p, "power_cap_default");
+	sy[4] = tt_attr_ll(p, "ecc_corrected");
+	sy[5] = tt_attr_ll(p, "ecc_uncorrected");
+	sy[6] = tt_attr_ll(p, "throttle_reasons");
+	sy[7] = tt_attr_ll(p, "reset_count");
+	sy[8] = tt_attr_ll(p, "vram_total");
+	sy[9] = tt_attr_ll(p, "busy_time_ns");
 	ASSERT_EQ(0, get_tm(self, &b));
 
 	EXPECT_BETWEEN(hw[0], a.temp_mc, b.temp_mc);
@@ -354,10 +306,10 @@ TEST_F(telemetry, netlink_agrees_with_hwmon_and_sysfs)
 		char file[32];
 
 		snprintf(file, sizeof(file), "engine%u_busy_ns", q);
-		EXPECT_BETWEEN(read_ll(p, file), a.engine_busy_ns[q], b.engine_busy_ns[q]);
+		EXPECT_BETWEEN(tt_attr_ll(p, file), a.engine_busy_ns[q], b.engine_busy_ns[q]);
 	}
 	/* Only the firmware's queues have a busy-time file. */
-	EXPECT_EQ(-1, read_ll(p, "engine4_busy_ns"));
+	EXPECT_EQ(-1, tt_attr_ll(p, "engine4_busy_ns"));
 }
 
 /* Power and temperature rise under a sustained GEMM load and fall back when idle. */
@@ -452,7 +404,7 @@ TEST_F(telemetry, low_power_cap_throttles_and_slows_jobs)
 	       slow_ns / 1e6, ratio, round);
 	EXPECT_EQ(t.power_cap_min_uw, t.power_cap_uw);
 	EXPECT_TRUE(t.throttle_reasons & TAIHU_THROTTLE_REASONS_POWER_CAP);
-	EXPECT_EQ(t.throttle_reasons, read_ll(self->pci_dir, "throttle_reasons"));
+	EXPECT_EQ(t.throttle_reasons, tt_attr_ll(self->pci_dir, "throttle_reasons"));
 	EXPECT_LT(t.core_clock_mhz, t.core_clock_max_mhz);
 	EXPECT_GT(t.throttled_ns, 0);
 	EXPECT_GT(ratio, 1.3);
@@ -501,15 +453,15 @@ TEST_F(telemetry, power_cap_outside_the_range_is_refused)
 	EXPECT_NE(0, taihu_telemetry_last_error(self->s)[0]);
 	EXPECT_EQ(-ENODEV, taihu_power_cap_set(self->s, 4000, t.power_cap_default_uw));
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)t.power_cap_max_uw + 1);
-	EXPECT_EQ(-ERANGE, write_str(self->pci_dir, "power_cap", v));
-	EXPECT_EQ(-ERANGE, write_str(self->hwmon_dir, "power1_cap", v));
-	EXPECT_EQ(-EINVAL, write_str(self->pci_dir, "power_cap", "lots"));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "power_cap", v));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->hwmon_dir, "power1_cap", v));
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->pci_dir, "power_cap", "lots"));
 	/* sysfs and hwmon take a value in the range. */
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)t.power_cap_max_uw);
-	EXPECT_EQ(0, write_str(self->hwmon_dir, "power1_cap", v));
-	EXPECT_EQ((long long)t.power_cap_max_uw, read_ll(self->pci_dir, "power_cap"));
+	EXPECT_EQ(0, tt_attr_write(self->hwmon_dir, "power1_cap", v));
+	EXPECT_EQ((long long)t.power_cap_max_uw, tt_attr_ll(self->pci_dir, "power_cap"));
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)t.power_cap_default_uw);
-	EXPECT_EQ(0, write_str(self->pci_dir, "power_cap", v));
+	EXPECT_EQ(0, tt_attr_write(self->pci_dir, "power_cap", v));
 	ASSERT_EQ(0, get_tm(self, &t));
 	EXPECT_EQ(t.power_cap_default_uw, t.power_cap_uw);
 }
@@ -560,22 +512,22 @@ TEST_F(telemetry, injected_ecc_errors_arrive_as_events)
 	snprintf(dir, sizeof(dir), "%s/fault_inject", self->debugfs_dir);
 	ASSERT_EQ(0, taihu_events_open(&el));
 	ASSERT_EQ(0, get_tm(self, &before));
-	ASSERT_EQ(0, write_str(dir, "ecc_corrected", "3"));
+	ASSERT_EQ(0, tt_attr_write(dir, "ecc_corrected", "3"));
 	ASSERT_EQ(1, wait_event(el, TAIHU_EVENT_KIND_ECC_ERROR, self->desc.minor, &ev));
 	EXPECT_EQ(3, ev.count);
 	EXPECT_FALSE(ev.uncorrected);
-	ASSERT_EQ(0, write_str(dir, "ecc_uncorrected", "1 0x10000"));
+	ASSERT_EQ(0, tt_attr_write(dir, "ecc_uncorrected", "1 0x10000"));
 	ASSERT_EQ(1, wait_event(el, TAIHU_EVENT_KIND_ECC_ERROR, self->desc.minor, &ev));
 	EXPECT_EQ(1, ev.count);
 	EXPECT_TRUE(ev.uncorrected);
 	ASSERT_EQ(0, get_tm(self, &after));
 	EXPECT_EQ(before.ecc_corrected + 3, after.ecc_corrected);
 	EXPECT_EQ(before.ecc_uncorrected + 1, after.ecc_uncorrected);
-	EXPECT_EQ((long long)after.ecc_corrected, read_ll(self->pci_dir, "ecc_corrected"));
+	EXPECT_EQ((long long)after.ecc_corrected, tt_attr_ll(self->pci_dir, "ecc_corrected"));
 	/* Bad input is refused and counts nothing. */
-	EXPECT_EQ(-EINVAL, write_str(dir, "ecc_corrected", "0"));
-	EXPECT_EQ(-EINVAL, write_str(dir, "ecc_corrected", "many"));
-	EXPECT_EQ(-EINVAL, write_str(dir, "ecc_corrected", "1 0xffffffffffff"));
+	EXPECT_EQ(-EINVAL, tt_attr_write(dir, "ecc_corrected", "0"));
+	EXPECT_EQ(-EINVAL, tt_attr_write(dir, "ecc_corrected", "many"));
+	EXPECT_EQ(-EINVAL, tt_attr_write(dir, "ecc_corrected", "1 0xffffffffffff"));
 	ASSERT_EQ(0, get_tm(self, &before));
 	EXPECT_EQ(after.ecc_corrected, before.ecc_corrected);
 	taihu_events_close(el);
@@ -643,9 +595,9 @@ static int unprivileged_child(const char *pci_dir, const char *hwmon_dir,
 	snprintf(dir, sizeof(dir), "%s/fault_inject", debugfs_dir);
 	if (drop_sys_admin())
 		return 1;
-	if (write_str(pci_dir, "power_cap", v) != -EPERM)
+	if (tt_attr_write(pci_dir, "power_cap", v) != -EPERM)
 		bad |= 2;
-	if (write_str(hwmon_dir, "power1_cap", v) != -EPERM)
+	if (tt_attr_write(hwmon_dir, "power1_cap", v) != -EPERM)
 		bad |= 4;
 	if (taihu_telemetry_open(&s))
 		return bad | 8;
@@ -655,9 +607,9 @@ static int unprivileged_child(const char *pci_dir, const char *hwmon_dir,
 
 	if (setgid(65534) || setuid(65534))
 		return bad | 32;
-	if (write_str(pci_dir, "power_cap", v) != -EACCES)
+	if (tt_attr_write(pci_dir, "power_cap", v) != -EACCES)
 		bad |= 64;
-	if (write_str(dir, "ecc_corrected", "1") == 0)
+	if (tt_attr_write(dir, "ecc_corrected", "1") == 0)
 		bad |= 128;
 	if (taihu_telemetry_open(&s))
 		return bad | 256;

@@ -137,6 +137,41 @@ TEST_F(cli, info_json_reports_memory)
 	free(out);
 }
 
+/* The firmware limits QUERY reports reach libtaihu and `taihu info`. */
+TEST_F(cli, info_reports_the_firmware_limits)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+	json_object *o;
+	char *out, want[64];
+	int status, found;
+
+	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
+	/* firmware/t1/t1.fw */
+	EXPECT_EQ(65536, info.max_cmd_len);
+	EXPECT_EQ(64, info.ring_entries);
+	out = run_cli("info --json", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	o = json_tokener_parse(out);
+	ASSERT_NE(NULL, o) TH_LOG("not JSON: %s", out);
+	EXPECT_EQ(info.max_cmd_len, json_u64_field(o, "max_cmd_len_bytes", &found));
+	EXPECT_TRUE(found);
+	EXPECT_EQ(info.ring_entries, json_u64_field(o, "ring_entries", &found));
+	EXPECT_TRUE(found);
+	EXPECT_EQ(info.max_inflight, json_u64_field(o, "max_inflight", &found));
+	EXPECT_TRUE(found);
+	json_object_put(o);
+	free(out);
+	out = run_cli("info", &status);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, status);
+	snprintf(want, sizeof(want), "%u bytes", info.max_cmd_len);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "%u entries per queue", info.ring_entries);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	free(out);
+}
+
 static const char *json_str_field(json_object *o, const char *key)
 {
 	json_object *v;

@@ -107,6 +107,9 @@ static int print_json(struct taihu_device *dev, const struct taihu_device_desc *
 	json_object_object_add(o, "card_if_major", json_u64(info->card_if_major));
 	json_object_object_add(o, "card_if_minor", json_u64(info->card_if_minor));
 	json_object_object_add(o, "num_queues", json_u64(info->num_queues));
+	json_object_object_add(o, "ring_entries", json_u64(info->ring_entries));
+	json_object_object_add(o, "max_inflight", json_u64(info->max_inflight));
+	json_object_object_add(o, "max_cmd_len_bytes", json_u64(info->max_cmd_len));
 	json_object_object_add(o, "capabilities", caps);
 	json_object_object_add(o, "capabilities_mask", json_u64(info->capabilities));
 	json_object_object_add(o, "vram_size_bytes", json_u64(info->vram_size));
@@ -142,6 +145,11 @@ static void print_text(struct taihu_device *dev, const struct taihu_device_desc 
 	printf("  %-18s %u.%u\n", "Card interface:", info->card_if_major,
 	       info->card_if_minor);
 	printf("  %-18s %u\n", "Queues:", info->num_queues);
+	if (info->ring_entries)
+		printf("  %-18s %u entries per queue, %u jobs in flight per file\n",
+		       "Rings:", info->ring_entries, info->max_inflight);
+	if (info->max_cmd_len)
+		printf("  %-18s %u bytes\n", "Max command:", info->max_cmd_len);
 	printf("  %-18s %s\n", "Capabilities:", caps);
 	printf("  %-18s %s total, %s used (%" PRIu64 " of %" PRIu64 " bytes)\n",
 	       "VRAM:", size, used, (uint64_t)info->vram_used,

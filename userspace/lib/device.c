@@ -259,6 +259,8 @@ TAIHU_EXPORT int taihu_device_info(struct taihu_device *dev,
 	out.vram_used = k.vram_used;
 	out.host_used = k.host_used;
 	out.va_size = k.va_size;
+	out.max_cmd_len = k.max_cmd_len;
+	out.ring_entries = k.ring_entries;
 	/* Never trust the kernel to terminate the strings. */
 	snprintf(out.fw_version_str, sizeof(out.fw_version_str), "%.*s",
 		 (int)sizeof(k.fw_version_str), k.fw_version_str);

@@ -217,6 +217,9 @@ int taihu_device_query(struct taihu_device *dev, uint32_t query, void *data,
  * @va_size: size of each context's device address space
  * @fw_version_str: NUL-terminated firmware version string
  * @serial: NUL-terminated board serial number
+ * @max_cmd_len: longest command stream the firmware accepts, in bytes
+ *	(0 from a kernel before card interface 1.3; since TAIHU_1.1)
+ * @ring_entries: entries of each hardware queue's ring (0 likewise)
  */
 struct taihu_device_info {
 	uint32_t size;
@@ -237,6 +240,8 @@ struct taihu_device_info {
 	uint64_t va_size;
 	char fw_version_str[32];
 	char serial[32];
+	uint32_t max_cmd_len;
+	uint32_t ring_entries;
 };
 
 /**

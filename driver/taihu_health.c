@@ -28,6 +28,7 @@
 #include <linux/pci.h>
 #include <linux/sysfs.h>
 
+#include "taihu_coredump.h"
 #include "taihu_drv.h"
 #include "taihu_fw.h"
 #include "taihu_mmu.h"
@@ -180,6 +181,7 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 		dev_err(tdev->drm.dev, "no heartbeat for %llu ms: resetting the card\n",
 			stale_ms);
 	}
+	taihu_coredump_card(tdev, taihu_death_names[why]);
 	if (taihu_health_reset_card(tdev, why)) {
 		taihu_health_declare_dead(tdev, why, stale_ms);
 		return;

@@ -25,6 +25,7 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/taihu_accel.h>
 
+#include "taihu_coredump.h"
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_job.h"
@@ -187,6 +188,7 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 			};
 
 			taihu_nl_event_post(job->tdev, &ev);
+			taihu_coredump_job(job);
 			ret = taihu_queue_reset(q, job->hw_fence);
 			if (!ret)
 				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",

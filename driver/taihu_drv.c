@@ -269,8 +269,9 @@ static int taihu_query_ioctl(struct drm_device *drm, void *data,
 }
 
 /*
- * A dead card (taihu_health.c) fails every Taihu ioctl with -ENODEV, also
- * one that was waiting when the card died: its jobs ended because of it.
+ * A dead card (taihu_health.c) or an unplugged one fails every Taihu ioctl
+ * with -ENODEV, also one that was waiting when the card died or went: its
+ * jobs ended because of it. (drm_ioctl() refuses new calls once unplugged.)
  */
 #define TAIHU_IOCTL_ALIVE(func)						\
 static int func##_alive(struct drm_device *drm, void *data,		\
@@ -282,7 +283,9 @@ static int func##_alive(struct drm_device *drm, void *data,		\
 	if (taihu_health_dead(tdev))					\
 		return -ENODEV;						\
 	ret = func(drm, data, file);					\
-	return taihu_health_dead(tdev) ? -ENODEV : ret;			\
+	if (taihu_health_dead(tdev) || drm_dev_is_unplugged(drm))	\
+		return -ENODEV;						\
+	return ret;							\
 }
 
 TAIHU_IOCTL_ALIVE(taihu_query_ioctl)

@@ -55,6 +55,7 @@ static void taihu_vram_fini(struct drm_device *drm, void *arg)
 
 	taihu_vram_free(tdev, &tdev->vram.fw_node);
 	drm_mm_takedown(&tdev->vram.mm);
+	__free_page(tdev->vram.dummy_page);
 }
 
 int taihu_vram_init(struct taihu_device *tdev)
@@ -73,12 +74,17 @@ int taihu_vram_init(struct taihu_device *tdev)
 	if (ret)
 		return ret;
 
+	vram->dummy_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!vram->dummy_page)
+		return -ENOMEM;
+
 	drm_mm_init(&vram->mm, 0, tdev->hw.vram_size);
 	vram->fw_node.start = 0;
 	vram->fw_node.size = TAIHU_FW_REGION_SIZE;
 	ret = drm_mm_reserve_node(&vram->mm, &vram->fw_node);
 	if (ret) {
 		drm_mm_takedown(&vram->mm);
+		__free_page(vram->dummy_page);
 		return ret;
 	}
 	vram->used = vram->fw_node.size;
@@ -337,12 +343,19 @@ static void taihu_vram_bo_free(struct drm_gem_object *obj)
 	kfree(bo);
 }
 
+/* The PFN of page @pgoff (of the device file's fake offsets) of @obj. */
+static unsigned long taihu_vram_bo_pfn(struct drm_gem_object *obj,
+				       unsigned long pgoff)
+{
+	struct taihu_device *tdev = to_taihu_device(obj->dev);
+
+	return PHYS_PFN(tdev->hw.vram_phys + to_taihu_bo(obj)->node.start) +
+	       (pgoff - drm_vma_node_start(&obj->vma_node));
+}
+
 static int taihu_vram_bo_mmap(struct drm_gem_object *obj,
 			      struct vm_area_struct *vma)
 {
-	struct taihu_device *tdev = to_taihu_device(obj->dev);
-	struct taihu_bo *bo = to_taihu_bo(obj);
-	unsigned long pfn;
 	int idx, ret;
 
 	/* BAR memory cannot be copied on write. */
@@ -360,16 +373,50 @@ static int taihu_vram_bo_mmap(struct drm_gem_object *obj,
 		return -ENODEV;
 
 	/* The fake offset lookup checked that the range fits the object. */
-	pfn = PHYS_PFN(tdev->hw.vram_phys + bo->node.start) +
-	      (vma->vm_pgoff - drm_vma_node_start(&obj->vma_node));
-
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	/* Device unplug zaps these PTEs; later accesses get SIGBUS. */
-	ret = io_remap_pfn_range(vma, vma->vm_start, pfn,
+	/* Device unplug zaps these PTEs: taihu_vram_vm_fault() then. */
+	ret = io_remap_pfn_range(vma, vma->vm_start,
+				 taihu_vram_bo_pfn(obj, vma->vm_pgoff),
 				 vma->vm_end - vma->vm_start, vma->vm_page_prot);
 
 	drm_dev_exit(idx);
+	return ret;
+}
+
+/*
+ * A fault in a VRAM mapping: its PTEs were all set at mmap() time, so only
+ * drm_dev_unplug() took them away (or a fault raced it). While the card is
+ * there, the page is mapped again; once it is gone, the whole mapping shows
+ * the device's dummy page, so that reads and writes still complete (their
+ * result undefined) rather than SIGBUS, which a process cannot sensibly
+ * handle (Documentation/gpu/drm-uapi.rst, "Device Hot-Unplug", as TTM's
+ * ttm_bo_vm_dummy_page() does for amdgpu).
+ */
+static vm_fault_t taihu_vram_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct taihu_device *tdev = to_taihu_device(obj->dev);
+	unsigned long addr, pfn;
+	vm_fault_t ret;
+	int idx;
+
+	if (drm_dev_enter(obj->dev, &idx)) {
+		ret = vmf_insert_pfn_prot(vma, vmf->address,
+					  taihu_vram_bo_pfn(obj, vmf->pgoff),
+					  vma->vm_page_prot);
+		drm_dev_exit(idx);
+		return ret;
+	}
+
+	pfn = page_to_pfn(tdev->vram.dummy_page);
+	ret = VM_FAULT_NOPAGE;
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		ret = vmf_insert_pfn_prot(vma, addr, pfn, vma->vm_page_prot);
+		if (ret & VM_FAULT_ERROR)
+			break;
+	}
 	return ret;
 }
 
@@ -388,6 +435,7 @@ static struct sg_table *taihu_vram_bo_get_sg_table(struct drm_gem_object *obj)
 }
 
 static const struct vm_operations_struct taihu_vram_vm_ops = {
+	.fault = taihu_vram_vm_fault,
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };

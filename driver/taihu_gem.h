@@ -28,12 +28,16 @@ struct taihu_device;
  * @mm: the range allocator; device address == VRAM offset
  * @used: bytes allocated, including the driver's own regions
  * @fw_node: region at offset 0 reserved for the firmware image
+ * @dummy_page: a zeroed page that user mappings of VRAM show once the card
+ *	is unplugged (taihu_vram_vm_fault()); freed with the DRM device, which
+ *	every such mapping keeps alive through its file
  */
 struct taihu_vram {
 	struct mutex lock; /* protects mm and used */
 	struct drm_mm mm;
 	u64 used;
 	struct drm_mm_node fw_node;
+	struct page *dummy_page;
 };
 
 /* VRAM kept at offset 0 for the firmware image (the card may read it). */

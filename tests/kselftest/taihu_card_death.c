@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +28,6 @@
 
 #define WAITERS		4	/* one per queue of t1.bin */
 #define WAIT_S		30	/* far past the job timeout */
-
-static int tap_num;
-
-static void tap(int ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++tap_num);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 /* What one waiter reports back through its pipe. */
 struct waiter_report {
@@ -83,8 +65,8 @@ int main(int argc, char **argv)
 {
 	struct taihu_device_info dinfo = { .size = sizeof(dinfo) };
 	struct waiter_report r[WAITERS];
-	int ready[2], out[2], i, ok, ret, all_enodev = 1, got = 0;
-	char pci_dir[300], fault_dir[300], state[64], q[8];
+	int out[2], i, ok, ret, all_enodev = 1, got = 0;
+	char pci_dir[300], fault_dir[300], state[64];
 	struct taihu_device *dev;
 	int64_t t0, last = 0;
 	struct tt_device desc;
@@ -99,41 +81,23 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n1..6\n");
 	ok = !tt_wait_device(argv[2], TT_DEVICE_WAIT_MS, &desc) &&
 	     !taihu_device_open(desc.node, &dev);
-	tap(ok, "card %s is there", argv[2]);
+	tt_tap(ok, "card %s is there", argv[2]);
 	if (!ok)
 		return 1;
 	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
 	snprintf(fault_dir, sizeof(fault_dir), "/sys/kernel/debug/accel/%s/fault_inject",
 		 desc.pci_slot);
 	if (tt_attr_line(pci_dir, "heartbeat_timeout_ms", state, sizeof(state))) {
-		tap(0, "read %s/heartbeat_timeout_ms", pci_dir);
+		tt_tap(0, "read %s/heartbeat_timeout_ms", pci_dir);
 		return 1;
 	}
 	timeout_ms = strtol(state, NULL, 0);
 
-	if (pipe(ready) || pipe(out))
+	if (pipe(out))
 		return 1;
-	for (i = 0; i < WAITERS; i++) {
-		snprintf(q, sizeof(q), "%d", i);
-		ret = tt_attr_write(fault_dir, "queue_hang", q);
-		if (ret) {
-			tap(0, "hang queue %d: %s", i, strerror(-ret));
-			return 1;
-		}
-		pids[i] = fork();
-		if (pids[i] < 0)
-			return 1;
-		if (!pids[i])
-			waiter(desc.node, (uint32_t)i, ready[1], out[1]);
-	}
-	ok = 1;
-	for (i = 0; i < WAITERS; i++) {
-		int w = 0;
-
-		if (read(ready[0], &w, sizeof(w)) != sizeof(w) || !w)
-			ok = 0;
-	}
-	tap(ok, "%d processes have a job running and one queued", WAITERS);
+	ret = tt_start_hung_waiters(desc.pci_slot, desc.node, WAITERS, waiter, out[1], pids);
+	ok = !ret;
+	tt_tap(ok, "%d processes have a job running and one queued", WAITERS);
 
 	t0 = tt_now_ns();
 	if (!strcmp(argv[1], "kill")) {
@@ -141,7 +105,7 @@ int main(int argc, char **argv)
 		printf("@@taihu kill-card %s\n", argv[3]);
 		fflush(stdout);
 	} else if (tt_attr_write(fault_dir, "bus_drop", "1")) {
-		tap(0, "fault_inject/bus_drop written");
+		tt_tap(0, "fault_inject/bus_drop written");
 	}
 	for (i = 0; i < WAITERS; i++) {
 		if (read(out[0], &r[got], sizeof(r[got])) != sizeof(r[got]))
@@ -154,18 +118,18 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < WAITERS; i++)
 		waitpid(pids[i], NULL, 0);
-	tap(got == WAITERS && all_enodev, "all %d waiters got -ENODEV (%d reported)",
+	tt_tap(got == WAITERS && all_enodev, "all %d waiters got -ENODEV (%d reported)",
 	    2 * WAITERS, got);
 	printf("# %s: every waiter back %lld ms after the card was told to die (heartbeat timeout %ld ms)\n",
 	       argv[1], (long long)(last - t0) / 1000000, timeout_ms);
-	tap(got && last - t0 < (timeout_ms + 1000) * 1000000LL,
+	tt_tap(got && last - t0 < (timeout_ms + 1000) * 1000000LL,
 	    "waiters back within the heartbeat timeout + 1 s");
 
 	ok = taihu_device_info(dev, &dinfo) == -ENODEV;
-	tap(ok, "ioctls on the dead card fail with -ENODEV");
+	tt_tap(ok, "ioctls on the dead card fail with -ENODEV");
 	ok = !tt_attr_line(pci_dir, "health", state, sizeof(state)) &&
 	     !strcmp(state, "dead heartbeat");
-	tap(ok, "sysfs health says 'dead heartbeat' (%s)", state);
+	tt_tap(ok, "sysfs health says 'dead heartbeat' (%s)", state);
 	taihu_device_close(dev);
 	return 0;
 }

@@ -8,11 +8,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -471,4 +474,117 @@ int tt_submit_nop(struct taihu_device *dev, uint32_t queue, uint64_t *seqno)
 	taihu_bo_free(bo);
 	taihu_cmdbuf_free(cb);
 	return ret < 0 ? ret : 0;
+}
+
+void tt_tap(int ok, const char *fmt, ...)
+{
+	static int num;
+	va_list ap;
+
+	printf("%sok %d - ", ok ? "" : "not ", ++num);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* The port run-vm answers on (its third serial port). */
+#define TT_HOST_ANSWERS "/dev/ttyS2"
+
+int tt_host_request(unsigned int timeout_ms, const char *fmt, ...)
+{
+	char req[256], line[512];
+	int64_t deadline = tt_now_ns() + (int64_t)timeout_ms * 1000000;
+	struct termios tio;
+	size_t len = 0, rl;
+	va_list ap;
+	int fd, ret = -ETIMEDOUT;
+
+	va_start(ap, fmt);
+	vsnprintf(req, sizeof(req), fmt, ap);
+	va_end(ap);
+	rl = strlen(req);
+	/* Open first: what arrives on a port nobody has open is dropped. */
+	fd = open(TT_HOST_ANSWERS, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!tcgetattr(fd, &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(fd, TCSANOW, &tio);
+	}
+	printf("@@taihu %s\n", req);
+	fflush(stdout);
+	while (tt_now_ns() < deadline) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		char *nl;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n <= 0)
+			continue;
+		len += (size_t)n;
+		line[len] = '\0';
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			if (!strncmp(line, "@@ack ", 6) && !strncmp(line + 6, req, rl) &&
+			    !line[6 + rl]) {
+				ret = 0;
+				goto out;
+			}
+			if (!strncmp(line, "@@nak ", 6) && !strncmp(line + 6, req, rl)) {
+				printf("# host refused '%s'%s\n", req, line + 6 + rl);
+				ret = -EIO;
+				goto out;
+			}
+			len -= (size_t)(nl + 1 - line);
+			memmove(line, nl + 1, len + 1);
+		}
+		if (len == sizeof(line) - 1)
+			len = 0;	/* a line too long: not an answer */
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
+			  tt_waiter_fn child, int out_fd, pid_t *pids)
+{
+	char fault_dir[300], q[16];
+	int ready[2], ret = 0;
+	unsigned int i;
+
+	snprintf(fault_dir, sizeof(fault_dir), "/sys/kernel/debug/accel/%s/fault_inject",
+		 slot);
+	if (pipe(ready))
+		return -errno;
+	for (i = 0; i < n; i++) {
+		snprintf(q, sizeof(q), "%u", i);
+		ret = tt_attr_write(fault_dir, "queue_hang", q);
+		if (ret)
+			break;
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			ret = -errno;
+			break;
+		}
+		if (!pids[i]) {
+			close(ready[0]);
+			child(node, i, ready[1], out_fd);
+			_exit(1);
+		}
+	}
+	close(ready[1]);
+	n = i;
+	for (i = 0; i < n; i++) {
+		int w = 0;
+
+		if (read(ready[0], &w, sizeof(w)) != sizeof(w) || !w)
+			ret = ret ? ret : -EIO;
+	}
+	close(ready[0]);
+	return ret;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "taihu/taihu.h"
 
@@ -103,6 +104,32 @@ struct tt_klog {
 int tt_klog_mark(struct tt_klog *k);
 int tt_klog_since_contains(struct tt_klog *k, const char *needle);
 void tt_klog_close(struct tt_klog *k);
+
+/*
+ * TAP for the guest jobs' helper programs (not kselftest harness tests):
+ * "ok N - ..." / "not ok N - ...", numbered from 1, flushed.
+ */
+void tt_tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Ask the host (tests/vm/run-vm) for something: prints "@@taihu REQUEST"
+ * on stdout, which the guest jobs copy to the results channel, and waits
+ * up to @timeout_ms for run-vm's answer on /dev/ttyS2. 0 when done,
+ * -EIO when run-vm refused it (its reason printed), -ETIMEDOUT, or -errno.
+ */
+int tt_host_request(unsigned int timeout_ms, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Hang queues 0..@n-1 of the device at PCI @slot (debugfs
+ * fault_inject/queue_hang) and fork one process per queue running
+ * @child(@node, queue, ready_fd, @out_fd), which writes an int to ready_fd
+ * (1 when its jobs are in) and never returns; their pids in @pids.
+ * 0 once all said 1, -errno of a failed step, or -EIO.
+ */
+typedef void (*tt_waiter_fn)(const char *node, uint32_t queue, int ready_fd, int out_fd);
+int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
+			  tt_waiter_fn child, int out_fd, pid_t *pids);
 
 int64_t tt_now_ns(void);	/* CLOCK_MONOTONIC */
 void tt_sleep_ms(unsigned int ms);

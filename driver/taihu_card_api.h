@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		3
+#define TAIHU_CARD_IF_MINOR		5
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -38,6 +38,7 @@
 #define TAIHU_BAR2_MBOX_OFFSET		0x01000
 #define TAIHU_BAR2_EVENT_OFFSET		0x02000
 #define TAIHU_BAR2_QUEUE_OFFSET		0x03000
+#define TAIHU_BAR2_UQ_OFFSET		0x03800	/* interface 1.5 */
 #define TAIHU_BAR2_SENSOR_OFFSET	0x04000
 #define TAIHU_BAR2_FWLOG_OFFSET		0x08000
 #define TAIHU_BAR2_FWLOG_SIZE		0x08000
@@ -243,6 +244,12 @@ struct taihu_card_kernels {
  *	&taihu_mbox_kernel_bench run directly in its own process, the
  *	yardstick of the kernel benchmark (interface 1.2; -EOPNOTSUPP from a
  *	card that lacks it)
+ * @TAIHU_MBOX_OP_UQ_ENABLE: starts serving the user queue of
+ *	&taihu_mbox_uq from its &struct taihu_uq_desc (interface 1.5)
+ * @TAIHU_MBOX_OP_UQ_DISABLE: stops serving a user queue; a job of it that
+ *	runs ends at once with TAIHU_STATUS_ABORTED. When the answer comes,
+ *	the card no longer reads or writes the user queue's memory
+ *	(interface 1.5). Idempotent
  */
 enum taihu_mbox_op {
 	TAIHU_MBOX_OP_NOP = 0,
@@ -258,6 +265,8 @@ enum taihu_mbox_op {
 	TAIHU_MBOX_OP_SET_POWER_CAP = 10,
 	TAIHU_MBOX_OP_FAULT_INJECT = 11,
 	TAIHU_MBOX_OP_KERNEL_BENCH = 12,
+	TAIHU_MBOX_OP_UQ_ENABLE = 13,
+	TAIHU_MBOX_OP_UQ_DISABLE = 14,
 };
 
 /* Mailbox response status besides the boot errors: negative errno values. */
@@ -508,6 +517,8 @@ struct taihu_mbox {
  * @TAIHU_EVENT_ECC: VRAM ECC errors (interface 1.2); data[0] = 0 corrected,
  *	1 uncorrected, data[1] = number of errors | VRAM offset << 32 (in 4 KiB
  *	pages)
+ * @TAIHU_EVENT_UQ_ERROR: a user queue of @context stopped (interface 1.5);
+ *	data[0] = user queue index, data[1] = &enum taihu_job_status_code
  */
 enum taihu_event_type {
 	TAIHU_EVENT_NONE = 0,
@@ -517,6 +528,7 @@ enum taihu_event_type {
 	TAIHU_EVENT_MMU_FAULT = 4,
 	TAIHU_EVENT_THROTTLE = 5,
 	TAIHU_EVENT_ECC = 6,
+	TAIHU_EVENT_UQ_ERROR = 7,
 };
 
 #define TAIHU_EVENT_RING_ENTRIES	64
@@ -652,6 +664,86 @@ struct taihu_completion {
 	__u32 error_detail;
 	__u32 reserved0;
 	__u64 reserved;
+};
+
+/*
+ * User queues (interface 1.5, with a firmware that has TAIHU_CARD_CAP_MMU):
+ * rings a process writes itself, through a
+ * mapping of VRAM, and that the card serves on a hardware queue's engine
+ * next to that queue's own ring. The descriptor (&struct taihu_uq_desc, in
+ * BAR2 at TAIHU_BAR2_UQ_OFFSET) belongs to the driver; the ring, the
+ * completion array and the control words (&struct taihu_uq_ctrl) live in
+ * VRAM the process can write, so the card trusts none of them: it keeps
+ * its own head, runs every entry in the descriptor's context whatever
+ * &taihu_ring_entry.context says, and stops the user queue (never the
+ * hardware queue) on a tail more than ring_entries past its head, an entry
+ * with bad fields, or a job that faults in the MMU.
+ */
+#define TAIHU_MAX_USER_QUEUES		32
+
+/* &taihu_ring_entry.flags of a user queue entry: raise the queue's vector. */
+#define TAIHU_UQ_ENTRY_IRQ		_BITUL(0)
+
+/**
+ * struct taihu_uq_ctrl - the control words of a user queue, in VRAM
+ * @tail: free-running producer index; written by the process
+ * @reserved0: ignored
+ * @head: free-running consumer index; the card writes it after the
+ *	entry's completion record
+ * @status: 0 while the user queue runs, else the
+ *	&enum taihu_job_status_code that stopped it; written by the card
+ * @reserved1: ignored
+ */
+struct taihu_uq_ctrl {
+	__u32 tail;
+	__u32 reserved0[15];
+	__u32 head;
+	__u32 status;
+	__u32 reserved1[14];
+};
+
+/**
+ * struct taihu_uq_desc - one user queue, in the array of
+ * TAIHU_MAX_USER_QUEUES descriptors at TAIHU_BAR2_UQ_OFFSET
+ * @ring_addr: VRAM offset of the ring of &struct taihu_ring_entry
+ * @compl_addr: VRAM offset of the &struct taihu_completion array
+ * @ctrl_addr: VRAM offset of the &struct taihu_uq_ctrl
+ * @ring_entries: ring slots, a power of two up to max_ring_entries
+ * @context: the device context every entry runs in (1..TAIHU_MAX_CONTEXTS-1,
+ *	existing at UQ_ENABLE)
+ * @queue: the hardware queue whose engine serves the user queue
+ * @status: written by the card: 0 while it runs, else the
+ *	&enum taihu_job_status_code that stopped it
+ * @head: written by the card: its own head, after the one in VRAM (the
+ *	copy the driver trusts)
+ * @reserved: zero
+ *
+ * The driver fills the first six fields, zeroes the control words and
+ * sends UQ_ENABLE; the descriptor is copied then. A kick of @queue's
+ * vector makes the engine scan its ring and then every user queue it
+ * serves; it runs at most ring_entries entries of a user queue per scan
+ * before looking at the others again.
+ */
+struct taihu_uq_desc {
+	__u64 ring_addr;
+	__u64 compl_addr;
+	__u64 ctrl_addr;
+	__u32 ring_entries;
+	__u32 context;
+	__u32 queue;
+	__u32 status;
+	__u32 head;
+	__u32 reserved[5];
+};
+
+/**
+ * struct taihu_mbox_uq - payload of UQ_ENABLE and UQ_DISABLE
+ * @index: user queue, below TAIHU_MAX_USER_QUEUES
+ * @reserved: zero
+ */
+struct taihu_mbox_uq {
+	__u32 index;
+	__u32 reserved;
 };
 
 /* Why the core clock is below its maximum (&taihu_sensor_page.throttle_reasons). */

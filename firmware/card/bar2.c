@@ -24,7 +24,11 @@ _Static_assert(sizeof(struct taihu_mbox) <= TAIHU_BAR2_EVENT_OFFSET - TAIHU_BAR2
 _Static_assert(sizeof(struct taihu_event_ring) <= TAIHU_BAR2_QUEUE_OFFSET - TAIHU_BAR2_EVENT_OFFSET,
 	       "event ring overflows");
 _Static_assert(TAIHU_MAX_QUEUES * sizeof(struct taihu_queue_desc) <=
-	       TAIHU_BAR2_SENSOR_OFFSET - TAIHU_BAR2_QUEUE_OFFSET, "queue descriptors overflow");
+	       TAIHU_BAR2_UQ_OFFSET - TAIHU_BAR2_QUEUE_OFFSET, "queue descriptors overflow");
+_Static_assert(TAIHU_MAX_USER_QUEUES * sizeof(struct taihu_uq_desc) <=
+	       TAIHU_BAR2_SENSOR_OFFSET - TAIHU_BAR2_UQ_OFFSET, "user queue descriptors overflow");
+_Static_assert(sizeof(struct taihu_uq_desc) == 64 && sizeof(struct taihu_uq_ctrl) == 128,
+	       "user queue structures");
 _Static_assert(sizeof(struct taihu_ring_entry) == 32, "ring entry layout");
 _Static_assert(sizeof(struct taihu_completion) == 64, "completion layout");
 
@@ -68,6 +72,7 @@ int bar2_create(struct card *card)
 	card->mbox = (struct taihu_mbox *)(card->bar2 + TAIHU_BAR2_MBOX_OFFSET);
 	card->events = (struct taihu_event_ring *)(card->bar2 + TAIHU_BAR2_EVENT_OFFSET);
 	card->qdesc = (struct taihu_queue_desc *)(card->bar2 + TAIHU_BAR2_QUEUE_OFFSET);
+	card->uqdesc = (struct taihu_uq_desc *)(card->bar2 + TAIHU_BAR2_UQ_OFFSET);
 	card->sensors = (struct taihu_sensor_page *)(card->bar2 + TAIHU_BAR2_SENSOR_OFFSET);
 	card->vram = card->bar2 + TAIHU_BAR2_VRAM_OFFSET;
 	card->vram_size = card->opt.vram_size;

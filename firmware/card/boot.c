@@ -20,10 +20,12 @@
 #include "mmu.h"
 #include "shm.h"
 #include "thermal.h"
+#include "uqueue.h"
 
 void boot_reset(struct card *card)
 {
 	engine_stop_all(card);
+	uqueue_reset(card);
 	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
 	/*

@@ -82,6 +82,26 @@ struct engine {
 	atomic_bool fault_corrupt;	/* the next completion names a wrong seqno */
 };
 
+/*
+ * One user queue (uqueue.h). The addresses, sizes, context and queue are
+ * copied from the descriptor at UQ_ENABLE and do not change until it is
+ * disabled; @head and @stopped belong to the engine serving it.
+ */
+struct uqueue {
+	bool enabled;		/* under card->uq_lock */
+	bool busy;		/* under card->uq_lock: an engine serves it */
+	bool abort_asked;	/* under card->uq_lock: UQ_DISABLE set engine abort */
+	atomic_bool stop;	/* UQ_DISABLE asked: start no more entries */
+	bool stopped;		/* an error stopped it; engine only */
+	uint64_t ring_addr;
+	uint64_t compl_addr;
+	uint64_t ctrl_addr;
+	uint32_t entries;
+	uint32_t context;
+	uint32_t queue;
+	uint32_t head;
+};
+
 /* One inference kernel as the firmware enables it (dtypes 0: disabled). */
 struct card_kernel_cfg {
 	uint32_t dtypes;
@@ -112,6 +132,7 @@ struct card {
 	struct taihu_mbox *mbox;
 	struct taihu_event_ring *events;
 	struct taihu_queue_desc *qdesc;
+	struct taihu_uq_desc *uqdesc;
 	struct taihu_sensor_page *sensors;
 	uint8_t *vram;
 	uint64_t vram_size;
@@ -177,6 +198,11 @@ struct card {
 	bool exit_requested;		/* BUS_DROP: leave the main loop */
 
 	struct engine engines[TAIHU_MAX_QUEUES];
+
+	/* User queues (uqueue.h). */
+	pthread_mutex_t uq_lock;
+	pthread_cond_t uq_cond;
+	struct uqueue uqs[TAIHU_MAX_USER_QUEUES];
 };
 
 /* Raise MSI-X vector @vector of the guest. */

@@ -27,11 +27,13 @@
 #include "sem.h"
 #include "shm.h"
 #include "thermal.h"
+#include "uqueue.h"
 
 int engine_init(struct card *card)
 {
 	unsigned int q;
 
+	uqueue_init(card);
 	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
 		struct engine *e = &card->engines[q];
 
@@ -105,7 +107,7 @@ static bool engine_wait(struct engine *e)
 }
 
 /* Also true once an abort was asked for: no entry starts after the aborted one. */
-static bool engine_stopping(struct engine *e)
+bool engine_stopping(struct engine *e)
 {
 	bool stop;
 
@@ -116,7 +118,7 @@ static bool engine_stopping(struct engine *e)
 }
 
 /* An injected queue hang: no progress until the queue is disabled or reset. */
-static void hang_until_aborted(struct engine *e)
+void hang_until_aborted(struct engine *e)
 {
 	const struct timespec tick = { .tv_nsec = 10 * 1000000L };
 
@@ -176,6 +178,7 @@ static void *engine_main(void *arg)
 
 	while (engine_wait(e)) {
 		unsigned int done = 0;
+		bool uq_irq;
 
 		while (!broken && !engine_stopping(e)) {
 			uint32_t tail = shm_load32(&d->tail);
@@ -195,7 +198,9 @@ static void *engine_main(void *arg)
 			run_entry(e, d, e->head & (e->ring_entries - 1));
 			done++;
 		}
-		if (done)
+		/* Then the user queues this engine serves (uqueue.h). */
+		uq_irq = uqueue_service(e);
+		if (done || uq_irq)
 			card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
 	}
 	return NULL;

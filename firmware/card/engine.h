@@ -34,6 +34,10 @@ int engine_enable(struct card *card, unsigned int q);
  */
 void engine_disable(struct card *card, unsigned int q);
 void engine_stop_all(struct card *card);
+/* Engine thread: the queue is being disabled, or its running job aborted. */
+bool engine_stopping(struct engine *e);
+/* Engine thread: an injected hang, until engine_stopping(). */
+void hang_until_aborted(struct engine *e);
 void engine_destroy(struct card *card);
 
 #endif /* TAIHU_CARD_ENGINE_H */

@@ -22,6 +22,7 @@
 #include "mmu.h"
 #include "shm.h"
 #include "thermal.h"
+#include "uqueue.h"
 
 struct mbox_request {
 	uint32_t seq;
@@ -69,6 +70,18 @@ static int op_queue(struct card *card, const struct mbox_request *req)
 	if (req->op == TAIHU_MBOX_OP_QUEUE_ENABLE)
 		return engine_enable(card, q.queue);
 	engine_disable(card, q.queue);
+	return 0;
+}
+
+static int op_uq(struct card *card, const struct mbox_request *req)
+{
+	struct taihu_mbox_uq u;
+
+	if (read_payload(req, &u, sizeof(u)) || u.reserved || u.index >= TAIHU_MAX_USER_QUEUES)
+		return -EINVAL;
+	if (req->op == TAIHU_MBOX_OP_UQ_ENABLE)
+		return uqueue_enable(card, u.index);
+	uqueue_disable(card, u.index);
 	return 0;
 }
 
@@ -262,6 +275,10 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 	case TAIHU_MBOX_OP_QUEUE_ENABLE:
 	case TAIHU_MBOX_OP_QUEUE_DISABLE:
 		rsp->status = op_queue(card, req);
+		break;
+	case TAIHU_MBOX_OP_UQ_ENABLE:
+	case TAIHU_MBOX_OP_UQ_DISABLE:
+		rsp->status = op_uq(card, req);
 		break;
 	case TAIHU_MBOX_OP_PING:
 		rsp->status = op_ping(req, rsp);

@@ -15,6 +15,7 @@
 #include "mmu.h"
 #include "sem.h"
 #include "thermal.h"
+#include "uqueue.h"
 
 unsigned long fake_card_irqs[TAIHU_NUM_VECTORS];
 
@@ -63,6 +64,7 @@ struct card *fake_card_new(uint64_t vram_size, uint64_t host_size)
 	card->mbox = xcalloc(sizeof(*card->mbox));
 	card->events = xcalloc(sizeof(*card->events));
 	card->qdesc = xcalloc(TAIHU_MAX_QUEUES * sizeof(*card->qdesc));
+	card->uqdesc = xcalloc(TAIHU_MAX_USER_QUEUES * sizeof(*card->uqdesc));
 	card->sensors = xcalloc(sizeof(*card->sensors));
 	card->vram = xcalloc(vram_size);
 	card->vram_size = vram_size;
@@ -96,12 +98,14 @@ void fake_card_reset(struct card *card)
 		e->stop = false;
 		atomic_store(&e->abort, false);
 	}
+	uqueue_reset(card);
 	mmu_reset(card);
 	memset(&card->cfg, 0, sizeof(card->cfg));
 	card->last_req_seq = 0;
 	memset(card->id, 0, TAIHU_MMU_PAGE_SIZE);
 	memset(card->mbox, 0, sizeof(*card->mbox));
 	memset(card->qdesc, 0, TAIHU_MAX_QUEUES * sizeof(*card->qdesc));
+	memset(card->uqdesc, 0, TAIHU_MAX_USER_QUEUES * sizeof(*card->uqdesc));
 	memset(card->vram, 0, card->vram_size);
 	memset(card->host, 0, card->host_size);
 	events_init(card);
@@ -124,6 +128,7 @@ void fake_card_free(struct card *card)
 	free(card->mbox);
 	free(card->events);
 	free(card->qdesc);
+	free(card->uqdesc);
 	free(card->sensors);
 	free(card->vram);
 	free(card->host);

@@ -74,6 +74,7 @@ enum fz_mb_kind {
 	FZ_MB_VRAM,		/* struct fz_mb_vram, then len bytes */
 	FZ_MB_QDESC,		/* u8 queue (wrapped), struct taihu_queue_desc */
 	FZ_MB_EVENT_HEAD,	/* u32 event ring head */
+	FZ_MB_UQDESC,		/* u8 user queue (wrapped), struct taihu_uq_desc */
 	FZ_MB_NUM_KINDS
 };
 

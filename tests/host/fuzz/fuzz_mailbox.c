@@ -4,7 +4,8 @@
  *
  * Fuzz target: mailbox requests with arbitrary ops, lengths and payloads,
  * interleaved with guest writes to VRAM (firmware images, queue rings),
- * queue descriptors and the event ring head (layout in fuzz_input.h).
+ * queue and user-queue descriptors and the event ring head (layout in
+ * fuzz_input.h).
  *
  * The card must stay single-threaded and deterministic here: MEMCPY_BENCH
  * becomes NOP, and QUEUE_ENABLE validates the descriptor as usual but its
@@ -74,6 +75,8 @@ static bool request(struct cursor *c, uint32_t seq)
 	memcpy(mb->req_payload, payload, sizeof(payload));
 	shm_store32(&mb->req_seq, seq);
 
+	/* An injected FW_HANG (arg 0: for ever) is over at the next request. */
+	atomic_store(&card->fw_hung_until_ns, 0);
 	no_threads = true;
 	mailbox_service(card);
 	no_threads = false;
@@ -122,6 +125,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			ok = take(&c, &q, 1) &&
 			     take(&c, &card->qdesc[q % TAIHU_MAX_QUEUES], sizeof(*card->qdesc));
+			break;
+		}
+		case FZ_MB_UQDESC: {
+			uint8_t u;
+
+			ok = take(&c, &u, 1) &&
+			     take(&c, &card->uqdesc[u % TAIHU_MAX_USER_QUEUES], sizeof(*card->uqdesc));
 			break;
 		}
 		case FZ_MB_EVENT_HEAD:

@@ -119,13 +119,33 @@ void kact_row(const struct taihu_act *a, float *v, uint32_t n)
 		}
 		return;
 	case TAIHU_ACT_LEAKY_RELU:
-		for (j = 0; j < n; j++)
-			v[j] = v[j] < 0.0f ? al * v[j] : v[j];
+		/* The same by masks: kact()'s bits, NaN kept. */
+		for (j = 0; j < n; j++) {
+			float s = al * v[j];
+			uint32_t b, bs, m = -(uint32_t)(v[j] < 0.0f);
+
+			memcpy(&b, &v[j], sizeof(b));
+			memcpy(&bs, &s, sizeof(bs));
+			b = (b & ~m) | (bs & m);
+			memcpy(&v[j], &b, sizeof(b));
+		}
 		return;
-	case TAIHU_ACT_CLIP:
-		for (j = 0; j < n; j++)
-			v[j] = v[j] < al ? al : v[j] > be ? be : v[j];
+	case TAIHU_ACT_CLIP: {
+		/* v < lo ? lo : v > hi ? hi : v by masks (NaN kept, lo wins over hi). */
+		uint32_t blo, bhi;
+
+		memcpy(&blo, &al, sizeof(blo));
+		memcpy(&bhi, &be, sizeof(bhi));
+		for (j = 0; j < n; j++) {
+			uint32_t b, mlo = -(uint32_t)(v[j] < al), mhi = -(uint32_t)(v[j] > be);
+
+			memcpy(&b, &v[j], sizeof(b));
+			b = (b & ~mhi) | (bhi & mhi);
+			b = (b & ~mlo) | (blo & mlo);
+			memcpy(&v[j], &b, sizeof(b));
+		}
 		return;
+	}
 	case TAIHU_ACT_NEG:
 		for (j = 0; j < n; j++)
 			v[j] = -v[j];

@@ -5,7 +5,8 @@
  * POOL2D on the host: the reference against fp64 (max, average with and
  * without the padding counted, dilation), the fast path against the
  * reference on 1x1, odd, strided, global and mid-size cases in every
- * dtype (int8 bit-exact), NaN through max pooling, and the packet checks.
+ * dtype (int8 bit-exact), NaN, Inf and signed zeros through max pooling
+ * (the fast path gives the reference's bits), and the packet checks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -212,6 +213,102 @@ static void test_pool_nan(void)
 	kb_free(&yr);
 }
 
+/*
+ * MAX with NaN, +-Inf and signed zeros sprinkled over X: the fast path
+ * gives the reference's bits (the first NaN met, the first of equal
+ * values) in every float dtype, with overlapping, strided, padded and
+ * dilated windows, and windows of -Inf only give -Inf.
+ */
+static void test_pool_specials(void)
+{
+	static const unsigned int dts[3] = { TAIHU_DTYPE_FP32, TAIHU_DTYPE_FP16, TAIHU_DTYPE_BF16 };
+	static const float specials[5] = { NAN, INFINITY, -INFINITY, 0.0f, -0.0f };
+	unsigned int ci, d;
+
+	for (ci = 1; ci < sizeof(cases) / sizeof(cases[0]); ci++)
+		for (d = 0; d < 3; d++) {
+			const struct pool_case *pc = &cases[ci];
+			struct taihu_pool2d_params p = params_of(pc, TAIHU_POOL_MAX, 0);
+			struct tap_check ck = { true };
+			struct kbuf x, y, yr;
+			struct kbuf *t[2] = { &x, &y };
+			uint64_t i, n;
+
+			pool_make(pc, dts[d], &x, &y);
+			kb_fill(&x, -1, 1);
+			n = kb_elems(&x);
+			for (i = 0; i < n; i++) {
+				uint32_t r = kt_rand() % 64;
+
+				if (r < 5)
+					kb_set(&x, i, specials[r]);
+				else if (r < 8)
+					kb_set(&x, i, -0.0f);
+			}
+			/* the first window of the second channel -Inf only */
+			if (pc->c > 1 && pc->h > 2 && pc->w > 2)
+				for (i = 0; i < 9; i++)
+					kb_set(&x, (uint64_t)pc->h * pc->w + (i / 3) * pc->w + i % 3,
+					       -INFINITY);
+			kb_like(&yr, &y);
+			CHECK_EQ(&ck, kt_run(TAIHU_KERNEL_POOL2D, &p, sizeof(p), t, 1, 1, false),
+				 KERNEL_OK);
+			t[1] = &yr;
+			CHECK_EQ(&ck, kt_run(TAIHU_KERNEL_POOL2D, &p, sizeof(p), t, 1, 1, true),
+				 KERNEL_OK);
+			CHECK(&ck, kb_close(&y, &yr, 0, 0, false, pc->name));
+			CHECK(&ck, y.bytes == yr.bytes && !memcmp(y.mem, yr.mem, y.bytes));
+			tap_result(ck.ok, "pool2d max %s %s with NaN, Inf and -0: the reference's bits",
+				   tk_dtype_name(dts[d]), pc->name);
+			kb_free(&x);
+			kb_free(&y);
+			kb_free(&yr);
+		}
+}
+
+/* The first NaN of a window wins (its payload kept), and of equal zeros the first. */
+static void test_pool_nan_order(void)
+{
+	const struct pool_case *pc = &cases[1];	/* 3x3 s2 p1 over 9x9 */
+	struct taihu_pool2d_params p = params_of(pc, TAIHU_POOL_MAX, 0);
+	struct tap_check ck = { true };
+	struct kbuf x, y, yr;
+	struct kbuf *t[2] = { &x, &y };
+	const uint32_t qa = 0x7fc00001u, qb = 0x7fc00002u, nz = 0x80000000u;
+	uint32_t bits;
+	float *xp, *yp;
+	bool fast;
+
+	for (fast = false; ; fast = true) {
+		pool_make(pc, TAIHU_DTYPE_FP32, &x, &y);
+		kb_fill(&x, -1, 1);
+		xp = (float *)x.mem;
+		/* output (1, 1) reads rows 1..3, columns 1..3 */
+		xp[1 * 9 + 2] = 5.0f;
+		memcpy(&xp[2 * 9 + 1], &qa, 4);
+		memcpy(&xp[3 * 9 + 3], &qb, 4);
+		/* output (3, 3) reads rows 5..7, columns 5..7: zeros of both signs */
+		for (bits = 0; bits < 9; bits++)
+			xp[(5 + bits / 3) * 9 + 5 + bits % 3] = -1.0f;
+		memcpy(&xp[6 * 9 + 6], &nz, 4);
+		xp[7 * 9 + 7] = 0.0f;
+		kb_like(&yr, &y);
+		t[1] = &y;
+		CHECK_EQ(&ck, kt_run(TAIHU_KERNEL_POOL2D, &p, sizeof(p), t, 1, 1, !fast), KERNEL_OK);
+		yp = (float *)y.mem;
+		memcpy(&bits, &yp[1 * 5 + 1], 4);
+		CHECK_EQ(&ck, bits, qa);
+		memcpy(&bits, &yp[3 * 5 + 3], 4);
+		CHECK_EQ(&ck, bits, nz);
+		kb_free(&x);
+		kb_free(&y);
+		kb_free(&yr);
+		if (fast)
+			break;
+	}
+	tap_result(ck.ok, "pool2d max: the first NaN's payload and the first of -0 and +0, on both paths");
+}
+
 static void test_pool_checks(void)
 {
 	struct taihu_pool2d_params p = params_of(&cases[1], TAIHU_POOL_AVG, 0);
@@ -256,6 +353,8 @@ int main(void)
 	test_pool_reference();
 	test_pool_fast();
 	test_pool_nan();
+	test_pool_specials();
+	test_pool_nan_order();
 	test_pool_checks();
 	return tap_finish();
 }

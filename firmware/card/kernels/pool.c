@@ -16,8 +16,9 @@
  *
  * Fast path: oneDNN pooling for AVG in fp32 and bf16; MAX (oneDNN's max
  * does not return NaN), fp16 and int8 in plane loops: each (n, c) plane of
- * X is loaded once as fp32 (or raw int32), and the window's taps inside X
- * are computed per output row and column instead of tested per tap.
+ * X is loaded once as fp32 (or raw int32), the windows' taps inside X are
+ * worked out once per kernel, and a window is taken without a branch per
+ * tap (pool_planes()).
  */
 #include <math.h>
 
@@ -211,20 +212,133 @@ static const void *load_plane(const struct ktensor *X, const struct pool_geom *g
 	return buf;
 }
 
+/* One output element of MAX over an fp32 plane in the reference's order (a window with a NaN). */
+static float max_window(const float *pf, const struct pool_geom *g, uint32_t oh, uint32_t ow,
+			uint32_t h0, uint32_t h1, uint32_t w0, uint32_t w1)
+{
+	float m = -INFINITY;
+	uint32_t kh, kw;
+
+	for (kh = h0; kh < h1; kh++) {
+		size_t row = (size_t)((int64_t)oh * g->sh + (int64_t)kh * g->dh - g->ph) * g->W;
+
+		for (kw = w0; kw < w1; kw++) {
+			float v = pf[row + (size_t)((int64_t)ow * g->sw + (int64_t)kw * g->dw - g->pw)];
+
+			if (m == m)	/* the first NaN stays */
+				m = v != v || v > m ? v : m;
+		}
+	}
+	return m;
+}
+
+/* The taps of one window inside a plane: offset of tap (kh, kw) is base + kh * rs + kw * cs. */
+struct pool_win {
+	int64_t base, rs, cs;
+	uint32_t h0, h1, w0, w1;
+};
+
+/* MAX of a window into *@out; true if it held a NaN (then *@out is not the result). */
+static inline bool win_max(const float *pf, const struct pool_win *w, float *out)
+{
+	float m = -INFINITY;
+	uint32_t kh, kw, nan = 0;
+
+	for (kh = w->h0; kh < w->h1; kh++) {
+		const int64_t r = w->base + (int64_t)kh * w->rs;
+
+		for (kw = w->w0; kw < w->w1; kw++) {
+			const float v = pf[r + (int64_t)kw * w->cs];
+
+			m = v > m ? v : m;	/* the first of equal values stays */
+			nan |= v != v;
+		}
+	}
+	*out = m;
+	return nan;
+}
+
+static inline float win_sum(const float *pf, const struct pool_win *w)
+{
+	float s = 0.0f;
+	uint32_t kh, kw;
+
+	for (kh = w->h0; kh < w->h1; kh++) {
+		const int64_t r = w->base + (int64_t)kh * w->rs;
+
+		for (kw = w->w0; kw < w->w1; kw++)
+			s += pf[r + (int64_t)kw * w->cs];
+	}
+	return s;
+}
+
+static inline int32_t win_qmax(const int32_t *pq, const struct pool_win *w)
+{
+	int32_t m = INT32_MIN;
+	uint32_t kh, kw;
+
+	for (kh = w->h0; kh < w->h1; kh++) {
+		const int64_t r = w->base + (int64_t)kh * w->rs;
+
+		for (kw = w->w0; kw < w->w1; kw++)
+			m = pq[r + (int64_t)kw * w->cs] > m ? pq[r + (int64_t)kw * w->cs] : m;
+	}
+	return m;
+}
+
+static inline int32_t win_qsum(const int32_t *pq, const struct pool_win *w, int32_t zx)
+{
+	int32_t s = 0;
+	uint32_t kh, kw;
+
+	for (kh = w->h0; kh < w->h1; kh++) {
+		const int64_t r = w->base + (int64_t)kh * w->rs;
+
+		for (kw = w->w0; kw < w->w1; kw++)
+			s += pq[r + (int64_t)kw * w->cs] - zx;
+	}
+	return s;
+}
+
+/*
+ * The plane loops, without a branch per tap: the windows' taps inside X
+ * are worked out once per kernel for every output row and column, and an
+ * output's taps are taken in the reference's order (kh, kw) into
+ * registers. MAX keeps the largest value (v > m: the first of equal
+ * values stays, NaN never wins) and a NaN flag by masks; an output whose
+ * window held a NaN is taken again in the reference's order, so that the
+ * first NaN met is the result, bit for bit. fp32 rows are written into Y
+ * itself when it is fp32 with unit stride.
+ */
 static int pool_planes(struct kexec *x, const struct pool_geom *g)
 {
 	const struct ktensor *X = &x->t[0], *Y = &x->t[1];
 	const bool max = x->k->p.pool.op == TAIHU_POOL_MAX, q = !tk_dtype_is_float(kt_dtype(X));
 	const int32_t zx = kt_zp(X, 0);
 	void *buf = kscratch_get(x, (size_t)g->H * g->W * 4);
-	float *orow = kscratch_get(x, g->OW * sizeof(float));
-	uint32_t *wr = kscratch_get(x, 2 * g->OW * sizeof(uint32_t));
-	uint32_t n, c, oh, ow, kh, kw;
+	float *obuf = kscratch_get(x, g->OW * sizeof(float));
+	uint32_t *wr = kscratch_get(x, 2 * ((size_t)g->OW + g->OH) * sizeof(uint32_t));
+	/* per output: offset of its first tap in the plane, scaled divisor */
+	int64_t *wo = kscratch_get(x, ((size_t)g->OW + g->OH) * sizeof(int64_t));
+	float *rdiv = kscratch_get(x, (size_t)g->OW * g->OH * sizeof(float));
+	uint32_t *hr, n, c, oh, ow;
+	int64_t *ho;
 
-	if (!buf || !orow || !wr)
+	if (!buf || !obuf || !wr || !wo || !rdiv)
 		return KERNEL_FAILED;
-	for (ow = 0; ow < g->OW; ow++)
+	hr = wr + 2 * (size_t)g->OW;
+	ho = wo + g->OW;
+	for (ow = 0; ow < g->OW; ow++) {
 		kt_window_taps(ow, g->sw, g->dw, g->pw, g->W, g->KW, &wr[2 * ow], &wr[2 * ow + 1]);
+		wo[ow] = (int64_t)ow * g->sw - g->pw;
+	}
+	for (oh = 0; oh < g->OH; oh++) {
+		kt_window_taps(oh, g->sh, g->dh, g->ph, g->H, g->KH, &hr[2 * oh], &hr[2 * oh + 1]);
+		ho[oh] = ((int64_t)oh * g->sh - g->ph) * g->W;
+		for (ow = 0; ow < g->OW; ow++)
+			rdiv[(size_t)oh * g->OW + ow] = (float)pool_div(x, g,
+				(hr[2 * oh + 1] - hr[2 * oh]) * (wr[2 * ow + 1] - wr[2 * ow]));
+	}
 	for (n = 0; n < g->N; n++)
 		for (c = 0; c < g->C; c++) {
 			const void *plane = load_plane(X, g, n, c, q, buf);
@@ -234,41 +348,27 @@ static int pool_planes(struct kexec *x, const struct pool_geom *g)
 			if (kernel_aborted(x))
 				return KERNEL_ABORTED;
 			for (oh = 0; oh < g->OH; oh++) {
-				uint64_t yrow = n * g->ys[0] + c * g->ys[1] + oh * g->ys[2];
-				uint32_t h0, h1;
+				const uint64_t yrow = n * g->ys[0] + c * g->ys[1] + oh * g->ys[2];
+				const uint32_t h0 = hr[2 * oh], h1 = hr[2 * oh + 1];
+				float *orow = q ? obuf : krow_dst(Y, yrow, g->ys[3], obuf);
+				const float *rd = rdiv + (size_t)oh * g->OW;
 
-				kt_window_taps(oh, g->sh, g->dh, g->ph, g->H, g->KH, &h0, &h1);
 				for (ow = 0; ow < g->OW; ow++) {
 					const uint32_t w0 = wr[2 * ow], w1 = wr[2 * ow + 1];
-					const uint32_t taps = (h1 - h0) * (w1 - w0);
-					const int64_t iw0 = (int64_t)ow * g->sw - g->pw;
-					float m = -INFINITY, s = 0.0f;
-					int32_t qm = INT32_MIN, qs = 0;
+					const int64_t base = ho[oh] + wo[ow];
+					const struct pool_win w = { base, (int64_t)g->dh * g->W, g->dw,
+								    h0, h1, w0, w1 };
 
-					for (kh = h0; kh < h1; kh++) {
-						size_t row = (size_t)((int64_t)oh * g->sh + (int64_t)kh * g->dh -
-								      g->ph) * g->W;
-
-						for (kw = w0; kw < w1; kw++) {
-							size_t i = row + (size_t)(iw0 + (int64_t)kw * g->dw);
-
-							if (q) {
-								qm = pq[i] > qm ? pq[i] : qm;
-								qs += pq[i] - zx;
-							} else {
-								float v = pf[i];
-
-								if (m == m)
-									m = v != v || v > m ? v : m;
-								s += v;
-							}
-						}
-					}
-					if (q)
-						pool_qstore(x, max ? qm : qs, pool_div(x, g, taps),
+					if (q && max)
+						pool_qstore(x, win_qmax(pq, &w), 0, yrow + ow * g->ys[3]);
+					else if (q)
+						pool_qstore(x, win_qsum(pq, &w, zx),
+							    pool_div(x, g, (h1 - h0) * (w1 - w0)),
 							    yrow + ow * g->ys[3]);
-					else
-						orow[ow] = max ? m : s / (float)pool_div(x, g, taps);
+					else if (!max)
+						orow[ow] = win_sum(pf, &w) / rd[ow];
+					else if (win_max(pf, &w, &orow[ow]))
+						orow[ow] = max_window(pf, g, oh, ow, h0, h1, w0, w1);
 				}
 				if (!q)
 					krow_store(Y, yrow, g->ys[3], g->OW, orow);

@@ -14,12 +14,14 @@
  * o = sum over t, in order, of w * v, in fp32, rounded once to O's dtype.
  * A row with every key hidden or masked with -Inf is NaN.
  *
- * Fast path, one head at a time: Q, K and V of the head (a K/V head once
- * for its whole group) in dense fp32 copies, scores by a oneDNN matmul
- * with the scale as output scale, mask and causal hiding added in a pass
- * over the scores, oneDNN's softmax in place, and a second matmul into an
- * fp32 buffer written back into O with one rounding. Within the
- * tolerances of docs/kernels.md.
+ * Fast path, every batch and head at once (attention_batched()): Q, K and
+ * V in dense fp32 copies, the scores of all heads by one batched oneDNN
+ * matmul with the scale as output scale (a group of query heads against
+ * its K/V head), mask and causal hiding added in a pass over the scores,
+ * oneDNN's softmax over all rows in place, and a second batched matmul
+ * into an fp32 buffer written back into O with one rounding; one head at
+ * a time when the scratch cannot hold them all. Within the tolerances of
+ * docs/kernels.md.
  */
 #include <math.h>
 
@@ -147,9 +149,15 @@ int attention_ref(struct kexec *x)
 }
 
 #ifndef KERNELS_REFERENCE_ONLY
-/* One oneDNN matmul of dense fp32 [m, k] x [k, n] (@b_trans: B given as [n, k]) into [m, n]. */
-static int matmul_f32(float *a, float *bm, float *c, uint32_t m, uint32_t n, uint32_t k,
-		      bool b_trans, float alpha)
+/*
+ * One oneDNN matmul of @nb dense fp32 [m, k] x [k, n] (@b_trans: B given
+ * as [n, k]) into [m, n], batch after batch in memory. Every operand is
+ * dense with its batch stride above its row stride, and no C is added:
+ * oneDNN 2.6 faulted on a batched matmul whose batch stride is below its
+ * row stride with C (b9a7067, gemm.c's row_major()).
+ */
+static int matmul_f32(float *a, float *bm, float *c, uint32_t nb, uint32_t m, uint32_t n,
+		      uint32_t k, bool b_trans, float alpha)
 {
 	struct kd_view va, vb, vc;
 	dnnl_memory_desc_t amd, bmd, cmd;
@@ -158,12 +166,12 @@ static int matmul_f32(float *a, float *bm, float *c, uint32_t m, uint32_t n, uin
 	dnnl_primitive_desc_t pd = NULL;
 	int ret = -1;
 
-	kd_view_dense(&va, a, dnnl_f32, 2, (dnnl_dim_t[]){ m, k });
-	kd_view_dense(&vc, c, dnnl_f32, 2, (dnnl_dim_t[]){ m, n });
-	kd_view_dense(&vb, bm, dnnl_f32, 2, (dnnl_dim_t[]){ k, n });
+	kd_view_dense(&va, a, dnnl_f32, 3, (dnnl_dim_t[]){ nb, m, k });
+	kd_view_dense(&vc, c, dnnl_f32, 3, (dnnl_dim_t[]){ nb, m, n });
+	kd_view_dense(&vb, bm, dnnl_f32, 3, (dnnl_dim_t[]){ nb, k, n });
 	if (b_trans) {
-		vb.strides[0] = 1;
-		vb.strides[1] = k;
+		vb.strides[1] = 1;
+		vb.strides[2] = k;
 	}
 	if (dnnl_primitive_attr_create(&attr) != dnnl_success ||
 	    (alpha != 1.0f &&
@@ -207,27 +215,89 @@ static int softmax_rows(float *p, uint32_t rows, uint32_t cols)
 	return ret;
 }
 
-int attention_fast(struct kexec *x)
+/* The mask and the causal hiding added to the scores of batch @b, head @h. */
+static void mask_scores(const struct ktensor *M, const struct attn_geom *g, uint32_t b,
+			uint32_t h, float *sc)
+{
+	struct taihu_tensor_desc md;
+	struct ktensor mt = *M;
+	uint32_t s, t;
+
+	if (g->mask)
+		mt = head_of(M, &md, b, h);
+	for (s = 0; s < g->S; s++)
+		for (t = 0; t < g->T; t++) {
+			float *e = &sc[(size_t)s * g->T + t];
+
+			if (hidden(g, s, t))
+				*e = -INFINITY;
+			else if (g->mask)
+				*e += kt_load(&mt, s * md.strides[0] + t * md.strides[1], 0);
+		}
+}
+
+/*
+ * Every batch and head at once: Q, K and V in dense fp32 copies, the
+ * scores of all B * Hq heads by one batched matmul (a group of Hq / Hkv
+ * query heads is one [G * S, D] matrix against its K/V head, so K and V
+ * are read once per group), the mask in a pass, one softmax over all
+ * rows, and one batched matmul with V. KERNEL_FALLBACK when the scratch
+ * or oneDNN says no, before anything is written.
+ */
+static int attention_batched(struct kexec *x, const struct attn_geom *g)
 {
 	const struct ktensor *Q = &x->t[0], *K = &x->t[1], *V = &x->t[2];
 	const struct ktensor *M = &x->t[3], *O = &x->t[tk_out(x->k)];
-	struct taihu_tensor_desc qd, kd, vd, md, od;
-	struct attn_geom g;
-	uint32_t b, h, s, t, hk_staged = UINT32_MAX;
+	const uint32_t nb = g->B * g->Hkv, G = g->Hq / g->Hkv;
+	float *q, *k, *v, *sc, *o;
+	uint32_t b, h;
+
+	q = kscratch_get(x, (size_t)g->B * g->Hq * g->S * g->D * sizeof(float));
+	k = kscratch_get(x, (size_t)nb * g->T * g->D * sizeof(float));
+	v = kscratch_get(x, (size_t)nb * g->T * g->Dv * sizeof(float));
+	sc = kscratch_get(x, (size_t)g->B * g->Hq * g->S * g->T * sizeof(float));
+	o = kscratch_get(x, (size_t)g->B * g->Hq * g->S * g->Dv * sizeof(float));
+	if (!q || !k || !v || !sc || !o)
+		return KERNEL_FALLBACK;
+	fst_load_into(Q, 4, Q->d->shape, q);
+	fst_load_into(K, 4, K->d->shape, k);
+	fst_load_into(V, 4, V->d->shape, v);
+	if (kernel_aborted(x))
+		return KERNEL_ABORTED;
+	if (matmul_f32(q, k, sc, nb, G * g->S, g->T, g->D, true, g->scale))
+		return KERNEL_FALLBACK;
+	if (g->mask || g->causal)
+		for (b = 0; b < g->B; b++)
+			for (h = 0; h < g->Hq; h++)
+				mask_scores(M, g, b, h,
+					    sc + ((size_t)b * g->Hq + h) * g->S * g->T);
+	if (softmax_rows(sc, g->B * g->Hq * g->S, g->T) ||
+	    matmul_f32(sc, v, o, nb, G * g->S, g->Dv, g->T, false, 1.0f))
+		return KERNEL_FALLBACK;
+	kt_from_f32_dense(O, o, NULL);
+	return KERNEL_OK;
+}
+
+/* One head at a time, for what does not fit the scratch at once. */
+static int attention_heads(struct kexec *x, const struct attn_geom *g)
+{
+	const struct ktensor *Q = &x->t[0], *K = &x->t[1], *V = &x->t[2];
+	const struct ktensor *M = &x->t[3], *O = &x->t[tk_out(x->k)];
+	struct taihu_tensor_desc qd, kd, vd, od;
+	uint32_t b, h, hk_staged = UINT32_MAX;
 	float *q, *k, *v, *sc, *o;
 	bool written = false;
 
-	attn_geom(x, &g);
-	q = kscratch_get(x, (size_t)g.S * g.D * sizeof(float));
-	k = kscratch_get(x, (size_t)g.T * g.D * sizeof(float));
-	v = kscratch_get(x, (size_t)g.T * g.Dv * sizeof(float));
-	sc = kscratch_get(x, (size_t)g.S * g.T * sizeof(float));
-	o = kscratch_get(x, (size_t)g.S * g.Dv * sizeof(float));
+	q = kscratch_get(x, (size_t)g->S * g->D * sizeof(float));
+	k = kscratch_get(x, (size_t)g->T * g->D * sizeof(float));
+	v = kscratch_get(x, (size_t)g->T * g->Dv * sizeof(float));
+	sc = kscratch_get(x, (size_t)g->S * g->T * sizeof(float));
+	o = kscratch_get(x, (size_t)g->S * g->Dv * sizeof(float));
 	if (!q || !k || !v || !sc || !o)
 		return KERNEL_FAILED;
-	for (b = 0; b < g.B; b++, hk_staged = UINT32_MAX)
-		for (h = 0; h < g.Hq; h++) {
-			const uint32_t hk = h / (g.Hq / g.Hkv);
+	for (b = 0; b < g->B; b++, hk_staged = UINT32_MAX)
+		for (h = 0; h < g->Hq; h++) {
+			const uint32_t hk = h / (g->Hq / g->Hkv);
 			struct ktensor qt = head_of(Q, &qd, b, h), ot = head_of(O, &od, b, h);
 
 			if (kernel_aborted(x))
@@ -240,26 +310,12 @@ int attention_fast(struct kexec *x)
 				fst_load_into(&vt, 2, vd.shape, v);
 				hk_staged = hk;
 			}
-			if (matmul_f32(q, k, sc, g.S, g.T, g.D, true, g.scale))
+			if (matmul_f32(q, k, sc, 1, g->S, g->T, g->D, true, g->scale))
 				goto fail;
-			if (g.mask || g.causal) {
-				struct ktensor mt = *M;
-
-				if (g.mask)
-					mt = head_of(M, &md, b, h);
-				for (s = 0; s < g.S; s++)
-					for (t = 0; t < g.T; t++) {
-						float *e = &sc[(size_t)s * g.T + t];
-
-						if (hidden(&g, s, t))
-							*e = -INFINITY;
-						else if (g.mask)
-							*e += kt_load(&mt, s * md.strides[0] +
-								      t * md.strides[1], 0);
-					}
-			}
-			if (softmax_rows(sc, g.S, g.T) ||
-			    matmul_f32(sc, v, o, g.S, g.Dv, g.T, false, 1.0f))
+			if (g->mask || g->causal)
+				mask_scores(M, g, b, h, sc);
+			if (softmax_rows(sc, g->S, g->T) ||
+			    matmul_f32(sc, v, o, 1, g->S, g->Dv, g->T, false, 1.0f))
 				goto fail;
 			kt_from_f32_dense(&ot, o, NULL);
 			written = true;
@@ -271,5 +327,15 @@ fail:
 		return KERNEL_FALLBACK;
 	x->reason = TAIHU_REASON_NO_MEMORY;
 	return KERNEL_FAILED;
+}
+
+int attention_fast(struct kexec *x)
+{
+	struct attn_geom g;
+	int ret;
+
+	attn_geom(x, &g);
+	ret = attention_batched(x, &g);
+	return ret == KERNEL_FALLBACK ? attention_heads(x, &g) : ret;
 }
 #endif /* KERNELS_REFERENCE_ONLY */

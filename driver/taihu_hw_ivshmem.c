@@ -9,6 +9,7 @@
  * real card with its own PCI id and MMIO BAR is another file like this one.
  */
 
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/pci.h>
 
@@ -25,11 +26,15 @@
 #define IVSHMEM_REG_DOORBELL		0x0c
 #define IVSHMEM_REGS_SIZE		0x10
 
+/* A few of the card's default heartbeat periods (100 ms). */
+#define TAIHU_ID_SETTLE_MS		400
+
 static int taihu_ivshmem_init(struct taihu_device *tdev)
 {
 	struct pci_dev *pdev = tdev->pdev;
 	resource_size_t shm_len = pci_resource_len(pdev, IVSHMEM_BAR_SHM);
 	u64 sig, vram_offset, vram_size;
+	unsigned int waited;
 	u32 peer;
 	int ret;
 
@@ -55,12 +60,24 @@ static int taihu_ivshmem_init(struct taihu_device *tdev)
 	if (IS_ERR(tdev->hw.ctrl))
 		return PTR_ERR(tdev->hw.ctrl);
 
-	/* Plain ivshmem devices share the PCI id: bind to Taihu cards only. */
+	/*
+	 * Plain ivshmem devices share the PCI id: bind to Taihu cards only.
+	 * A card rewrites its identity with every heartbeat (and on RESET),
+	 * so an ID page that was overwritten comes back within a few beats:
+	 * look again for a while before deciding it is not a card.
+	 */
 	sig = readq(tdev->hw.ctrl + TAIHU_ID_REG(signature));
+	for (waited = 0; sig != TAIHU_CARD_SIGNATURE &&
+	     waited < TAIHU_ID_SETTLE_MS; waited += 20) {
+		msleep(20);
+		sig = readq(tdev->hw.ctrl + TAIHU_ID_REG(signature));
+	}
 	if (sig != TAIHU_CARD_SIGNATURE) {
 		dev_info(&pdev->dev, "ivshmem device is not a Taihu card\n");
 		return -ENODEV;
 	}
+	if (waited)
+		dev_info(&pdev->dev, "card signature back after %u ms\n", waited);
 	/* The card writes the signature last: read the rest after it. */
 	rmb();
 

@@ -26,42 +26,6 @@
 #define VRAM_HELD	(5 * TM_MiB)
 #define HOST_HELD	(3 * TM_MiB + 4096)
 
-/* Run "taihu ARGS" and return its stdout (malloc'd), *@status its exit code. */
-static char *run_cli(const char *args, int *status)
-{
-	const char *cli = getenv("TAIHU_CLI") ? getenv("TAIHU_CLI") :
-			  "/usr/bin/taihu";
-	char cmd[512], *buf = NULL;
-	size_t cap = 0, len = 0, n;
-	FILE *f;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s %s", cli, args);
-	f = popen(cmd, "r");
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 16384;
-			nb = realloc(buf, cap);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	st = pclose(f);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
 static uint64_t json_u64_field(json_object *o, const char *key, int *found)
 {
 	json_object *v;
@@ -112,7 +76,7 @@ TEST_F(cli, info_json_reports_memory)
 	int status, found;
 
 	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
-	out = run_cli("info --json", &status);
+	out = tt_run_cli("info --json", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	o = json_tokener_parse(out);
@@ -149,7 +113,7 @@ TEST_F(cli, info_reports_the_firmware_limits)
 	/* firmware/t1/t1.fw */
 	EXPECT_EQ(65536, info.max_cmd_len);
 	EXPECT_EQ(64, info.ring_entries);
-	out = run_cli("info --json", &status);
+	out = tt_run_cli("info --json", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	o = json_tokener_parse(out);
@@ -162,7 +126,7 @@ TEST_F(cli, info_reports_the_firmware_limits)
 	EXPECT_TRUE(found);
 	json_object_put(o);
 	free(out);
-	out = run_cli("info", &status);
+	out = tt_run_cli("info", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	snprintf(want, sizeof(want), "%u bytes", info.max_cmd_len);
@@ -204,7 +168,7 @@ TEST_F(cli, device_option_takes_every_name)
 		for (k = 0; k < 4; k++) {
 			snprintf(args, sizeof(args), "%s --json -d %s%s", cmds[c],
 				 names[k], strcmp(cmds[c], "run") ? "" : " nop");
-			out = run_cli(args, &status);
+			out = tt_run_cli(args, &status);
 			ASSERT_NE(NULL, out);
 			EXPECT_EQ(0, status) TH_LOG("taihu %s: %s", args, out);
 			o = json_tokener_parse(out);
@@ -221,7 +185,7 @@ TEST_F(cli, device_option_takes_every_name)
 		}
 	}
 	/* A name that matches nothing: exit 1, and the error as JSON. */
-	out = run_cli("info --json -d T1-NOSUCH", &status);
+	out = tt_run_cli("info --json -d T1-NOSUCH", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(1, status);
 	o = json_tokener_parse(out);
@@ -240,7 +204,7 @@ TEST_F(cli, info_table_shows_memory)
 	int status;
 
 	ASSERT_EQ(0, taihu_device_info(self->dev, &info));
-	out = run_cli("info", &status);
+	out = tt_run_cli("info", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	/* "VRAM: 256.0 MiB total, 9.0 MiB used (N of M bytes)" */
@@ -268,7 +232,7 @@ TEST_F(cli, diag_json_copies_between_host_and_vram)
 	char *out;
 	int status, seen;
 
-	out = run_cli("diag --json", &status);
+	out = tt_run_cli("diag --json", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	o = json_tokener_parse(out);
@@ -304,7 +268,7 @@ static void run_ok(struct __test_metadata *_metadata, const char *args,
 	size_t i, n;
 
 	snprintf(cmd, sizeof(cmd), "run --json %s", args);
-	out = run_cli(cmd, &status);
+	out = tt_run_cli(cmd, &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status) TH_LOG("taihu %s:\n%s", cmd, out);
 	o = json_tokener_parse(out);
@@ -360,7 +324,7 @@ TEST_F(cli, run_kernel_steps)
 	       "add=2x8x9:fp16 gelu_tanh=3x33 transpose=2x3x5:201:int8 cast=4x7:fp32:int8",
 	       1, "normal", 0);
 	run_ok(_metadata, "--dst host --repeat 2 conv=1x4x9x9:k1:s2:oc6 max=5x5", 2, "normal", 0);
-	out = run_cli("run --json relu=1x16x8x8:int8", &status);
+	out = tt_run_cli("run --json relu=1x16x8x8:int8", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status) TH_LOG("%s", out);
 	o = json_tokener_parse(out);
@@ -370,7 +334,7 @@ TEST_F(cli, run_kernel_steps)
 		    json_object_get_double(v) > 0) TH_LOG("%s", out);
 	json_object_put(o);
 	free(out);
-	out = run_cli("run conv=1x16x14x14:k3 2>&1", &status);
+	out = tt_run_cli("run conv=1x16x14x14:k3 2>&1", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "GFLOP/s")) TH_LOG("%s", out);
@@ -382,7 +346,7 @@ TEST_F(cli, run_table_and_failures)
 	char *out;
 	int status;
 
-	out = run_cli("run -q 2 fill=8K:7 copy=8K", &status);
+	out = tt_run_cli("run -q 2 fill=8K:7 copy=8K", &status);
 	ASSERT_NE(NULL, out);
 	EXPECT_EQ(0, status);
 	EXPECT_NE(NULL, strstr(out, "SUCCESS")) TH_LOG("%s", out);
@@ -390,11 +354,11 @@ TEST_F(cli, run_table_and_failures)
 	EXPECT_NE(NULL, strstr(out, "Result: PASS (1 of 1 jobs passed)"));
 	free(out);
 	/* A queue the device does not have is a bad command line. */
-	out = run_cli("run -q 99 nop 2>/dev/null", &status);
+	out = tt_run_cli("run -q 99 nop 2>/dev/null", &status);
 	EXPECT_EQ(2, status);
 	free(out);
 	/* More VRAM than the card has: a run-time failure, exit 1. */
-	out = run_cli("run fill=4G 2>/dev/null", &status);
+	out = tt_run_cli("run fill=4G 2>/dev/null", &status);
 	EXPECT_EQ(1, status);
 	free(out);
 }

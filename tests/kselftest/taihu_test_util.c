@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -587,4 +588,39 @@ int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
 	}
 	close(ready[0]);
 	return ret;
+}
+
+char *tt_run_cli(const char *args, int *status)
+{
+	const char *cli = getenv("TAIHU_CLI") ? getenv("TAIHU_CLI") :
+			  "/usr/bin/taihu";
+	char cmd[512], *buf = NULL;
+	size_t cap = 0, len = 0, n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", cli, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 16384;
+			nb = realloc(buf, cap);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	st = pclose(f);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (buf)
+		buf[len] = '\0';
+	return buf;
 }

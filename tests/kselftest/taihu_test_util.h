@@ -131,6 +131,12 @@ typedef void (*tt_waiter_fn)(const char *node, uint32_t queue, int ready_fd, int
 int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
 			  tt_waiter_fn child, int out_fd, pid_t *pids);
 
+/*
+ * Run "taihu ARGS" (/usr/bin/taihu, or $TAIHU_CLI) through the shell; its
+ * stdout (malloc'd, NULL if it could not run), *@status its exit code.
+ */
+char *tt_run_cli(const char *args, int *status);
+
 int64_t tt_now_ns(void);	/* CLOCK_MONOTONIC */
 void tt_sleep_ms(unsigned int ms);
 

@@ -43,6 +43,7 @@ extern const struct cli_cmd cli_cmd_query;
 extern const struct cli_cmd cli_cmd_top;
 extern const struct cli_cmd cli_cmd_events;
 extern const struct cli_cmd cli_cmd_cdi;
+extern const struct cli_cmd cli_cmd_dump;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 

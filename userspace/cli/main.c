@@ -24,6 +24,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_top,
 	&cli_cmd_events,
 	&cli_cmd_cdi,
+	&cli_cmd_dump,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -112,7 +112,8 @@ _taihu()
 	infer:-p | infer:--precision)
 		COMPREPLY=($(compgen -W 'fp32 bf16 fp16' -- "$cur"))
 		return ;;
-	infer:-i | infer:--input | infer:--expect | infer:--labels | cdi:-o | cdi:--output)
+	infer:-i | infer:--input | infer:--expect | infer:--labels | cdi:-o | cdi:--output | \
+	dump:-o | dump:--output)
 		_filedir
 		return ;;
 	infer:-o | infer:--output-dir)
@@ -141,6 +142,7 @@ _taihu()
 		# with --test the arguments are directories
 		[[ " ${words[*]} " == *" --test "* || " ${words[*]} " == *" -t "* ]] &&
 			{ COMPREPLY=(); _filedir -d; } ;;
+	dump) _filedir ;;	# a saved dump
 	cdi) [ "$i" -eq $((cword - 1)) ] &&
 		COMPREPLY=($(compgen -W 'generate' -- "$cur")) ;;
 	esac

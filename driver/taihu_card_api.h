@@ -21,7 +21,9 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		5
+#define TAIHU_CARD_IF_MINOR		6
+/* The first interface minor with &taihu_queue_desc.progress and the queue faults 10..12. */
+#define TAIHU_CARD_IF_MINOR_PROGRESS	6
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -399,6 +401,14 @@ struct taihu_mbox_power_cap {
  * @TAIHU_FAULT_FAIL_BOOT: the next BOOT fails with TAIHU_BOOT_ERR_INJECTED
  * @TAIHU_FAULT_BUS_DROP: after answering, the card process exits: the
  *	card falls off the bus (its shared memory stays, nothing serves it)
+ * @TAIHU_FAULT_QUEUE_SLOW: the next job of queue @arg first spends @count
+ *	ms making progress (&taihu_queue_desc.progress moves every 10 ms),
+ *	then runs as usual; a QUEUE_DISABLE aborts it (interface 1.6, as all
+ *	below)
+ * @TAIHU_FAULT_QUEUE_DISABLE_FAIL: the next QUEUE_DISABLE of queue @arg
+ *	fails with -EIO and does nothing (a queue the card cannot stop)
+ * @TAIHU_FAULT_QUEUE_ENABLE_FAIL: the next QUEUE_ENABLE of queue @arg
+ *	fails with -EIO and does nothing
  */
 enum taihu_fault {
 	TAIHU_FAULT_ECC_CORRECTED = 1,
@@ -410,6 +420,9 @@ enum taihu_fault {
 	TAIHU_FAULT_CORRUPT_COMPLETION = 7,
 	TAIHU_FAULT_FAIL_BOOT = 8,
 	TAIHU_FAULT_BUS_DROP = 9,
+	TAIHU_FAULT_QUEUE_SLOW = 10,
+	TAIHU_FAULT_QUEUE_DISABLE_FAIL = 11,
+	TAIHU_FAULT_QUEUE_ENABLE_FAIL = 12,
 };
 
 /* Firmware crash codes in &taihu_card_id.error_code are above the boot errors. */
@@ -418,7 +431,8 @@ enum taihu_fault {
 /**
  * struct taihu_mbox_fault - payload of TAIHU_MBOX_OP_FAULT_INJECT
  * @fault: &enum taihu_fault; -EOPNOTSUPP for a fault the card does not know
- * @count: how many (ECC errors), 1..TAIHU_FAULT_MAX_COUNT; 1 for the others
+ * @count: how many (ECC errors) or how long (QUEUE_SLOW, in ms),
+ *	1..TAIHU_FAULT_MAX_COUNT; 1 for the others
  * @arg: fault-specific argument (&enum taihu_fault); for ECC errors the
  *	VRAM offset reported
  */
@@ -579,6 +593,10 @@ struct taihu_event_ring {
  *	stopped the queue (a QUEUE_ERROR event says so too); QUEUE_DISABLE
  *	then QUEUE_ENABLE restarts it
  * @completed_seqno: seqno of the last completed entry; written by the card
+ * @progress: free-running count of the steps the engine made (packets
+ *	started, memory spans moved, kernel blocks computed, throttled
+ *	slices waited); it stands still while a job hangs or waits for a
+ *	semaphore. Written by the card (interface 1.6; zero before)
  * @reserved: zero
  *
  * The driver fills @ring_addr, @compl_addr and @ring_entries, then sends
@@ -593,7 +611,8 @@ struct taihu_queue_desc {
 	__u32 head;
 	__u32 status;
 	__u64 completed_seqno;
-	__u64 reserved[3];
+	__u64 progress;
+	__u64 reserved[2];
 };
 
 /**

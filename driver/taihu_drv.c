@@ -385,6 +385,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	atomic64_set(&tdev->host_used, 0);
 	taihu_pin_init(tdev);
 	taihu_health_init(tdev);
+	taihu_recovery_init(tdev);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);

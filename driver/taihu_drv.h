@@ -29,6 +29,7 @@
 #include "taihu_hw.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_recovery.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
 #include "taihu_results.h"
@@ -70,6 +71,7 @@
  * @telemetry: sensor page state (taihu_telemetry.h)
  * @nl: netlink state: listing and events (taihu_netlink.h)
  * @health: the heartbeat watchdog and the dead state (taihu_health.h)
+ * @recovery: job timeouts and the recovery ladder (taihu_recovery.h)
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -96,6 +98,7 @@ struct taihu_device {
 	struct taihu_telemetry telemetry;
 	struct taihu_nl_dev nl;
 	struct taihu_health health;
+	struct taihu_recovery recovery;
 };
 
 /**

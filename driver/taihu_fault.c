@@ -9,6 +9,11 @@
  *   ecc-error event.
  * - fault_inject/queue_hang "Q": the next job of queue Q makes no progress
  *   until the queue is reset.
+ * - fault_inject/queue_slow "Q MS": the next job of queue Q spends MS
+ *   milliseconds making progress before it runs (a long job, not a hung one).
+ * - fault_inject/queue_disable_fail "Q", fault_inject/queue_enable_fail "Q":
+ *   the next QUEUE_DISABLE (QUEUE_ENABLE) of queue Q fails: a queue reset
+ *   that fails.
  * - fault_inject/fw_hang "[MS]": the firmware stops answering the mailbox
  *   and stops its heartbeat for MS milliseconds (default and 0: for good).
  * - fault_inject/fw_crash "[CODE]": the firmware crashes into its error
@@ -56,13 +61,10 @@ static int taihu_fault_inject(struct taihu_device *tdev, u32 fault, u32 count,
 	return ret;
 }
 
-static ssize_t taihu_fault_ecc_write(struct file *f, const char __user *ubuf,
-				     size_t len, loff_t *ppos)
+/* "A [B]" from userspace: two numbers, the second optional (left as is). */
+static int taihu_fault_parse2(const char __user *ubuf, size_t len, u64 *a, u64 *b)
 {
-	const struct taihu_fault_file *ff = f->private_data;
-	char buf[48], *p, *count_str;
-	u64 offset = 0;
-	u32 count;
+	char buf[48], *p, *first;
 	int ret;
 
 	if (len >= sizeof(buf))
@@ -71,10 +73,21 @@ static ssize_t taihu_fault_ecc_write(struct file *f, const char __user *ubuf,
 		return -EFAULT;
 	buf[len] = '\0';
 	p = strim(buf);
-	count_str = strsep(&p, " \t");
-	ret = kstrtou32(count_str, 0, &count);
+	first = strsep(&p, " \t");
+	ret = kstrtou64(first, 0, a);
 	if (!ret && p && *p)
-		ret = kstrtou64(strim(p), 0, &offset);
+		ret = kstrtou64(strim(p), 0, b);
+	return ret;
+}
+
+static ssize_t taihu_fault_ecc_write(struct file *f, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	const struct taihu_fault_file *ff = f->private_data;
+	u64 count, offset = 0;
+	int ret;
+
+	ret = taihu_fault_parse2(ubuf, len, &count, &offset);
 	if (ret)
 		return ret;
 	if (!count || count > TAIHU_FAULT_MAX_COUNT || offset >= ff->tdev->hw.vram_size)
@@ -82,6 +95,30 @@ static ssize_t taihu_fault_ecc_write(struct file *f, const char __user *ubuf,
 	ret = taihu_fault_inject(ff->tdev, ff->fault, count, offset);
 	return ret ? ret : len;
 }
+
+/* "Q MS": the queue and how long its next job is slow. */
+static ssize_t taihu_fault_slow_write(struct file *f, const char __user *ubuf,
+				      size_t len, loff_t *ppos)
+{
+	const struct taihu_fault_file *ff = f->private_data;
+	u64 queue, ms = 0;
+	int ret;
+
+	ret = taihu_fault_parse2(ubuf, len, &queue, &ms);
+	if (ret)
+		return ret;
+	if (!ms || ms > TAIHU_FAULT_MAX_COUNT)
+		return -EINVAL;
+	ret = taihu_fault_inject(ff->tdev, ff->fault, ms, queue);
+	return ret ? ret : len;
+}
+
+static const struct file_operations taihu_fault_slow_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = taihu_fault_slow_write,
+	.llseek = noop_llseek,
+};
 
 static const struct file_operations taihu_fault_ecc_fops = {
 	.owner = THIS_MODULE,
@@ -104,6 +141,8 @@ static const struct {
 	{ "corrupt_completion", TAIHU_FAULT_CORRUPT_COMPLETION, 0, true },
 	{ "fail_boot", TAIHU_FAULT_FAIL_BOOT, 0, false },
 	{ "bus_drop", TAIHU_FAULT_BUS_DROP, 0, false },
+	{ "queue_disable_fail", TAIHU_FAULT_QUEUE_DISABLE_FAIL, 0, true },
+	{ "queue_enable_fail", TAIHU_FAULT_QUEUE_ENABLE_FAIL, 0, true },
 };
 
 static ssize_t taihu_fault_simple_write(struct file *f, const char __user *ubuf,
@@ -179,4 +218,6 @@ void taihu_fault_debugfs_init(struct taihu_device *tdev)
 		taihu_fault_file_add(tdev, dir, taihu_fault_simple[i].name,
 				     taihu_fault_simple[i].fault,
 				     &taihu_fault_simple_fops);
+	taihu_fault_file_add(tdev, dir, "queue_slow", TAIHU_FAULT_QUEUE_SLOW,
+			     &taihu_fault_slow_fops);
 }

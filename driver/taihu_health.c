@@ -23,7 +23,6 @@
 
 #include <linux/device.h>
 #include <linux/kobject.h>
-#include <linux/kstrtox.h>
 #include <linux/ktime.h>
 #include <linux/pci.h>
 #include <linux/sysfs.h>
@@ -35,6 +34,7 @@
 #include "taihu_health.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
+#include "taihu_sysfs.h"
 
 static const char *const taihu_death_names[] = {
 	[TAIHU_DEATH_NONE] = "alive",
@@ -123,7 +123,8 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 	u64 t0 = ktime_get_ns();
 	int ret;
 
-	mutex_lock(&h->reset_lock);
+	down_write(&h->reset_lock);
+	WRITE_ONCE(h->resetting, true);
 	for (i = 0; i < nq; i++)
 		began[i] = taihu_queue_reset_begin(&tdev->queues[i], NULL);
 	/* Is anybody there? A gone card must not delay its verdict. */
@@ -141,7 +142,8 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 		for (i = 0; i < nq; i++)
 			if (began[i])
 				taihu_queue_reset_cancel(&tdev->queues[i]);
-		mutex_unlock(&h->reset_lock);
+		WRITE_ONCE(h->resetting, false);
+		up_write(&h->reset_lock);
 		dev_err(tdev->drm.dev, "card reset failed: %d\n", ret);
 		return ret;
 	}
@@ -156,7 +158,8 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
 		taihu_queue_reset_end(q, ret);
 	}
-	mutex_unlock(&h->reset_lock);
+	WRITE_ONCE(h->resetting, false);
+	up_write(&h->reset_lock);
 
 	atomic64_inc(&h->card_resets);
 	h->last_reset_ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
@@ -187,7 +190,7 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 		return;
 	}
 	h->last_beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
-	h->last_change_ns = ktime_get_ns();
+	WRITE_ONCE(h->last_change_ns, ktime_get_ns());
 	queue_delayed_work(system_wq, &h->work,
 			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
 }
@@ -212,7 +215,7 @@ static void taihu_health_check(struct work_struct *work)
 	beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
 	if (beat != h->last_beat) {
 		h->last_beat = beat;
-		h->last_change_ns = now;
+		WRITE_ONCE(h->last_change_ns, now);
 	}
 	stale_ms = div_u64(now - h->last_change_ns, NSEC_PER_MSEC);
 	if (stale_ms >= READ_ONCE(h->timeout_ms)) {
@@ -221,6 +224,23 @@ static void taihu_health_check(struct work_struct *work)
 	}
 	queue_delayed_work(system_wq, &h->work,
 			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
+}
+
+bool taihu_health_suspect(struct taihu_device *tdev)
+{
+	struct taihu_health *h = &tdev->health;
+	u32 period;
+	u64 stale_ms;
+
+	if (taihu_health_dead(tdev) || READ_ONCE(h->resetting))
+		return true;
+	if (taihu_ctrl_rd32(tdev, TAIHU_ID_REG(state)) == TAIHU_CARD_STATE_ERROR)
+		return true;
+	/* The card's word: never trust it beyond the heartbeat timeout. */
+	period = min(taihu_ctrl_rd32(tdev, TAIHU_ID_REG(heartbeat_period_ms)),
+		     READ_ONCE(h->timeout_ms));
+	stale_ms = div_u64(ktime_get_ns() - READ_ONCE(h->last_change_ns), NSEC_PER_MSEC);
+	return stale_ms > 2 * (u64)period + 2 * TAIHU_HEALTH_POLL_MS;
 }
 
 void taihu_health_kick(struct taihu_device *tdev)
@@ -240,7 +260,7 @@ void taihu_health_init(struct taihu_device *tdev)
 
 	INIT_DELAYED_WORK(&h->work, taihu_health_check);
 	spin_lock_init(&h->lock);
-	mutex_init(&h->reset_lock);
+	init_rwsem(&h->reset_lock);
 	atomic64_set(&h->card_resets, 0);
 	h->timeout_ms = TAIHU_HEARTBEAT_TIMEOUT_MS;
 	atomic_set(&h->dead, TAIHU_DEATH_NONE);
@@ -254,7 +274,7 @@ void taihu_health_start(struct taihu_device *tdev)
 	struct taihu_health *h = &tdev->health;
 
 	h->last_beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
-	h->last_change_ns = ktime_get_ns();
+	WRITE_ONCE(h->last_change_ns, ktime_get_ns());
 	spin_lock_irq(&h->lock);
 	h->running = true;
 	queue_delayed_work(system_wq, &h->work,
@@ -289,18 +309,11 @@ static ssize_t heartbeat_timeout_ms_store(struct device *dev,
 					  struct device_attribute *attr,
 					  const char *buf, size_t count)
 {
-	u32 ms;
-	int ret;
+	int ret = taihu_sysfs_store_ms(buf, TAIHU_HEARTBEAT_TIMEOUT_MIN_MS,
+				       TAIHU_HEARTBEAT_TIMEOUT_MAX_MS,
+				       &taihu_health_tdev(dev)->health.timeout_ms);
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	ret = kstrtou32(buf, 0, &ms);
-	if (ret)
-		return ret;
-	if (ms < TAIHU_HEARTBEAT_TIMEOUT_MIN_MS || ms > TAIHU_HEARTBEAT_TIMEOUT_MAX_MS)
-		return -ERANGE;
-	WRITE_ONCE(taihu_health_tdev(dev)->health.timeout_ms, ms);
-	return count;
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(heartbeat_timeout_ms);
 
@@ -316,22 +329,17 @@ static ssize_t health_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(health);
 
-static ssize_t taihu_health_counter_show(char *buf, atomic64_t *counter)
-{
-	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(counter));
-}
-
 static ssize_t deaths_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.deaths);
+	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.deaths);
 }
 static DEVICE_ATTR_RO(deaths);
 
 static ssize_t heartbeat_losses_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
-	return taihu_health_counter_show(buf,
+	return taihu_sysfs_counter_show(buf,
 					 &taihu_health_tdev(dev)->health.heartbeat_losses);
 }
 static DEVICE_ATTR_RO(heartbeat_losses);
@@ -339,14 +347,14 @@ static DEVICE_ATTR_RO(heartbeat_losses);
 static ssize_t fw_crashes_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.fw_crashes);
+	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.fw_crashes);
 }
 static DEVICE_ATTR_RO(fw_crashes);
 
 static ssize_t card_resets_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return taihu_health_counter_show(buf, &taihu_health_tdev(dev)->health.card_resets);
+	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.card_resets);
 }
 static DEVICE_ATTR_RO(card_resets);
 

@@ -14,7 +14,7 @@
 #define __TAIHU_HEALTH_H__
 
 #include <linux/atomic.h>
-#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -56,8 +56,10 @@ enum taihu_death {
  * @dead_ns: when it was, CLOCK_MONOTONIC
  * @stale_ms: how long the heartbeat had stood still then
  * @error_code: the card's error code when it was declared dead
- * @reset_lock: one reset at a time: a card reset, or a queue reset of a
- *	job timeout (taihu_job.c)
+ * @reset_lock: a card reset holds it for writing, a queue reset of a hung
+ *	job (taihu_recovery.c) for reading: queue resets of different queues
+ *	run side by side, never during a card reset
+ * @resetting: a card reset is under way; READ_ONCE
  * @deaths: cards declared dead (at most one per binding)
  * @heartbeat_losses: times the heartbeat stood still for the timeout
  * @fw_crashes: times the firmware reported an error state
@@ -75,7 +77,8 @@ struct taihu_health {
 	u64 dead_ns;
 	u64 stale_ms;
 	u32 error_code;
-	struct mutex reset_lock; /* one reset at a time */
+	struct rw_semaphore reset_lock; /* card reset against queue resets */
+	bool resetting;
 	atomic64_t deaths;
 	atomic64_t card_resets;
 	u64 last_reset_ms;
@@ -123,6 +126,19 @@ bool taihu_health_dead(struct taihu_device *tdev);
  */
 void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
 			       u64 stale_ms);
+
+/**
+ * taihu_health_suspect() - is the card in trouble the watchdog deals with?
+ * @tdev: the device
+ *
+ * True when the card is dead, being reset, reports a firmware error, or
+ * its heartbeat has not moved for two periods and two watchdog polls: a
+ * job timeout then waits for the watchdog instead of resetting a queue.
+ * Any context.
+ *
+ * Return: true if the card is suspect.
+ */
+bool taihu_health_suspect(struct taihu_device *tdev);
 
 /**
  * taihu_health_kick() - run the watchdog's check now

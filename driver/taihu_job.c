@@ -32,6 +32,7 @@
 #include "taihu_mmu.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
+#include "taihu_recovery.h"
 
 static struct taihu_job *to_taihu_job(struct drm_sched_job *sched_job)
 {
@@ -153,16 +154,19 @@ static void taihu_job_free(struct drm_sched_job *sched_job)
 }
 
 /*
- * The card has been running the job for too long: reset its queue, which
- * ends the job with status TIMEOUT and lets the jobs behind it run. If the
- * card does not cooperate, cancel the job without it: the entry then stays
- * in the ring until the card moves past it (its completion record is
- * ignored).
+ * The scheduler's timeout is a tick (TAIHU_JOB_TICK_MS): the oldest job
+ * of the queue has run for a while. taihu_recovery.c decides whether it is
+ * hung (no progress for the job timeout on a healthy card); if not, the
+ * job goes back on the pending list and the tick is re-armed. A hung job's
+ * queue is reset, which ends the job with status TIMEOUT and lets the jobs
+ * behind it run. If the card does not cooperate, cancel the job without
+ * it: the entry then stays in the ring until the card moves past it (its
+ * completion record is ignored).
  *
  * drm_sched takes the job off its pending list before calling us and only
  * puts it back in drm_sched_stop(), which would also detach every innocent
  * job from its hardware fence. Without it, the job is ours to free once its
- * finished fence has signalled.
+ * finished fence has signalled, or to put back (as etnaviv does).
  */
 static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_job)
 {
@@ -174,27 +178,17 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 
 	if (drm_dev_enter(&job->tdev->drm, &idx)) {
 		gone = false;
-		/* Not during a card reset: that one may resubmit this job. */
-		mutex_lock(&job->tdev->health.reset_lock);
-		/* A lost interrupt is not a timeout. */
-		taihu_queue_process(q);
-		if (job->hw_fence_live &&
-		    !dma_fence_is_signaled(&job->hw_fence->base)) {
-			struct taihu_nl_event ev = {
-				.kind = TAIHU_EVENT_KIND_JOB_TIMEOUT,
-				.has = TAIHU_NL_EV_CONTEXT | TAIHU_NL_EV_QUEUE,
-				.context = job->ctx->id,
-				.queue = q->index,
-			};
-
-			taihu_nl_event_post(job->tdev, &ev);
+		if (job->hw_fence_live && taihu_recovery_hung(q, job->hw_fence)) {
 			taihu_coredump_job(job);
-			ret = taihu_queue_reset(q, job->hw_fence);
-			if (!ret)
-				dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, queue reset\n",
-						     q->index, job->ctx->id);
+			ret = taihu_recovery_hang(q, job->hw_fence);
+		} else if (!dma_fence_is_signaled(&sched_job->s_fence->finished)) {
+			/* Not hung (yet): back where it was, for the next tick. */
+			drm_dev_exit(idx);
+			spin_lock(&q->sched.job_list_lock);
+			list_add(&sched_job->list, &q->sched.pending_list);
+			spin_unlock(&q->sched.job_list_lock);
+			return DRM_GPU_SCHED_STAT_NOMINAL;
 		}
-		mutex_unlock(&job->tdev->health.reset_lock);
 		drm_dev_exit(idx);
 	}
 
@@ -254,7 +248,7 @@ int taihu_job_sched_init(struct taihu_device *tdev)
 		.ops = &taihu_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = TAIHU_RING_ENTRIES,
-		.timeout = msecs_to_jiffies(TAIHU_JOB_TIMEOUT_MS),
+		.timeout = msecs_to_jiffies(TAIHU_JOB_TICK_MS),
 		.dev = tdev->drm.dev,
 	};
 	struct taihu_queue *q;

@@ -57,6 +57,27 @@ static ssize_t host_pinned_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(host_pinned);
 
+int taihu_sysfs_store_ms(const char *buf, u32 min, u32 max, u32 *dst)
+{
+	u32 ms;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtou32(buf, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < min || ms > max)
+		return -ERANGE;
+	WRITE_ONCE(*dst, ms);
+	return 0;
+}
+
+ssize_t taihu_sysfs_counter_show(char *buf, atomic64_t *counter)
+{
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(counter));
+}
+
 static ssize_t host_pin_limit_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -246,5 +267,6 @@ const struct attribute_group *taihu_sysfs_groups[] = {
 	&taihu_sysfs_group,
 	&taihu_sysfs_engine_group,
 	&taihu_health_sysfs_group,
+	&taihu_recovery_sysfs_group,
 	NULL
 };

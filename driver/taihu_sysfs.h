@@ -7,7 +7,31 @@
 #ifndef __TAIHU_SYSFS_H__
 #define __TAIHU_SYSFS_H__
 
+#include <linux/atomic.h>
+#include <linux/types.h>
+
 struct attribute_group;
+
+/**
+ * taihu_sysfs_store_ms() - parse a root-written time in ms within bounds
+ * @buf: what was written
+ * @min: smallest value allowed
+ * @max: largest value allowed
+ * @dst: where the value goes (WRITE_ONCE), untouched on error
+ *
+ * Return: 0, -EPERM without CAP_SYS_ADMIN, -EINVAL if not a number,
+ * -ERANGE outside @min..@max.
+ */
+int taihu_sysfs_store_ms(const char *buf, u32 min, u32 max, u32 *dst);
+
+/**
+ * taihu_sysfs_counter_show() - print a counter
+ * @buf: the sysfs page
+ * @counter: the counter
+ *
+ * Return: bytes written.
+ */
+ssize_t taihu_sysfs_counter_show(char *buf, atomic64_t *counter);
 
 /*
  * The driver core adds these when the driver binds and removes them before

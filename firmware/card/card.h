@@ -80,6 +80,10 @@ struct engine {
 	/* Injected faults (fault.h), consumed by the engine thread. */
 	atomic_bool fault_hang;		/* the next job makes no progress */
 	atomic_bool fault_corrupt;	/* the next completion names a wrong seqno */
+	atomic_uint fault_slow_ms;	/* the next job first makes progress this long */
+	/* Consumed by the main thread (mailbox): the next disable/enable fails. */
+	atomic_bool fault_disable_fail;
+	atomic_bool fault_enable_fail;
 };
 
 /*

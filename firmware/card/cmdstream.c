@@ -19,6 +19,7 @@
 #include "activity.h"
 #include "clock.h"
 #include "cmdstream.h"
+#include "engine.h"
 #include "events.h"
 #include "jobmem.h"
 #include "kernel_exec.h"
@@ -55,13 +56,22 @@ static int fault(struct exec *x, uint32_t offset, const struct mem_fault *f)
 }
 
 /* True (with the job ABORTED at @offset) once QUEUE_DISABLE or RESET asked. */
-static bool aborted(struct exec *x, uint32_t offset)
+static bool abort_seen(struct exec *x, uint32_t offset)
 {
 	if (!atomic_load_explicit(&x->e->abort, memory_order_relaxed))
 		return false;
 	x->rec->status = TAIHU_STATUS_ABORTED;
 	x->rec->error_offset = offset;
 	return true;
+}
+
+/* The same between two steps of work: the job made progress. */
+static bool aborted(struct exec *x, uint32_t offset)
+{
+	if (abort_seen(x, offset))
+		return true;
+	engine_progress(x->e);
+	return false;
 }
 
 /* The 8-byte aligned word at @addr, as an atomic; NULL after a fault. */
@@ -267,7 +277,8 @@ static int exec_sem_wait(struct exec *x, uint32_t off, const uint8_t *pkt)
 		v = atomic_load_explicit(sem, memory_order_acquire);
 		if (w.cond == TAIHU_SEM_EQUAL ? v == w.value : v >= w.value)
 			return 0;
-		if (aborted(x, off))
+		/* Waiting is no progress: a job stalled on a semaphore can time out. */
+		if (abort_seen(x, off))
 			return -1;
 		sem_sleep(x->card, seen, &x->e->abort);
 	}
@@ -349,7 +360,8 @@ void cmdstream_execute(struct engine *e, const struct taihu_ring_entry *entry,
 	uint32_t off = 0;
 	uint8_t *buf = e->cmd_buf;
 
-	jobmem_init(&x.mem, card, &e->tlb, &e->abort, entry->context);
+	jobmem_init(&x.mem, card, &e->tlb, &e->abort, &card->qdesc[e->index].progress,
+		    entry->context);
 	rec->status = TAIHU_STATUS_SUCCESS;
 	if (entry->flags || entry->reserved || len == 0 || len % 8 ||
 	    len > card->cfg.max_cmd_len) {

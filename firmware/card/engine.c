@@ -127,6 +127,19 @@ void hang_until_aborted(struct engine *e)
 		nanosleep(&tick, NULL);
 }
 
+/* An injected slow job: @ms of steps, every 10 ms, unless the queue is disabled. */
+static void slow_but_progressing(struct engine *e, unsigned int ms)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000000L };
+	uint64_t end = card_clock_ns() + (uint64_t)ms * 1000000ULL;
+
+	card_log("queue %u: job is slow for %u ms (fault injected)", e->index, ms);
+	while (card_clock_ns() < end && !engine_stopping(e)) {
+		nanosleep(&tick, NULL);
+		engine_progress(e);
+	}
+}
+
 static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
 {
 	struct card *card = e->card;
@@ -141,6 +154,10 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 		hang_until_aborted(e);
 		rec.status = TAIHU_STATUS_ABORTED;
 	} else {
+		unsigned int slow_ms = atomic_exchange(&e->fault_slow_ms, 0);
+
+		if (slow_ms)
+			slow_but_progressing(e, slow_ms);
 		activity_job_begin(e);
 		cmdstream_execute(e, &entry, &rec);
 		/* A throttled engine takes longer: the job ends at the clock's pace. */

@@ -17,6 +17,7 @@
 #define TAIHU_CARD_ENGINE_H
 
 #include "card.h"
+#include "shm.h"
 
 /*
  * Each engine thread sleeps on its queue's doorbell eventfd itself (and on
@@ -39,5 +40,16 @@ bool engine_stopping(struct engine *e);
 /* Engine thread: an injected hang, until engine_stopping(). */
 void hang_until_aborted(struct engine *e);
 void engine_destroy(struct card *card);
+
+/*
+ * The running job made a step (a packet, a memory span, a kernel block, a
+ * throttled slice): the queue descriptor's progress word moves, so that
+ * the driver's job timeout tells a long job from a hung one. Engine
+ * thread only.
+ */
+static inline void engine_progress(struct engine *e)
+{
+	shm_bump64(&e->card->qdesc[e->index].progress);
+}
 
 #endif /* TAIHU_CARD_ENGINE_H */

@@ -34,16 +34,36 @@ static int inject_queue(struct card *card, const struct taihu_mbox_fault *f)
 {
 	struct engine *e;
 
-	if (f->count != 1 || f->arg >= card->cfg.num_queues)
+	const char *what;
+
+	if (f->arg >= card->cfg.num_queues ||
+	    (f->count != 1 && f->fault != TAIHU_FAULT_QUEUE_SLOW))
 		return -EINVAL;
 	e = &card->engines[f->arg];
-	if (f->fault == TAIHU_FAULT_QUEUE_HANG)
+	switch (f->fault) {
+	case TAIHU_FAULT_QUEUE_HANG:
 		atomic_store(&e->fault_hang, true);
-	else
+		what = "next job hangs";
+		break;
+	case TAIHU_FAULT_QUEUE_SLOW:
+		atomic_store(&e->fault_slow_ms, f->count);
+		what = "next job is slow but makes progress";
+		break;
+	case TAIHU_FAULT_QUEUE_DISABLE_FAIL:
+		atomic_store(&e->fault_disable_fail, true);
+		what = "next disable fails";
+		break;
+	case TAIHU_FAULT_QUEUE_ENABLE_FAIL:
+		atomic_store(&e->fault_enable_fail, true);
+		what = "next enable fails";
+		break;
+	default:
 		atomic_store(&e->fault_corrupt, true);
-	card_log("fault injected: queue %llu: %s", (unsigned long long)f->arg,
-		 f->fault == TAIHU_FAULT_QUEUE_HANG ? "next job hangs" :
-						      "next completion corrupted");
+		what = "next completion corrupted";
+		break;
+	}
+	card_log("fault injected: queue %llu: %s (%u)", (unsigned long long)f->arg, what,
+		 f->count);
 	return 0;
 }
 
@@ -58,6 +78,9 @@ int fault_inject(struct card *card, const struct taihu_mbox_fault *f)
 		return inject_ecc(card, f, true);
 	case TAIHU_FAULT_QUEUE_HANG:
 	case TAIHU_FAULT_CORRUPT_COMPLETION:
+	case TAIHU_FAULT_QUEUE_SLOW:
+	case TAIHU_FAULT_QUEUE_DISABLE_FAIL:
+	case TAIHU_FAULT_QUEUE_ENABLE_FAIL:
 		return inject_queue(card, f);
 	case TAIHU_FAULT_FW_HANG:
 		/* A hang of more than a day is a hang for good. */
@@ -127,5 +150,8 @@ void fault_clear_on_reset(struct card *card)
 	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
 		atomic_store(&card->engines[q].fault_hang, false);
 		atomic_store(&card->engines[q].fault_corrupt, false);
+		atomic_store(&card->engines[q].fault_slow_ms, 0);
+		atomic_store(&card->engines[q].fault_disable_fail, false);
+		atomic_store(&card->engines[q].fault_enable_fail, false);
 	}
 }

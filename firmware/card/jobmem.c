@@ -12,17 +12,25 @@
 
 #include "dma.h"
 #include "jobmem.h"
+#include "shm.h"
 #include "mmu.h"
 
 #define PAGE		TAIHU_MMU_PAGE_SIZE
 #define PAGE_MASK	(TAIHU_MMU_PAGE_SIZE - 1)
 
+static void progress_step(const struct job_mem *m)
+{
+	if (m->progress)
+		shm_bump64(m->progress);
+}
+
 void jobmem_init(struct job_mem *m, struct card *card, struct tlb *tlb,
-		 atomic_bool *abort, uint32_t context)
+		 atomic_bool *abort, volatile void *progress, uint32_t context)
 {
 	m->card = card;
 	m->tlb = tlb;
 	m->abort = abort;
+	m->progress = progress;
 	m->context = context;
 	m->translated = context != 0 && (card->cfg.capabilities & TAIHU_CARD_CAP_MMU);
 }
@@ -64,10 +72,12 @@ int jobmem_check(const struct job_mem *m, uint64_t addr, uint64_t len,
 	while (len) {
 		uint64_t step = PAGE - (addr & PAGE_MASK);
 
-		if (++pages % JOBMEM_CHECK_BATCH == 0 &&
-		    atomic_load_explicit(m->abort, memory_order_relaxed)) {
-			set_fault(f, TAIHU_STATUS_ABORTED, access, 0);
-			return -1;
+		if (++pages % JOBMEM_CHECK_BATCH == 0) {
+			if (atomic_load_explicit(m->abort, memory_order_relaxed)) {
+				set_fault(f, TAIHU_STATUS_ABORTED, access, 0);
+				return -1;
+			}
+			progress_step(m);
 		}
 		if (!translate(m, addr, access)) {
 			set_fault(f, TAIHU_STATUS_MMU_FAULT, access, addr);
@@ -190,6 +200,7 @@ static int jobmem_copy(const struct job_mem *m, uint64_t addr, uint8_t *buf, uin
 			set_fault(f, TAIHU_STATUS_ABORTED, access, 0);
 			return -1;
 		}
+		progress_step(m);
 		p = jobmem_span(m, addr + done, len - done, access, &span, f);
 		if (!p)
 			return -1;

@@ -35,6 +35,7 @@ struct job_mem {
 	struct card *card;
 	struct tlb *tlb;
 	atomic_bool *abort;
+	volatile void *progress;	/* may be NULL: bumped between spans (engine.h) */
 	uint32_t context;
 	bool translated;
 };
@@ -46,9 +47,12 @@ struct mem_fault {
 	uint64_t addr;		/* the first unreachable device (virtual) address */
 };
 
-/* @abort (set by QUEUE_DISABLE or RESET) stops a long range check. */
+/*
+ * @abort (set by QUEUE_DISABLE or RESET) stops a long range check;
+ * @progress (may be NULL) counts the spans and check batches.
+ */
 void jobmem_init(struct job_mem *m, struct card *card, struct tlb *tlb,
-		 atomic_bool *abort, uint32_t context);
+		 atomic_bool *abort, volatile void *progress, uint32_t context);
 
 /*
  * Check that all of [@addr, @addr + @len) is reachable for @access without

@@ -241,6 +241,7 @@ int kernel_execute(struct engine *e, const struct job_mem *mem, const uint8_t *p
 	s->x.k = &s->k;
 	s->x.scratch = engine_scratch(e);
 	s->x.abort = &e->abort;
+	s->x.progress = &e->card->qdesc[e->index].progress;
 	s->x.reference = e->card->opt.kernels_reference;
 	if (!s->x.scratch) {
 		refuse(s, TAIHU_REASON_NO_MEMORY, TAIHU_OPERAND_PACKET, TAIHU_FIELD_NONE);

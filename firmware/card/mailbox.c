@@ -67,8 +67,17 @@ static int op_queue(struct card *card, const struct mbox_request *req)
 	if (read_payload(req, &q, sizeof(q)) ||
 	    q.reserved || q.queue >= TAIHU_MAX_QUEUES)
 		return -EINVAL;
-	if (req->op == TAIHU_MBOX_OP_QUEUE_ENABLE)
+	if (req->op == TAIHU_MBOX_OP_QUEUE_ENABLE) {
+		if (atomic_exchange(&card->engines[q.queue].fault_enable_fail, false)) {
+			card_log("queue %u: enable fails (fault injected)", q.queue);
+			return -EIO;
+		}
 		return engine_enable(card, q.queue);
+	}
+	if (atomic_exchange(&card->engines[q.queue].fault_disable_fail, false)) {
+		card_log("queue %u: disable fails (fault injected)", q.queue);
+		return -EIO;
+	}
 	engine_disable(card, q.queue);
 	return 0;
 }

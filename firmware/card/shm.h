@@ -37,4 +37,13 @@ static inline void shm_store64(volatile void *p, uint64_t v)
 	atomic_store_explicit((volatile _Atomic uint64_t *)p, v, memory_order_release);
 }
 
+/* Add one to a word only this card thread writes (the guest only reads it). */
+static inline void shm_bump64(volatile void *p)
+{
+	volatile _Atomic uint64_t *w = p;
+
+	atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
 #endif /* TAIHU_CARD_SHM_H */

@@ -12,6 +12,7 @@
 #include "activity.h"
 #include "card.h"
 #include "clock.h"
+#include "engine.h"
 #include "events.h"
 #include "log.h"
 #include "shm.h"
@@ -305,6 +306,7 @@ void thermal_throttle_job(struct engine *e)
 
 		if (now >= end || atomic_load_explicit(&e->abort, memory_order_relaxed))
 			return;
+		engine_progress(e);
 		left = end - now < STRETCH_SLICE_NS ? end - now : STRETCH_SLICE_NS;
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)left;

@@ -33,6 +33,8 @@
 #define EVENT_WAIT_MS	5000
 /* The firmware's queues (t1.bin): one hung job on each. */
 #define HUNG_QUEUES	4
+/* The driver's default job_timeout_ms. */
+#define TAIHU_DEFAULT_JOB_TIMEOUT_MS	5000LL
 
 FIXTURE(health)
 {
@@ -41,6 +43,7 @@ FIXTURE(health)
 	char pci_dir[256];
 	char fault_dir[300];
 	unsigned int timeout_ms;
+	long long job_timeout_ms;
 };
 
 /* Open the first card and find its sysfs and debugfs directories. */
@@ -89,6 +92,8 @@ FIXTURE_SETUP(health)
 	ASSERT_EQ(0, ret) TH_LOG("no Taihu device: %s", taihu_strerror(ret));
 	self->timeout_ms = (unsigned int)tt_attr_ll(self->pci_dir, "heartbeat_timeout_ms");
 	ASSERT_GE(self->timeout_ms, 200);
+	self->job_timeout_ms = tt_attr_ll(self->pci_dir, "job_timeout_ms");
+	ASSERT_GE(self->job_timeout_ms, 200);
 }
 
 FIXTURE_TEARDOWN(health)
@@ -97,6 +102,8 @@ FIXTURE_TEARDOWN(health)
 
 	if (geteuid() != 0)
 		return;
+	snprintf(state, sizeof(state), "%lld", self->job_timeout_ms);
+	EXPECT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", state));
 	/* Leave a live card for the next test. */
 	if (tt_attr_line(self->pci_dir, "health", state, sizeof(state)) ||
 	    strcmp(state, "alive")) {
@@ -207,6 +214,115 @@ TEST_F(health, heartbeat_timeout_is_a_root_sysfs_attribute)
 	/* A live card. */
 	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", v, sizeof(v)));
 	EXPECT_STREQ("alive", v);
+}
+
+TEST_F(health, job_timeout_is_a_root_sysfs_attribute)
+{
+	EXPECT_EQ(5000, self->job_timeout_ms);
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "job_timeout_ms", "199"));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "job_timeout_ms", "600001"));
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->pci_dir, "job_timeout_ms", "later"));
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", "12345"));
+	EXPECT_EQ(12345, tt_attr_ll(self->pci_dir, "job_timeout_ms"));
+}
+
+/*
+ * A counter the driver moves after the job it counts has ended: wait for
+ * it (up to EVENT_WAIT_MS) to reach @want; its last value.
+ */
+static long long attr_reaches(const char *dir, const char *name, long long want)
+{
+	int64_t end = tt_now_ns() + (int64_t)EVENT_WAIT_MS * 1000000;
+	long long v;
+
+	while ((v = tt_attr_ll(dir, name)) < want && tt_now_ns() < end)
+		tt_sleep_ms(20);
+	return v;
+}
+
+/* Rounds of the loops below: 20 injections of each fault class and more. */
+#define ROUNDS		5
+#define SHORT_TIMEOUT	"250"
+#define SLOW_MS		1000
+
+/*
+ * A job that runs four times the job timeout but makes progress all along
+ * (an injected slow job, on every queue at once, ROUNDS times) is not
+ * killed: it succeeds, the card's own clock says it ran past the timeout,
+ * and sysfs counts it as a long job, not a hang.
+ */
+TEST_F(health, slow_but_progressing_jobs_outlive_the_timeout)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long hangs = tt_attr_ll(self->pci_dir, "hangs");
+	long long long_jobs = tt_attr_ll(self->pci_dir, "long_jobs");
+	uint64_t seqno[HUNG_QUEUES];
+	char arg[32];
+	int r, i;
+
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", SHORT_TIMEOUT));
+	snprintf(arg, sizeof(arg), "0 %u", SLOW_MS);
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->fault_dir, "queue_slow", "0 0"));
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < HUNG_QUEUES; i++) {
+			snprintf(arg, sizeof(arg), "%d %u", i, SLOW_MS);
+			ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_slow", arg));
+			ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i]));
+		}
+		for (i = 0; i < HUNG_QUEUES; i++) {
+			ASSERT_EQ(0, taihu_wait(self->dev, seqno[i],
+						tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+			EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status)
+				TH_LOG("round %d queue %d: %s", r, i,
+				       taihu_job_status_name(res.status));
+			EXPECT_GE(res.end_ns - res.start_ns, SLOW_MS * 1000000ULL);
+		}
+	}
+	EXPECT_EQ(hangs, tt_attr_ll(self->pci_dir, "hangs"));
+	EXPECT_EQ(long_jobs + ROUNDS * HUNG_QUEUES, tt_attr_ll(self->pci_dir, "long_jobs"));
+	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+}
+
+/*
+ * With job_timeout_ms lowered, a hung job ends TIMEOUT long before the
+ * default timeout (5 s) could have fired, the job behind it succeeds, and
+ * queues time out independently: one hung job on every queue at once,
+ * ROUNDS times.
+ */
+TEST_F(health, lowered_job_timeout_ends_hung_jobs_sooner)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long hangs = tt_attr_ll(self->pci_dir, "hangs");
+	long long resets = tt_attr_ll(self->pci_dir, "queue_resets");
+	uint64_t seqno[HUNG_QUEUES], next[HUNG_QUEUES];
+	char q[8];
+	int64_t t0;
+	int r, i;
+
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", SHORT_TIMEOUT));
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < HUNG_QUEUES; i++) {
+			snprintf(q, sizeof(q), "%d", i);
+			ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", q));
+			ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i]));
+			ASSERT_EQ(0, tt_submit_nop(self->dev, i, &next[i]));
+		}
+		t0 = tt_now_ns();
+		for (i = 0; i < HUNG_QUEUES; i++) {
+			/* Well before the default timeout would have ended it. */
+			ASSERT_EQ(0, taihu_wait(self->dev, seqno[i],
+						t0 + (TAIHU_DEFAULT_JOB_TIMEOUT_MS - 1000) * 1000000LL,
+						&res)) TH_LOG("round %d queue %d", r, i);
+			EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, res.status);
+			ASSERT_EQ(0, taihu_wait(self->dev, next[i],
+						tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+			EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+		}
+	}
+	EXPECT_EQ(hangs + ROUNDS * HUNG_QUEUES, tt_attr_ll(self->pci_dir, "hangs"));
+	EXPECT_EQ(resets + ROUNDS * HUNG_QUEUES,
+		  attr_reaches(self->pci_dir, "queue_resets", resets + ROUNDS * HUNG_QUEUES));
+	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
 }
 
 TEST_F(health, corrupted_completion_fails_only_its_job)

@@ -402,9 +402,9 @@ struct drm_taihu_submit_batch {
  * @DRM_TAIHU_JOB_DMA_ERROR: the stream named an address the card cannot reach
  * @DRM_TAIHU_JOB_MMU_FAULT: the stream named an address outside the
  *	context's mappings
- * @DRM_TAIHU_JOB_TIMEOUT: the job ran on the card past the job timeout
- *	(5 s) and was aborted by a reset of its queue; the jobs behind it on
- *	the queue run on
+ * @DRM_TAIHU_JOB_TIMEOUT: the job made no progress on the card for the job
+ *	timeout (sysfs job_timeout_ms, 5 s by default) and was aborted by a
+ *	reset of its queue; the jobs behind it on the queue run on
  * @DRM_TAIHU_JOB_CANCELLED: the job did not run to its end: aborted by a
  *	card reset or unplug, not run because its context faulted or its
  *	file was closed first. (A job whose in-syncobj ended with an error

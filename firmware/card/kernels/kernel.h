@@ -44,6 +44,7 @@ struct kexec {
 	struct ktensor t[TAIHU_KERNEL_MAX_TENSORS];
 	struct kscratch *scratch;	/* the engine's scratch buffers */
 	atomic_bool *abort;		/* may be NULL */
+	volatile void *progress;	/* may be NULL: bumped at each look at @abort */
 	bool reference;			/* run the reference, never the fast path */
 	uint32_t reason;		/* why a kernel returned KERNEL_FAILED */
 };
@@ -63,9 +64,17 @@ typedef int (*kernel_fn)(struct kexec *x);
  */
 int kernels_run(struct kexec *x);
 
-/* True once QUEUE_DISABLE or RESET asked the engine to stop. */
+/*
+ * True once QUEUE_DISABLE or RESET asked the engine to stop. Kernels look
+ * between blocks of work, so each look is also a step of progress.
+ */
 static inline bool kernel_aborted(const struct kexec *x)
 {
+	volatile _Atomic uint64_t *w = x->progress;
+
+	if (w)
+		atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
 	return x->abort && atomic_load_explicit(x->abort, memory_order_relaxed);
 }
 

@@ -8,11 +8,24 @@
  *	While worker processes run checked jobs on queues 0..2, the host
  *	overwrites the card's mailbox, event ring, queue descriptors and ID
  *	page with random bytes ("@@taihu scribble N REGION SEED", run-vm
- *	--scribble-on-request). After each, the driver must recover (by its
- *	ladder: queue or card reset) so that checked jobs succeed on every
- *	queue again. Then, unbound, the ID page is scribbled on once more and
+ *	--scribble-on-request). After each, the driver must recover (refuse
+ *	the bad indices, or go up its ladder: queue or card reset) so that
+ *	checked jobs succeed on every queue again. Then, unbound, the ID page is scribbled on once more and
  *	binding again must work and report the same firmware: the card
  *	rebuilds its ID page on RESET.
+ *   taihu_fault_soak soak PCI_SLOT [ROUNDS]
+ *	Each fault class injected ROUNDS times (default 20) while two worker
+ *	processes run checked jobs on queues 0 and 1, each class with workers
+ *	of its own so that a failure names its class: ECC errors (corrected,
+ *	uncorrected), a hung queue and a corrupted completion (guilty jobs on
+ *	queues 2 and 3 at once, each of which must end with its status: a
+ *	hung one TIMEOUT, a corrupted one anything but SUCCESS), a stopped
+ *	heartbeat and a firmware crash (the card is reset and the jobs in
+ *	flight run again), a firmware hang shorter than the heartbeat timeout
+ *	(100 ms of 400). Every innocent job must succeed with the right data,
+ *	the card must work afterwards and be "alive". The heartbeat timeout
+ *	is 400 ms for the run, and job_timeout_ms 500 when the driver has it
+ *	(else its 5 s).
  * A checked job FILLs a VRAM buffer with a pattern of its own and COPYs it
  * to a host buffer, which the worker compares: a job that reports SUCCESS
  * with wrong data fails the test, whatever happened around it.
@@ -144,24 +157,26 @@ static void worker(const char *node, uint32_t queue, int stop_fd, int out_fd)
 }
 
 struct workers {
+	int n;			/* on queues 0..n-1 */
 	int stop[2], out[2];
 	pid_t pids[WORKERS];
 	struct worker_report r[WORKERS];
 };
 
-static int workers_start(struct workers *w, const char *node)
+static int workers_start(struct workers *w, const char *node, int n)
 {
-	unsigned int i;
+	int i;
 
+	w->n = n;
 	if (pipe(w->stop) || pipe(w->out))
 		return -errno;
-	for (i = 0; i < WORKERS; i++) {
+	for (i = 0; i < n; i++) {
 		w->pids[i] = fork();
 		if (w->pids[i] < 0)
 			return -errno;
 		if (!w->pids[i]) {
 			close(w->stop[1]);
-			worker(node, i, w->stop[0], w->out[1]);
+			worker(node, (uint32_t)i, w->stop[0], w->out[1]);
 		}
 	}
 	return 0;
@@ -173,10 +188,10 @@ static int workers_stop(struct workers *w)
 	int i, got = 0;
 
 	close(w->stop[1]);
-	for (i = 0; i < WORKERS; i++)
+	for (i = 0; i < w->n; i++)
 		if (read(w->out[0], &w->r[got], sizeof(w->r[got])) == sizeof(w->r[got]))
 			got++;
-	for (i = 0; i < WORKERS; i++)
+	for (i = 0; i < w->n; i++)
 		waitpid(w->pids[i], NULL, 0);
 	return got;
 }
@@ -199,33 +214,46 @@ static void workers_print(const struct workers *w, int got)
 }
 
 /*
- * Wait until a checked job succeeds with the right data on each of queues
- * 0..@queues-1; the milliseconds it took, or -1 when not within RECOVER_MS.
+ * Wait until a checked job of @dev succeeds with the right data on each of
+ * queues 0..@queues-1; the milliseconds it took, or -1 when not within
+ * RECOVER_MS.
  */
-static long recovered_ms(const char *node, uint32_t queues)
+static long recovered_ms_dev(struct taihu_device *dev, uint32_t queues)
 {
 	int64_t t0 = tt_now_ns(), end = t0 + RECOVER_MS * 1000000LL;
-	struct taihu_device *dev = NULL;
 	struct checked_job j = { 0 };
 	uint32_t q = 0;
 
+	if (checked_job_init(&j, dev)) {
+		checked_job_fini(&j);
+		return -1;
+	}
 	while (q < queues && tt_now_ns() < end) {
-		if (!dev && (taihu_device_open(node, &dev) || checked_job_init(&j, dev))) {
-			checked_job_fini(&j);
-			memset(&j, 0, sizeof(j));
-			taihu_device_close(dev);
-			dev = NULL;
-			tt_sleep_ms(100);
-			continue;
-		}
 		if (!checked_job_run(&j, q, 0xc0de0000u | q))
 			q++;
 		else
-			tt_sleep_ms(100);
+			tt_sleep_ms(50);
 	}
 	checked_job_fini(&j);
-	taihu_device_close(dev);
 	return q == queues ? (long)((tt_now_ns() - t0) / 1000000) : -1;
+}
+
+/* The same from a file of its own, opened again until it works. */
+static long recovered_ms(const char *node, uint32_t queues)
+{
+	int64_t t0 = tt_now_ns(), end = t0 + RECOVER_MS * 1000000LL;
+	struct taihu_device *dev;
+	long ms = -1;
+
+	while (ms < 0 && tt_now_ns() < end) {
+		if (taihu_device_open(node, &dev)) {
+			tt_sleep_ms(100);
+			continue;
+		}
+		ms = recovered_ms_dev(dev, queues);
+		taihu_device_close(dev);
+	}
+	return ms < 0 ? -1 : (long)((tt_now_ns() - t0) / 1000000);
 }
 
 static void print_counters(const char *pci_dir, const char *when)
@@ -263,7 +291,7 @@ static int do_scribble(const char *slot, const char *card)
 	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
 	print_counters(pci_dir, "before");
 
-	ok = !workers_start(&w, desc.node);
+	ok = !workers_start(&w, desc.node, WORKERS);
 	tt_tap(ok, "%d workers run checked jobs on queues 0..%d", WORKERS, WORKERS - 1);
 	if (!ok)
 		return 1;
@@ -314,12 +342,201 @@ static int do_scribble(const char *slot, const char *card)
 	return 0;
 }
 
+/* The fault classes of the soak. */
+enum soak_kind {
+	SOAK_EVENT,	/* nothing to wait for */
+	SOAK_GUILTY,	/* guilty jobs on the GUILTY_QUEUES take the fault */
+	SOAK_RESET,	/* the card is reset: wait for card_resets to move */
+	SOAK_PAUSE,	/* the card pauses: wait for ARG ms */
+};
+
+/*
+ * Guilty jobs run on queues 2 and 3, one each per round and at the same
+ * time (a hung queue costs a job timeout); the workers on 0 and 1.
+ */
+#define GUILTY_QUEUES	2
+#define SOAK_WORKERS	2
+
+static const struct soak_class {
+	const char *file;	/* in fault_inject/ */
+	const char *arg;	/* NULL: the queue (guilty), the pause in ms */
+	enum soak_kind kind;
+	int guilty_status;	/* the status the guilty job must get, or -1: any but SUCCESS */
+} soak_classes[] = {
+	{ "ecc_corrected", "1", SOAK_EVENT, 0 },
+	{ "ecc_uncorrected", "1", SOAK_EVENT, 0 },
+	{ "queue_hang", NULL, SOAK_GUILTY, DRM_TAIHU_JOB_TIMEOUT },
+	{ "corrupt_completion", NULL, SOAK_GUILTY, -1 },
+	{ "heartbeat_stop", "1", SOAK_RESET, 0 },
+	{ "fw_crash", "0x1234", SOAK_RESET, 0 },
+	{ "fw_hang", NULL, SOAK_PAUSE, 0 },
+};
+
+/* Wait up to 10 s for @name in @pci_dir to exceed @than. */
+static int counter_above(const char *pci_dir, const char *name, long long than)
+{
+	int64_t end = tt_now_ns() + 10000000000LL;
+
+	while (tt_now_ns() < end) {
+		if (tt_attr_ll(pci_dir, name) > than)
+			return 0;
+		tt_sleep_ms(20);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * One round of @c on the card at @node: inject it and see it through. A
+ * guilty class is injected on each guilty queue, whose guilty jobs each
+ * have a file (a context) of their own, which the driver may ban; their
+ * statuses go to @status. The injections made, or -errno.
+ */
+static int soak_round(const struct soak_class *c, const char *node, const char *fault_dir,
+		      const char *pci_dir, unsigned int pause_ms, int *status)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long resets = tt_attr_ll(pci_dir, "card_resets");
+	struct taihu_device *guilty[GUILTY_QUEUES] = { 0 };
+	uint64_t seqno[GUILTY_QUEUES];
+	uint32_t q;
+	char arg[32];
+	int ret = 0;
+
+	if (c->kind == SOAK_GUILTY) {
+		for (q = 0; q < GUILTY_QUEUES && !ret; q++) {
+			snprintf(arg, sizeof(arg), "%u", SOAK_WORKERS + q);
+			ret = taihu_device_open(node, &guilty[q]);
+			if (!ret)
+				ret = tt_attr_write(fault_dir, c->file, arg);
+			if (!ret)
+				ret = tt_submit_nop(guilty[q], SOAK_WORKERS + q, &seqno[q]);
+		}
+		for (q = 0; q < GUILTY_QUEUES && !ret; q++) {
+			res.status = DRM_TAIHU_JOB_SUCCESS;
+			ret = taihu_wait(guilty[q], seqno[q], tt_now_ns() + JOB_TIMEOUT_NS, &res);
+			status[q] = (int)res.status;
+		}
+		for (q = 0; q < GUILTY_QUEUES; q++)
+			taihu_device_close(guilty[q]);
+		return ret ? ret : GUILTY_QUEUES;
+	}
+	snprintf(arg, sizeof(arg), "%s", c->arg ? c->arg : "");
+	if (!c->arg)
+		snprintf(arg, sizeof(arg), "%u", pause_ms);
+	ret = tt_attr_write(fault_dir, c->file, arg);
+	if (ret)
+		return ret;
+	if (c->kind == SOAK_RESET) {
+		ret = counter_above(pci_dir, "card_resets", resets);
+		/* and back: a checked job succeeds */
+		if (!ret && recovered_ms(node, 1) < 0)
+			ret = -EIO;
+	} else if (c->kind == SOAK_PAUSE) {
+		tt_sleep_ms(pause_ms);
+	}
+	return ret ? ret : 1;
+}
+
+static int do_soak(const char *slot, unsigned int rounds)
+{
+	char pci_dir[300], fault_dir[300], health[64], hb_old[32], jt_old[32];
+	struct taihu_device_info info = { .size = sizeof(info) };
+	unsigned int ci, n, pause_ms, all_ok = 1;
+	struct taihu_device *dev;
+	struct tt_device desc;
+	int ok, has_jt;
+	long ms;
+
+	ok = !tt_wait_device(slot, TT_DEVICE_WAIT_MS, &desc) &&
+	     !taihu_device_open(desc.node, &dev) && !taihu_device_info(dev, &info) &&
+	     info.num_queues >= SOAK_WORKERS + GUILTY_QUEUES;
+	tt_tap(ok, "card %s is there, with at least %d queues", slot,
+	       SOAK_WORKERS + GUILTY_QUEUES);
+	if (!ok)
+		return 1;
+	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
+	snprintf(fault_dir, sizeof(fault_dir), "/sys/kernel/debug/accel/%s/fault_inject",
+		 desc.pci_slot);
+	ok = !tt_attr_line(pci_dir, "heartbeat_timeout_ms", hb_old, sizeof(hb_old)) &&
+	     !tt_attr_write(pci_dir, "heartbeat_timeout_ms", "400");
+	has_jt = !tt_attr_line(pci_dir, "job_timeout_ms", jt_old, sizeof(jt_old));
+	if (has_jt)
+		tt_attr_write(pci_dir, "job_timeout_ms", "500");
+	printf("# heartbeat_timeout_ms 400 (was %s), job_timeout_ms %lld\n", hb_old,
+	       tt_attr_ll(pci_dir, "job_timeout_ms"));
+	tt_tap(ok, "heartbeat timeout lowered to 400 ms for the soak");
+	pause_ms = 100;
+	print_counters(pci_dir, "before");
+
+	for (ci = 0; ci < sizeof(soak_classes) / sizeof(soak_classes[0]); ci++) {
+		const struct soak_class *c = &soak_classes[ci];
+		unsigned int done = 0, guilty_ok = 0, wrong = 0, failed = 0, errs = 0;
+		int64_t t0 = tt_now_ns();
+		struct workers w = { 0 };
+		int got, i, status[GUILTY_QUEUES] = { 0 }, ret = 0;
+
+		ok = !workers_start(&w, desc.node, SOAK_WORKERS);
+		tt_sleep_ms(200);
+		for (n = 0; ok && n < rounds; n += (unsigned int)ret) {
+			ret = soak_round(c, desc.node, fault_dir, pci_dir, pause_ms, status);
+			if (ret < 0)
+				break;
+			done += (unsigned int)ret;
+			for (i = 0; c->kind == SOAK_GUILTY && i < GUILTY_QUEUES; i++)
+				if (c->guilty_status < 0 ? status[i] != DRM_TAIHU_JOB_SUCCESS :
+				    status[i] == c->guilty_status)
+					guilty_ok++;
+		}
+		got = ok ? workers_stop(&w) : 0;
+		workers_print(&w, got);
+		for (i = 0; i < got; i++) {
+			wrong += w.r[i].wrong;
+			failed += w.r[i].failed;
+			errs += w.r[i].errors;
+		}
+		ms = (long)((tt_now_ns() - t0) / 1000000);
+		if (ret < 0)
+			printf("# %s: injection %u failed: %s\n", c->file, done + 1, strerror(-ret));
+		ok = ok && done >= rounds && got == SOAK_WORKERS && !wrong && !failed && !errs;
+		for (i = 0; i < got; i++)
+			ok = ok && w.r[i].ok > 0;
+		tt_tap(ok, "%s x%u (%ld ms): every innocent job succeeded with the right data",
+		       c->file, done, ms);
+		if (c->kind == SOAK_GUILTY)
+			tt_tap(guilty_ok == done, "%s: every guilty job got its status (%u of %u; last %d)",
+			       c->file, guilty_ok, done, status[0]);
+		all_ok = all_ok && ok;
+		print_counters(pci_dir, c->file);
+		/* the card must still work before the next class */
+		if (recovered_ms(desc.node, info.num_queues) < 0)
+			break;
+	}
+	taihu_device_close(dev);
+	ms = recovered_ms(desc.node, info.num_queues);
+	tt_tap(ms >= 0, "checked jobs succeed on every queue afterwards (%ld ms)", ms);
+	ok = !tt_attr_line(pci_dir, "health", health, sizeof(health)) && !strcmp(health, "alive");
+	tt_tap(ok, "sysfs health says 'alive' (%s)", health);
+	tt_attr_write(pci_dir, "heartbeat_timeout_ms", hb_old);
+	if (has_jt)
+		tt_attr_write(pci_dir, "job_timeout_ms", jt_old);
+	print_counters(pci_dir, "after");
+	return all_ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	unsigned int rounds;
+
 	if (argc >= 4 && !strcmp(argv[1], "scribble")) {
 		printf("TAP version 13\n1..%d\n", 3 + 8 + 5);
 		return do_scribble(argv[2], argv[3]);
 	}
-	fprintf(stderr, "usage: %s scribble PCI_SLOT CARD\n", argv[0]);
+	if (argc >= 3 && !strcmp(argv[1], "soak")) {
+		rounds = argc > 3 ? (unsigned int)strtoul(argv[3], NULL, 0) : 20;
+		/* 2 + one per class + one per guilty class + 2 */
+		printf("TAP version 13\n1..%d\n", 2 + 7 + 2 + 2);
+		return do_soak(argv[2], rounds ? rounds : 20);
+	}
+	fprintf(stderr, "usage: %s scribble PCI_SLOT CARD | soak PCI_SLOT [ROUNDS]\n", argv[0]);
 	return 2;
 }

@@ -63,7 +63,8 @@ static const char infer_usage[] =
 	"  -p, --precision P         fp32 (as the model says), bf16 or fp16: run the\n"
 	"                            fp32 parts of the model in that precision\n"
 	"  -n, --repeat N            run N times: latency (min, median, p99), throughput,\n"
-	"                            and each kernel's device time (one profiled run)\n"
+	"                            each kernel's device time (profiled runs) and\n"
+	"                            the wall time by part (inputs, submit, wait, outputs)\n"
 	"      --no-fusion           lower node by node\n"
 	"  -v, --verbose             list the kernels of the plan\n"
 	"  -j, --json                print a JSON object\n"
@@ -443,22 +444,30 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The parts of a run's wall time (taihu_onnx_stats), medians over the runs. */
+enum { PART_INPUT, PART_SUBMIT, PART_WAIT, PART_OUTPUT, PARTS };
+
 struct timing {
 	uint64_t min, median, p99, dev_median, kernels_sum;
+	uint64_t part[PARTS];
 	double per_s;
 };
+
+static const char *const part_name[PARTS] = { "input", "submit", "wait", "output" };
 
 static int time_runs(struct taihu_onnx_session *s, unsigned int n, struct timing *t)
 {
 	uint64_t *wall = calloc(n, sizeof(*wall)), *dev = calloc(n, sizeof(*dev));
+	uint64_t *part = calloc((size_t)n * PARTS, sizeof(*part));
 	struct taihu_onnx_stats st = { .size = sizeof(st) };
 	uint64_t total = 0;
-	unsigned int i;
+	unsigned int i, k;
 	int err = 0;
 
-	if (!wall || !dev) {
+	if (!wall || !dev || !part) {
 		free(wall);
 		free(dev);
+		free(part);
 		return cli_error("out of memory");
 	}
 	for (i = 0; i < n; i++) {
@@ -468,6 +477,10 @@ static int time_runs(struct taihu_onnx_session *s, unsigned int n, struct timing
 		taihu_onnx_session_stats(s, &st);
 		wall[i] = st.last_wall_ns;
 		dev[i] = st.last_device_ns;
+		part[PART_INPUT * n + i] = st.last_input_ns;
+		part[PART_SUBMIT * n + i] = st.last_submit_ns;
+		part[PART_WAIT * n + i] = st.last_wait_ns;
+		part[PART_OUTPUT * n + i] = st.last_output_ns;
 		total += wall[i];
 	}
 	if (!err) {
@@ -478,9 +491,14 @@ static int time_runs(struct taihu_onnx_session *s, unsigned int n, struct timing
 		t->p99 = wall[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
 		t->dev_median = dev[n / 2];
 		t->per_s = total ? (double)n * 1e9 / (double)total : 0;
+		for (k = 0; k < PARTS; k++) {
+			qsort(part + (size_t)k * n, n, sizeof(*part), cmp_u64);
+			t->part[k] = part[(size_t)k * n + n / 2];
+		}
 	}
 	free(wall);
 	free(dev);
+	free(part);
 	return err ? cli_error("run failed: %s", taihu_onnx_last_error()) : 0;
 }
 
@@ -838,6 +856,18 @@ static int run_model(const char *path, struct infer_opts *o)
 			json_object_object_add(r, "inferences_per_s", json_object_new_double(tm.per_s));
 			json_object_object_add(r, "batch", json_object_new_int64(batch));
 			json_object_object_add(r, "overhead", json_object_new_double(overhead));
+			{
+				json_object *h = json_object_new_object();
+
+				for (i = 0; i < PARTS; i++) {
+					char key[32];
+
+					snprintf(key, sizeof(key), "%s_ns", part_name[i]);
+					json_object_object_add(h, key,
+							       json_object_new_int64((int64_t)tm.part[i]));
+				}
+				json_object_object_add(r, "wall_parts_median", h);
+			}
 			for (i = 0; i < n; i++) {
 				struct taihu_onnx_kernel_info k = { .size = sizeof(k) };
 				json_object *jk = json_object_new_object();
@@ -867,6 +897,12 @@ static int run_model(const char *path, struct infer_opts *o)
 			printf("Card: job median %s; kernels %s in all (median of %u profiled runs); "
 			       "wall / kernels = %.2f\n", d, e,
 			       o->repeat < PROFILE_RUNS ? o->repeat : PROFILE_RUNS, overhead);
+			printf("Wall time by part (medians):");
+			for (i = 0; i < PARTS; i++) {
+				infer_ns(tm.part[i], a, sizeof(a));
+				printf(" %s %s%s", part_name[i], a, i + 1 < PARTS ? "," : "");
+			}
+			printf(" (wait: the card job and its completion)\n");
 			taihu_onnx_session_stats(prof, &pst);
 			print_plan(prof, &pst, kmed);
 		}

@@ -7,7 +7,8 @@
  * planned intermediates (VRAM) and the inputs and outputs (host memory the
  * card reads and writes directly). The command stream is built once per
  * prepare with libtaihu's kernel appends and kept in a VRAM buffer; a run
- * writes the inputs, submits that one job, waits and reads the outputs.
+ * writes the inputs, submits that one job, waits and reads the outputs
+ * (nothing is built, patched or allocated per run).
  * Kernels of one job run in order and see each other's results, so the
  * stream needs no barriers between dependent kernels.
  */
@@ -638,7 +639,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	struct taihu_job job;
 	struct ox_plan *p;
 	uint64_t seqno;
-	int64_t t0;
+	int64_t t0, t1, t2, t3, t4;
 	int i, n = 0, err;
 
 	ox_err_clear();
@@ -664,6 +665,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	if (s->arena)
 		bos[n++] = s->arena;
 	bos[n++] = s->io;
+	t1 = now_ns();
 	memset(&job, 0, sizeof(job));
 	job.size = sizeof(job);
 	job.queue = s->opts.queue;
@@ -675,10 +677,12 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	err = taihu_submit(s->dev, &job, &seqno);
 	if (err)
 		return ox_err(err, "%s: submit failed: %s", s->m->path, taihu_strerror(err));
+	t2 = now_ns();
 	err = taihu_wait(s->dev, seqno, taihu_deadline_ns(s->opts.timeout_ns), &res);
 	if (err)
 		return ox_err(err, "%s: waiting for the job failed: %s", s->m->path,
 			      taihu_strerror(err));
+	t3 = now_ns();
 	if (res.status != DRM_TAIHU_JOB_SUCCESS) {
 		char why[256];
 
@@ -695,7 +699,12 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 		st = &p->stores[p->out[i].store];
 		memcpy(s->outputs[i]->data, s->io_map + st->offset, s->outputs[i]->nbytes);
 	}
-	s->st.last_wall_ns = (uint64_t)(now_ns() - t0);
+	t4 = now_ns();
+	s->st.last_wall_ns = (uint64_t)(t4 - t0);
+	s->st.last_input_ns = (uint64_t)(t1 - t0);
+	s->st.last_submit_ns = (uint64_t)(t2 - t1);
+	s->st.last_wait_ns = (uint64_t)(t3 - t2);
+	s->st.last_output_ns = (uint64_t)(t4 - t3);
 	s->st.last_device_ns = res.end_ns > res.start_ns ? res.end_ns - res.start_ns : 0;
 	if (s->opts.flags & TAIHU_ONNX_PROFILE) {
 		const uint64_t *ts = (const uint64_t *)(s->io_map + p->profile_offset);

@@ -265,6 +265,12 @@ int taihu_onnx_session_output(struct taihu_onnx_session *s, int index,
  * @prepare_ns: wall time of the last prepare
  * @prepares: how many times the session prepared
  * @precision: TAIHU_ONNX_PRECISION_* the session runs in
+ * @last_input_ns: of @last_wall_ns, writing the inputs into the buffer
+ *	the card reads
+ * @last_submit_ns: of @last_wall_ns, the submit call (the SUBMIT ioctl)
+ * @last_wait_ns: of @last_wall_ns, the wait call: the job on the card
+ *	(@last_device_ns) and its completion reaching this process
+ * @last_output_ns: of @last_wall_ns, reading the outputs
  */
 struct taihu_onnx_stats {
 	uint32_t size;
@@ -286,6 +292,10 @@ struct taihu_onnx_stats {
 	uint64_t prepare_ns;
 	uint32_t prepares;
 	uint32_t precision;
+	uint64_t last_input_ns;
+	uint64_t last_submit_ns;
+	uint64_t last_wait_ns;
+	uint64_t last_output_ns;
 };
 
 int taihu_onnx_session_stats(const struct taihu_onnx_session *s,

@@ -8,7 +8,8 @@
  * card reads and writes directly). The command stream is built once per
  * prepare with libtaihu's kernel appends and kept in a VRAM buffer; a run
  * writes the inputs, submits that one job, waits and reads the outputs
- * (nothing is built, patched or allocated per run).
+ * (nothing is built, patched or allocated per run, and after the first
+ * run of a prepare the job lists no buffers: see taihu_onnx_session_run()).
  * Kernels of one job run in order and see each other's results, so the
  * stream needs no barriers between dependent kernels.
  */
@@ -44,6 +45,7 @@ struct taihu_onnx_session {
 	uint32_t cmd_len;
 	uint8_t *io_map;
 	uint64_t *kernel_ns;	/* per plan kernel, last profiled run */
+	bool listed;		/* a job of this prepare listed the buffers */
 	struct taihu_onnx_stats st;
 	struct taihu_kernel_info *caps;	/* what the running firmware enables */
 	int n_caps;			/* -1: the card did not say */
@@ -623,6 +625,7 @@ OX_EXPORT int taihu_onnx_session_prepare(struct taihu_onnx_session *s)
 			       s->outputs[i]->nbytes);
 	}
 	s->inputs_changed = false;
+	s->listed = false;
 	s->st.prepares++;
 	s->st.prepare_ns = (uint64_t)(now_ns() - t0);
 	return 0;
@@ -660,11 +663,21 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 		st = &p->stores[p->in[i].store];
 		memcpy(s->io_map + st->offset, s->inputs[i]->data, s->inputs[i]->nbytes);
 	}
-	if (s->weights)
-		bos[n++] = s->weights;
-	if (s->arena)
-		bos[n++] = s->arena;
-	bos[n++] = s->io;
+	/*
+	 * The first job of a prepare lists the buffers: SUBMIT maps them in
+	 * the file's context (and pins the host one), and they stay mapped
+	 * until freed. Later jobs list none: nothing else uses these
+	 * buffers and every run waits for its job, so the reservations have
+	 * nothing to order, and SUBMIT then locks only the command buffer
+	 * (no drm_exec, no BO array to copy).
+	 */
+	if (!s->listed) {
+		if (s->weights)
+			bos[n++] = s->weights;
+		if (s->arena)
+			bos[n++] = s->arena;
+		bos[n++] = s->io;
+	}
 	t1 = now_ns();
 	memset(&job, 0, sizeof(job));
 	job.size = sizeof(job);
@@ -672,7 +685,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	job.priority = DRM_TAIHU_PRIORITY_NORMAL;
 	job.cmd_bo = s->cmd;
 	job.cmd_len = s->cmd_len;
-	job.bos = bos;
+	job.bos = n ? bos : NULL;
 	job.bo_count = (uint32_t)n;
 	err = taihu_submit(s->dev, &job, &seqno);
 	if (err)
@@ -686,6 +699,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	if (res.status != DRM_TAIHU_JOB_SUCCESS) {
 		char why[256];
 
+		s->listed = false;	/* after a reset, map everything again */
 		taihu_job_error(&res, why, sizeof(why));
 		/* a kernel the firmware does not enable is unsupported, not wrong */
 		return ox_err(res.status == DRM_TAIHU_JOB_UNSUPPORTED ? -EOPNOTSUPP : -EIO,
@@ -699,6 +713,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 		st = &p->stores[p->out[i].store];
 		memcpy(s->outputs[i]->data, s->io_map + st->offset, s->outputs[i]->nbytes);
 	}
+	s->listed = true;
 	t4 = now_ns();
 	s->st.last_wall_ns = (uint64_t)(t4 - t0);
 	s->st.last_input_ns = (uint64_t)(t1 - t0);

@@ -27,6 +27,8 @@
 #include <linux/pci.h>
 #include <linux/sysfs.h>
 
+#include <drm/drm_drv.h>
+
 #include "taihu_coredump.h"
 #include "taihu_drv.h"
 #include "taihu_fw.h"
@@ -40,6 +42,7 @@ static const char *const taihu_death_names[] = {
 	[TAIHU_DEATH_NONE] = "alive",
 	[TAIHU_DEATH_HEARTBEAT] = "heartbeat",
 	[TAIHU_DEATH_FW_CRASH] = "fw-crash",
+	[TAIHU_DEATH_ADMIN] = "admin",
 };
 
 bool taihu_health_dead(struct taihu_device *tdev)
@@ -193,6 +196,22 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 	WRITE_ONCE(h->last_change_ns, ktime_get_ns());
 	queue_delayed_work(system_wq, &h->work,
 			   msecs_to_jiffies(TAIHU_HEALTH_POLL_MS));
+}
+
+int taihu_health_reset(struct taihu_device *tdev)
+{
+	int idx, ret = -ENODEV;
+
+	if (!drm_dev_enter(&tdev->drm, &idx))
+		return -ENODEV;
+	/* The watchdog may look meanwhile: the reset lock orders the resets. */
+	if (!taihu_health_dead(tdev)) {
+		ret = taihu_health_reset_card(tdev, TAIHU_DEATH_ADMIN);
+		if (ret)
+			taihu_health_declare_dead(tdev, TAIHU_DEATH_ADMIN, 0);
+	}
+	drm_dev_exit(idx);
+	return ret;
 }
 
 static void taihu_health_check(struct work_struct *work)

@@ -36,11 +36,13 @@ struct taihu_device;
  * @TAIHU_DEATH_NONE: alive
  * @TAIHU_DEATH_HEARTBEAT: the heartbeat stood still for the timeout
  * @TAIHU_DEATH_FW_CRASH: the card reports a firmware error state
+ * @TAIHU_DEATH_ADMIN: an administrator reset the card (taihu_health_reset())
  */
 enum taihu_death {
 	TAIHU_DEATH_NONE = 0,
 	TAIHU_DEATH_HEARTBEAT,
 	TAIHU_DEATH_FW_CRASH,
+	TAIHU_DEATH_ADMIN,
 };
 
 /**
@@ -147,6 +149,20 @@ bool taihu_health_suspect(struct taihu_device *tdev);
  * For the firmware's error event. Any context; nothing if it is stopped.
  */
 void taihu_health_kick(struct taihu_device *tdev);
+
+/**
+ * taihu_health_reset() - reset the card on purpose (taihu reset)
+ * @tdev: the device
+ *
+ * The watchdog's card reset, reason "admin": jobs in flight are not
+ * guilty and run again; counted in card_resets, a card-reset uevent and
+ * netlink event. No crash dump (nothing failed). A card that does not come
+ * back is declared dead. Sleeps; the caller checked CAP_SYS_ADMIN.
+ *
+ * Return: 0 once the card runs again; -ENODEV if it is gone or was
+ * already dead; the reset's error if it did not come back.
+ */
+int taihu_health_reset(struct taihu_device *tdev);
 
 extern const struct attribute_group taihu_health_sysfs_group;
 

@@ -29,6 +29,7 @@
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
+#include "taihu_health.h"
 #include "taihu_netlink.h"
 #include "taihu_nl_gen.h"
 #include "taihu_telemetry.h"
@@ -300,6 +301,26 @@ int taihu_nl_proc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- power-cap-set -------------------------------------------------- */
 
+/*
+ * The card an admin request names by TAIHU_A_DEV_MINOR, referenced (put it
+ * with drm_dev_put()); NULL with an extack message if there is none.
+ */
+static struct taihu_device *taihu_nl_get_dev(struct genl_info *info)
+{
+	struct taihu_device *tdev;
+
+	mutex_lock(&taihu_nl_lock);
+	tdev = taihu_nl_find(nla_get_u32(info->attrs[TAIHU_A_DEV_MINOR]));
+	if (tdev)
+		drm_dev_get(&tdev->drm);
+	mutex_unlock(&taihu_nl_lock);
+	if (!tdev) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[TAIHU_A_DEV_MINOR]);
+		NL_SET_ERR_MSG(info->extack, "no Taihu card with this minor");
+	}
+	return tdev;
+}
+
 int taihu_nl_power_cap_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct taihu_device *tdev;
@@ -313,23 +334,45 @@ int taihu_nl_power_cap_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, TAIHU_A_DEV_MINOR) ||
 	    GENL_REQ_ATTR_CHECK(info, TAIHU_A_DEV_POWER_CAP))
 		return -EINVAL;
-
-	mutex_lock(&taihu_nl_lock);
-	tdev = taihu_nl_find(nla_get_u32(info->attrs[TAIHU_A_DEV_MINOR]));
-	if (tdev)
-		drm_dev_get(&tdev->drm);
-	mutex_unlock(&taihu_nl_lock);
-	if (!tdev) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[TAIHU_A_DEV_MINOR]);
-		NL_SET_ERR_MSG(info->extack, "no Taihu card with this minor");
+	tdev = taihu_nl_get_dev(info);
+	if (!tdev)
 		return -ENODEV;
-	}
 
 	ret = taihu_power_cap_set(tdev, nla_get_uint(info->attrs[TAIHU_A_DEV_POWER_CAP]));
 	if (ret == -ERANGE) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[TAIHU_A_DEV_POWER_CAP]);
 		NL_SET_ERR_MSG(info->extack, "power cap outside the firmware's range");
 	}
+	drm_dev_put(&tdev->drm);
+	return ret;
+}
+
+/*
+ * A deliberate card reset. The op has GENL_ADMIN_PERM (the core checks the
+ * opener's CAP_SYS_ADMIN in its user namespace); the explicit check is
+ * against the initial namespace, as for power-cap-set: a card is the
+ * machine's, not a container's.
+ */
+int taihu_nl_dev_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct taihu_device *tdev;
+	int ret;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "resetting a card needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, TAIHU_A_DEV_MINOR))
+		return -EINVAL;
+	tdev = taihu_nl_get_dev(info);
+	if (!tdev)
+		return -ENODEV;
+
+	ret = taihu_health_reset(tdev);
+	if (ret == -ENODEV)
+		NL_SET_ERR_MSG(info->extack, "the card is dead or gone: bind it again");
+	else if (ret)
+		NL_SET_ERR_MSG(info->extack, "the card did not come back from the reset and is dead");
 	drm_dev_put(&tdev->drm);
 	return ret;
 }

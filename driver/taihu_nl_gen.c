@@ -26,6 +26,11 @@ static const struct nla_policy taihu_power_cap_set_nl_policy[TAIHU_A_DEV_POWER_C
 	[TAIHU_A_DEV_POWER_CAP] = { .type = NLA_UINT, },
 };
 
+/* TAIHU_CMD_DEV_RESET - do */
+static const struct nla_policy taihu_dev_reset_nl_policy[TAIHU_A_DEV_MINOR + 1] = {
+	[TAIHU_A_DEV_MINOR] = { .type = NLA_U32, },
+};
+
 /* Ops table for taihu */
 static const struct genl_split_ops taihu_nl_ops[] = {
 	{
@@ -53,6 +58,13 @@ static const struct genl_split_ops taihu_nl_ops[] = {
 		.policy		= taihu_power_cap_set_nl_policy,
 		.maxattr	= TAIHU_A_DEV_POWER_CAP,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= TAIHU_CMD_DEV_RESET,
+		.doit		= taihu_nl_dev_reset_doit,
+		.policy		= taihu_dev_reset_nl_policy,
+		.maxattr	= TAIHU_A_DEV_MINOR,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

@@ -15,6 +15,7 @@ int taihu_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int taihu_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int taihu_nl_proc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int taihu_nl_power_cap_set_doit(struct sk_buff *skb, struct genl_info *info);
+int taihu_nl_dev_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	TAIHU_NLGRP_EVENTS,

@@ -44,6 +44,7 @@ extern const struct cli_cmd cli_cmd_top;
 extern const struct cli_cmd cli_cmd_events;
 extern const struct cli_cmd cli_cmd_cdi;
 extern const struct cli_cmd cli_cmd_dump;
+extern const struct cli_cmd cli_cmd_reset;
 
 const struct cli_cmd *cli_find_cmd(const char *name);
 

@@ -25,6 +25,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_events,
 	&cli_cmd_cdi,
 	&cli_cmd_dump,
+	&cli_cmd_reset,
 };
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -299,6 +299,14 @@ TAIHU_EXPORT int taihu_power_cap_set(struct taihu_telemetry_session *s, uint32_t
 				   TAIHU_A_DEV_MAX, NULL, NULL);
 }
 
+TAIHU_EXPORT int taihu_card_reset(struct taihu_telemetry_session *s, uint32_t minor)
+{
+	if (!s)
+		return -EINVAL;
+	return taihu__genl_request(&s->g, TAIHU_CMD_DEV_RESET, 0, put_minor, &minor,
+				   TAIHU_A_DEV_MAX, NULL, NULL);
+}
+
 struct proc_parse {
 	struct taihu_proc_usage *items;
 	size_t n, cap;

@@ -920,6 +920,21 @@ int taihu_power_cap_set(struct taihu_telemetry_session *s, uint32_t minor,
 			uint64_t cap_uw);
 
 /**
+ * taihu_card_reset() - reset a card on purpose (generic netlink dev-reset)
+ * @s: session
+ * @minor: the card
+ *
+ * The driver resets the card as its recovery does: the firmware boots
+ * again, the device contexts are restored and the jobs in flight run
+ * again and complete. Returns once the card is back.
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; -ENODEV if there is no such
+ * card or it is dead; another error if the card did not come back (it is
+ * then declared dead).
+ */
+int taihu_card_reset(struct taihu_telemetry_session *s, uint32_t minor);
+
+/**
  * struct taihu_proc_usage - one open file of a card and its process
  * @size: set by the library to the element size the caller asked for
  * @minor: the card

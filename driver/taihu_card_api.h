@@ -21,9 +21,11 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		6
+#define TAIHU_CARD_IF_MINOR		7
 /* The first interface minor with &taihu_queue_desc.progress and the queue faults 10..12. */
 #define TAIHU_CARD_IF_MINOR_PROGRESS	6
+/* The first minor whose card takes TAIHU_RING_ENTRY_IRQ (interrupt moderation). */
+#define TAIHU_CARD_IF_MINOR_IRQ_FLAG	7
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -621,8 +623,21 @@ struct taihu_queue_desc {
  * @cmd_len: length of the command stream in bytes, a multiple of 8
  * @context: device context the job runs in
  * @seqno: the driver's sequence number for the job, echoed in completion
- * @flags: zero
+ * @flags: TAIHU_RING_ENTRY_* (interface minor 7; zero before); a user
+ *	queue's entries take TAIHU_UQ_ENTRY_IRQ instead. An unknown bit
+ *	ends the entry with TAIHU_STATUS_INVALID_CMD.
  * @reserved: zero
+ *
+ * Completion interrupts of a hardware queue (interface minor 7): the card
+ * raises the queue's vector after an entry whose @flags has
+ * TAIHU_RING_ENTRY_IRQ, and when it finds its ring empty after ending
+ * entries it has not raised the vector for; otherwise it goes on to the
+ * next entry without one. It reads @flags again once the entry has ended,
+ * after storing &taihu_queue_desc.head, with a full barrier in between: a
+ * driver that sets the flag of an entry already written (even one that
+ * runs), then (after a full barrier) reads head, either gets the interrupt
+ * or sees the entry ended. Before minor 7 the card raised the vector only
+ * when its ring ran empty.
  */
 struct taihu_ring_entry {
 	__u64 cmd_addr;
@@ -632,6 +647,10 @@ struct taihu_ring_entry {
 	__u32 flags;
 	__u32 reserved;
 };
+
+/* &taihu_ring_entry.flags: raise the completion interrupt once it ended. */
+#define TAIHU_RING_ENTRY_IRQ		_BITUL(0)
+#define TAIHU_RING_ENTRY_FLAGS		TAIHU_RING_ENTRY_IRQ
 
 /**
  * enum taihu_job_status_code - how a job ended, in &taihu_completion.status

@@ -45,12 +45,58 @@ static const enum drm_sched_priority taihu_sched_prio[TAIHU_NUM_PRIORITIES] = {
 	[DRM_TAIHU_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
 };
 
+static bool taihu_is_own_sched(struct taihu_device *tdev,
+			       const struct drm_gpu_scheduler *sched);
+
+/* The queue of @tdev that a job's fence @f (hardware or finished) is on. */
+static struct taihu_queue *taihu_job_fence_queue(struct taihu_device *tdev,
+						 struct dma_fence *f)
+{
+	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
+
+	if (!s_fence)
+		return taihu_fence_queue(tdev, f);
+	if (f != &s_fence->finished || !taihu_is_own_sched(tdev, s_fence->sched))
+		return NULL;
+	return container_of(s_fence->sched, struct taihu_queue, sched);
+}
+
+void taihu_job_deps_want_irq(struct taihu_job *job)
+{
+	struct taihu_queue *q;
+	struct dma_fence *dep;
+	unsigned long i;
+
+	xa_for_each(&job->base.dependencies, i, dep) {
+		if (dma_fence_is_signaled(dep))
+			continue;
+		q = taihu_job_fence_queue(job->tdev, dep);
+		if (!q || (job->irq_queues & BIT(q->index)))
+			continue;
+		job->irq_queues |= BIT(q->index);
+		taihu_queue_irq_get(q);
+	}
+}
+
+static void taihu_job_deps_irq_put(struct taihu_job *job)
+{
+	u32 i;
+
+	for (i = 0; job->irq_queues; i++) {
+		if (job->irq_queues & BIT(i))
+			taihu_queue_irq_put(&job->tdev->queues[i]);
+		job->irq_queues &= ~BIT(i);
+	}
+}
+
 /* Release what a job holds; drm_sched_job_cleanup() is the caller's. */
 static void taihu_job_destroy(struct taihu_job *job)
 {
 	struct taihu_device *tdev = job->tdev;
 	u32 i;
 
+	/* A job killed before it ran. */
+	taihu_job_deps_irq_put(job);
 	if (job->hw_fence_live)
 		dma_fence_put(&job->hw_fence->base);
 	else
@@ -108,6 +154,8 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	struct taihu_job *job = to_taihu_job(sched_job);
 	int ret;
 
+	/* Its dependencies have ended. */
+	taihu_job_deps_irq_put(job);
 	/* Cancelled before it could run: nothing to write to the ring. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;

@@ -39,6 +39,8 @@ struct taihu_queue;
  * @hw_fence_live: run_job initialised @hw_fence and the job holds a
  *	reference to it
  * @abandoned: ended by the timeout while the card may still run it
+ * @irq_queues: bit q: the job waits for a job of queue q of its device
+ *	and holds taihu_queue_irq_get() on it until it runs or is freed
  * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
  * @ctx: device context of the submitting file, referenced; the job is
@@ -59,6 +61,7 @@ struct taihu_job {
 	struct taihu_fence *hw_fence;
 	bool hw_fence_live;
 	bool abandoned;
+	u32 irq_queues;
 	u64 cmd_addr;
 	u32 cmd_len;
 	struct taihu_ctx *ctx;
@@ -112,6 +115,17 @@ struct taihu_job *taihu_job_alloc(struct taihu_device *tdev);
  * @inited: drm_sched_job_init() succeeded on it
  */
 void taihu_job_abort(struct taihu_job *job, bool inited);
+
+/**
+ * taihu_job_deps_want_irq() - have the jobs a scheduled job waits for
+ *	report their end at once
+ * @job: an armed job about to be pushed
+ *
+ * For each unsignalled dependency that is a job of the same device, its
+ * queue reports completions at once (taihu_queue_irq_get()) until @job
+ * runs or is freed (interrupt moderation).
+ */
+void taihu_job_deps_want_irq(struct taihu_job *job);
 
 /**
  * taihu_job_outcome() - how the job of an ended finished fence ended

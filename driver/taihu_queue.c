@@ -270,6 +270,80 @@ void taihu_queue_process(struct taihu_queue *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/* Does the card take ring entry flags (interrupt moderation)? */
+static bool taihu_queue_moderated(struct taihu_queue *q)
+{
+	return q->tdev->card_if_minor >= TAIHU_CARD_IF_MINOR_IRQ_FLAG;
+}
+
+/*
+ * Flags of the entry written next: its completion interrupt or not. An
+ * older card takes no flags and raises the interrupt when its ring runs
+ * empty, as it always did.
+ */
+static u32 taihu_queue_entry_flags(struct taihu_queue *q)
+{
+	lockdep_assert_held(&q->lock);
+
+	if (!taihu_queue_moderated(q))
+		return 0;
+	if (!atomic_read(&q->irq_wanted) && ++q->since_irq < TAIHU_IRQ_EVERY)
+		return 0;
+	q->since_irq = 0;
+	q->irq_asked++;
+	return TAIHU_RING_ENTRY_IRQ;
+}
+
+void taihu_queue_irq_get(struct taihu_queue *q)
+{
+	void __iomem *ring;
+	unsigned long flags;
+	int idx;
+	u32 i;
+
+	atomic_inc(&q->irq_wanted);
+	if (!taihu_queue_moderated(q) || !drm_dev_enter(&q->tdev->drm, &idx))
+		return;
+
+	ring = q->tdev->hw.vram + q->ring_node.start;
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->enabled) {
+		for (i = q->done_idx; i != q->tail; i++) {
+			writel(TAIHU_RING_ENTRY_IRQ,
+			       ring + (i & TAIHU_RING_MASK) *
+			       sizeof(struct taihu_ring_entry) +
+			       offsetof(struct taihu_ring_entry, flags));
+			q->irq_asked++;
+		}
+		/*
+		 * The card reads an entry's flags after storing head, with a
+		 * full barrier: it sees the flag, or we see the entry ended.
+		 */
+		mb();
+		__taihu_queue_process(q);
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	drm_dev_exit(idx);
+}
+
+void taihu_queue_irq_put(struct taihu_queue *q)
+{
+	atomic_dec(&q->irq_wanted);
+}
+
+struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
+				      struct dma_fence *f)
+{
+	u32 i;
+
+	if (f->ops != &taihu_fence_ops)
+		return NULL;
+	for (i = 0; i < tdev->num_queues; i++)
+		if (f->context == tdev->queues[i].fence_ctx)
+			return &tdev->queues[i];
+	return NULL;
+}
+
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx)
 {
@@ -306,7 +380,8 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	writel(cmd_len, entry + offsetof(struct taihu_ring_entry, cmd_len));
 	writel(ctx->id, entry + offsetof(struct taihu_ring_entry, context));
 	writeq(fence->base.seqno, entry + offsetof(struct taihu_ring_entry, seqno));
-	writel(0, entry + offsetof(struct taihu_ring_entry, flags));
+	writel(taihu_queue_entry_flags(q),
+	       entry + offsetof(struct taihu_ring_entry, flags));
 	writel(0, entry + offsetof(struct taihu_ring_entry, reserved));
 
 	/* The queue's reference, dropped when the entry ends. */
@@ -540,8 +615,9 @@ void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 		q = &tdev->queues[i];
 		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
 		spin_lock_irq(&q->lock);
-		seq_printf(m, "queue %u: enabled %u submitted %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
-			   i, q->enabled, q->submitted, q->completed, q->failed,
+		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
+			   i, q->enabled, q->submitted, q->irq_asked,
+			   q->completed, q->failed,
 			   q->timeouts, q->resets, atomic_read(&q->jobs),
 			   q->tail - q->done_idx, head, q->tail);
 		spin_unlock_irq(&q->lock);

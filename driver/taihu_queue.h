@@ -25,6 +25,15 @@ struct taihu_device;
 /* Ring slots per hardware queue (a power of two). */
 #define TAIHU_RING_ENTRIES		64
 
+/*
+ * Interrupt moderation (card interface minor 7, TAIHU_RING_ENTRY_IRQ): an
+ * entry asks for its completion interrupt while someone waits for a job of
+ * its queue (taihu_queue_irq_get()), or after this many entries that did
+ * not; the card also raises one whenever its ring runs empty, so a lone job
+ * is reported at once.
+ */
+#define TAIHU_IRQ_EVERY			16
+
 /**
  * struct taihu_outcome - how a ring entry ended
  * @status: &enum drm_taihu_job_status
@@ -84,6 +93,10 @@ struct taihu_fence {
  * @done_idx: free-running index of the next completion to process
  * @seqno: last ring sequence number handed out
  * @submitted: entries written to the ring
+ * @irq_asked: of @submitted, entries written with TAIHU_RING_ENTRY_IRQ,
+ *	plus those flagged later by taihu_queue_irq_get()
+ * @since_irq: entries written without TAIHU_RING_ENTRY_IRQ since the last
+ *	one with it
  * @completed: entries ended by a completion record, whatever their status
  * @failed: entries ended with a status other than success, by the card or
  *	by the driver
@@ -95,6 +108,9 @@ struct taihu_fence {
  * @compl_node: VRAM of the completion array
  * @jobs: jobs submitted to this queue's scheduler and not ended yet, all
  *	files together; atomic, outside @lock
+ * @irq_wanted: waiters (WAIT, jobs of this device waiting for one of the
+ *	queue's) that want completions reported at once: while non-zero,
+ *	every entry asks for its interrupt; atomic, outside @lock
  */
 struct taihu_queue {
 	struct taihu_device *tdev;
@@ -113,6 +129,8 @@ struct taihu_queue {
 	u32 done_idx;
 	u64 seqno;
 	u64 submitted;
+	u64 irq_asked;
+	u32 since_irq;
 	u64 completed;
 	u64 failed;
 	u64 timeouts;
@@ -122,6 +140,7 @@ struct taihu_queue {
 	struct drm_mm_node compl_node;
 
 	atomic_t jobs;
+	atomic_t irq_wanted;
 };
 
 /**
@@ -170,6 +189,34 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
  * Called from the queue's interrupt and to catch lost interrupts.
  */
 void taihu_queue_process(struct taihu_queue *q);
+
+/**
+ * taihu_queue_irq_get() - have completions of @q reported at once
+ * @q: the queue
+ *
+ * For a waiter about to sleep on a job of @q: every entry in the ring and
+ * every entry written until taihu_queue_irq_put() asks for its completion
+ * interrupt (cards of interface minor 7 on; older ones raise it when their
+ * ring runs empty), and what has ended already is processed now.
+ */
+void taihu_queue_irq_get(struct taihu_queue *q);
+
+/**
+ * taihu_queue_irq_put() - end a taihu_queue_irq_get()
+ * @q: the queue
+ */
+void taihu_queue_irq_put(struct taihu_queue *q);
+
+/**
+ * taihu_fence_queue() - the queue of a hardware fence of @tdev
+ * @tdev: the device
+ * @f: any fence
+ *
+ * Return: the queue whose ring entry @f stands for, or NULL if @f is not a
+ * hardware fence of @tdev.
+ */
+struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
+				      struct dma_fence *f);
 
 /**
  * taihu_queue_cancel() - end an entry in flight without the card

@@ -348,6 +348,8 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		drm_syncobj_replace_fence(out_sync, done);
 	}
 
+	/* The jobs it waits for report their end at once. */
+	taihu_job_deps_want_irq(job);
 	drm_sched_entity_push_job(&job->base);
 	taihu_results_evict(tfile);
 	mutex_unlock(&tfile->submit_lock);

@@ -6,6 +6,8 @@
  * file's result table), or for every job fenced on a buffer
  * (DRM_TAIHU_WAIT_BO), with an absolute deadline that never ends early;
  * then the outcome the job's hardware fence carries (taihu_job_outcome()).
+ * A WAIT that may sleep asks the queues concerned for completion interrupts
+ * at once for as long as it waits (interrupt moderation, taihu_queue.h).
  */
 
 #include <linux/dma-fence.h>
@@ -110,10 +112,39 @@ static int taihu_resv_last_outcome(struct taihu_device *tdev,
 	return 0;
 }
 
+/*
+ * A waiter that may sleep until @deadline_ns wants completions reported at
+ * once (interrupt moderation): on the queue @qi, or on every queue for a
+ * negative @qi. False if it will not sleep (a poll): nothing to put.
+ */
+static bool taihu_wait_irq_get(struct taihu_device *tdev, int qi,
+			       s64 deadline_ns)
+{
+	u32 i;
+
+	if (deadline_ns <= ktime_get_ns())
+		return false;
+	for (i = 0; i < tdev->num_queues; i++)
+		if (qi < 0 || (int)i == qi)
+			taihu_queue_irq_get(&tdev->queues[i]);
+	return true;
+}
+
+static void taihu_wait_irq_put(struct taihu_device *tdev, int qi)
+{
+	u32 i;
+
+	for (i = 0; i < tdev->num_queues; i++)
+		if (qi < 0 || (int)i == qi)
+			taihu_queue_irq_put(&tdev->queues[i]);
+}
+
 static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
 			 struct drm_taihu_wait *args, struct taihu_outcome *out)
 {
+	struct taihu_device *tdev = to_taihu_device(drm);
 	struct drm_gem_object *obj;
+	bool irq;
 	int idx, ret;
 
 	if (!drm_dev_enter(drm, &idx))
@@ -123,7 +154,12 @@ static int taihu_wait_bo(struct drm_device *drm, struct drm_file *file,
 	if (!obj)
 		return -ENOENT;
 
+	/* The buffer's jobs may be on any queue. */
+	irq = !dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_READ) &&
+	      taihu_wait_irq_get(tdev, -1, args->timeout_ns);
 	ret = taihu_wait_resv(obj->resv, args->timeout_ns);
+	if (irq)
+		taihu_wait_irq_put(tdev, -1);
 	if (!ret)
 		ret = taihu_resv_last_outcome(to_taihu_device(drm), obj->resv,
 					      out);
@@ -135,7 +171,9 @@ static int taihu_wait_job(struct drm_device *drm, struct taihu_file *tfile,
 			  struct drm_taihu_wait *args,
 			  struct taihu_outcome *out)
 {
+	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_result *result;
+	bool irq;
 	int idx, ret;
 
 	/* Only around the lookup: a long wait must not hold up unplug. */
@@ -147,9 +185,12 @@ static int taihu_wait_job(struct drm_device *drm, struct taihu_file *tfile,
 	if (!result)
 		return -ENOENT;
 
+	irq = !dma_fence_is_signaled(result->done) &&
+	      taihu_wait_irq_get(tdev, result->queue, args->timeout_ns);
 	ret = taihu_wait_fence(result->done, args->timeout_ns);
-	if (!ret && !taihu_job_outcome(to_taihu_device(drm), result->done,
-				       out))
+	if (irq)
+		taihu_wait_irq_put(tdev, result->queue);
+	if (!ret && !taihu_job_outcome(tdev, result->done, out))
 		ret = -EIO;	/* never: the fence is a job's, signalled */
 	taihu_result_put(result);
 	return ret;

@@ -5,10 +5,13 @@
  * Engine threads. The guest owns tail; the card owns head and keeps its own
  * copy, so a guest that scribbles on head cannot make the card re-run or
  * skip entries. A tail more than ring_entries ahead stops the queue with an
- * error event instead of running garbage.
+ * error event instead of running garbage. The completion interrupt comes
+ * after an entry flagged TAIHU_RING_ENTRY_IRQ, or when the ring runs empty
+ * (interrupt moderation: struct taihu_ring_entry).
  */
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -140,13 +143,17 @@ static void slow_but_progressing(struct engine *e, unsigned int ms)
 	}
 }
 
-static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
+/* Run one entry; true if its flags ask for the interrupt now. */
+static bool run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slot)
 {
 	struct card *card = e->card;
 	struct taihu_ring_entry entry;
 	struct taihu_completion rec;
+	uint8_t *ring_slot = card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry);
 
-	memcpy(&entry, card->vram + e->ring_addr + (uint64_t)slot * sizeof(entry), sizeof(entry));
+	memcpy(&entry, ring_slot, sizeof(entry));
+	/* The command stream judges the rest: an unknown flag is INVALID_CMD. */
+	entry.flags &= ~(uint32_t)TAIHU_RING_ENTRY_FLAGS;
 	memset(&rec, 0, sizeof(rec));
 	rec.seqno = entry.seqno;
 	rec.start_ns = card_clock_ns();
@@ -173,7 +180,7 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 
 	/* A crashed firmware (fault.c) reports nothing more. */
 	if (atomic_load(&card->fw_crashed))
-		return;
+		return false;
 	if (atomic_exchange(&e->fault_corrupt, false)) {
 		card_log("queue %u: completion of seqno %llu corrupted (fault injected)",
 			 e->index, (unsigned long long)entry.seqno);
@@ -184,6 +191,13 @@ static void run_entry(struct engine *e, struct taihu_queue_desc *d, uint32_t slo
 	e->head++;
 	shm_store32(&d->head, e->head);
 	shm_store64(&d->completed_seqno, entry.seqno);
+	/*
+	 * The driver may have asked for the interrupt while the entry ran:
+	 * read the flags again, after head (see struct taihu_ring_entry).
+	 */
+	atomic_thread_fence(memory_order_seq_cst);
+	return shm_load32(ring_slot + offsetof(struct taihu_ring_entry, flags)) &
+	       TAIHU_RING_ENTRY_IRQ;
 }
 
 static void *engine_main(void *arg)
@@ -194,7 +208,8 @@ static void *engine_main(void *arg)
 	bool broken = false;
 
 	while (engine_wait(e)) {
-		unsigned int done = 0;
+		/* Entries ended since the last interrupt. */
+		bool owed = false;
 		bool uq_irq;
 
 		while (!broken && !engine_stopping(e)) {
@@ -212,12 +227,16 @@ static void *engine_main(void *arg)
 				broken = true;
 				break;
 			}
-			run_entry(e, d, e->head & (e->ring_entries - 1));
-			done++;
+			owed = true;
+			if (run_entry(e, d, e->head & (e->ring_entries - 1))) {
+				card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
+				owed = false;
+			}
 		}
 		/* Then the user queues this engine serves (uqueue.h). */
 		uq_irq = uqueue_service(e);
-		if (done || uq_irq)
+		/* The ring is empty (or the queue stops): report the rest. */
+		if (owed || uq_irq)
 			card_raise_irq(card, TAIHU_VECTOR_QUEUE(e->index));
 	}
 	return NULL;

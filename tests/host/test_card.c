@@ -516,6 +516,47 @@ static void test_ring_garbage(struct card_client *c)
 	tap_result(t.ok, "garbage head/tail: queue error event, card alive, queue re-enabled");
 }
 
+/*
+ * Ring entry flags (interface minor 7): TAIHU_RING_ENTRY_IRQ runs the job
+ * and raises the queue's vector although the next entry still runs; an
+ * unknown flag ends its entry with INVALID_CMD and the queue goes on.
+ */
+static void test_entry_flags(struct card_client *c)
+{
+	static const uint32_t flags[3] = { TAIHU_RING_ENTRY_IRQ, 2, 0 };
+	struct tap_check t = { true };
+	struct card_client_queue *cq = &c->q[0];
+	struct taihu_completion rec;
+	struct cmdbuf cb;
+	uint32_t i, slot[3];
+
+	cb_init(&cb);
+	cb_nop(&cb, 8);
+	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
+	for (i = 0; i < 3; i++) {
+		struct taihu_ring_entry e = {
+			.cmd_addr = CMD_ADDR, .cmd_len = cb.len, .seqno = ++c->seqno,
+			.flags = flags[i],
+		};
+
+		slot[i] = cq->tail & (cq->entries - 1);
+		memcpy(c->vram + cq->ring_addr + (uint64_t)slot[i] * sizeof(e), &e, sizeof(e));
+		cq->tail++;
+	}
+	__atomic_store_n(&c->qdesc[0].tail, cq->tail, __ATOMIC_SEQ_CST);
+	cc_kick(c, TAIHU_VECTOR_QUEUE(0));
+	CHECK(&t, cc_wait_queue(c, 0, slot[0], &rec, 5000) == 0);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	cc_completion(c, 0, slot[1], &rec);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_INVALID_CMD);
+	CHECK_EQ(&t, rec.error_offset, 0);
+	cc_completion(c, 0, slot[2], &rec);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_SUCCESS);
+	CHECK_EQ(&t, c->qdesc[0].status, 0);
+	CHECK(&t, cc_alive(c));
+	tap_result(t.ok, "ring entry flags: IRQ runs, an unknown flag is INVALID_CMD");
+}
+
 static void test_second_client(struct card_client *c)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -810,6 +851,7 @@ static void test_main_card(const uint8_t *img, size_t size)
 	test_timestamp_and_batch(&c);
 	test_malformed(&c);
 	test_ring_garbage(&c);
+	test_entry_flags(&c);
 	test_second_client(&c);
 	test_reset_stops_queues(&c, img, size);
 	test_faults(&c, img, size);

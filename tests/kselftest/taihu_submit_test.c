@@ -5,7 +5,8 @@
  * Job submission: ordering within a queue, dependencies across queues
  * through syncobjs, semaphores between queues, timeline points, sync_file
  * export, BARRIER and priorities, WAIT on a buffer, waits that really time
- * out, the job timeout, the in-flight limit (NONBLOCK and blocking), per-
+ * out, a waiter woken by its job's own interrupt under interrupt
+ * moderation, the job timeout, the in-flight limit (NONBLOCK and blocking), per-
  * file busy time in fdinfo, the debugfs queue counters and ping, batches
  * (SUBMIT_BATCH: order, a bad job among good ones) and bad input (-errno
  * for what the driver can judge, INVALID_CMD for what only the card can).
@@ -50,7 +51,29 @@ FIXTURE(submit)
 	struct taihu_device_info info;
 	struct ts_buf sem, data;
 	uint32_t nq;
+	char pci_dir[256];
+	long long job_timeout_ms;	/* to restore; 0: untouched */
 };
+
+/*
+ * A gate makes no progress, so the job timeout (job_timeout_ms, 5 s by
+ * default) ends it: a test that holds a gate while it does something slow
+ * on a loaded machine raises the timeout for its duration (the teardown
+ * restores it) instead of racing it.
+ */
+static int raise_job_timeout(struct _test_data_submit *self)
+{
+	long long cur;
+
+	snprintf(self->pci_dir, sizeof(self->pci_dir), "/sys/bus/pci/devices/%s",
+		 self->desc.pci_slot);
+	cur = tt_attr_ll(self->pci_dir, "job_timeout_ms");
+	if (cur < 0)
+		return (int)cur;
+	if (!self->job_timeout_ms)
+		self->job_timeout_ms = cur;
+	return tt_attr_write(self->pci_dir, "job_timeout_ms", "600000");
+}
 
 FIXTURE_SETUP(submit)
 {
@@ -76,6 +99,12 @@ FIXTURE_TEARDOWN(submit)
 	if (self->sem.p)
 		for (i = 0; i < 64; i++)
 			ts_set64(&self->sem, GATE(i), 1);
+	if (self->job_timeout_ms) {
+		char val[32];
+
+		snprintf(val, sizeof(val), "%lld", self->job_timeout_ms);
+		EXPECT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", val));
+	}
 	ts_buf_free(&self->sem);
 	ts_buf_free(&self->data);
 	taihu_device_close(self->dev);
@@ -355,12 +384,15 @@ TEST_F(submit, timeline_points)
 			TH_LOG("after releasing point %d", p);
 		point = 3;
 		if (step < 2) {
-			int64_t t0 = tt_now_ns();
-
+			/*
+			 * The core's syncobj wait rounds its deadline to
+			 * jiffies and may return a little early under TCG:
+			 * only -ETIME is checked (WAIT's deadline is ours,
+			 * wait_bo checks it).
+			 */
 			EXPECT_EQ(-ETIME, taihu_syncobj_timeline_wait(self->dev, &tl,
 					&point, 1, taihu_deadline_ns(50 * TS_MS),
 					TAIHU_SYNCOBJ_WAIT_ALL, NULL));
-			EXPECT_GE(tt_now_ns() - t0, 50 * TS_MS);
 			EXPECT_EQ(-ETIME, taihu_wait(self->dev, cseq, 0, &res))
 				TH_LOG("the point-3 waiter ran after releasing %d", p);
 		}
@@ -697,6 +729,87 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 	taihu_cmdbuf_free(cb);
 }
 
+struct background_wait {
+	struct taihu_device *dev;
+	uint64_t seqno;
+	struct taihu_job_result res;
+	int ret;
+};
+
+static void *background_wait_thread(void *arg)
+{
+	struct background_wait *bw = arg;
+
+	bw->res.size = sizeof(bw->res);
+	bw->ret = taihu_wait(bw->dev, bw->seqno, taihu_deadline_ns(120 * TS_S),
+			     &bw->res);
+	return NULL;
+}
+
+/*
+ * Interrupt moderation: the card raises a queue's completion interrupt
+ * after an entry that asks for it (a WAIT sleeps on its queue, a job waits
+ * for one of the queue's, or every 16 entries) and when its ring runs
+ * empty. Job A, held by gate 10, is followed by gate 11, so that the ring
+ * does not run empty after A. A WAIT on A, asleep before gate 10 opens,
+ * flags every entry in the ring (debugfs irq_asked grows by them) and
+ * returns SUCCESS while gate 11 still holds the job behind.
+ */
+TEST_F_TIMEOUT(submit, waiter_wakes_at_once, 240)
+{
+	const uint32_t q = 2;
+	struct background_wait bw = { .dev = self->dev };
+	struct taihu_job_result res = { .size = sizeof(res) };
+	uint64_t gate0, gate1, b, asked0[8], asked[8];
+	struct taihu_cmdbuf *cb;
+	struct taihu_job j;
+	pthread_t thread;
+	int64_t t0;
+
+	ASSERT_EQ(0, raise_job_timeout(self)) TH_LOG("job_timeout_ms (root) for the gates");
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	ts_set64(&self->data, 0, 0);
+	ts_set64(&self->data, 8, 0);
+	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(10), 0, &gate0));
+	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr, 0xa, TAIHU_CMDBUF_SEM_SET));
+	/* The gates' priority: in ring order gate 10, A, gate 11, B. */
+	j = job_on(q);
+	j.priority = DRM_TAIHU_PRIORITY_HIGH;
+	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &bw.seqno));
+	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(11), 0, &gate1));
+	taihu_cmdbuf_reset(cb);
+	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 8, 0xb, TAIHU_CMDBUF_SEM_SET));
+	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &b));
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "irq_asked", asked0, 8))
+		TH_LOG("no irq_asked counter in debugfs queues");
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, background_wait_thread, &bw));
+	/* The WAIT flags the four entries before it sleeps (no timed check). */
+	t0 = tt_now_ns();
+	do {
+		tt_sleep_ms(10);
+		ASSERT_LT((int)q, ts_queue_counters(&self->desc, "irq_asked", asked, 8));
+	} while (asked[q] < asked0[q] + 4 && tt_now_ns() - t0 < 60 * TS_S);
+	EXPECT_LE(asked0[q] + 4, asked[q]) TH_LOG("the WAIT flagged %llu entries",
+						   (unsigned long long)(asked[q] - asked0[q]));
+	ts_set64(&self->sem, GATE(10), 1);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, bw.ret) TH_LOG("WAIT on the job before the held one: %s",
+				    taihu_strerror(bw.ret));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, bw.res.status);
+	EXPECT_EQ(0xa, ts_get64(&self->data, 0));
+	/* Still held: nothing drained the ring. */
+	EXPECT_EQ(-ETIME, taihu_wait(self->dev, b, 0, &res));
+	EXPECT_EQ(0, ts_get64(&self->data, 8));
+
+	ts_set64(&self->sem, GATE(11), 1);
+	ASSERT_EQ(0, tt_wait_ok(self->dev, gate1, &res));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, b, &res));
+	EXPECT_EQ(0xb, ts_get64(&self->data, 8));
+	EXPECT_EQ(0, tt_wait_ok(self->dev, gate0, &res));
+	taihu_cmdbuf_free(cb);
+}
+
 struct blocked_submit {
 	struct taihu_device *dev;
 	struct taihu_job job;
@@ -748,6 +861,7 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 	ASSERT_EQ(0, ts_pool_add(&pool, cb, &nb));
 	nb.flags = DRM_TAIHU_SUBMIT_NONBLOCK;
 
+	ASSERT_EQ(0, raise_job_timeout(self)) TH_LOG("job_timeout_ms (root) for the gate");
 	t0 = tt_now_ns();
 	ASSERT_EQ(0, ts_submit_gate(self->dev, q, self->sem.addr + GATE(2), 0, &gate));
 	for (n = 1; n < max + 10; n++) {
@@ -777,8 +891,6 @@ TEST_F_TIMEOUT(submit, inflight_limit, 240)
 		TH_LOG("a blocking SUBMIT returned at the limit");
 	/* Nothing ran yet: the gate holds the queue. */
 	EXPECT_EQ(1, ts_get64(&self->sem, SEM(3))) TH_LOG("only the job on queue 0");
-	EXPECT_LT(tt_now_ns() - t0, 4500 * TS_MS)
-		TH_LOG("filling took so long that the gate may time out");
 
 	ts_set64(&self->sem, GATE(2), 1);
 	ASSERT_EQ(0, pthread_join(th, NULL));

@@ -78,6 +78,7 @@ static int taihu_open(struct drm_device *drm, struct drm_file *file)
 	tfile->next_seqno = 1;
 	mutex_init(&tfile->submit_lock);
 	taihu_results_init(&tfile->results);
+	taihu_uq_file_init(tfile);
 
 	ret = taihu_job_file_init(tfile);
 	if (ret)
@@ -111,6 +112,8 @@ static void taihu_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct taihu_file *tfile = file->driver_priv;
 
+	/* Stopped before the context goes: their jobs run in it. */
+	taihu_uq_file_fini(tfile, file);
 	taihu_job_file_fini(tfile);
 	taihu_results_fini(tfile);
 	mutex_destroy(&tfile->submit_lock);
@@ -165,6 +168,8 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	info->card_if_minor = tdev->card_if_minor;
 	info->num_queues = tdev->num_queues;
 	info->capabilities = taihu_uapi_caps(tdev->fw.capabilities);
+	if (taihu_uq_available(tdev))
+		info->capabilities |= DRM_TAIHU_CAP_USER_QUEUES;
 	strscpy(info->fw_version_str, tdev->fw.version_str,
 		sizeof(info->fw_version_str));
 	strscpy(info->serial, tdev->fw.serial, sizeof(info->serial));
@@ -294,6 +299,9 @@ TAIHU_IOCTL_ALIVE(taihu_bo_info_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_submit_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_wait_ioctl)
 TAIHU_IOCTL_ALIVE(taihu_submit_batch_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_uq_create_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_uq_kick_ioctl)
+TAIHU_IOCTL_ALIVE(taihu_uq_wait_ioctl)
 
 static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_QUERY, taihu_query_ioctl_alive, 0),
@@ -302,6 +310,10 @@ static const struct drm_ioctl_desc taihu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT, taihu_submit_ioctl_alive, 0),
 	DRM_IOCTL_DEF_DRV(TAIHU_WAIT, taihu_wait_ioctl_alive, 0),
 	DRM_IOCTL_DEF_DRV(TAIHU_SUBMIT_BATCH, taihu_submit_batch_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_UQ_CREATE, taihu_uq_create_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_UQ_DESTROY, taihu_uq_destroy_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_UQ_KICK, taihu_uq_kick_ioctl_alive, 0),
+	DRM_IOCTL_DEF_DRV(TAIHU_UQ_WAIT, taihu_uq_wait_ioctl_alive, 0),
 };
 
 /*
@@ -386,6 +398,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	taihu_pin_init(tdev);
 	taihu_health_init(tdev);
 	taihu_recovery_init(tdev);
+	taihu_uq_init(tdev);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);
@@ -489,6 +502,7 @@ static void taihu_pci_remove(struct pci_dev *pdev)
 
 	/* No new ioctls, mmaps or ring writes; user mappings are zapped. */
 	drm_dev_unplug(&tdev->drm);
+	taihu_uq_fini(tdev);
 
 	/*
 	 * Stop the card writing VRAM before it is handed back, and end every

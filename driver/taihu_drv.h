@@ -34,6 +34,7 @@
 #include "taihu_queue.h"
 #include "taihu_results.h"
 #include "taihu_telemetry.h"
+#include "taihu_uqueue.h"
 
 #define TAIHU_DRIVER_NAME		"taihu"
 #define TAIHU_DRIVER_DESC		"Taihu accelerator"
@@ -72,6 +73,7 @@
  * @nl: netlink state: listing and events (taihu_netlink.h)
  * @health: the heartbeat watchdog and the dead state (taihu_health.h)
  * @recovery: job timeouts and the recovery ladder (taihu_recovery.h)
+ * @uq: user-mode submission queues (taihu_uqueue.h)
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -99,6 +101,7 @@ struct taihu_device {
 	struct taihu_nl_dev nl;
 	struct taihu_health health;
 	struct taihu_recovery recovery;
+	struct taihu_uq_dev uq;
 };
 
 /**
@@ -110,6 +113,7 @@ struct taihu_device {
  *	the eviction of results
  * @next_seqno: seqno of the file's next job, under @submit_lock
  * @results: the file's job results and in-flight counts (taihu_results.c)
+ * @uqs: the file's user queues, by handle (taihu_uqueue.c)
  */
 struct taihu_file {
 	struct taihu_device *tdev;
@@ -118,6 +122,7 @@ struct taihu_file {
 	struct mutex submit_lock; /* orders seqnos, arm, push and eviction */
 	u64 next_seqno;
 	struct taihu_results results;
+	struct xarray uqs;
 };
 
 static inline struct taihu_device *to_taihu_device(struct drm_device *drm)

@@ -450,8 +450,8 @@ static const struct drm_gem_object_funcs taihu_vram_funcs = {
 	.vm_ops = &taihu_vram_vm_ops,
 };
 
-static struct drm_gem_object *taihu_vram_bo_create(struct taihu_device *tdev,
-						   u64 size)
+struct drm_gem_object *taihu_vram_bo_create(struct taihu_device *tdev,
+					    u64 size)
 {
 	struct taihu_bo *bo;
 	int ret;

@@ -132,6 +132,19 @@ void taihu_vram_free(struct taihu_device *tdev, struct drm_mm_node *node);
 u64 taihu_vram_used(struct taihu_device *tdev);
 
 /**
+ * taihu_vram_bo_create() - create a zeroed VRAM buffer object
+ * @tdev: the device
+ * @size: bytes, page aligned, non-zero
+ *
+ * The object has an mmap offset and no handle; a handle made for it maps
+ * it in the file's context.
+ *
+ * Return: the object with one reference, or an ERR_PTR.
+ */
+struct drm_gem_object *taihu_vram_bo_create(struct taihu_device *tdev,
+					    u64 size);
+
+/**
  * taihu_gem_create_object() - &drm_driver.gem_create_object for host buffers
  * @drm: the DRM device
  * @size: object size

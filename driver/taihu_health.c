@@ -88,8 +88,9 @@ void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
 		dev_err(tdev->drm.dev, "card dead: no heartbeat for %llu ms; jobs cancelled, unbind and bind to restart it\n",
 			stale_ms);
 
-	/* Mailbox waiters see the dead flag at once (taihu_mbox.c). */
+	/* Mailbox and user-queue waiters see the dead flag at once. */
 	wake_up_all(&tdev->mbox.wq);
+	wake_up_all(&tdev->uq.wq);
 	/* Every entry on a ring ends now; jobs not on a ring yet fail to get there. */
 	taihu_queues_stop(tdev);
 
@@ -132,6 +133,8 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 		began[i] = taihu_queue_reset_begin(&tdev->queues[i], NULL);
 	/* Is anybody there? A gone card must not delay its verdict. */
 	ret = taihu_fw_reset(tdev, TAIHU_RESET_PROBE_MS);
+	/* Reset or not, the card serves no user queue any more. */
+	taihu_uq_card_lost(tdev);
 	if (!ret)
 		ret = taihu_fw_boot(tdev);
 	if (!ret && tdev->num_queues != nq) {

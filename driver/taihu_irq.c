@@ -30,6 +30,7 @@ static irqreturn_t taihu_irq_queue(int irq, void *arg)
 	struct taihu_queue *q = arg;
 
 	taihu_queue_process(q);
+	taihu_uq_irq(q->tdev);
 	return IRQ_HANDLED;
 }
 

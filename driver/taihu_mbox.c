@@ -204,7 +204,13 @@ static void taihu_event_log(struct taihu_device *tdev,
 		dev_err_ratelimited(dev, "event: queue %llu stopped, error %llu\n",
 				    ev->data[0], ev->data[1]);
 		break;
+	case TAIHU_EVENT_UQ_ERROR:
+		dev_info_ratelimited(dev, "context %u: user queue %llu stopped, status %llu\n",
+				     ev->context, ev->data[0], ev->data[1]);
+		taihu_uq_card_event(tdev, ev);
+		break;
 	case TAIHU_EVENT_MMU_FAULT:
+		taihu_uq_card_event(tdev, ev);
 		/* Userspace can cause these at will: keep the log short. */
 		dev_info_ratelimited(dev, "context %u: MMU fault at %#llx on %s (queue %llu)\n",
 				     ev->context, ev->data[0],

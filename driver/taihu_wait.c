@@ -27,12 +27,8 @@
 #include "taihu_results.h"
 #include "taihu_wait.h"
 
-/*
- * Jiffies until an absolute CLOCK_MONOTONIC deadline, rounded up and one
- * more for the tick we start in, so that -ETIME never comes early
- * (drm_timeout_abs_to_jiffies() rounds down).
- */
-static long taihu_deadline_to_jiffies(s64 deadline_ns)
+/* Rounded up, one tick more: drm_timeout_abs_to_jiffies() rounds down. */
+long taihu_deadline_to_jiffies(s64 deadline_ns)
 {
 	s64 left = deadline_ns - ktime_get_ns();
 

@@ -21,4 +21,15 @@ struct drm_file;
 int taihu_wait_ioctl(struct drm_device *drm, void *data,
 		     struct drm_file *file);
 
+/**
+ * taihu_deadline_to_jiffies() - jiffies until an absolute deadline
+ * @deadline_ns: CLOCK_MONOTONIC deadline in ns
+ *
+ * Rounded up, and one more for the tick we start in, so that a wait of that
+ * many jiffies never ends before the deadline.
+ *
+ * Return: 0 for a past deadline, else at most MAX_SCHEDULE_TIMEOUT - 1.
+ */
+long taihu_deadline_to_jiffies(s64 deadline_ns);
+
 #endif /* __TAIHU_WAIT_H__ */

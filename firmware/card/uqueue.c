@@ -144,7 +144,13 @@ static void uq_stop(struct card *card, struct uqueue *u, uint32_t index, uint32_
 	u->stopped = true;
 	shm_store32(&card->uqdesc[index].status, status);
 	shm_store32(&ctrl->status, status);
-	events_post(card, TAIHU_EVENT_UQ_ERROR, u->context, index, status);
+}
+
+/* After the head that passes the stopping entry: the driver hears of it. */
+static void uq_stop_event(struct card *card, const struct uqueue *u, uint32_t index)
+{
+	events_post(card, TAIHU_EVENT_UQ_ERROR, u->context, index,
+		    shm_load32(&card->uqdesc[index].status));
 }
 
 /* Run one entry (already copied) into @rec; false if its fields are bad. */
@@ -199,6 +205,7 @@ static bool uq_serve(struct engine *e, struct uqueue *u, uint32_t index, bool *m
 			return irq;
 		if (pending > u->entries) {
 			uq_stop(card, u, index, TAIHU_STATUS_INVALID_CMD, "tail past the ring");
+			uq_stop_event(card, u, index);
 			return true;
 		}
 		slot = u->head & (u->entries - 1);
@@ -209,18 +216,22 @@ static bool uq_serve(struct engine *e, struct uqueue *u, uint32_t index, bool *m
 			return irq;
 		memcpy(card->vram + u->compl_addr + (uint64_t)slot * sizeof(rec), &rec,
 		       sizeof(rec));
-		/* Completion record first, then the process's head, then the driver's. */
+		/*
+		 * Completion record first, then a stop's status (whoever sees
+		 * the head move past a stopping entry sees why), then the
+		 * process's head, then the driver's.
+		 */
+		if (!ok)
+			uq_stop(card, u, index, TAIHU_STATUS_INVALID_CMD, "bad ring entry");
+		else if (rec.status == TAIHU_STATUS_MMU_FAULT)
+			uq_stop(card, u, index, TAIHU_STATUS_MMU_FAULT, "MMU fault");
 		u->head++;
 		shm_store32(&ctrl->head, u->head);
 		shm_store32(&d->head, u->head);
 		if (entry.flags & TAIHU_UQ_ENTRY_IRQ)
 			irq = true;
-		if (!ok) {
-			uq_stop(card, u, index, TAIHU_STATUS_INVALID_CMD, "bad ring entry");
-			return true;
-		}
-		if (rec.status == TAIHU_STATUS_MMU_FAULT) {
-			uq_stop(card, u, index, TAIHU_STATUS_MMU_FAULT, "MMU fault");
+		if (u->stopped) {
+			uq_stop_event(card, u, index);
 			return true;
 		}
 	}

@@ -18,6 +18,10 @@ extern "C" {
 #define DRM_TAIHU_SUBMIT		0x03
 #define DRM_TAIHU_WAIT			0x04
 #define DRM_TAIHU_SUBMIT_BATCH		0x05
+#define DRM_TAIHU_UQ_CREATE		0x08
+#define DRM_TAIHU_UQ_DESTROY		0x09
+#define DRM_TAIHU_UQ_KICK		0x0a
+#define DRM_TAIHU_UQ_WAIT		0x0b
 
 #define DRM_IOCTL_TAIHU_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_QUERY, struct drm_taihu_query)
@@ -32,6 +36,14 @@ extern "C" {
 #define DRM_IOCTL_TAIHU_SUBMIT_BATCH \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_SUBMIT_BATCH, \
 		 struct drm_taihu_submit_batch)
+#define DRM_IOCTL_TAIHU_UQ_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_UQ_CREATE, struct drm_taihu_uq_create)
+#define DRM_IOCTL_TAIHU_UQ_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_TAIHU_UQ_DESTROY, struct drm_taihu_uq_destroy)
+#define DRM_IOCTL_TAIHU_UQ_KICK \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_TAIHU_UQ_KICK, struct drm_taihu_uq_kick)
+#define DRM_IOCTL_TAIHU_UQ_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_TAIHU_UQ_WAIT, struct drm_taihu_uq_wait)
 
 /**
  * DOC: Taihu accelerator ABI
@@ -92,6 +104,8 @@ struct drm_taihu_query {
 #define DRM_TAIHU_CAP_SEMAPHORE		_BITULL(5)
 #define DRM_TAIHU_CAP_BARRIER		_BITULL(6)
 #define DRM_TAIHU_CAP_KERNEL		_BITULL(7)
+/* User-mode submission queues (DRM_IOCTL_TAIHU_UQ_CREATE) are available. */
+#define DRM_TAIHU_CAP_USER_QUEUES	_BITULL(8)
 
 /**
  * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
@@ -489,6 +503,254 @@ struct drm_taihu_wait {
 	__u32 pad;
 	__u32 error_reason;
 	__u32 error_detail;
+};
+
+/**
+ * DOC: User-mode submission queues
+ *
+ * A user queue is a ring of jobs that a process writes itself, in memory
+ * mapped into it, and that the card serves without a system call per job:
+ * the process writes entries (&struct drm_taihu_uq_entry) and then the
+ * tail (&struct drm_taihu_uq_ctrl), makes one DRM_IOCTL_TAIHU_UQ_KICK for
+ * the whole batch, and reads completions (&struct drm_taihu_uq_completion)
+ * and the head from the same mapping. DRM_IOCTL_TAIHU_UQ_WAIT sleeps until
+ * the head passes a point; the card raises an interrupt only for an entry
+ * with DRM_TAIHU_UQ_ENTRY_IRQ, so a waiter must have asked for one on the
+ * entry it waits for (or a later one). Available when
+ * &drm_taihu_device_info.capabilities has DRM_TAIHU_CAP_USER_QUEUES.
+ *
+ * The mapping: DRM_IOCTL_TAIHU_UQ_CREATE returns an offset for mmap() on
+ * the device file (shared, read and write) and its size: the control words
+ * at offset 0, the ring at &drm_taihu_uq_create.ring_offset, the
+ * completion array at &drm_taihu_uq_create.compl_offset (one record per
+ * ring slot). The memory is VRAM of its own, not a buffer object: no
+ * handle, no device address, no job of any context can reach it.
+ *
+ * Security model. Everything in the mapping is the process's to write, and
+ * the card trusts none of it:
+ *
+ * - Every entry runs in the device context of the file that created the
+ *   queue, whatever the entry says; the kernel writes that context into
+ *   the queue's descriptor, which lives in the card's control pages, never
+ *   in memory a process can map. A job can reach only what that context
+ *   maps, as a SUBMIT's can: an address outside it is an MMU fault.
+ * - The card keeps its own head and copies each entry before it looks at
+ *   it. A tail more than &drm_taihu_uq_create.entries ahead of the head,
+ *   an entry with unknown flags or reserved bits set, or a job that ends
+ *   with an MMU fault stops that user queue: its status becomes non-zero
+ *   (in &drm_taihu_uq_ctrl.status and from UQ_WAIT) and it runs nothing
+ *   more; the hardware queue, its other user queues and every other
+ *   process go on. Other job failures (malformed packets, a bad kernel)
+ *   end the job with a status in its completion record, as for SUBMIT.
+ * - An MMU fault of the context, from any of its user queues, stops all
+ *   its user queues (DRM_TAIHU_JOB_MMU_FAULT).
+ * - The kernel watches each user queue: kicked entries that make no
+ *   progress for the job timeout (5 s) stop the user queue with
+ *   DRM_TAIHU_JOB_TIMEOUT and abort the job that runs; a netlink
+ *   JOB_TIMEOUT event names the context and the hardware queue.
+ * - A card reset or a dead card stops every user queue with
+ *   DRM_TAIHU_JOB_CANCELLED (the jobs in flight are not run again, unlike
+ *   SUBMIT's); create new ones after a reset.
+ * - Closing the file (or UQ_DESTROY) stops the queue, aborting the job that
+ *   runs, before its memory is released; an existing mapping keeps the
+ *   memory alive (it is never handed to anybody else while mapped).
+ * - Limits: DRM_TAIHU_MAX_UQ_PER_FILE user queues per file, and the card's
+ *   32 per device.
+ * - What is not enforced: the kernel does not know which buffers a queued
+ *   job uses, so freeing (closing the last handle of) a buffer while a
+ *   user-queue job still uses it can leave that job's access racing with
+ *   the unmap, in the process's own context; wait for the jobs first.
+ *   Host buffers are mapped for the card when a SUBMIT first uses them:
+ *   a user-queue job can reach VRAM buffers, and host buffers that a
+ *   SUBMIT has used, only.
+ * - Jobs of user queues have no syncobjs, no fences on buffer
+ *   reservations, and do not count in fdinfo; DRM_IOCTL_TAIHU_WAIT does not
+ *   know them.
+ */
+
+/* Most user queues one file may have. */
+#define DRM_TAIHU_MAX_UQ_PER_FILE	4
+
+/**
+ * struct drm_taihu_uq_create - create a user queue
+ * @queue: hardware queue whose engine serves it, below
+ *	&drm_taihu_device_info.num_queues; the engine runs its own ring and
+ *	its user queues one job at a time
+ * @entries: ring slots, a power of two from 2 to
+ *	&drm_taihu_device_info.ring_entries
+ * @flags: zero
+ * @handle: out: the user queue's handle in this file (not a GEM handle)
+ * @mmap_offset: out: the offset to pass to mmap() on the device file
+ * @mmap_size: out: bytes to map
+ * @ring_offset: out: byte offset of the ring in the mapping
+ * @compl_offset: out: byte offset of the completion array in the mapping
+ *
+ * Returns 0; -EOPNOTSUPP without DRM_TAIHU_CAP_USER_QUEUES; -EINVAL for a
+ * bad @queue, @entries or @flags; -ENOSPC beyond
+ * DRM_TAIHU_MAX_UQ_PER_FILE or when the card's user queues are all in use;
+ * -EIO once the file's context has faulted; -ENOMEM; -ENODEV once the
+ * device is gone.
+ */
+struct drm_taihu_uq_create {
+	__u32 queue;
+	__u32 entries;
+	__u32 flags;
+	__u32 handle;
+	__u64 mmap_offset;
+	__u64 mmap_size;
+	__u32 ring_offset;
+	__u32 compl_offset;
+};
+
+/**
+ * struct drm_taihu_uq_destroy - stop a user queue and release it
+ * @handle: from DRM_IOCTL_TAIHU_UQ_CREATE
+ * @pad: zero
+ *
+ * The job that runs is aborted; entries not started are not run. Returns
+ * 0, -ENOENT for an unknown @handle, -EINVAL for a set @pad.
+ */
+struct drm_taihu_uq_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_taihu_uq_kick - make the card look at a user queue
+ * @handle: from DRM_IOCTL_TAIHU_UQ_CREATE
+ * @pad: zero
+ *
+ * Write the entries and then &drm_taihu_uq_ctrl.tail first. Kicks
+ * coalesce: one for any number of entries. Returns 0 (also for a stopped
+ * queue, which ignores it), -ENOENT for an unknown @handle, -EINVAL for a
+ * set @pad.
+ */
+struct drm_taihu_uq_kick {
+	__u32 handle;
+	__u32 pad;
+};
+
+/**
+ * struct drm_taihu_uq_wait - sleep until a user queue's head passes a point
+ * @handle: from DRM_IOCTL_TAIHU_UQ_CREATE
+ * @head: wait until the card's head (free-running, as the tail) has reached
+ *	it: (__s32)(card head - @head) >= 0
+ * @timeout_ns: absolute CLOCK_MONOTONIC deadline; a past one polls
+ * @status: out: 0 while the queue runs, else the &enum drm_taihu_job_status
+ *	that stopped it (INVALID_CMD, MMU_FAULT, TIMEOUT, CANCELLED)
+ * @card_head: out: the card's head, from the card's own copy (not the
+ *	mapping's, which the process may have written)
+ *
+ * Returns 0 once @head is reached or the queue stopped (read @status),
+ * -ETIME at the deadline (the out fields are filled), -ENOENT for an unknown
+ * @handle, -ERESTARTSYS if interrupted, -ENODEV once the device is gone.
+ */
+struct drm_taihu_uq_wait {
+	__u32 handle;
+	__u32 head;
+	__s64 timeout_ns;
+	__u32 status;
+	__u32 card_head;
+};
+
+/* &drm_taihu_uq_entry.flags: raise an interrupt when this entry ends. */
+#define DRM_TAIHU_UQ_ENTRY_IRQ		_BITUL(0)
+
+/**
+ * struct drm_taihu_uq_entry - one job in a user queue's ring
+ * @cmd_addr: device virtual address of the command stream, in the file's
+ *	context, 8-byte aligned
+ * @cmd_len: its length in bytes, a non-zero multiple of 8, at most
+ *	&drm_taihu_device_info.max_cmd_len
+ * @reserved0: ignored (the card runs the entry in the queue's context)
+ * @seqno: anything; echoed in the completion record
+ * @flags: DRM_TAIHU_UQ_ENTRY_* bits; any other stops the queue
+ * @reserved1: zero, or the queue stops
+ *
+ * Slot i of the ring holds the entry of free-running index n with
+ * n % entries == i.
+ */
+struct drm_taihu_uq_entry {
+	__u64 cmd_addr;
+	__u32 cmd_len;
+	__u32 reserved0;
+	__u64 seqno;
+	__u32 flags;
+	__u32 reserved1;
+};
+
+/**
+ * enum drm_taihu_uq_job_status - how a user-queue job ended, in
+ * &drm_taihu_uq_completion.status and &drm_taihu_uq_ctrl.status (the card's
+ * own codes; UQ_WAIT reports &enum drm_taihu_job_status)
+ * @DRM_TAIHU_UQ_JOB_SUCCESS: all packets executed
+ * @DRM_TAIHU_UQ_JOB_INVALID_CMD: a malformed command stream or entry
+ * @DRM_TAIHU_UQ_JOB_DMA_ERROR: an address outside the card's reach
+ * @DRM_TAIHU_UQ_JOB_MMU_FAULT: an address outside the context's mappings
+ * @DRM_TAIHU_UQ_JOB_ABORTED: stopped by a destroy, a timeout or a reset
+ * @DRM_TAIHU_UQ_JOB_INVALID_KERNEL: a malformed KERNEL packet
+ * @DRM_TAIHU_UQ_JOB_UNSUPPORTED: a KERNEL packet the firmware lacks
+ */
+enum drm_taihu_uq_job_status {
+	DRM_TAIHU_UQ_JOB_SUCCESS = 0,
+	DRM_TAIHU_UQ_JOB_INVALID_CMD = 1,
+	DRM_TAIHU_UQ_JOB_DMA_ERROR = 2,
+	DRM_TAIHU_UQ_JOB_MMU_FAULT = 3,
+	DRM_TAIHU_UQ_JOB_ABORTED = 4,
+	DRM_TAIHU_UQ_JOB_INVALID_KERNEL = 5,
+	DRM_TAIHU_UQ_JOB_UNSUPPORTED = 6,
+};
+
+/**
+ * struct drm_taihu_uq_completion - the card's record of a finished entry,
+ *	in the slot of the entry
+ * @seqno: &drm_taihu_uq_entry.seqno
+ * @status: &enum drm_taihu_uq_job_status
+ * @error_offset: byte offset in the stream of the failing packet
+ * @start_ns: card clock when the job started
+ * @end_ns: card clock when the job ended
+ * @error_addr: the faulting address, for DMA_ERROR and MMU_FAULT
+ * @error_access: &enum drm_taihu_access of the faulting access
+ * @error_reason: as &drm_taihu_wait.error_reason
+ * @error_detail: as &drm_taihu_wait.error_detail
+ * @reserved0: zero
+ * @reserved1: zero
+ *
+ * Written before the head that covers it.
+ */
+struct drm_taihu_uq_completion {
+	__u64 seqno;
+	__u32 status;
+	__u32 error_offset;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 error_addr;
+	__u32 error_access;
+	__u32 error_reason;
+	__u32 error_detail;
+	__u32 reserved0;
+	__u64 reserved1;
+};
+
+/**
+ * struct drm_taihu_uq_ctrl - the control words at offset 0 of the mapping
+ * @tail: free-running producer index: written by the process after the
+ *	entries it covers
+ * @reserved0: ignored
+ * @head: free-running consumer index: written by the card after the
+ *	completion records it covers
+ * @status: written by the card: 0 while the queue runs, else the
+ *	&enum drm_taihu_uq_job_status that stopped it (INVALID_CMD for a bad
+ *	tail or entry, MMU_FAULT); a stop by the kernel (timeout, fault of
+ *	another queue, reset) shows in UQ_WAIT's status only
+ * @reserved1: ignored
+ */
+struct drm_taihu_uq_ctrl {
+	__u32 tail;
+	__u32 reserved0[15];
+	__u32 head;
+	__u32 status;
+	__u32 reserved1[14];
 };
 
 #if defined(__cplusplus)

@@ -372,7 +372,7 @@ int taihu_nl_dev_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret == -ENODEV)
 		NL_SET_ERR_MSG(info->extack, "the card is dead or gone: bind it again");
 	else if (ret)
-		NL_SET_ERR_MSG(info->extack, "the card did not come back from the reset and is dead");
+		NL_SET_ERR_MSG(info->extack, "the card did not come back and is declared dead");
 	drm_dev_put(&tdev->drm);
 	return ret;
 }

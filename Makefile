@@ -94,7 +94,7 @@ bench:
 	tests/vm/run-vm --job bench --cards 1 --timeout 900 --out $(BUILD)/vm/bench \
 		$(if $(BENCH_ONLY),--append taihu_vm.bench_only=$(BENCH_ONLY))
 	@tr -d '\r' <$(BUILD)/vm/bench/results.log | \
-		sed -En '/^@@taihu begin bench(-(submit|kernels))?$$/,/^@@taihu end bench(-(submit|kernels))? /{/^@@/!p}'
+		sed -En '/^@@taihu begin bench(-(submit|kernels|recovery))?$$/,/^@@taihu end bench(-(submit|kernels|recovery))? /{/^@@/!p}'
 	@$(PYTHON) userspace/onnx/models/bench_report.py $(BUILD)/vm/bench/results.log \
 		$(BUILD)/models/torch-bench.json
 	tests/vm/verdict $(BUILD)/vm/bench bench

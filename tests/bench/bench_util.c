@@ -121,3 +121,27 @@ int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count)
 	*count = sum;
 	return 0;
 }
+
+int bench_read_ping(const struct taihu_device_desc *desc, struct bench_ping *p)
+{
+	char path[128];
+	FILE *f;
+	int n;
+
+	bench_debugfs_path(desc, "ping", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f) {
+		n = errno;
+		printf("# cannot open %s: %s\n", path, strerror(n));
+		return -n;
+	}
+	n = fscanf(f, "count %llu min_ns %llu median_ns %llu mean_ns %llu",
+		   &p->count, &p->min, &p->median, &p->mean);
+	fclose(f);
+	if (n != 4 || !p->count || !p->min) {
+		printf("# %s: expected 'count N min_ns X median_ns Y mean_ns Z'\n",
+		       path);
+		return -EPROTO;
+	}
+	return 0;
+}

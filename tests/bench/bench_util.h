@@ -36,4 +36,12 @@ void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
  */
 int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count);
 
+/* The driver's platform round trip, debugfs ping: "count N min_ns X ...". */
+struct bench_ping {
+	unsigned long long count, min, median, mean;
+};
+
+/* Run and read the debugfs ping of @desc; 0, or -errno after a "# " line. */
+int bench_read_ping(const struct taihu_device_desc *desc, struct bench_ping *p);
+
 #endif /* TAIHU_BENCH_UTIL_H */

@@ -60,34 +60,6 @@ static double ratio(double a, double b)
 	return b > 0 ? a / b : 0.0;
 }
 
-/* The driver's own platform round trip: "count N min_ns X median_ns Y ...". */
-struct ping {
-	unsigned long long count, min, median, mean;
-};
-
-static int read_ping(const struct taihu_device_desc *desc, struct ping *p)
-{
-	char path[128];
-	FILE *f;
-	int n;
-
-	bench_debugfs_path(desc, "ping", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f) {
-		printf("# cannot open %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	n = fscanf(f, "count %llu min_ns %llu median_ns %llu mean_ns %llu",
-		   &p->count, &p->min, &p->median, &p->mean);
-	fclose(f);
-	if (n != 4 || !p->count || !p->min) {
-		printf("# %s: expected 'count N min_ns X median_ns Y mean_ns Z'\n",
-		       path);
-		return -EPROTO;
-	}
-	return 0;
-}
-
 /* A one-NOP command buffer, uploaded once and submitted many times. */
 static int nop_job(struct taihu_device *dev, struct taihu_bo **cmd,
 		   struct taihu_job *job)
@@ -324,7 +296,7 @@ int main(int argc, char **argv)
 	struct taihu_device_info info = { .size = sizeof(info) };
 	const struct taihu_device_desc *desc;
 	struct taihu_device *dev = NULL;
-	struct ping ping = { 0 };
+	struct bench_ping ping = { 0 };
 	double ioctl_rate = 0, rate1 = 0, rate_all = 0, rate_batch = 0, agg[4] = { 0 };
 	double irqs_per_job = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
@@ -364,7 +336,7 @@ int main(int argc, char **argv)
 	printf("# device %lu: %s (%s), %u queues, %s mode\n", index, taihu_device_desc_node(desc),
 	       taihu_device_desc_pci_slot(desc), info.num_queues, sz == &quick ? "quick" : "full");
 
-	have_ping = !read_ping(desc, &ping);
+	have_ping = !bench_read_ping(desc, &ping);
 	bench_tap(have_ping, "platform round trip (debugfs ping, %llu mailbox PINGs): min %llu ns, median %llu ns, mean %llu ns",
 	    ping.count, ping.min, ping.median, ping.mean);
 

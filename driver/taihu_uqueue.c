@@ -146,8 +146,12 @@ static void taihu_uq_stop_locked(struct taihu_uq *uq, u32 status)
 	int ret;
 
 	lockdep_assert_held(&tdev->uq.lock);
-	if (!READ_ONCE(uq->status))
-		WRITE_ONCE(uq->status, status);
+	/*
+	 * The status only after UQ_DISABLE: a waiter that sees it reads the
+	 * completion records, which the card may still be writing until the
+	 * disable returns (an MMU fault event arrives before the faulting
+	 * entry's record).
+	 */
 	if (uq->enabled) {
 		ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_UQ_DISABLE, &req,
 					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
@@ -157,6 +161,8 @@ static void taihu_uq_stop_locked(struct taihu_uq *uq, u32 status)
 				 uq->slot, ret);
 		uq->enabled = false;
 	}
+	if (!READ_ONCE(uq->status))
+		WRITE_ONCE(uq->status, status);
 	wake_up_all(&tdev->uq.wq);
 }
 

@@ -15,7 +15,11 @@
  *   (/proc/interrupts), and the same one-queue stream submitted in batches
  *   of BATCH jobs (taihu_submit_batch(), one SUBMIT_BATCH each);
  * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
- *   its own open file, submitting over all queues at once.
+ *   its own open file, submitting over all queues at once;
+ * - with user-mode queues (DRM_TAIHU_CAP_USER_QUEUES): the null-job round
+ *   trip (push + kick -> the completion seen in memory), against the ping,
+ *   and pipelined user-queue null jobs per second (UQ_BATCH per kick),
+ *   against the trivial ioctl.
  * The lines are TAP: "ok" means the measurement ran and every job it
  * waited for ended with SUCCESS, never that a figure was good enough.
  *
@@ -37,6 +41,8 @@
 #define WAIT_NS		(60LL * 1000000000LL)
 #define MAX_PROCS	8
 #define BATCH		32	/* jobs per SUBMIT_BATCH of the batched stream */
+#define UQ_ENTRIES	256	/* user queue ring */
+#define UQ_BATCH	64	/* user-queue jobs per kick */
 
 struct sizes {
 	int rtt;		/* null-job round trips */
@@ -276,6 +282,86 @@ static int aggregate(const char *node, int procs, int n, uint32_t nq,
 	return 0;
 }
 
+/* Job @idx of @uq ended, with SUCCESS. */
+static int uq_ok(struct taihu_uq *uq, uint32_t idx)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	int ret = taihu_uq_poll(uq, idx, &res);
+
+	if (ret)
+		return ret;
+	return res.status == DRM_TAIHU_JOB_SUCCESS ? 0 : -TAIHU_EJOBFAILED;
+}
+
+/*
+ * User queue: @n round trips (push one NOP, kick, wait: spin then sleep)
+ * for the median, then @np pipelined NOPs, UQ_BATCH per kick, for the rate.
+ */
+static int bench_uq(struct taihu_device *dev, int n, int np, int64_t *median, double *rate)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct taihu_bo *cmd = NULL;
+	struct taihu_uq *uq = NULL;
+	uint32_t idx, reaped = 0;
+	struct taihu_job job;
+	uint64_t addr;
+	int64_t *v, t;
+	int i, ret;
+
+	v = calloc((size_t)n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ret = nop_job(dev, &cmd, &job);
+	if (!ret)
+		ret = taihu_uq_create(dev, 0, UQ_ENTRIES, &uq);
+	addr = taihu_bo_dev_addr(cmd);
+	for (i = -10; i < n && !ret; i++) {
+		t = bench_now_ns();
+		ret = taihu_uq_push(uq, addr, 8, (uint64_t)i, &idx);
+		if (!ret)
+			ret = taihu_uq_kick(uq);
+		if (!ret)
+			ret = taihu_uq_wait(uq, idx, WAIT_NS, &res);
+		if (!ret && res.status != DRM_TAIHU_JOB_SUCCESS)
+			ret = -TAIHU_EJOBFAILED;
+		if (i >= 0)
+			v[i] = bench_now_ns() - t;
+		reaped = idx + 1;
+	}
+	if (!ret) {
+		qsort(v, (size_t)n, sizeof(*v), cmp_i64);
+		*median = v[n / 2];
+	}
+	t = bench_now_ns();
+	for (i = 0; i < np && !ret; i++) {
+		ret = taihu_uq_push(uq, addr, 8, (uint64_t)i, &idx);
+		if (ret == -EAGAIN) {
+			/* Ring full: reap the oldest batch, checking every result. */
+			ret = taihu_uq_kick(uq);
+			if (!ret)
+				ret = taihu_uq_wait(uq, reaped + UQ_BATCH - 1, WAIT_NS, NULL);
+			for (idx = reaped; !ret && idx != reaped + UQ_BATCH; idx++)
+				ret = uq_ok(uq, idx);
+			reaped += UQ_BATCH;
+			i--;
+			continue;
+		}
+		if (!ret && (i + 1) % UQ_BATCH == 0)
+			ret = taihu_uq_kick(uq);
+	}
+	if (!ret && np)
+		ret = taihu_uq_wait(uq, idx, WAIT_NS, NULL);
+	for (; !ret && np && reaped != idx + 1; reaped++)
+		ret = uq_ok(uq, reaped);
+	t = bench_now_ns() - t;
+	if (!ret)
+		*rate = (double)np * 1e9 / (double)t;
+	taihu_uq_destroy(uq);
+	taihu_bo_free(cmd);
+	free(v);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: taihu_bench_submit [--quick] [--device N]\n"
@@ -298,7 +384,8 @@ int main(int argc, char **argv)
 	struct taihu_device *dev = NULL;
 	struct bench_ping ping = { 0 };
 	double ioctl_rate = 0, rate1 = 0, rate_all = 0, rate_batch = 0, agg[4] = { 0 };
-	double irqs_per_job = 0;
+	double irqs_per_job = 0, uq_rate = 0;
+	int64_t uq_med = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
@@ -322,7 +409,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("TAP version 13\n1..%d\n", 7 + 4);
+	printf("TAP version 13\n1..%d\n", 7 + 4 + 2);
 	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
@@ -378,6 +465,19 @@ int main(int argc, char **argv)
 		    info.num_queues, agg[i], ratio(agg[i], agg[0]));
 	}
 
+	if (info.capabilities & DRM_TAIHU_CAP_USER_QUEUES) {
+		ret = bench_uq(dev, sz->rtt, sz->pipelined, &uq_med, &uq_rate);
+		bench_tap(!ret, "user-queue null-job round trip (%d push+kick+wait): median %" PRId64 " ns (%.2f x ping)%s%s",
+		    sz->rtt, uq_med, ratio((double)uq_med, (double)ping.median),
+		    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+		bench_tap(!ret, "pipelined user-queue null jobs, one process, queue 0, %d per kick (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
+		    UQ_BATCH, sz->pipelined, uq_rate, ratio(uq_rate, ioctl_rate),
+		    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+	} else {
+		bench_tap(1, "user-queue null-job round trip # SKIP the card has no user queues");
+		bench_tap(1, "pipelined user-queue null jobs # SKIP the card has no user queues");
+	}
+
 	printf("#\n# %-44s %14s %10s\n", "measurement", "value", "ratio");
 	printf("# %-44s %11llu ns %10s\n", "platform round trip, min (ping)", ping.min, "1.00");
 	printf("# %-44s %11llu ns %10s\n", "platform round trip, median (ping)", ping.median, "1.00");
@@ -402,6 +502,10 @@ int main(int argc, char **argv)
 		printf("# %-44s %11.0f /s %10.2f  (x 1 process)\n", label, agg[i],
 		       ratio(agg[i], agg[0]));
 	}
+	printf("# %-44s %11" PRId64 " ns %10.2f\n", "user-queue null-job round trip, median", uq_med,
+	       ratio((double)uq_med, (double)ping.median));
+	printf("# %-44s %11.0f /s %10.3f\n", "pipelined user-queue null jobs, 1 process", uq_rate,
+	       ratio(uq_rate, ioctl_rate));
 	taihu_device_close(dev);
 	return bench_failures ? 1 : 0;
 }

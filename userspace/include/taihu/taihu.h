@@ -549,6 +549,91 @@ int taihu_submit(struct taihu_device *dev, const struct taihu_job *job,
 		 uint64_t *seqno);
 
 /**
+ * DOC: user-mode submission queues
+ *
+ * A user queue (DRM_TAIHU_CAP_USER_QUEUES; the uapi header has its
+ * security model) is a ring in memory mapped into the process: jobs are
+ * pushed without a system call, one taihu_uq_kick() makes the card look at
+ * the whole batch, and completions are read from memory. Jobs run in the
+ * device's context of @dev, in push order, one at a time on the engine of
+ * the hardware queue. A queue is used by one thread at a time.
+ */
+struct taihu_uq;
+
+/**
+ * taihu_uq_create() - create a user queue on hardware queue @queue
+ * @dev: device
+ * @queue: hardware queue
+ * @entries: ring slots, a power of two (2 .. the device's ring_entries)
+ * @out: receives the queue; free it with taihu_uq_destroy()
+ *
+ * Return: 0; -EOPNOTSUPP (no user queues on this card), -EINVAL, -ENOSPC
+ * (too many user queues), -ENOMEM, or the kernel's error.
+ */
+int taihu_uq_create(struct taihu_device *dev, uint32_t queue, uint32_t entries,
+		    struct taihu_uq **out);
+
+/** taihu_uq_destroy() - stop the queue (the running job is aborted) and free it */
+int taihu_uq_destroy(struct taihu_uq *uq);
+
+/**
+ * taihu_uq_push() - queue a command stream (not run before taihu_uq_kick())
+ * @uq: the queue
+ * @cmd_addr: device address of the stream (a BO's taihu_bo_dev_addr() plus
+ *	an offset); host buffers only once a SUBMIT has used them
+ * @cmd_len: its length, a non-zero multiple of 8
+ * @seqno: anything, echoed in the completion
+ * @index: out (may be NULL): the job's free-running index, for
+ *	taihu_uq_poll() and taihu_uq_wait(); its result is readable until
+ *	@entries more jobs have been pushed
+ *
+ * Return: 0; -EAGAIN (the ring is full: reap completions first), -EIO (the
+ * queue stopped), -EINVAL.
+ */
+int taihu_uq_push(struct taihu_uq *uq, uint64_t cmd_addr, uint32_t cmd_len,
+		  uint64_t seqno, uint32_t *index);
+
+/**
+ * taihu_uq_kick() - make the card run what was pushed since the last kick
+ *
+ * The last job of the batch asks for a completion interrupt (so that
+ * taihu_uq_wait() can sleep); the others raise none.
+ *
+ * Return: 0 or the kernel's error.
+ */
+int taihu_uq_kick(struct taihu_uq *uq);
+
+/**
+ * taihu_uq_poll() - has job @index ended? Reads memory only
+ * @uq: the queue
+ * @index: from taihu_uq_push()
+ * @res: out (may be NULL; set @res->size first, or 0): how it ended
+ *
+ * Return: 0 (ended, @res filled), -EBUSY (not yet), -EIO (the queue
+ * stopped before it), -EINVAL.
+ */
+int taihu_uq_poll(struct taihu_uq *uq, uint32_t index, struct taihu_job_result *res);
+
+/**
+ * taihu_uq_wait() - wait for job @index: a short spin, then sleep
+ * @uq: the queue
+ * @index: from taihu_uq_push(); kicked first if it was not
+ * @timeout_ns: relative timeout, negative for none
+ * @res: as for taihu_uq_poll()
+ *
+ * Return: 0, -ETIME, -EIO (the queue stopped before the job; see
+ * taihu_uq_status()), -EINVAL, or the kernel's error.
+ */
+int taihu_uq_wait(struct taihu_uq *uq, uint32_t index, int64_t timeout_ns,
+		  struct taihu_job_result *res);
+
+/**
+ * taihu_uq_status() - 0 while the queue runs, else the enum
+ * drm_taihu_job_status that stopped it (as the kernel reports it)
+ */
+uint32_t taihu_uq_status(const struct taihu_uq *uq);
+
+/**
  * taihu_submit_batch() - submit @count jobs with DRM_IOCTL_TAIHU_SUBMIT_BATCH
  * @dev: device
  * @jobs: @count pointers to jobs, as for taihu_submit()

@@ -194,6 +194,8 @@ static void taihu_query_context_info(struct taihu_ctx *ctx,
 		info->fault_addr = ctx->fault_addr;
 		info->fault_access = ctx->fault_access;
 	}
+	if (ctx->banned)
+		info->flags |= DRM_TAIHU_CONTEXT_BANNED;
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
 
 	mutex_lock(&ctx->lock);

@@ -159,8 +159,8 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	/* Cancelled before it could run: nothing to write to the ring. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
-	/* Its context faulted: the job ends as cancelled, unrun. */
-	if (unlikely(taihu_ctx_faulted(job->ctx)))
+	/* Its context faulted or is banned: the job ends as cancelled, unrun. */
+	if (unlikely(taihu_ctx_faulted(job->ctx) || taihu_ctx_banned(job->ctx)))
 		return ERR_PTR(-ECANCELED);
 
 	ret = taihu_queue_submit(job->queue, job->hw_fence, job->cmd_addr,

@@ -484,6 +484,8 @@ int taihu_ctx_job_begin(struct taihu_ctx *ctx)
 {
 	if (taihu_ctx_faulted(ctx))
 		return -EIO;
+	if (taihu_ctx_banned(ctx))
+		return -ECANCELED;
 
 	mutex_lock(&ctx->lock);
 	atomic_inc(&ctx->jobs);
@@ -510,6 +512,29 @@ void taihu_ctx_mark_faulted(struct taihu_ctx *ctx, u64 addr, u32 access)
 		ctx->faulted = true;
 	}
 	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+}
+
+bool taihu_ctx_ban(struct taihu_ctx *ctx)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	was = ctx->banned;
+	ctx->banned = true;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	return !was;
+}
+
+bool taihu_ctx_banned(struct taihu_ctx *ctx)
+{
+	unsigned long flags;
+	bool banned;
+
+	spin_lock_irqsave(&ctx->fault_lock, flags);
+	banned = ctx->banned;
+	spin_unlock_irqrestore(&ctx->fault_lock, flags);
+	return banned;
 }
 
 bool taihu_ctx_faulted(struct taihu_ctx *ctx)

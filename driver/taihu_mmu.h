@@ -57,6 +57,8 @@ struct taihu_pt;
  * @faulted: the context took an MMU fault
  * @fault_addr: VA of the first fault
  * @fault_access: &enum taihu_access of the first fault
+ * @banned: a job of the context hung (taihu_recovery.c): it runs no more
+ *	jobs
  */
 struct taihu_ctx {
 	struct kref ref;
@@ -80,6 +82,7 @@ struct taihu_ctx {
 	bool faulted;
 	u64 fault_addr;
 	u32 fault_access;
+	bool banned;
 };
 
 /**
@@ -177,7 +180,7 @@ void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
  * taihu_ctx_job_begin() - account a job of the context before it is queued
  * @ctx: the context
  *
- * Return: 0, or -EIO if the context has faulted.
+ * Return: 0, -EIO if the context has faulted, -ECANCELED if it is banned.
  */
 int taihu_ctx_job_begin(struct taihu_ctx *ctx);
 
@@ -197,6 +200,25 @@ void taihu_ctx_job_end(struct taihu_ctx *ctx, bool abandoned);
  * Callable in hard IRQ context. The first fault's details are kept.
  */
 void taihu_ctx_mark_faulted(struct taihu_ctx *ctx, u64 addr, u32 access);
+
+/**
+ * taihu_ctx_ban() - a job of the context hung: it runs no more jobs
+ * @ctx: the context
+ *
+ * Later SUBMITs of its file fail with -ECANCELED, its jobs not yet on a
+ * ring end as cancelled. Any context.
+ *
+ * Return: true if the context was not banned before.
+ */
+bool taihu_ctx_ban(struct taihu_ctx *ctx);
+
+/**
+ * taihu_ctx_banned() - is the context banned?
+ * @ctx: the context
+ *
+ * Return: true once taihu_ctx_ban() ran.
+ */
+bool taihu_ctx_banned(struct taihu_ctx *ctx);
 
 /**
  * taihu_ctx_faulted() - has the context faulted?

@@ -11,11 +11,14 @@
  * which resets the whole card or declares it dead, instead of a queue
  * reset that could only time out.
  *
- * A hung job's queue is reset: the job ends with DRM_TAIHU_JOB_TIMEOUT,
- * the jobs behind it run on. Queue resets of different queues may run at
- * the same time (they share &taihu_health.reset_lock for reading, a card
- * reset takes it for writing), so a hang on one queue does not wait for
- * another queue's recovery.
+ * A hung job's context is banned (its later SUBMITs fail with
+ * -ECANCELED, its jobs not on a ring yet end cancelled; other contexts are
+ * untouched) and its queue is reset: the job ends with
+ * DRM_TAIHU_JOB_TIMEOUT, the jobs behind it on the ring run on. Queue
+ * resets of different queues may run at the same time (they share
+ * &taihu_health.reset_lock for reading, a card reset takes it for
+ * writing), so a hang on one queue does not wait for another queue's
+ * recovery.
  *
  * Times are CLOCK_MONOTONIC: under TCG jiffies catch up in bursts.
  */
@@ -49,6 +52,7 @@ void taihu_recovery_init(struct taihu_device *tdev)
 	atomic64_set(&r->long_jobs, 0);
 	atomic64_set(&r->queue_resets, 0);
 	atomic64_set(&r->queue_reset_failures, 0);
+	atomic64_set(&r->contexts_banned, 0);
 }
 
 /* The queue's progress word; constant on cards that have none. */
@@ -148,6 +152,15 @@ int taihu_recovery_hang(struct taihu_queue *q, struct taihu_fence *guilty)
 	atomic64_inc(&r->hangs);
 	taihu_nl_event_post(tdev, &ev);
 	taihu_recovery_uevent(q, ctx_id, "job-timeout");
+	/* Before the reset: its jobs not on a ring yet never run. */
+	if (ctx && taihu_ctx_ban(ctx)) {
+		atomic64_inc(&r->contexts_banned);
+		ev.kind = TAIHU_EVENT_KIND_CONTEXT_BANNED;
+		taihu_nl_event_post(tdev, &ev);
+		taihu_recovery_uevent(q, ctx_id, "context-banned");
+		dev_warn_ratelimited(dev, "context %u banned: its job on queue %u hung\n",
+				     ctx_id, q->index);
+	}
 
 	ret = taihu_queue_reset(q, guilty);
 	if (ret) {
@@ -227,7 +240,16 @@ static ssize_t queue_reset_failures_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(queue_reset_failures);
 
+static ssize_t contexts_banned_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return taihu_sysfs_counter_show(buf,
+					&taihu_recovery_tdev(dev)->recovery.contexts_banned);
+}
+static DEVICE_ATTR_RO(contexts_banned);
+
 static struct attribute *taihu_recovery_attrs[] = {
+	&dev_attr_contexts_banned.attr,
 	&dev_attr_job_timeout_ms.attr,
 	&dev_attr_hangs.attr,
 	&dev_attr_hangs_deferred.attr,

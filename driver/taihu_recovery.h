@@ -66,6 +66,7 @@ struct taihu_recovery_watch {
  * @long_jobs: jobs that ran past the timeout while making progress
  * @queue_resets: queue resets that brought their queue back
  * @queue_reset_failures: queue resets that failed
+ * @contexts_banned: contexts banned because a job of theirs hung
  */
 struct taihu_recovery {
 	u32 job_timeout_ms;
@@ -75,6 +76,7 @@ struct taihu_recovery {
 	atomic64_t long_jobs;
 	atomic64_t queue_resets;
 	atomic64_t queue_reset_failures;
+	atomic64_t contexts_banned;
 };
 
 /**
@@ -107,11 +109,12 @@ bool taihu_recovery_hung(struct taihu_queue *q, struct taihu_fence *fence);
  * @guilty: hardware fence of the hung job, whose job (holding its context)
  *	the caller keeps alive
  *
- * Resets the queue (taihu_queue_reset()): @guilty ends with
- * DRM_TAIHU_JOB_TIMEOUT and the jobs behind it run on. Counts, logs, posts
- * a job-timeout netlink event (the queue reset posts queue-reset), and
- * sends uevents TAIHU_EVENT=job-timeout and queue-reset. Sleeps; not
- * during a card reset.
+ * Bans the guilty job's context (taihu_ctx_ban()), then resets the queue
+ * (taihu_queue_reset()): @guilty ends with DRM_TAIHU_JOB_TIMEOUT and the
+ * jobs behind it run on. Counts, logs, posts job-timeout and
+ * context-banned netlink events (the queue reset posts queue-reset), and
+ * sends uevents TAIHU_EVENT=job-timeout, context-banned and queue-reset.
+ * Not during a card reset. Sleeps.
  *
  * Return: 0 once the queue runs again (or @guilty had ended meanwhile), or
  * the queue reset's error; the caller then ends @guilty itself.

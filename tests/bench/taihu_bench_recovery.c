@@ -191,6 +191,11 @@ static int job_fault(struct bench *b, const char *fault, const char *arg, uint32
 		ret = submit_nop(b, queue, &seqno);
 	if (!ret)
 		ret = wait_job(b, seqno, &status);
+	/* A hung job's context is banned: go on from a new one. */
+	if (!ret && status == DRM_TAIHU_JOB_TIMEOUT) {
+		close_card(b);
+		ret = open_card(b);
+	}
 	if (!ret)
 		ret = nop_ok(b, queue);
 	*ns = bench_now_ns() - t0;

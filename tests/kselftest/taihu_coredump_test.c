@@ -361,7 +361,10 @@ static void timeout_dumps(struct __test_metadata *_metadata,
 	taihu_bo_free(bo);
 	taihu_cmdbuf_free(cb);
 
-	/* The queue runs again. */
+	/* The guilty context is banned; the queue runs again for another. */
+	EXPECT_EQ(-ECANCELED, tt_run_nop(self->dev, 1, &res));
+	taihu_device_close(self->dev);
+	ASSERT_EQ(0, taihu_device_open(self->desc.node, &self->dev));
 	ASSERT_EQ(0, tt_run_nop(self->dev, 1, &res));
 	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
 }

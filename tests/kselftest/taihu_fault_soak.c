@@ -147,6 +147,13 @@ static void worker(const char *node, uint32_t queue, int stop_fd, int out_fd)
 			r.errors++;
 			r.last_err = ret;
 			tt_sleep_ms(20);	/* e.g. the card being reset */
+			/* Banned after a hang of its job: go on from a new context. */
+			if (ret == -ECANCELED) {
+				checked_job_fini(&j);
+				taihu_device_close(dev);
+				if (taihu_device_open(node, &dev) || checked_job_init(&j, dev))
+					_exit(1);
+			}
 		}
 	}
 	checked_job_fini(&j);
@@ -229,8 +236,12 @@ static long recovered_ms_dev(struct taihu_device *dev, uint32_t queues)
 		return -1;
 	}
 	while (q < queues && tt_now_ns() < end) {
-		if (!checked_job_run(&j, q, 0xc0de0000u | q))
+		int ret = checked_job_run(&j, q, 0xc0de0000u | q);
+
+		if (!ret)
 			q++;
+		else if (ret == -ECANCELED)
+			break;	/* banned after a hang of its job: the caller opens a new file */
 		else
 			tt_sleep_ms(50);
 	}

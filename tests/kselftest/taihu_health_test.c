@@ -21,12 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
 #include <xf86drm.h>
 
 #include "kselftest_harness.h"
+#include "taihu_submit_util.h"
 #include "taihu_test_util.h"
 
 #define SYSFS_PCI	"/sys/bus/pci/devices"
@@ -287,42 +289,160 @@ TEST_F(health, slow_but_progressing_jobs_outlive_the_timeout)
  * With job_timeout_ms lowered, a hung job ends TIMEOUT long before the
  * default timeout (5 s) could have fired, the job behind it succeeds, and
  * queues time out independently: one hung job on every queue at once,
- * ROUNDS times.
+ * ROUNDS times, each round from a new context (the first hang bans it).
  */
 TEST_F(health, lowered_job_timeout_ends_hung_jobs_sooner)
 {
 	struct taihu_job_result res = { .size = sizeof(res) };
 	long long hangs = tt_attr_ll(self->pci_dir, "hangs");
 	long long resets = tt_attr_ll(self->pci_dir, "queue_resets");
+	long long banned = tt_attr_ll(self->pci_dir, "contexts_banned");
 	uint64_t seqno[HUNG_QUEUES], next[HUNG_QUEUES];
+	struct taihu_device *d;
 	char q[8];
 	int64_t t0;
 	int r, i;
 
 	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", SHORT_TIMEOUT));
 	for (r = 0; r < ROUNDS; r++) {
+		ASSERT_EQ(0, taihu_device_open(self->desc.node, &d));
 		for (i = 0; i < HUNG_QUEUES; i++) {
 			snprintf(q, sizeof(q), "%d", i);
 			ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", q));
-			ASSERT_EQ(0, tt_submit_nop(self->dev, i, &seqno[i]));
-			ASSERT_EQ(0, tt_submit_nop(self->dev, i, &next[i]));
+			ASSERT_EQ(0, tt_submit_nop(d, i, &seqno[i]));
+			ASSERT_EQ(0, tt_submit_nop(d, i, &next[i]));
 		}
 		t0 = tt_now_ns();
 		for (i = 0; i < HUNG_QUEUES; i++) {
 			/* Well before the default timeout would have ended it. */
-			ASSERT_EQ(0, taihu_wait(self->dev, seqno[i],
+			ASSERT_EQ(0, taihu_wait(d, seqno[i],
 						t0 + (TAIHU_DEFAULT_JOB_TIMEOUT_MS - 1000) * 1000000LL,
 						&res)) TH_LOG("round %d queue %d", r, i);
 			EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, res.status);
-			ASSERT_EQ(0, taihu_wait(self->dev, next[i],
-						tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+			/* Already on the ring behind the hung one: it runs. */
+			ASSERT_EQ(0, taihu_wait(d, next[i], tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
 			EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
 		}
+		taihu_device_close(d);
 	}
+	EXPECT_EQ(banned + ROUNDS, tt_attr_ll(self->pci_dir, "contexts_banned"));
 	EXPECT_EQ(hangs + ROUNDS * HUNG_QUEUES, tt_attr_ll(self->pci_dir, "hangs"));
 	EXPECT_EQ(resets + ROUNDS * HUNG_QUEUES,
 		  attr_reaches(self->pci_dir, "queue_resets", resets + ROUNDS * HUNG_QUEUES));
 	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+}
+
+/*
+ * Another process: FILL jobs on queues 1..3 until @stop_fd is readable,
+ * each checked word by word. Exits 0 if every job succeeded with the right
+ * bytes (and there was at least one), after writing how many to @count_fd.
+ */
+static int innocent_worker(const char *node, int stop_fd, int count_fd)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct pollfd p = { .fd = stop_fd, .events = POLLIN };
+	struct taihu_device *dev;
+	struct taihu_cmdbuf *cb;
+	uint32_t q, value, w, *words;
+	struct ts_buf buf;
+	long long ok = 0, bad = 0;
+
+	if (taihu_device_open(node, &dev) || ts_buf_new(dev, 3 * 4096, &buf))
+		return 2;
+	for (value = 1; !poll(&p, 1, 0); value++) {
+		for (q = 1; q <= 3; q++) {
+			if (taihu_cmdbuf_new(&cb))
+				return 2;
+			if (taihu_cmdbuf_fill(cb, buf.addr + (q - 1) * 4096, 4096,
+					      value * 4 + q) < 0 ||
+			    taihu_run(dev, cb, q, &buf.bo, 1, TT_JOB_TIMEOUT_NS, &res)) {
+				bad++;
+			} else {
+				__sync_synchronize();
+				words = (uint32_t *)(buf.p + (q - 1) * 4096);
+				for (w = 0; w < 1024 && words[w] == value * 4 + q; w++)
+					;
+				if (w == 1024)
+					ok++;
+				else
+					bad++;
+			}
+			taihu_cmdbuf_free(cb);
+		}
+	}
+	if (write(count_fd, &ok, sizeof(ok)) != sizeof(ok))
+		return 2;
+	ts_buf_free(&buf);
+	taihu_device_close(dev);
+	return ok && !bad ? 0 : 1;
+}
+
+/*
+ * The ladder's first rungs, 20 times, while another process runs checked
+ * jobs on the other queues: a hung job on queue 0 ends TIMEOUT, its
+ * context is banned (SUBMIT -ECANCELED on any queue, CONTEXT_INFO says so,
+ * a uevent and a netlink event too), the queue works for other contexts,
+ * and every job of the other process completes with the right bytes.
+ */
+TEST_F(health, hung_job_bans_its_context_only)
+{
+	struct taihu_context_info ci = { .size = sizeof(ci) };
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long banned = tt_attr_ll(self->pci_dir, "contexts_banned");
+	long long innocent = 0;
+	struct taihu_event_listener *el;
+	struct taihu_event_info ev;
+	int stop[2], count[2], status, r, ufd;
+	struct taihu_device *d;
+	char why[64];
+	uint64_t s, x;
+	pid_t pid;
+
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", SHORT_TIMEOUT));
+	ASSERT_EQ(0, pipe(stop));
+	ASSERT_EQ(0, pipe(count));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(stop[1]);
+		close(count[0]);
+		_exit(innocent_worker(self->desc.node, stop[0], count[1]));
+	}
+	close(stop[0]);
+	close(count[1]);
+	ASSERT_EQ(0, taihu_events_open(&el));
+	ufd = uevent_open();
+	ASSERT_LE(0, ufd);
+
+	for (r = 0; r < 4 * ROUNDS; r++) {
+		ASSERT_EQ(0, taihu_device_open(self->desc.node, &d));
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", "0"));
+		ASSERT_EQ(0, tt_submit_nop(d, 0, &s));
+		ASSERT_EQ(0, taihu_wait(d, s, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, res.status) TH_LOG("round %d", r);
+		EXPECT_EQ(-ECANCELED, tt_submit_nop(d, 0, &x));
+		EXPECT_EQ(-ECANCELED, tt_submit_nop(d, 2, &x));
+		ASSERT_EQ(0, taihu_context_info(d, &ci));
+		EXPECT_EQ(DRM_TAIHU_CONTEXT_BANNED, ci.flags);
+		taihu_device_close(d);
+		/* This process's own context was not touched. */
+		ASSERT_EQ(0, tt_run_nop(self->dev, 0, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	}
+	EXPECT_EQ(1, uevent_wait(ufd, self->desc.pci_slot, "TAIHU_EVENT=context-banned",
+				 why, sizeof(why)));
+	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_CONTEXT_BANNED, self->desc.minor, &ev));
+	close(ufd);
+	taihu_events_close(el);
+
+	ASSERT_EQ(1, write(stop[1], "x", 1));
+	ASSERT_EQ(sizeof(innocent), read(count[0], &innocent, sizeof(innocent)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the other process: status %#x, %lld jobs right", status, innocent);
+	TH_LOG("%d hung jobs; the other process ran %lld checked jobs meanwhile",
+	       4 * ROUNDS, innocent);
+	EXPECT_EQ(banned + 4 * ROUNDS, tt_attr_ll(self->pci_dir, "contexts_banned"));
 }
 
 TEST_F(health, corrupted_completion_fails_only_its_job)

@@ -679,14 +679,17 @@ TEST_F(submit, waits_really_time_out)
 }
 
 /*
- * The job timeout (5 s): a job stalled for good ends TIMEOUT, its queue is
- * reset, the job queued behind it on the same queue still completes, and
- * the queue and the context stay usable. Takes about 5 s.
+ * The job timeout (5 s without progress): a job stalled for good on a
+ * semaphore ends TIMEOUT, its queue is reset, the job queued behind it on
+ * the same queue still completes; its context is banned (later submits
+ * fail with -ECANCELED, CONTEXT_INFO says so), while the queue stays
+ * usable for other contexts. Takes about 5 s.
  */
 TEST_F_TIMEOUT(submit, job_timeout, 90)
 {
 	struct taihu_context_info ci = { .size = sizeof(ci) };
 	uint64_t before[8] = { 0 }, after[8] = { 0 };
+	struct taihu_device *other;
 	struct taihu_job_result ra = { .size = sizeof(ra) };
 	struct taihu_job_result rb = { .size = sizeof(rb) };
 	struct taihu_cmdbuf *cb;
@@ -719,9 +722,13 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 	EXPECT_GE(dt, 4500 * TS_MS) TH_LOG("timed out after %lld ms", (long long)(dt / TS_MS));
 	TH_LOG("the stalled job ended after %lld ms", (long long)(dt / TS_MS));
 
-	EXPECT_EQ(0, tt_run_nop(self->dev, q, &rb));
+	EXPECT_EQ(-ECANCELED, tt_run_nop(self->dev, q, &rb));
 	ASSERT_EQ(0, taihu_context_info(self->dev, &ci));
 	EXPECT_EQ(0, ci.flags & DRM_TAIHU_CONTEXT_FAULTED);
+	EXPECT_EQ(DRM_TAIHU_CONTEXT_BANNED, ci.flags & DRM_TAIHU_CONTEXT_BANNED);
+	ASSERT_EQ(0, taihu_device_open(self->desc.node, &other));
+	EXPECT_EQ(0, tt_run_nop(other, q, &rb));
+	taihu_device_close(other);
 	if (have_counters) {
 		ASSERT_LT((int)q, ts_queue_counters(&self->desc, "timeouts", after, 8));
 		EXPECT_EQ(before[q] + 1, after[q]) TH_LOG("debugfs timeouts counter");

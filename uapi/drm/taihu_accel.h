@@ -197,6 +197,7 @@ struct drm_taihu_kernels {
 
 /* Flags of &drm_taihu_context_info.flags. */
 #define DRM_TAIHU_CONTEXT_FAULTED	_BITULL(0)
+#define DRM_TAIHU_CONTEXT_BANNED	_BITULL(1)
 
 /**
  * struct drm_taihu_context_info - DRM_TAIHU_QUERY_CONTEXT_INFO result
@@ -205,6 +206,11 @@ struct drm_taihu_kernels {
  * @flags: DRM_TAIHU_CONTEXT_* bits. A context is marked faulted by its first
  *	MMU fault; from then on its SUBMITs fail with -EIO and its queued jobs
  *	end with DRM_TAIHU_JOB_CANCELLED. Other contexts are not affected.
+ *	A context is banned once one of its jobs hung (ended with
+ *	DRM_TAIHU_JOB_TIMEOUT): from then on its SUBMITs fail with
+ *	-ECANCELED and its jobs not yet on the card end with
+ *	DRM_TAIHU_JOB_CANCELLED (those the card already had run on). Other
+ *	contexts are not affected; a new open gets a new context.
  * @fault_addr: device virtual address of the first fault
  * @fault_access: &enum drm_taihu_access of the first fault
  * @reserved1: zero
@@ -348,7 +354,9 @@ struct drm_taihu_sync {
  * handle that this file does not have; -EFAULT for an unreadable array;
  * -EAGAIN at the in-flight limit with DRM_TAIHU_SUBMIT_NONBLOCK;
  * -ERESTARTSYS when a wait for the limit is interrupted; -EIO once the
- * file's context has faulted; -ENODEV once the device is gone; -ENOMEM.
+ * file's context has faulted; -ECANCELED once it is banned (one of its
+ * jobs hung: &drm_taihu_context_info.flags); -ENODEV once the device is
+ * gone; -ENOMEM.
  * Whatever only the card can judge (unknown opcodes, truncated packets,
  * bad addresses) ends the job with a status instead.
  */
@@ -418,11 +426,13 @@ struct drm_taihu_submit_batch {
  *	context's mappings
  * @DRM_TAIHU_JOB_TIMEOUT: the job made no progress on the card for the job
  *	timeout (sysfs job_timeout_ms, 5 s by default) and was aborted by a
- *	reset of its queue; the jobs behind it on the queue run on
+ *	reset of its queue; the jobs behind it on the queue run on, and its
+ *	context is banned (DRM_TAIHU_CONTEXT_BANNED)
  * @DRM_TAIHU_JOB_CANCELLED: the job did not run to its end: aborted by a
- *	card reset or unplug, not run because its context faulted or its
- *	file was closed first. (A job whose in-syncobj ended with an error
- *	still runs: dependencies order jobs, they do not chain failures.)
+ *	card reset or unplug, not run because its context faulted or was
+ *	banned or its file was closed first. (A job whose in-syncobj ended
+ *	with an error still runs: dependencies order jobs, they do not chain
+ *	failures.)
  * @DRM_TAIHU_JOB_INVALID_KERNEL: a KERNEL packet with malformed tensor
  *	descriptors or parameters (&drm_taihu_wait.error_reason says why)
  * @DRM_TAIHU_JOB_UNSUPPORTED: a KERNEL packet the running firmware does

@@ -39,6 +39,8 @@ enum taihu_throttle_reasons {
  * @TAIHU_EVENT_KIND_CARD_DEAD: The card stopped answering (no heartbeat, a
  *   crashed firmware, gone from the bus): every job of it ended with an error
  *   and its ioctls fail with ENODEV until it is reset or bound again.
+ * @TAIHU_EVENT_KIND_CONTEXT_BANNED: A job of the context hung: the context
+ *   runs no more jobs and its submissions fail with ECANCELED.
  */
 enum taihu_event_kind {
 	TAIHU_EVENT_KIND_MMU_FAULT = 1,
@@ -50,6 +52,7 @@ enum taihu_event_kind {
 	TAIHU_EVENT_KIND_ECC_ERROR,
 	TAIHU_EVENT_KIND_FW_CRASH,
 	TAIHU_EVENT_KIND_CARD_DEAD,
+	TAIHU_EVENT_KIND_CONTEXT_BANNED,
 };
 
 /**

@@ -39,6 +39,7 @@ static const char *const kind_names[] = {
 	[TAIHU_EVENT_KIND_ECC_ERROR] = "ecc-error",
 	[TAIHU_EVENT_KIND_FW_CRASH] = "fw-crash",
 	[TAIHU_EVENT_KIND_CARD_DEAD] = "card-dead",
+	[TAIHU_EVENT_KIND_CONTEXT_BANNED] = "context-banned",
 };
 
 TAIHU_EXPORT const char *taihu_event_kind_name(uint32_t kind)

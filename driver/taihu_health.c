@@ -43,6 +43,8 @@ static const char *const taihu_death_names[] = {
 	[TAIHU_DEATH_HEARTBEAT] = "heartbeat",
 	[TAIHU_DEATH_FW_CRASH] = "fw-crash",
 	[TAIHU_DEATH_ADMIN] = "admin",
+	[TAIHU_DEATH_QUEUE_RESET] = "queue-reset",
+	[TAIHU_DEATH_RESET_LIMIT] = "reset-limit",
 };
 
 bool taihu_health_dead(struct taihu_device *tdev)
@@ -84,9 +86,16 @@ void taihu_health_declare_dead(struct taihu_device *tdev, enum taihu_death why,
 	if (why == TAIHU_DEATH_FW_CRASH)
 		dev_err(tdev->drm.dev, "card dead: firmware crashed (error code %#x); jobs cancelled, unbind and bind to restart it\n",
 			h->error_code);
-	else
+	else if (why == TAIHU_DEATH_HEARTBEAT)
 		dev_err(tdev->drm.dev, "card dead: no heartbeat for %llu ms; jobs cancelled, unbind and bind to restart it\n",
 			stale_ms);
+	else if (why == TAIHU_DEATH_RESET_LIMIT)
+		dev_err(tdev->drm.dev, "card dead: more than %u card resets in %u ms; jobs cancelled, unbind and bind to restart it\n",
+			READ_ONCE(h->reset_limit), READ_ONCE(h->reset_window_ms));
+	else if (why == TAIHU_DEATH_QUEUE_RESET)
+		dev_err(tdev->drm.dev, "card dead: a queue reset failed and the card did not come back; jobs cancelled, unbind and bind to restart it\n");
+	else
+		dev_err(tdev->drm.dev, "card dead: it did not come back from a reset; jobs cancelled, unbind and bind to restart it\n");
 
 	/* Mailbox and user-queue waiters see the dead flag at once. */
 	wake_up_all(&tdev->mbox.wq);
@@ -114,12 +123,34 @@ static void taihu_health_notify_reset(struct taihu_device *tdev, enum taihu_deat
 	kobject_uevent_env(&tdev->drm.dev->kobj, KOBJ_CHANGE, envp);
 }
 
+/* One more card reset now: within the limit? Records it if so. Under reset_lock. */
+static bool taihu_health_reset_allowed(struct taihu_health *h, u64 now)
+{
+	u32 limit = READ_ONCE(h->reset_limit), i, recent = 0;
+	u64 window_ns = (u64)READ_ONCE(h->reset_window_ms) * NSEC_PER_MSEC;
+
+	lockdep_assert_held_write(&h->reset_lock);
+	for (i = 0; limit && i < TAIHU_RESET_LIMIT_MAX; i++)
+		if (h->reset_ns[i] && now - h->reset_ns[i] < window_ns)
+			recent++;
+	if (limit && recent >= limit)
+		return false;
+	h->reset_ns[h->reset_next] = now;
+	h->reset_next = (h->reset_next + 1) % TAIHU_RESET_LIMIT_MAX;
+	return true;
+}
+
 /*
  * Reset the whole card and bring back what ran on it. Jobs in flight are
  * not ended: the card aborted them (or, crashed, left them), and the
- * queues start again from the first entry not ended.
+ * queues start again from the first entry not ended; @guilty (of queue
+ * @gq, if any) ends with DRM_TAIHU_JOB_TIMEOUT instead.
+ *
+ * Return: 0; -ELOOP past the reset limit (nothing done); the error of the
+ * step that failed.
  */
-static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death why)
+static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death why,
+				   struct taihu_queue *gq, struct taihu_fence *guilty)
 {
 	struct taihu_health *h = &tdev->health;
 	bool began[TAIHU_MAX_QUEUES] = {};
@@ -128,9 +159,18 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 	int ret;
 
 	down_write(&h->reset_lock);
+	/* An administrator's reset is neither limited nor counted. */
+	if (why != TAIHU_DEATH_ADMIN && !taihu_health_reset_allowed(h, t0)) {
+		up_write(&h->reset_lock);
+		dev_err(tdev->drm.dev, "card reset (%s) refused: %u resets in %u ms already\n",
+			taihu_death_names[why], READ_ONCE(h->reset_limit),
+			READ_ONCE(h->reset_window_ms));
+		return -ELOOP;
+	}
 	WRITE_ONCE(h->resetting, true);
 	for (i = 0; i < nq; i++)
-		began[i] = taihu_queue_reset_begin(&tdev->queues[i], NULL);
+		began[i] = taihu_queue_reset_begin(&tdev->queues[i],
+						   gq == &tdev->queues[i] ? guilty : NULL);
 	/* Is anybody there? A gone card must not delay its verdict. */
 	ret = taihu_fw_reset(tdev, TAIHU_RESET_PROBE_MS);
 	/* Reset or not, the card serves no user queue any more. */
@@ -180,6 +220,7 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 				 u64 stale_ms)
 {
 	struct taihu_health *h = &tdev->health;
+	int ret;
 
 	if (why == TAIHU_DEATH_FW_CRASH) {
 		atomic64_inc(&h->fw_crashes);
@@ -191,8 +232,10 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 			stale_ms);
 	}
 	taihu_coredump_card(tdev, taihu_death_names[why]);
-	if (taihu_health_reset_card(tdev, why)) {
-		taihu_health_declare_dead(tdev, why, stale_ms);
+	ret = taihu_health_reset_card(tdev, why, NULL, NULL);
+	if (ret) {
+		taihu_health_declare_dead(tdev, ret == -ELOOP ? TAIHU_DEATH_RESET_LIMIT : why,
+					  stale_ms);
 		return;
 	}
 	h->last_beat = taihu_ctrl_rd64(tdev, TAIHU_ID_REG(heartbeat));
@@ -209,12 +252,34 @@ int taihu_health_reset(struct taihu_device *tdev)
 		return -ENODEV;
 	/* The watchdog may look meanwhile: the reset lock orders the resets. */
 	if (!taihu_health_dead(tdev)) {
-		ret = taihu_health_reset_card(tdev, TAIHU_DEATH_ADMIN);
+		ret = taihu_health_reset_card(tdev, TAIHU_DEATH_ADMIN, NULL, NULL);
 		if (ret)
 			taihu_health_declare_dead(tdev, TAIHU_DEATH_ADMIN, 0);
 	}
 	drm_dev_exit(idx);
 	return ret;
+}
+
+int taihu_health_escalate(struct taihu_device *tdev, struct taihu_queue *q,
+			  struct taihu_fence *guilty)
+{
+	struct taihu_health *h = &tdev->health;
+	int ret;
+
+	if (taihu_health_dead(tdev))
+		return -ENODEV;
+	dev_err(tdev->drm.dev, "queue %u: reset failed: resetting the card\n", q->index);
+	if (dma_fence_is_signaled(&guilty->base))
+		guilty = NULL;
+	ret = taihu_health_reset_card(tdev, TAIHU_DEATH_QUEUE_RESET, q, guilty);
+	if (ret) {
+		taihu_health_declare_dead(tdev, ret == -ELOOP ? TAIHU_DEATH_RESET_LIMIT :
+					  TAIHU_DEATH_QUEUE_RESET, 0);
+		return ret;
+	}
+	/* The reset's time is not the heartbeat's. */
+	WRITE_ONCE(h->last_change_ns, ktime_get_ns());
+	return 0;
 }
 
 static void taihu_health_check(struct work_struct *work)
@@ -289,6 +354,8 @@ void taihu_health_init(struct taihu_device *tdev)
 	atomic64_set(&h->deaths, 0);
 	atomic64_set(&h->heartbeat_losses, 0);
 	atomic64_set(&h->fw_crashes, 0);
+	h->reset_limit = TAIHU_RESET_LIMIT_DEFAULT;
+	h->reset_window_ms = TAIHU_RESET_WINDOW_DEFAULT_MS;
 }
 
 void taihu_health_start(struct taihu_device *tdev)
@@ -331,7 +398,7 @@ static ssize_t heartbeat_timeout_ms_store(struct device *dev,
 					  struct device_attribute *attr,
 					  const char *buf, size_t count)
 {
-	int ret = taihu_sysfs_store_ms(buf, TAIHU_HEARTBEAT_TIMEOUT_MIN_MS,
+	int ret = taihu_sysfs_store_u32(buf, TAIHU_HEARTBEAT_TIMEOUT_MIN_MS,
 				       TAIHU_HEARTBEAT_TIMEOUT_MAX_MS,
 				       &taihu_health_tdev(dev)->health.timeout_ms);
 
@@ -339,7 +406,42 @@ static ssize_t heartbeat_timeout_ms_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(heartbeat_timeout_ms);
 
-/* "alive", or "dead heartbeat|fw-crash" */
+static ssize_t reset_limit_show(struct device *dev, struct device_attribute *attr,
+				char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(taihu_health_tdev(dev)->health.reset_limit));
+}
+
+static ssize_t reset_limit_store(struct device *dev, struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	int ret = taihu_sysfs_store_u32(buf, 0, TAIHU_RESET_LIMIT_MAX,
+				       &taihu_health_tdev(dev)->health.reset_limit);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(reset_limit);
+
+static ssize_t reset_window_ms_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(taihu_health_tdev(dev)->health.reset_window_ms));
+}
+
+static ssize_t reset_window_ms_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	int ret = taihu_sysfs_store_u32(buf, TAIHU_RESET_WINDOW_MIN_MS,
+				       TAIHU_RESET_WINDOW_MAX_MS,
+				       &taihu_health_tdev(dev)->health.reset_window_ms);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(reset_window_ms);
+
+/* "alive", or "dead heartbeat|fw-crash|queue-reset|reset-limit" */
 static ssize_t health_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -395,6 +497,8 @@ static struct attribute *taihu_health_attrs[] = {
 	&dev_attr_deaths.attr,
 	&dev_attr_heartbeat_losses.attr,
 	&dev_attr_fw_crashes.attr,
+	&dev_attr_reset_limit.attr,
+	&dev_attr_reset_window_ms.attr,
 	NULL
 };
 

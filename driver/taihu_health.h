@@ -21,6 +21,8 @@
 
 struct attribute_group;
 struct taihu_device;
+struct taihu_fence;
+struct taihu_queue;
 
 /* Default and bounds of the heartbeat timeout (sysfs heartbeat_timeout_ms). */
 #define TAIHU_HEARTBEAT_TIMEOUT_MS	1500
@@ -30,6 +32,16 @@ struct taihu_device;
 #define TAIHU_RESET_PROBE_MS		300
 /* How often the watchdog looks at the heartbeat. */
 #define TAIHU_HEALTH_POLL_MS		50
+/*
+ * At most reset_limit card resets in reset_window_ms (sysfs; 0: no
+ * limit): a card in trouble once more within the window is declared dead
+ * instead of being reset again.
+ */
+#define TAIHU_RESET_LIMIT_DEFAULT	10
+#define TAIHU_RESET_LIMIT_MAX		64
+#define TAIHU_RESET_WINDOW_DEFAULT_MS	60000
+#define TAIHU_RESET_WINDOW_MIN_MS	1000
+#define TAIHU_RESET_WINDOW_MAX_MS	3600000
 
 /**
  * enum taihu_death - why the card was declared dead
@@ -37,12 +49,19 @@ struct taihu_device;
  * @TAIHU_DEATH_HEARTBEAT: the heartbeat stood still for the timeout
  * @TAIHU_DEATH_FW_CRASH: the card reports a firmware error state
  * @TAIHU_DEATH_ADMIN: an administrator reset the card (taihu_health_reset())
+ * @TAIHU_DEATH_QUEUE_RESET: a queue reset failed (taihu_recovery.c)
+ * @TAIHU_DEATH_RESET_LIMIT: the card needed more than reset_limit card
+ *	resets in reset_window_ms
+ *
+ * Also the reason of a card reset (all but the last).
  */
 enum taihu_death {
 	TAIHU_DEATH_NONE = 0,
 	TAIHU_DEATH_HEARTBEAT,
 	TAIHU_DEATH_FW_CRASH,
 	TAIHU_DEATH_ADMIN,
+	TAIHU_DEATH_QUEUE_RESET,
+	TAIHU_DEATH_RESET_LIMIT,
 };
 
 /**
@@ -67,6 +86,12 @@ enum taihu_death {
  * @fw_crashes: times the firmware reported an error state
  * @card_resets: card resets that brought the card back
  * @last_reset_ms: how long the last one took
+ * @reset_limit: card resets allowed in @reset_window_ms, 0: no limit;
+ *	sysfs, READ_ONCE
+ * @reset_window_ms: the window; sysfs, READ_ONCE
+ * @reset_ns: when the last TAIHU_RESET_LIMIT_MAX card resets began
+ *	(0: none), under @reset_lock
+ * @reset_next: next slot of @reset_ns, under @reset_lock
  */
 struct taihu_health {
 	struct delayed_work work;
@@ -86,6 +111,10 @@ struct taihu_health {
 	u64 last_reset_ms;
 	atomic64_t heartbeat_losses;
 	atomic64_t fw_crashes;
+	u32 reset_limit;
+	u32 reset_window_ms;
+	u64 reset_ns[TAIHU_RESET_LIMIT_MAX];
+	u32 reset_next;
 };
 
 /**
@@ -163,6 +192,25 @@ void taihu_health_kick(struct taihu_device *tdev);
  * already dead; the reset's error if it did not come back.
  */
 int taihu_health_reset(struct taihu_device *tdev);
+
+/**
+ * taihu_health_escalate() - a queue reset failed: reset the whole card
+ * @tdev: the device
+ * @q: the queue whose reset failed
+ * @guilty: its hung job's hardware fence, which ends with
+ *	DRM_TAIHU_JOB_TIMEOUT if it has not ended yet; the caller keeps it
+ *	alive
+ *
+ * The card is reset as the watchdog does it (the innocent jobs in flight
+ * run again), with reason "queue-reset"; a card that does not come back,
+ * or one past its reset limit, is declared dead. Process context; not
+ * under &taihu_health.reset_lock.
+ *
+ * Return: 0 if the card came back, else a negative errno (the card is
+ * dead then).
+ */
+int taihu_health_escalate(struct taihu_device *tdev, struct taihu_queue *q,
+			  struct taihu_fence *guilty);
 
 extern const struct attribute_group taihu_health_sysfs_group;
 

@@ -14,11 +14,14 @@
  * A hung job's context is banned (its later SUBMITs fail with
  * -ECANCELED, its jobs not on a ring yet end cancelled; other contexts are
  * untouched) and its queue is reset: the job ends with
- * DRM_TAIHU_JOB_TIMEOUT, the jobs behind it on the ring run on. Queue
- * resets of different queues may run at the same time (they share
- * &taihu_health.reset_lock for reading, a card reset takes it for
- * writing), so a hang on one queue does not wait for another queue's
- * recovery.
+ * DRM_TAIHU_JOB_TIMEOUT, the jobs behind it on the ring run on. If the
+ * queue reset fails (QUEUE_DISABLE or QUEUE_ENABLE), the whole card is
+ * reset (taihu_health_escalate()): the guilty job ends TIMEOUT, the
+ * innocent ones in flight run again; a card that does not come back, or
+ * is past its reset limit, is declared dead. Queue resets of different
+ * queues may run at the same time (they share &taihu_health.reset_lock
+ * for reading, a card reset takes it for writing), so a hang on one queue
+ * does not wait for another queue's recovery.
  *
  * Times are CLOCK_MONOTONIC: under TCG jiffies catch up in bursts.
  */
@@ -33,6 +36,7 @@
 
 #include "taihu_drv.h"
 #include "taihu_health.h"
+#include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_netlink.h"
 #include "taihu_queue.h"
@@ -53,6 +57,7 @@ void taihu_recovery_init(struct taihu_device *tdev)
 	atomic64_set(&r->queue_resets, 0);
 	atomic64_set(&r->queue_reset_failures, 0);
 	atomic64_set(&r->contexts_banned, 0);
+	atomic64_set(&r->escalations, 0);
 }
 
 /* The queue's progress word; constant on cards that have none. */
@@ -111,6 +116,36 @@ bool taihu_recovery_hung(struct taihu_queue *q, struct taihu_fence *fence)
 	return !suspect && stalled_ns >= timeout_ns;
 }
 
+/*
+ * taihu_queue_reset()'s steps, except that a failed QUEUE_ENABLE leaves the
+ * entries in flight, and the queue in its reset, for the card reset that
+ * follows. Return: 0; -ENODEV if the queue was stopped meanwhile (every
+ * entry has ended); else the error of the failed mailbox request.
+ */
+static int taihu_recovery_queue_reset(struct taihu_queue *q,
+				      struct taihu_fence *guilty)
+{
+	struct taihu_mbox_queue req = { .queue = q->index };
+	int ret;
+
+	if (!taihu_queue_reset_begin(q, guilty))
+		return -ENODEV;
+	/* The card aborts the running job at its next step. */
+	ret = taihu_mbox_simple(q->tdev, TAIHU_MBOX_OP_QUEUE_DISABLE, &req,
+				sizeof(req), TAIHU_BOOT_TIMEOUT_MS);
+	if (ret) {
+		taihu_queue_reset_cancel(q);
+		return ret;
+	}
+	if (!taihu_queue_reset_stopped(q))
+		return -ENODEV;
+	ret = taihu_mbox_simple(q->tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
+				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+	if (ret)
+		return ret;
+	return taihu_queue_reset_end(q, 0);
+}
+
 static void taihu_recovery_uevent(struct taihu_queue *q, u32 ctx_id,
 				  const char *what)
 {
@@ -162,19 +197,26 @@ int taihu_recovery_hang(struct taihu_queue *q, struct taihu_fence *guilty)
 				     ctx_id, q->index);
 	}
 
-	ret = taihu_queue_reset(q, guilty);
-	if (ret) {
-		atomic64_inc(&r->queue_reset_failures);
-		dev_err_ratelimited(dev, "queue %u: job of context %u hung, queue reset failed: %d\n",
-				    q->index, ctx_id, ret);
-	} else {
+	ret = taihu_recovery_queue_reset(q, guilty);
+	if (!ret) {
 		atomic64_inc(&r->queue_resets);
+		ev.kind = TAIHU_EVENT_KIND_QUEUE_RESET;
+		taihu_nl_event_post(tdev, &ev);
 		dev_warn_ratelimited(dev, "queue %u: job of context %u made no progress for %u ms, queue reset\n",
 				     q->index, ctx_id, READ_ONCE(r->job_timeout_ms));
 		taihu_recovery_uevent(q, ctx_id, "queue-reset");
+	} else if (ret != -ENODEV) {
+		atomic64_inc(&r->queue_reset_failures);
+		dev_err_ratelimited(dev, "queue %u: job of context %u hung, queue reset failed: %d\n",
+				    q->index, ctx_id, ret);
 	}
 out:
 	up_read(&tdev->health.reset_lock);
+	/* The last rung: the whole card, the innocent jobs run again. */
+	if (ret && ret != -ENODEV) {
+		atomic64_inc(&r->escalations);
+		ret = taihu_health_escalate(tdev, q, guilty);
+	}
 	return ret;
 }
 
@@ -194,7 +236,7 @@ static ssize_t job_timeout_ms_store(struct device *dev,
 				    struct device_attribute *attr,
 				    const char *buf, size_t count)
 {
-	int ret = taihu_sysfs_store_ms(buf, TAIHU_JOB_TIMEOUT_MIN_MS,
+	int ret = taihu_sysfs_store_u32(buf, TAIHU_JOB_TIMEOUT_MIN_MS,
 				       TAIHU_JOB_TIMEOUT_MAX_MS,
 				       &taihu_recovery_tdev(dev)->recovery.job_timeout_ms);
 
@@ -248,7 +290,15 @@ static ssize_t contexts_banned_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(contexts_banned);
 
+static ssize_t escalations_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return taihu_sysfs_counter_show(buf, &taihu_recovery_tdev(dev)->recovery.escalations);
+}
+static DEVICE_ATTR_RO(escalations);
+
 static struct attribute *taihu_recovery_attrs[] = {
+	&dev_attr_escalations.attr,
 	&dev_attr_contexts_banned.attr,
 	&dev_attr_job_timeout_ms.attr,
 	&dev_attr_hangs.attr,

@@ -67,6 +67,7 @@ struct taihu_recovery_watch {
  * @queue_resets: queue resets that brought their queue back
  * @queue_reset_failures: queue resets that failed
  * @contexts_banned: contexts banned because a job of theirs hung
+ * @escalations: failed queue resets that led to a card reset
  */
 struct taihu_recovery {
 	u32 job_timeout_ms;
@@ -77,6 +78,7 @@ struct taihu_recovery {
 	atomic64_t queue_resets;
 	atomic64_t queue_reset_failures;
 	atomic64_t contexts_banned;
+	atomic64_t escalations;
 };
 
 /**
@@ -114,10 +116,14 @@ bool taihu_recovery_hung(struct taihu_queue *q, struct taihu_fence *fence);
  * jobs behind it run on. Counts, logs, posts job-timeout and
  * context-banned netlink events (the queue reset posts queue-reset), and
  * sends uevents TAIHU_EVENT=job-timeout, context-banned and queue-reset.
- * Not during a card reset. Sleeps.
+ * If the queue reset fails, escalates to a card reset
+ * (taihu_health_escalate()). Not during a card reset. Sleeps.
  *
- * Return: 0 once the queue runs again (or @guilty had ended meanwhile), or
- * the queue reset's error; the caller then ends @guilty itself.
+ * Return: 0 once the queue runs again (or @guilty had ended meanwhile, or
+ * the card reset brought the card back); -ENODEV if the queue or the card
+ * is gone; another error only if the card was declared dead. Whatever the
+ * result, @guilty has ended or is about to end by a card that moves past
+ * it; a caller that sees it unended may cancel it (taihu_queue_cancel()).
  */
 int taihu_recovery_hang(struct taihu_queue *q, struct taihu_fence *guilty);
 

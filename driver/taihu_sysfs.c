@@ -57,7 +57,7 @@ static ssize_t host_pinned_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(host_pinned);
 
-int taihu_sysfs_store_ms(const char *buf, u32 min, u32 max, u32 *dst)
+int taihu_sysfs_store_u32(const char *buf, u32 min, u32 max, u32 *dst)
 {
 	u32 ms;
 	int ret;

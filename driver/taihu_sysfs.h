@@ -13,7 +13,7 @@
 struct attribute_group;
 
 /**
- * taihu_sysfs_store_ms() - parse a root-written time in ms within bounds
+ * taihu_sysfs_store_u32() - parse a root-written number within bounds
  * @buf: what was written
  * @min: smallest value allowed
  * @max: largest value allowed
@@ -22,7 +22,7 @@ struct attribute_group;
  * Return: 0, -EPERM without CAP_SYS_ADMIN, -EINVAL if not a number,
  * -ERANGE outside @min..@max.
  */
-int taihu_sysfs_store_ms(const char *buf, u32 min, u32 max, u32 *dst);
+int taihu_sysfs_store_u32(const char *buf, u32 min, u32 max, u32 *dst);
 
 /**
  * taihu_sysfs_counter_show() - print a counter

@@ -25,7 +25,7 @@
  *	(100 ms of 400). Every innocent job must succeed with the right data,
  *	the card must work afterwards and be "alive". The heartbeat timeout
  *	is 400 ms for the run, and job_timeout_ms 500 when the driver has it
- *	(else its 5 s).
+ *	(else its 5 s); the card reset limit (reset_limit) is lifted.
  * A checked job FILLs a VRAM buffer with a pattern of its own and COPYs it
  * to a host buffer, which the worker compares: a job that reports SUCCESS
  * with wrong data fails the test, whatever happened around it.
@@ -450,12 +450,12 @@ static int soak_round(const struct soak_class *c, const char *node, const char *
 
 static int do_soak(const char *slot, unsigned int rounds)
 {
-	char pci_dir[300], fault_dir[300], health[64], hb_old[32], jt_old[32];
+	char pci_dir[300], fault_dir[300], health[64], hb_old[32], jt_old[32], rl_old[32];
 	struct taihu_device_info info = { .size = sizeof(info) };
 	unsigned int ci, n, pause_ms, all_ok = 1;
 	struct taihu_device *dev;
 	struct tt_device desc;
-	int ok, has_jt;
+	int ok, has_jt, has_rl;
 	long ms;
 
 	ok = !tt_wait_device(slot, TT_DEVICE_WAIT_MS, &desc) &&
@@ -473,6 +473,10 @@ static int do_soak(const char *slot, unsigned int rounds)
 	has_jt = !tt_attr_line(pci_dir, "job_timeout_ms", jt_old, sizeof(jt_old));
 	if (has_jt)
 		tt_attr_write(pci_dir, "job_timeout_ms", "500");
+	/* Dozens of card resets a minute, on purpose: no reset limit. */
+	has_rl = !tt_attr_line(pci_dir, "reset_limit", rl_old, sizeof(rl_old));
+	if (has_rl)
+		tt_attr_write(pci_dir, "reset_limit", "0");
 	printf("# heartbeat_timeout_ms 400 (was %s), job_timeout_ms %lld\n", hb_old,
 	       tt_attr_ll(pci_dir, "job_timeout_ms"));
 	tt_tap(ok, "heartbeat timeout lowered to 400 ms for the soak");
@@ -530,6 +534,8 @@ static int do_soak(const char *slot, unsigned int rounds)
 	tt_attr_write(pci_dir, "heartbeat_timeout_ms", hb_old);
 	if (has_jt)
 		tt_attr_write(pci_dir, "job_timeout_ms", jt_old);
+	if (has_rl)
+		tt_attr_write(pci_dir, "reset_limit", rl_old);
 	print_counters(pci_dir, "after");
 	return all_ok ? 0 : 1;
 }

@@ -106,6 +106,7 @@ FIXTURE_TEARDOWN(health)
 		return;
 	snprintf(state, sizeof(state), "%lld", self->job_timeout_ms);
 	EXPECT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", state));
+	EXPECT_EQ(0, tt_attr_write(self->pci_dir, "reset_limit", "10"));
 	/* Leave a live card for the next test. */
 	if (tt_attr_line(self->pci_dir, "health", state, sizeof(state)) ||
 	    strcmp(state, "alive")) {
@@ -443,6 +444,111 @@ TEST_F(health, hung_job_bans_its_context_only)
 	TH_LOG("%d hung jobs; the other process ran %lld checked jobs meanwhile",
 	       4 * ROUNDS, innocent);
 	EXPECT_EQ(banned + 4 * ROUNDS, tt_attr_ll(self->pci_dir, "contexts_banned"));
+}
+
+/*
+ * The last rung, 20 times: a hung job whose queue reset fails (its
+ * QUEUE_DISABLE, or its QUEUE_ENABLE, fails: injected) gets the whole card
+ * reset. The guilty job ends TIMEOUT and its context is banned; the
+ * innocent jobs of another context complete: the one queued behind it,
+ * and a slow one on another queue that the card reset aborted and the
+ * driver ran again. The card stays alive; sysfs, a uevent and a netlink
+ * event say what happened.
+ */
+TEST_F(health, failed_queue_reset_escalates_to_a_card_reset)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long resets = tt_attr_ll(self->pci_dir, "card_resets");
+	long long escalations = tt_attr_ll(self->pci_dir, "escalations");
+	long long failures = tt_attr_ll(self->pci_dir, "queue_reset_failures");
+	struct taihu_event_listener *el;
+	struct taihu_event_info ev;
+	uint64_t guilty, behind, slow;
+	struct taihu_device *d;
+	char arg[32], why[64], state[64];
+	int r, ufd, gq, sq;
+
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", SHORT_TIMEOUT));
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "reset_limit", "0"));
+	ASSERT_EQ(0, taihu_events_open(&el));
+	ufd = uevent_open();
+	ASSERT_LE(0, ufd);
+	for (r = 0; r < 4 * ROUNDS; r++) {
+		gq = r % HUNG_QUEUES;
+		sq = (r + 1) % HUNG_QUEUES;
+		ASSERT_EQ(0, taihu_device_open(self->desc.node, &d));
+		snprintf(arg, sizeof(arg), "%d", gq);
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_hang", arg));
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, r % 2 ? "queue_enable_fail" :
+							   "queue_disable_fail", arg));
+		ASSERT_EQ(0, tt_submit_nop(d, gq, &guilty));
+		ASSERT_EQ(0, tt_submit_nop(self->dev, gq, &behind));
+		snprintf(arg, sizeof(arg), "%d %u", sq, SLOW_MS);
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "queue_slow", arg));
+		ASSERT_EQ(0, tt_submit_nop(self->dev, sq, &slow));
+
+		ASSERT_EQ(0, taihu_wait(d, guilty, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_TIMEOUT, res.status) TH_LOG("round %d", r);
+		EXPECT_EQ(-ECANCELED, tt_submit_nop(d, gq, &guilty));
+		ASSERT_EQ(0, taihu_wait(self->dev, behind, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status)
+			TH_LOG("round %d: the job behind: %s", r, taihu_job_status_name(res.status));
+		ASSERT_EQ(0, taihu_wait(self->dev, slow, tt_now_ns() + TT_JOB_TIMEOUT_NS, &res));
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status)
+			TH_LOG("round %d: the slow job: %s", r, taihu_job_status_name(res.status));
+		taihu_device_close(d);
+		EXPECT_EQ(resets + r + 1, attr_reaches(self->pci_dir, "card_resets", resets + r + 1));
+	}
+	EXPECT_EQ(escalations + 4 * ROUNDS, tt_attr_ll(self->pci_dir, "escalations"));
+	EXPECT_EQ(failures + 4 * ROUNDS, tt_attr_ll(self->pci_dir, "queue_reset_failures"));
+	EXPECT_EQ(1, uevent_wait(ufd, self->desc.pci_slot, "TAIHU_EVENT=card-reset",
+				 why, sizeof(why)));
+	EXPECT_STREQ("queue-reset", why);
+	EXPECT_EQ(1, nl_wait(el, TAIHU_EVENT_KIND_CARD_RESET, self->desc.minor, &ev));
+	close(ufd);
+	taihu_events_close(el);
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	EXPECT_STREQ("alive", state);
+	EXPECT_EQ(0, tt_attr_ll(self->pci_dir, "deaths"));
+	ASSERT_EQ(0, tt_run_nop(self->dev, 0, &res));
+	/* A new binding: these resets must not count against the next tests' limit. */
+	EXPECT_EQ(0, rebind(self));
+}
+
+/*
+ * At most reset_limit card resets in reset_window_ms: on a fresh binding
+ * with a limit of 3, three firmware crashes are reset and the fourth
+ * kills the card ("dead reset-limit"); binding again brings it back
+ * (the teardown does).
+ */
+TEST_F(health, repeated_resets_past_the_limit_kill_the_card)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	uint64_t seqno;
+	char state[64];
+	int i;
+
+	EXPECT_EQ(10, tt_attr_ll(self->pci_dir, "reset_limit"));
+	EXPECT_EQ(60000, tt_attr_ll(self->pci_dir, "reset_window_ms"));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "reset_limit", "65"));
+	EXPECT_EQ(-ERANGE, tt_attr_write(self->pci_dir, "reset_window_ms", "999"));
+	/* A new binding: no resets in the window yet. */
+	ASSERT_EQ(0, rebind(self));
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "reset_limit", "3"));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fw_crash", "0x1234"));
+		EXPECT_EQ(i + 1, attr_reaches(self->pci_dir, "card_resets", i + 1));
+		ASSERT_EQ(0, tt_run_nop(self->dev, i % HUNG_QUEUES, &res)) TH_LOG("reset %d", i);
+		EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	}
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	EXPECT_STREQ("alive", state);
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fw_crash", "0x1234"));
+	EXPECT_EQ(1, attr_reaches(self->pci_dir, "deaths", 1));
+	ASSERT_EQ(0, tt_attr_line(self->pci_dir, "health", state, sizeof(state)));
+	EXPECT_STREQ("dead reset-limit", state);
+	EXPECT_EQ(3, tt_attr_ll(self->pci_dir, "card_resets"));
+	EXPECT_EQ(-ENODEV, tt_submit_nop(self->dev, 0, &seqno));
 }
 
 TEST_F(health, corrupted_completion_fails_only_its_job)

@@ -382,16 +382,11 @@ void taihu_health_stop(struct taihu_device *tdev)
 	cancel_delayed_work_sync(&h->work);
 }
 
-static struct taihu_device *taihu_health_tdev(struct device *dev)
-{
-	return pci_get_drvdata(to_pci_dev(dev));
-}
-
 static ssize_t heartbeat_timeout_ms_show(struct device *dev,
 					 struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(taihu_health_tdev(dev)->health.timeout_ms));
+			  READ_ONCE(taihu_sysfs_tdev(dev)->health.timeout_ms));
 }
 
 static ssize_t heartbeat_timeout_ms_store(struct device *dev,
@@ -400,7 +395,7 @@ static ssize_t heartbeat_timeout_ms_store(struct device *dev,
 {
 	int ret = taihu_sysfs_store_u32(buf, TAIHU_HEARTBEAT_TIMEOUT_MIN_MS,
 				       TAIHU_HEARTBEAT_TIMEOUT_MAX_MS,
-				       &taihu_health_tdev(dev)->health.timeout_ms);
+				       &taihu_sysfs_tdev(dev)->health.timeout_ms);
 
 	return ret ? ret : count;
 }
@@ -409,14 +404,14 @@ static DEVICE_ATTR_RW(heartbeat_timeout_ms);
 static ssize_t reset_limit_show(struct device *dev, struct device_attribute *attr,
 				char *buf)
 {
-	return sysfs_emit(buf, "%u\n", READ_ONCE(taihu_health_tdev(dev)->health.reset_limit));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(taihu_sysfs_tdev(dev)->health.reset_limit));
 }
 
 static ssize_t reset_limit_store(struct device *dev, struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
 	int ret = taihu_sysfs_store_u32(buf, 0, TAIHU_RESET_LIMIT_MAX,
-				       &taihu_health_tdev(dev)->health.reset_limit);
+				       &taihu_sysfs_tdev(dev)->health.reset_limit);
 
 	return ret ? ret : count;
 }
@@ -426,7 +421,7 @@ static ssize_t reset_window_ms_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(taihu_health_tdev(dev)->health.reset_window_ms));
+			  READ_ONCE(taihu_sysfs_tdev(dev)->health.reset_window_ms));
 }
 
 static ssize_t reset_window_ms_store(struct device *dev,
@@ -435,7 +430,7 @@ static ssize_t reset_window_ms_store(struct device *dev,
 {
 	int ret = taihu_sysfs_store_u32(buf, TAIHU_RESET_WINDOW_MIN_MS,
 				       TAIHU_RESET_WINDOW_MAX_MS,
-				       &taihu_health_tdev(dev)->health.reset_window_ms);
+				       &taihu_sysfs_tdev(dev)->health.reset_window_ms);
 
 	return ret ? ret : count;
 }
@@ -445,7 +440,7 @@ static DEVICE_ATTR_RW(reset_window_ms);
 static ssize_t health_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	int why = atomic_read(&taihu_health_tdev(dev)->health.dead);
+	int why = atomic_read(&taihu_sysfs_tdev(dev)->health.dead);
 
 	if (why == TAIHU_DEATH_NONE)
 		return sysfs_emit(buf, "alive\n");
@@ -456,7 +451,7 @@ static DEVICE_ATTR_RO(health);
 static ssize_t deaths_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.deaths);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->health.deaths);
 }
 static DEVICE_ATTR_RO(deaths);
 
@@ -464,28 +459,28 @@ static ssize_t heartbeat_losses_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
 	return taihu_sysfs_counter_show(buf,
-					 &taihu_health_tdev(dev)->health.heartbeat_losses);
+					 &taihu_sysfs_tdev(dev)->health.heartbeat_losses);
 }
 static DEVICE_ATTR_RO(heartbeat_losses);
 
 static ssize_t fw_crashes_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.fw_crashes);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->health.fw_crashes);
 }
 static DEVICE_ATTR_RO(fw_crashes);
 
 static ssize_t card_resets_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_health_tdev(dev)->health.card_resets);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->health.card_resets);
 }
 static DEVICE_ATTR_RO(card_resets);
 
 static ssize_t last_reset_ms_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(taihu_health_tdev(dev)->health.last_reset_ms));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(taihu_sysfs_tdev(dev)->health.last_reset_ms));
 }
 static DEVICE_ATTR_RO(last_reset_ms);
 

@@ -220,16 +220,11 @@ out:
 	return ret;
 }
 
-static struct taihu_device *taihu_recovery_tdev(struct device *dev)
-{
-	return pci_get_drvdata(to_pci_dev(dev));
-}
-
 static ssize_t job_timeout_ms_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(taihu_recovery_tdev(dev)->recovery.job_timeout_ms));
+			  READ_ONCE(taihu_sysfs_tdev(dev)->recovery.job_timeout_ms));
 }
 
 static ssize_t job_timeout_ms_store(struct device *dev,
@@ -238,7 +233,7 @@ static ssize_t job_timeout_ms_store(struct device *dev,
 {
 	int ret = taihu_sysfs_store_u32(buf, TAIHU_JOB_TIMEOUT_MIN_MS,
 				       TAIHU_JOB_TIMEOUT_MAX_MS,
-				       &taihu_recovery_tdev(dev)->recovery.job_timeout_ms);
+				       &taihu_sysfs_tdev(dev)->recovery.job_timeout_ms);
 
 	return ret ? ret : count;
 }
@@ -247,21 +242,21 @@ static DEVICE_ATTR_RW(job_timeout_ms);
 static ssize_t hangs_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_recovery_tdev(dev)->recovery.hangs);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->recovery.hangs);
 }
 static DEVICE_ATTR_RO(hangs);
 
 static ssize_t hangs_deferred_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_recovery_tdev(dev)->recovery.deferred);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->recovery.deferred);
 }
 static DEVICE_ATTR_RO(hangs_deferred);
 
 static ssize_t long_jobs_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_recovery_tdev(dev)->recovery.long_jobs);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->recovery.long_jobs);
 }
 static DEVICE_ATTR_RO(long_jobs);
 
@@ -269,14 +264,14 @@ static ssize_t queue_resets_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	return taihu_sysfs_counter_show(buf,
-					   &taihu_recovery_tdev(dev)->recovery.queue_resets);
+					   &taihu_sysfs_tdev(dev)->recovery.queue_resets);
 }
 static DEVICE_ATTR_RO(queue_resets);
 
 static ssize_t queue_reset_failures_show(struct device *dev,
 					 struct device_attribute *attr, char *buf)
 {
-	struct taihu_recovery *r = &taihu_recovery_tdev(dev)->recovery;
+	struct taihu_recovery *r = &taihu_sysfs_tdev(dev)->recovery;
 
 	return taihu_sysfs_counter_show(buf, &r->queue_reset_failures);
 }
@@ -286,14 +281,14 @@ static ssize_t contexts_banned_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
 	return taihu_sysfs_counter_show(buf,
-					&taihu_recovery_tdev(dev)->recovery.contexts_banned);
+					&taihu_sysfs_tdev(dev)->recovery.contexts_banned);
 }
 static DEVICE_ATTR_RO(contexts_banned);
 
 static ssize_t escalations_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	return taihu_sysfs_counter_show(buf, &taihu_recovery_tdev(dev)->recovery.escalations);
+	return taihu_sysfs_counter_show(buf, &taihu_sysfs_tdev(dev)->recovery.escalations);
 }
 static DEVICE_ATTR_RO(escalations);
 

@@ -22,7 +22,7 @@
 #include "taihu_sysfs.h"
 #include "taihu_telemetry.h"
 
-static struct taihu_device *taihu_sysfs_tdev(struct device *dev)
+struct taihu_device *taihu_sysfs_tdev(struct device *dev)
 {
 	return pci_get_drvdata(to_pci_dev(dev));
 }

@@ -11,6 +11,16 @@
 #include <linux/types.h>
 
 struct attribute_group;
+struct device;
+struct taihu_device;
+
+/**
+ * taihu_sysfs_tdev() - the Taihu device of a sysfs attribute's PCI device
+ * @dev: the PCI device's &struct device
+ *
+ * Return: the device bound to it.
+ */
+struct taihu_device *taihu_sysfs_tdev(struct device *dev);
 
 /**
  * taihu_sysfs_store_u32() - parse a root-written number within bounds

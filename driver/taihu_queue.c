@@ -39,12 +39,9 @@
 #include "taihu_gem.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
-#include "taihu_netlink.h"
 #include "taihu_queue.h"
 
 #define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
-/* The card aborts the running job at its next packet or memory span. */
-#define TAIHU_QUEUE_DISABLE_TIMEOUT_MS	TAIHU_BOOT_TIMEOUT_MS
 
 static_assert((TAIHU_RING_ENTRIES & TAIHU_RING_MASK) == 0);
 
@@ -485,22 +482,6 @@ static void __taihu_queue_skip_guilty(struct taihu_queue *q,
 	taihu_ctrl_wr32(q->tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
 }
 
-static void taihu_queue_notify_reset(struct taihu_queue *q,
-				     struct taihu_fence *guilty)
-{
-	struct taihu_nl_event ev = {
-		.kind = TAIHU_EVENT_KIND_QUEUE_RESET,
-		.has = TAIHU_NL_EV_QUEUE,
-		.queue = q->index,
-	};
-
-	if (guilty && guilty->ctx) {
-		ev.has |= TAIHU_NL_EV_CONTEXT;
-		ev.context = guilty->ctx->id;
-	}
-	taihu_nl_event_post(q->tdev, &ev);
-}
-
 bool taihu_queue_reset_begin(struct taihu_queue *q, struct taihu_fence *guilty)
 {
 	spin_lock_irq(&q->lock);
@@ -576,34 +557,6 @@ int taihu_queue_reset_end(struct taihu_queue *q, int enable_ret)
 		__taihu_queue_process(q);
 	spin_unlock_irq(&q->lock);
 	return 0;
-}
-
-int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty)
-{
-	struct taihu_device *tdev = q->tdev;
-	struct taihu_mbox_queue req = { .queue = q->index };
-	int ret;
-
-	if (!taihu_queue_reset_begin(q, guilty))
-		return -ENODEV;
-
-	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_DISABLE, &req,
-				sizeof(req), TAIHU_QUEUE_DISABLE_TIMEOUT_MS);
-	if (ret) {
-		taihu_queue_reset_cancel(q);
-		dev_err_ratelimited(tdev->drm.dev, "queue %u: disable failed: %d\n",
-				    q->index, ret);
-		return ret;
-	}
-	if (!taihu_queue_reset_stopped(q))
-		return -ENODEV;
-
-	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_QUEUE_ENABLE, &req,
-				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
-	ret = taihu_queue_reset_end(q, ret);
-	if (!ret)
-		taihu_queue_notify_reset(q, guilty);
-	return ret;
 }
 
 void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)

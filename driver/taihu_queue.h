@@ -230,31 +230,13 @@ struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
 bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
 			u32 status, int error);
 
-/**
- * taihu_queue_reset() - reset a queue whose entry timed out
- * @q: the queue
- * @guilty: the entry that timed out
- *
- * Sends QUEUE_DISABLE, so that the card aborts the entry it runs and stops
- * after it; ends @guilty with DRM_TAIHU_JOB_TIMEOUT (whether the card had
- * reached it or not: an entry not started is skipped); makes the card run
- * again an innocent entry it aborted because the guilty one ended just
- * before the disable; then sends QUEUE_ENABLE, and the card goes on from
- * there with the entries behind. Sleeps (mailbox).
- *
- * Return: 0 once the queue runs again; -ENODEV if it is stopped (device
- * gone); the mailbox error if QUEUE_DISABLE failed (nothing changed, the
- * caller falls back to taihu_queue_cancel()); -EIO if QUEUE_ENABLE failed:
- * every entry was then cancelled and the queue stays stopped.
- */
-int taihu_queue_reset(struct taihu_queue *q, struct taihu_fence *guilty);
-
 /*
- * The steps of a reset, for taihu_queue_reset() and the card reset
- * (taihu_health.c): begin (false: the queue is stopped), stop the card's
- * queue (QUEUE_DISABLE, or RESET of the whole card), then stopped (false:
- * the queue was stopped meanwhile) or cancel (the card did not stop it:
- * nothing changed), then for a card reset write_desc, QUEUE_ENABLE, and
+ * The steps of a reset, for the queue reset (taihu_recovery.c) and the
+ * card reset (taihu_health.c): begin (false: the queue is stopped), stop
+ * the card's queue (QUEUE_DISABLE, or RESET of the whole card), then
+ * stopped (false: the queue was stopped meanwhile) or cancel (the card did
+ * not stop it: nothing changed), then for a card reset write_desc,
+ * QUEUE_ENABLE, and
  * end with the enable's result (-EIO: every entry cancelled, the queue
  * stays stopped). Entries not ended by then (innocent ones the card aborted
  * or never reached) run again from the descriptor's head.

@@ -21,11 +21,13 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		7
+#define TAIHU_CARD_IF_MINOR		8
 /* The first interface minor with &taihu_queue_desc.progress and the queue faults 10..12. */
 #define TAIHU_CARD_IF_MINOR_PROGRESS	6
 /* The first minor whose card takes TAIHU_RING_ENTRY_IRQ (interrupt moderation). */
 #define TAIHU_CARD_IF_MINOR_IRQ_FLAG	7
+/* The first minor whose card counts the entries it runs (&taihu_uq_desc.runs). */
+#define TAIHU_CARD_IF_MINOR_UQ_RUNS	8
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -754,6 +756,12 @@ struct taihu_uq_ctrl {
  *	&enum taihu_job_status_code that stopped it
  * @head: written by the card: its own head, after the one in VRAM (the
  *	copy the driver trusts)
+ * @runs: written by the card (interface 1.8): incremented before the
+ *	engine starts an entry (odd: an entry runs and may still use
+ *	translations made before a TLB_INVALIDATE answered) and again once the
+ *	entry's last memory access is over (even); zero at UQ_ENABLE. Seen odd
+ *	after a TLB_INVALIDATE of the context answered and different later,
+ *	the entry that ran then no longer touches memory unmapped before it
  * @reserved: zero
  *
  * The driver fills the first six fields, zeroes the control words and
@@ -771,7 +779,8 @@ struct taihu_uq_desc {
 	__u32 queue;
 	__u32 status;
 	__u32 head;
-	__u32 reserved[5];
+	__u32 runs;
+	__u32 reserved[4];
 };
 
 /**

@@ -368,6 +368,7 @@ static int taihu_uq_enable_locked(struct taihu_uq *uq)
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, queue), uq->queue);
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, status), 0);
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, head), 0);
+	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, runs), 0);
 	memset_io(tdev->hw.ctrl + TAIHU_UQDESC_REG(i, reserved), 0,
 		  sizeof_field(struct taihu_uq_desc, reserved));
 	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_UQ_ENABLE, &req,

@@ -89,7 +89,7 @@ struct engine {
 /*
  * One user queue (uqueue.h). The addresses, sizes, context and queue are
  * copied from the descriptor at UQ_ENABLE and do not change until it is
- * disabled; @head and @stopped belong to the engine serving it.
+ * disabled; @head, @runs and @stopped belong to the engine serving it.
  */
 struct uqueue {
 	bool enabled;		/* under card->uq_lock */
@@ -104,6 +104,7 @@ struct uqueue {
 	uint32_t context;
 	uint32_t queue;
 	uint32_t head;
+	uint32_t runs;		/* &taihu_uq_desc.runs; engine only */
 };
 
 /* One inference kernel as the firmware enables it (dtypes 0: disabled). */

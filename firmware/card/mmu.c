@@ -81,6 +81,12 @@ int mmu_tlb_invalidate(struct card *card, uint32_t context, uint64_t va, uint64_
 	if (!atomic_load_explicit(&card->contexts[context].root, memory_order_relaxed))
 		return -ENOENT;
 	bump_generation(card, context);
+	/*
+	 * Before the answer: a driver that then reads &taihu_uq_desc.runs
+	 * even knows the user queue's next entry sees the new generation
+	 * (its engine fences between making runs odd and translating).
+	 */
+	atomic_thread_fence(memory_order_seq_cst);
 	return 0;
 }
 

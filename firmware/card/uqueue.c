@@ -67,7 +67,7 @@ int uqueue_enable(struct card *card, uint32_t index)
 	    overlap(d.ring_addr, ring_bytes, d.ctrl_addr, ctrl_bytes) ||
 	    overlap(d.compl_addr, compl_bytes, d.ctrl_addr, ctrl_bytes) ||
 	    d.queue >= card->cfg.num_queues || d.status || d.head ||
-	    d.reserved[0] || d.reserved[1] || d.reserved[2] || d.reserved[3] || d.reserved[4]) {
+	    d.runs || d.reserved[0] || d.reserved[1] || d.reserved[2] || d.reserved[3]) {
 		card_log("user queue %u: bad descriptor (ring 0x%llx, compl 0x%llx, ctrl 0x%llx, %u entries, queue %u)",
 			 index, (unsigned long long)d.ring_addr, (unsigned long long)d.compl_addr,
 			 (unsigned long long)d.ctrl_addr, n, d.queue);
@@ -84,6 +84,7 @@ int uqueue_enable(struct card *card, uint32_t index)
 	u->context = d.context;
 	u->queue = d.queue;
 	u->head = 0;
+	u->runs = 0;
 	u->stopped = false;
 	atomic_store(&u->stop, false);
 	ctrl = (struct taihu_uq_ctrl *)(void *)(card->vram + u->ctrl_addr);
@@ -130,6 +131,7 @@ void uqueue_reset(struct card *card)
 		card->uqs[i].enabled = false;
 		shm_store32(&card->uqdesc[i].status, 0);
 		shm_store32(&card->uqdesc[i].head, 0);
+		shm_store32(&card->uqdesc[i].runs, 0);
 	}
 	pthread_mutex_unlock(&card->uq_lock);
 }
@@ -211,7 +213,16 @@ static bool uq_serve(struct engine *e, struct uqueue *u, uint32_t index, bool *m
 		slot = u->head & (u->entries - 1);
 		memcpy(&entry, card->vram + u->ring_addr + (uint64_t)slot * sizeof(entry),
 		       sizeof(entry));
+		/*
+		 * Odd before the entry's first translation, seen by a driver
+		 * that reads it after a TLB_INVALIDATE answered: either it sees
+		 * the entry running, or the entry sees the new generation.
+		 */
+		shm_store32(&d->runs, ++u->runs);
+		atomic_thread_fence(memory_order_seq_cst);
 		ok = uq_run(e, u, &entry, &rec);
+		/* Even once the entry touches none of the context's memory. */
+		shm_store32(&d->runs, ++u->runs);
 		if (atomic_load(&card->fw_crashed))
 			return irq;
 		memcpy(card->vram + u->compl_addr + (uint64_t)slot * sizeof(rec), &rec,

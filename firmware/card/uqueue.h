@@ -13,6 +13,12 @@
  * unknown flags or reserved bits, or a job that ends with an MMU fault.
  * Other job failures end the job only, as on a hardware queue.
  *
+ * Interface 1.8: the descriptor's runs word is odd from before an entry's
+ * first translation until after its last access (a seq_cst fence between
+ * making it odd and translating, one in TLB_INVALIDATE before it answers),
+ * so a driver that reads it after a TLB_INVALIDATE knows whether an entry
+ * may still use older translations, and when that entry has ended.
+ *
  * Locking: card->uq_lock protects each struct uqueue's enabled, busy and
  * abort_asked; an engine marks a user queue busy while it serves it, and
  * UQ_DISABLE (main thread) waits on card->uq_cond until it is not, after

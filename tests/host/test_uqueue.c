@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * User queues of the real taihu-card process (interface 1.5), driven the
+ * User queues of the real taihu-card process (interface 1.5; the runs
+ * counter of 1.8), driven the
  * way the driver and a process drive them: descriptors in BAR2 and
  * UQ_ENABLE/UQ_DISABLE through the mailbox, ring entries and the tail
  * written in VRAM, one kick of the hardware queue's vector per batch,
@@ -514,6 +515,77 @@ static void test_hang_and_disable(struct card_client *c)
 	tap_result(t.ok, "UQ_DISABLE aborts a hung user-queue job; the engine goes on");
 }
 
+/* Poll &taihu_uq_desc.runs until it is @want; false after @ms. */
+static bool runs_reach(const struct uq *u, uint32_t want, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited <= ms; waited += 5) {
+		if (load32(&uq_desc(u)->runs) == want)
+			return true;
+		cc_wait_irq(u->c, TAIHU_VECTOR_QUEUE(u->queue), 5);
+	}
+	tap_diag("user queue %u: runs %u, waiting for %u", u->index, load32(&uq_desc(u)->runs),
+		 want);
+	return false;
+}
+
+/*
+ * Interface 1.8: &taihu_uq_desc.runs is odd exactly while an entry runs,
+ * through a TLB_INVALIDATE of its context, and even once the entry ended,
+ * UQ_DISABLE's abort included: what the driver's hold of freed memory
+ * relies on.
+ */
+static void test_runs_counter(struct card_client *c)
+{
+	const uint64_t sem = DATA_VA + 0x90000, sem_vram = UDATA(1) + 0x90000;
+	struct tap_check t = { true };
+	struct cmdbuf cb, nop;
+	struct uq u;
+	uint32_t r;
+
+	CHECK(&t, c->id->if_minor >= TAIHU_CARD_IF_MINOR_UQ_RUNS);
+	CHECK_EQ(&t, uq_open(&u, c, 9, 1, 3), 0);
+	CHECK_EQ(&t, load32(&uq_desc(&u)->runs), 0);
+	cb_init(&nop);
+	cb_nop(&nop, 8);
+	uq_push(&u, &nop, 0, TAIHU_UQ_ENTRY_IRQ, 0);
+	uq_push(&u, &nop, 0, TAIHU_UQ_ENTRY_IRQ, 0);
+	uq_kick(&u);
+	CHECK_EQ(&t, uq_wait(&u, 2, 5000), 0);
+	CHECK_EQ(&t, load32(&uq_desc(&u)->runs), 4);
+
+	/* An entry held on a semaphore: odd, through a TLB_INVALIDATE. */
+	store32(c->vram + sem_vram, 0);
+	cb_init(&cb);
+	cb_sem_wait(&cb, sem, 1, TAIHU_SEM_GEQUAL);
+	cb_fill(&cb, DATA_VA + 0x91000, 4, 0x1234);
+	uq_push(&u, &cb, 1, TAIHU_UQ_ENTRY_IRQ, 0);
+	uq_kick(&u);
+	CHECK(&t, runs_reach(&u, 5, 5000));
+	CHECK_EQ(&t, cc_tlb_invalidate(c, 1, 0, 0), 0);
+	CHECK_EQ(&t, load32(&uq_desc(&u)->runs), 5);
+	CHECK_EQ(&t, load32(&uq_desc(&u)->head), 2);
+	store32(c->vram + sem_vram, 1);
+	CHECK_EQ(&t, uq_wait(&u, 3, 5000), 0);
+	CHECK_EQ(&t, load32(&uq_desc(&u)->runs), 6);
+
+	/* UQ_DISABLE aborts a waiting entry: even when it answers. */
+	store32(c->vram + sem_vram, 0);
+	uq_push(&u, &cb, 1, 0, 0);
+	uq_kick(&u);
+	CHECK(&t, runs_reach(&u, 7, 5000));
+	CHECK_EQ(&t, uq_mbox(c, TAIHU_MBOX_OP_UQ_DISABLE, 9), 0);
+	r = load32(&uq_desc(&u)->runs);
+	CHECK_EQ(&t, r, 8);
+	/* The card's counter must be zero again for UQ_ENABLE (the driver zeroes it). */
+	CHECK_EQ(&t, uq_mbox(c, TAIHU_MBOX_OP_UQ_ENABLE, 9), -EINVAL);
+	CHECK_EQ(&t, uq_open(&u, c, 9, 1, 3), 0);
+	CHECK_EQ(&t, uq_mbox(c, TAIHU_MBOX_OP_UQ_DISABLE, 9), 0);
+	CHECK(&t, cc_alive(c));
+	tap_result(t.ok, "runs: odd while an entry runs (through TLB_INVALIDATE), even after, aborts too");
+}
+
 static void test_queue_disable_and_reset(struct card_client *c, const uint8_t *img, size_t size,
 					 struct pt *pts)
 {
@@ -580,6 +652,7 @@ int main(void)
 		test_irq_only_when_asked(&c);
 		test_hostile(&c);
 		test_hang_and_disable(&c);
+		test_runs_counter(&c);
 		test_queue_disable_and_reset(&c, img, size, pts);
 	}
 	rc = cc_stop(&c);

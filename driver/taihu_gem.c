@@ -123,6 +123,21 @@ void taihu_vram_free(struct taihu_device *tdev, struct drm_mm_node *node)
 	mutex_unlock(&vram->lock);
 }
 
+void taihu_vram_move(struct taihu_device *tdev, struct drm_mm_node *from,
+		     struct drm_mm_node *to)
+{
+	int ret;
+
+	mutex_lock(&tdev->vram.lock);
+	to->start = from->start;
+	to->size = from->size;
+	drm_mm_remove_node(from);
+	/* The range was just freed under the same lock: this cannot fail. */
+	ret = drm_mm_reserve_node(&tdev->vram.mm, to);
+	WARN_ON(ret);
+	mutex_unlock(&tdev->vram.lock);
+}
+
 u64 taihu_vram_used(struct taihu_device *tdev)
 {
 	u64 used;
@@ -195,6 +210,9 @@ static void taihu_bo_map_put_locked(struct taihu_bo_map *map)
 
 	list_del(&map->link);
 	taihu_ctx_va_free(map->ctx, &map->va, map->mapped);
+	/* A user-queue entry of the context may still be using it. */
+	if (map->mapped)
+		taihu_uq_hold_object(map->ctx, &map->bo->base.base);
 	taihu_ctx_put(map->ctx);
 	kfree(map);
 }

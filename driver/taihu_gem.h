@@ -124,6 +124,15 @@ int taihu_vram_alloc(struct taihu_device *tdev, struct drm_mm_node *node,
 void taihu_vram_free(struct taihu_device *tdev, struct drm_mm_node *node);
 
 /**
+ * taihu_vram_move() - hand an allocated VRAM range to another node
+ * @tdev: the device
+ * @from: an allocated node; no longer allocated afterwards
+ * @to: zeroed node that takes the range over
+ */
+void taihu_vram_move(struct taihu_device *tdev, struct drm_mm_node *from,
+		     struct drm_mm_node *to);
+
+/**
  * taihu_vram_used() - bytes of VRAM allocated now
  * @tdev: the device
  *

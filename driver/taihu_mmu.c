@@ -195,7 +195,7 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 
 	lockdep_assert_held(&ctx->lock);
 
-	if (!ctx->tlb_dirty && !ctx->tlb_sticky)
+	if (!ctx->tlb_dirty && !ctx->tlb_sticky && !atomic_read(&ctx->uqs))
 		return;
 	/* Unplugged: the card was reset and has forgotten the context. */
 	if (!drm_dev_enter(&tdev->drm, &idx))
@@ -210,17 +210,28 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 		return;
 	}
 	/* With no job alive, nothing can refill the TLB. */
-	if (!atomic_read(&ctx->jobs) && !ctx->tlb_sticky)
+	if (!atomic_read(&ctx->jobs) && !atomic_read(&ctx->uqs) &&
+	    !ctx->tlb_sticky)
 		ctx->tlb_dirty = false;
 }
 
+/*
+ * After the TLB invalidation: a user-queue entry may still be in a walk
+ * through them, so they may be held until it ends (taihu_uq_hold_vram()).
+ */
 static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 				  struct list_head *freed)
 {
 	struct taihu_pt *pt, *tmp;
 
-	list_for_each_entry_safe(pt, tmp, freed, free_link)
-		taihu_pt_free(ctx, pt);
+	list_for_each_entry_safe(pt, tmp, freed, free_link) {
+		if (taihu_uq_hold_vram(ctx, &pt->node)) {
+			kfree(pt);
+			ctx->pt_pages--;
+		} else {
+			taihu_pt_free(ctx, pt);
+		}
+	}
 }
 
 /* Free the whole table tree, for a context the card no longer walks. */
@@ -259,6 +270,7 @@ struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)
 	mutex_init(&ctx->lock);
 	spin_lock_init(&ctx->fault_lock);
 	atomic_set(&ctx->jobs, 0);
+	atomic_set(&ctx->uqs, 0);
 	drm_mm_init(&ctx->va, TAIHU_VA_START, TAIHU_VA_END - TAIHU_VA_START);
 
 	ctx->root = taihu_pt_alloc(ctx, true);
@@ -499,6 +511,17 @@ void taihu_ctx_job_end(struct taihu_ctx *ctx, bool abandoned)
 	if (abandoned)
 		WRITE_ONCE(ctx->tlb_sticky, true);
 	atomic_dec(&ctx->jobs);
+}
+
+void taihu_ctx_uq_count(struct taihu_ctx *ctx, bool add)
+{
+	mutex_lock(&ctx->lock);
+	if (add)
+		atomic_inc(&ctx->uqs);
+	else
+		atomic_dec(&ctx->uqs);
+	ctx->tlb_dirty = true;
+	mutex_unlock(&ctx->lock);
 }
 
 void taihu_ctx_mark_faulted(struct taihu_ctx *ctx, u64 addr, u32 access)

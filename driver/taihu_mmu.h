@@ -51,6 +51,8 @@ struct taihu_pt;
  * @tlb_sticky: a job was abandoned while the card may still run it; never
  *	trust the TLB to be clean again
  * @jobs: jobs of this context not yet freed
+ * @uqs: user queues of this context on the card (taihu_uqueue.c): while
+ *	there are any, every unmap invalidates the TLB
  * @hw_gone: the device was unplugged and BAR2 may be unmapped: only the
  *	shadow tables are updated
  * @fault_lock: protects the fault state; taken in hard IRQ context
@@ -76,6 +78,7 @@ struct taihu_ctx {
 	bool tlb_dirty;
 	bool tlb_sticky;
 	atomic_t jobs;
+	atomic_t uqs;
 	bool hw_gone;
 
 	spinlock_t fault_lock; /* fault state; IRQ-safe */
@@ -190,6 +193,16 @@ int taihu_ctx_job_begin(struct taihu_ctx *ctx);
  * @abandoned: the job was given up while the card may still run it
  */
 void taihu_ctx_job_end(struct taihu_ctx *ctx, bool abandoned);
+
+/**
+ * taihu_ctx_uq_count() - a user queue of the context starts or ends
+ * @ctx: the context
+ * @add: true when one is enabled on the card, false once it no longer is
+ *
+ * Jobs of user queues are not counted in @jobs: while one exists, and
+ * once more after the last ends, the TLB is taken as dirty.
+ */
+void taihu_ctx_uq_count(struct taihu_ctx *ctx, bool add);
 
 /**
  * taihu_ctx_mark_faulted() - record an MMU fault of the context

@@ -15,6 +15,19 @@
  * reference. UQ_DISABLE is sent before the memory is released; the mmap
  * offset of the object is revoked from the file at destroy, and existing
  * mappings keep the object (and its VRAM) alive.
+ *
+ * Freed memory: the kernel does not know which buffers an entry uses, so a
+ * buffer can be unmapped from the context (its last handle closed) while
+ * an entry of one of the context's user queues runs. The unmap's
+ * TLB_INVALIDATE makes every later translation fault, but the running
+ * entry may still be inside what it translated before (a copy's span, a
+ * kernel's tensors, a page-table walk). So whatever an unmap of such a
+ * context frees -- the buffer (through a reference: VRAM or pinned host
+ * pages) and page tables -- is held (&taihu_uq_dev.held) until every entry
+ * that ran when the invalidation answered has ended: the card makes
+ * &taihu_uq_desc.runs odd while an entry runs (interface 1.8); before that
+ * interface the driver cannot see an entry run and waits for the head to
+ * move on instead, or for the user queue to be stopped on the card.
  */
 #include <linux/jiffies.h>
 #include <linux/kref.h>
@@ -28,6 +41,7 @@
 #include <drm/taihu_accel.h>
 
 #include "taihu_drv.h"
+#include "taihu_gem.h"
 #include "taihu_job.h"
 #include "taihu_uqueue.h"
 #include "taihu_wait.h"
@@ -49,6 +63,8 @@ static_assert(DRM_TAIHU_UQ_ENTRY_IRQ == TAIHU_UQ_ENTRY_IRQ);
  * struct taihu_uq - one user queue
  * @ref: references: the file's table, waiters, kicks
  * @tdev: the device
+ * @ctx: the file's context, counting the user queue while it has a card
+ *	slot (the file outlives that)
  * @ctx_id: the device context its entries run in (the file's)
  * @slot: its card descriptor, valid while @enabled
  * @queue: hardware queue serving it
@@ -56,7 +72,7 @@ static_assert(DRM_TAIHU_UQ_ENTRY_IRQ == TAIHU_UQ_ENTRY_IRQ);
  * @obj: the VRAM object of control words, ring and completions
  * @vram: VRAM offset of @obj
  * @enabled: the card has the descriptor (UQ_ENABLE done, no UQ_DISABLE);
- *	under &taihu_uq_dev.lock
+ *	written under &taihu_uq_dev.lock and, when cleared, &taihu_uq_dev.slots_lock
  * @status: 0, or the &enum drm_taihu_job_status that stopped it; written
  *	under &taihu_uq_dev.lock, read with READ_ONCE()
  * @fault_pending: its context faulted; @fault_work stops it
@@ -68,6 +84,7 @@ static_assert(DRM_TAIHU_UQ_ENTRY_IRQ == TAIHU_UQ_ENTRY_IRQ);
 struct taihu_uq {
 	struct kref ref;
 	struct taihu_device *tdev;
+	struct taihu_ctx *ctx;
 	u32 ctx_id;
 	u32 slot;
 	u32 queue;
@@ -80,6 +97,36 @@ struct taihu_uq {
 	u32 kicked_tail;
 	u32 last_head;
 	unsigned long progress;
+};
+
+/**
+ * struct taihu_uq_fence - where a context's user queues were when its
+ *	translations of some memory were dropped
+ * @mask: card slots that ran an entry then (before interface 1.8: every
+ *	slot of the context, running or not)
+ * @epoch: &taihu_uq_dev.epoch of each slot in @mask then
+ * @mark: &taihu_uq_desc.runs of each slot in @mask then (odd), or its head
+ */
+struct taihu_uq_fence {
+	u32 mask;
+	u32 epoch[TAIHU_MAX_USER_QUEUES];
+	u32 mark[TAIHU_MAX_USER_QUEUES];
+};
+
+/**
+ * struct taihu_uq_held - memory held until a fence has passed
+ * @link: entry in &taihu_uq_dev.held
+ * @fence: the entries that may still reach it
+ * @obj: a buffer object reference, or NULL
+ * @node: else a VRAM range (a page table)
+ * @bytes: its size
+ */
+struct taihu_uq_held {
+	struct list_head link;
+	struct taihu_uq_fence fence;
+	struct drm_gem_object *obj;
+	struct drm_mm_node node;
+	u64 bytes;
 };
 
 static u32 taihu_uq_ring_offset(void)
@@ -138,6 +185,25 @@ static void taihu_uq_put(struct taihu_uq *uq)
 	kref_put(&uq->ref, taihu_uq_free);
 }
 
+/*
+ * Under &taihu_uq_dev.lock: the card does not serve @uq any more. @passed:
+ * it said so (UQ_DISABLE answered), so memory held for the user queue's
+ * entries may go (a card that did not answer is reset, taihu_uq_card_lost()).
+ */
+static void taihu_uq_slot_done(struct taihu_uq *uq, bool passed)
+{
+	struct taihu_device *tdev = uq->tdev;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tdev->uq.slots_lock, flags);
+	if (passed)
+		tdev->uq.epoch[uq->slot]++;
+	WRITE_ONCE(uq->enabled, false);
+	spin_unlock_irqrestore(&tdev->uq.slots_lock, flags);
+	if (passed && READ_ONCE(tdev->uq.held_bytes))
+		schedule_work(&tdev->uq.reap_work);
+}
+
 /* Under &taihu_uq_dev.lock: stop it with @status (first reason wins). */
 static void taihu_uq_stop_locked(struct taihu_uq *uq, u32 status)
 {
@@ -159,7 +225,7 @@ static void taihu_uq_stop_locked(struct taihu_uq *uq, u32 status)
 		if (ret && ret != -ENODEV)
 			dev_warn(tdev->drm.dev, "user queue %u: UQ_DISABLE failed: %d\n",
 				 uq->slot, ret);
-		uq->enabled = false;
+		taihu_uq_slot_done(uq, !ret);
 	}
 	if (!READ_ONCE(uq->status))
 		WRITE_ONCE(uq->status, status);
@@ -179,6 +245,162 @@ static void taihu_uq_release_slot(struct taihu_uq *uq)
 	spin_unlock_irqrestore(&tdev->uq.slots_lock, flags);
 	tdev->uq.count--;
 	mutex_unlock(&tdev->uq.lock);
+	taihu_ctx_uq_count(uq->ctx, false);
+}
+
+static bool taihu_uq_has_runs(struct taihu_device *tdev)
+{
+	return tdev->card_if_minor >= TAIHU_CARD_IF_MINOR_UQ_RUNS;
+}
+
+/*
+ * Where @ctx_id's user queues are now, after a TLB_INVALIDATE answered.
+ * Inside drm_dev_enter(). Return: true if some entry may still run.
+ */
+static bool taihu_uq_fence_take(struct taihu_device *tdev, u32 ctx_id,
+				struct taihu_uq_fence *f)
+{
+	bool runs = taihu_uq_has_runs(tdev);
+	unsigned long flags;
+	u32 i, mark;
+
+	f->mask = 0;
+	spin_lock_irqsave(&tdev->uq.slots_lock, flags);
+	for (i = 0; i < TAIHU_MAX_USER_QUEUES; i++) {
+		struct taihu_uq *uq = tdev->uq.slots[i];
+
+		if (!uq || uq->ctx_id != ctx_id || !READ_ONCE(uq->enabled))
+			continue;
+		mark = runs ? taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, runs)) :
+			      taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, head));
+		/* Even: no entry runs; the next one translates afresh. */
+		if (runs && !(mark & 1))
+			continue;
+		f->mask |= BIT(i);
+		f->epoch[i] = tdev->uq.epoch[i];
+		f->mark[i] = mark;
+	}
+	spin_unlock_irqrestore(&tdev->uq.slots_lock, flags);
+	return f->mask;
+}
+
+/* Inside drm_dev_enter(): has every entry of @f ended? */
+static bool taihu_uq_fence_passed(struct taihu_device *tdev,
+				  const struct taihu_uq_fence *f)
+{
+	bool runs = taihu_uq_has_runs(tdev);
+	unsigned long mask = f->mask;
+	u32 i, now;
+
+	for_each_set_bit(i, &mask, TAIHU_MAX_USER_QUEUES) {
+		if (READ_ONCE(tdev->uq.epoch[i]) != f->epoch[i])
+			continue;
+		now = runs ? taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, runs)) :
+			     taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, head));
+		if (now == f->mark[i])
+			return false;
+	}
+	return true;
+}
+
+/* Release the held memory whose fences have passed (all once unplugged). */
+static void taihu_uq_reap(struct taihu_device *tdev)
+{
+	struct taihu_uq_held *h, *tmp;
+	LIST_HEAD(done);
+	bool entered;
+	int idx;
+
+	if (!READ_ONCE(tdev->uq.held_bytes))
+		return;
+	entered = drm_dev_enter(&tdev->drm, &idx);
+	spin_lock(&tdev->uq.held_lock);
+	list_for_each_entry_safe(h, tmp, &tdev->uq.held, link) {
+		if (entered && !taihu_uq_fence_passed(tdev, &h->fence))
+			continue;
+		list_move_tail(&h->link, &done);
+		WRITE_ONCE(tdev->uq.held_bytes, tdev->uq.held_bytes - h->bytes);
+	}
+	spin_unlock(&tdev->uq.held_lock);
+	if (entered)
+		drm_dev_exit(idx);
+
+	list_for_each_entry_safe(h, tmp, &done, link) {
+		if (h->obj)
+			drm_gem_object_put(h->obj);
+		else
+			taihu_vram_free(tdev, &h->node);
+		kfree(h);
+	}
+}
+
+static void taihu_uq_reap_work(struct work_struct *work)
+{
+	taihu_uq_reap(container_of(work, struct taihu_device, uq.reap_work));
+}
+
+/*
+ * A held entry for @ctx's user queues, or NULL when nothing may reach the
+ * memory. On success the caller is inside drm_dev_enter() (@idx) and
+ * finishes with taihu_uq_held_add().
+ */
+static struct taihu_uq_held *taihu_uq_held_new(struct taihu_ctx *ctx, int *idx)
+{
+	struct taihu_device *tdev = ctx->tdev;
+	struct taihu_uq_held *h;
+
+	if (!atomic_read(&ctx->uqs))
+		return NULL;
+	/* Small, and an unmap cannot fail. */
+	h = kzalloc(sizeof(*h), GFP_KERNEL | __GFP_NOFAIL);
+	/* Unplugged: the card runs nothing for anybody any more. */
+	if (!drm_dev_enter(&tdev->drm, idx)) {
+		kfree(h);
+		return NULL;
+	}
+	if (!taihu_uq_fence_take(tdev, ctx->id, &h->fence)) {
+		drm_dev_exit(*idx);
+		kfree(h);
+		return NULL;
+	}
+	return h;
+}
+
+static void taihu_uq_held_add(struct taihu_device *tdev,
+			      struct taihu_uq_held *h, u64 bytes, int idx)
+{
+	h->bytes = bytes;
+	spin_lock(&tdev->uq.held_lock);
+	list_add_tail(&h->link, &tdev->uq.held);
+	WRITE_ONCE(tdev->uq.held_bytes, tdev->uq.held_bytes + bytes);
+	spin_unlock(&tdev->uq.held_lock);
+	drm_dev_exit(idx);
+}
+
+void taihu_uq_hold_object(struct taihu_ctx *ctx, struct drm_gem_object *obj)
+{
+	struct taihu_uq_held *h;
+	int idx;
+
+	h = taihu_uq_held_new(ctx, &idx);
+	if (!h)
+		return;
+	drm_gem_object_get(obj);
+	h->obj = obj;
+	taihu_uq_held_add(ctx->tdev, h, obj->size, idx);
+}
+
+bool taihu_uq_hold_vram(struct taihu_ctx *ctx, struct drm_mm_node *node)
+{
+	struct taihu_uq_held *h;
+	int idx;
+
+	h = taihu_uq_held_new(ctx, &idx);
+	if (!h)
+		return false;
+	taihu_vram_move(ctx->tdev, node, &h->node);
+	taihu_uq_held_add(ctx->tdev, h, h->node.size, idx);
+	return true;
 }
 
 static void taihu_uq_watchdog(struct work_struct *work)
@@ -234,6 +456,7 @@ static void taihu_uq_watchdog(struct work_struct *work)
 				      msecs_to_jiffies(TAIHU_UQ_WATCHDOG_MS));
 	mutex_unlock(&tdev->uq.lock);
 	drm_dev_exit(idx);
+	taihu_uq_reap(tdev);
 }
 
 static void taihu_uq_fault_work(struct work_struct *work)
@@ -259,18 +482,27 @@ void taihu_uq_init(struct taihu_device *tdev)
 	init_waitqueue_head(&tdev->uq.wq);
 	INIT_DELAYED_WORK(&tdev->uq.watchdog, taihu_uq_watchdog);
 	INIT_WORK(&tdev->uq.fault_work, taihu_uq_fault_work);
+	spin_lock_init(&tdev->uq.held_lock);
+	INIT_LIST_HEAD(&tdev->uq.held);
+	INIT_WORK(&tdev->uq.reap_work, taihu_uq_reap_work);
 }
 
 void taihu_uq_fini(struct taihu_device *tdev)
 {
 	cancel_work_sync(&tdev->uq.fault_work);
 	cancel_delayed_work_sync(&tdev->uq.watchdog);
+	/* Unplugged: nothing is held any more (taihu_uq_fence_passed()). */
+	taihu_uq_reap(tdev);
+	cancel_work_sync(&tdev->uq.reap_work);
 }
 
 void taihu_uq_irq(struct taihu_device *tdev)
 {
 	if (wq_has_sleeper(&tdev->uq.wq))
 		wake_up_all(&tdev->uq.wq);
+	/* An entry ended: held memory may go now rather than at the next tick. */
+	if (READ_ONCE(tdev->uq.held_bytes))
+		schedule_work(&tdev->uq.reap_work);
 }
 
 void taihu_uq_card_event(struct taihu_device *tdev,
@@ -302,21 +534,30 @@ void taihu_uq_card_event(struct taihu_device *tdev,
 
 void taihu_uq_card_lost(struct taihu_device *tdev)
 {
+	unsigned long flags;
 	u32 i;
 
 	mutex_lock(&tdev->uq.lock);
+	/* Its engines were stopped: nothing held for any slot is in use. */
+	spin_lock_irqsave(&tdev->uq.slots_lock, flags);
 	for (i = 0; i < TAIHU_MAX_USER_QUEUES; i++) {
 		struct taihu_uq *uq = tdev->uq.slots[i];
 
-		if (!uq)
-			continue;
+		tdev->uq.epoch[i]++;
 		/* The card forgot it: no UQ_DISABLE. */
-		uq->enabled = false;
-		if (!READ_ONCE(uq->status))
+		if (uq)
+			WRITE_ONCE(uq->enabled, false);
+	}
+	spin_unlock_irqrestore(&tdev->uq.slots_lock, flags);
+	for (i = 0; i < TAIHU_MAX_USER_QUEUES; i++) {
+		struct taihu_uq *uq = tdev->uq.slots[i];
+
+		if (uq && !READ_ONCE(uq->status))
 			WRITE_ONCE(uq->status, DRM_TAIHU_JOB_CANCELLED);
 	}
 	wake_up_all(&tdev->uq.wq);
 	mutex_unlock(&tdev->uq.lock);
+	schedule_work(&tdev->uq.reap_work);
 }
 
 void taihu_uq_file_init(struct taihu_file *tfile)
@@ -412,6 +653,7 @@ int taihu_uq_create_ioctl(struct drm_device *drm, void *data,
 		return -ENOMEM;
 	kref_init(&uq->ref);
 	uq->tdev = tdev;
+	uq->ctx = tfile->ctx;
 	uq->ctx_id = tfile->ctx->id;
 	uq->queue = args->queue;
 	uq->entries = args->entries;
@@ -428,11 +670,15 @@ int taihu_uq_create_ioctl(struct drm_device *drm, void *data,
 		       XA_LIMIT(1, DRM_TAIHU_MAX_UQ_PER_FILE), GFP_KERNEL);
 	if (ret)
 		goto err_put;
+	/* Before the card may run an entry: no unmap skips the TLB. */
+	taihu_ctx_uq_count(uq->ctx, true);
 	mutex_lock(&tdev->uq.lock);
 	ret = taihu_uq_enable_locked(uq);
 	mutex_unlock(&tdev->uq.lock);
-	if (ret)
+	if (ret) {
+		taihu_ctx_uq_count(uq->ctx, false);
 		goto err_erase;
+	}
 	ret = drm_vma_node_allow(&uq->obj->vma_node, file);
 	if (ret)
 		goto err_slot;

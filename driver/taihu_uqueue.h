@@ -20,6 +20,9 @@
 
 struct drm_device;
 struct drm_file;
+struct drm_gem_object;
+struct drm_mm_node;
+struct taihu_ctx;
 struct taihu_device;
 struct taihu_file;
 struct taihu_uq;
@@ -31,18 +34,32 @@ struct taihu_uq;
  * @slots_lock: protects @slots for readers in interrupt context
  * @slots: the user queue using each card descriptor, or NULL
  * @count: user queues in @slots, under @lock
+ * @epoch: per card slot, bumped under @slots_lock each time the card is
+ *	known to serve the slot no more (UQ_DISABLE answered, the slot given
+ *	back, the card reset)
  * @wq: woken by the queues' interrupts and when a user queue stops
- * @watchdog: looks for user queues that make no progress
+ * @watchdog: looks for user queues that make no progress, and for held
+ *	memory that can go
  * @fault_work: stops the user queues of contexts that faulted
+ * @held_lock: protects @held and @held_bytes
+ * @held: &struct taihu_uq_held, memory unmapped from a context while one of
+ *	its user queues ran an entry that may still reach it
+ * @held_bytes: bytes on @held
+ * @reap_work: releases the held memory whose entries have ended
  */
 struct taihu_uq_dev {
 	struct mutex lock; /* slots, state, mailbox requests */
-	spinlock_t slots_lock; /* slots, for interrupt context */
+	spinlock_t slots_lock; /* slots and epoch, also in interrupt context */
 	struct taihu_uq *slots[TAIHU_MAX_USER_QUEUES];
 	u32 count;
+	u32 epoch[TAIHU_MAX_USER_QUEUES];
 	wait_queue_head_t wq;
 	struct delayed_work watchdog;
 	struct work_struct fault_work;
+	spinlock_t held_lock; /* held, held_bytes */
+	struct list_head held;
+	u64 held_bytes;
+	struct work_struct reap_work;
 };
 
 /**
@@ -104,6 +121,34 @@ void taihu_uq_card_event(struct taihu_device *tdev,
  * card needs nothing: waiters see it, and every ioctl fails -ENODEV.)
  */
 void taihu_uq_card_lost(struct taihu_device *tdev);
+
+/**
+ * taihu_uq_hold_object() - keep an object unmapped from a context alive
+ *	while the context's user queues may still reach it
+ * @ctx: the context, whose TLB_INVALIDATE for the unmap has answered
+ * @obj: the buffer that was mapped there
+ *
+ * A user-queue entry that was running when the translations were dropped
+ * may still use what it translated before (a span being copied, a
+ * kernel's tensors). If one of @ctx's user queues runs an entry now, a
+ * reference to @obj is kept until that entry has ended (the card's
+ * &taihu_uq_desc.runs moved on; before interface 1.8, its head moved on),
+ * its user queue was stopped on the card or the card was reset; so the
+ * buffer's VRAM or pinned pages are not handed to anybody else before.
+ * Takes &taihu_uq_dev.slots_lock and @held_lock; may be called under
+ * &taihu_ctx.lock and &taihu_bo.lock.
+ */
+void taihu_uq_hold_object(struct taihu_ctx *ctx, struct drm_gem_object *obj);
+
+/**
+ * taihu_uq_hold_vram() - hold VRAM unmapped from a context the same way
+ * @ctx: the context, whose TLB_INVALIDATE has answered
+ * @node: an allocated VRAM node (a page table the card may be walking)
+ *
+ * Return: true if the held list took @node over (it is no longer
+ * allocated then and is freed later), false if the caller frees it now.
+ */
+bool taihu_uq_hold_vram(struct taihu_ctx *ctx, struct drm_mm_node *node);
 
 /* The ioctls (uapi: struct drm_taihu_uq_create and the others). */
 int taihu_uq_create_ioctl(struct drm_device *drm, void *data,

@@ -8,10 +8,12 @@
  * still runs in its own, and a bad address faults only its own queue); a
  * hostile tail or garbage entries stop only that user queue; a hung job is
  * detected by the kernel's watchdog and reported; closing with jobs in
- * flight is clean.
+ * flight is clean; a buffer freed while an entry may still use it is held
+ * until the entry has ended, and another process's buffers stay intact.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,6 +398,186 @@ TEST_F(uq, hang_is_detected_and_reported)
 	EXPECT_EQ(0, tt_run_nop(self->dev, 1, NULL));
 	EXPECT_EQ(0, uq_destroy(&u));
 	EXPECT_EQ(0, uq_destroy(&other));
+}
+
+static uint64_t vram_used(struct taihu_device *dev)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+
+	if (taihu_device_info(dev, &info))
+		return 0;
+	return info.vram_used;
+}
+
+/* Poll the word at @p until it is @want; false after TT_JOB_TIMEOUT_NS. */
+static bool word_becomes(const volatile uint8_t *p, uint32_t want)
+{
+	int64_t end = tt_now_ns() + TT_JOB_TIMEOUT_NS;
+	uint32_t v;
+
+	do {
+		v = __atomic_load_n((const volatile uint32_t *)p, __ATOMIC_ACQUIRE);
+		if (v == want)
+			return true;
+		tt_sleep_ms(1);
+	} while (tt_now_ns() < end);
+	return false;
+}
+
+#define HOLD_SIZE	(64 * 1024)
+/* The other process's buffers: small, so that they fill X's hole (best fit). */
+#define HOLD_BO_SIZE	4096
+#define HOLD_BOS	64
+#define HOLD_PATTERN	0x5b5b5b5bu
+
+/*
+ * Another process's buffers: allocated once @go says so, filled with
+ * HOLD_PATTERN, reported ready, checked when told, the intact count
+ * written back.
+ */
+static void hold_child(int go, int back)
+{
+	struct ts_buf b[HOLD_BOS];
+	struct taihu_device *dev;
+	struct tt_device desc;
+	uint32_t intact = 0, v;
+	unsigned int i, n = 0;
+	size_t off;
+	char c;
+
+	if (read(go, &c, 1) != 1 || tt_open_first(&dev, &desc))
+		_exit(1);
+	for (n = 0; n < HOLD_BOS && !ts_buf_new(dev, HOLD_BO_SIZE, &b[n]); n++)
+		memset(b[n].p, 0x5b, HOLD_BO_SIZE);
+	__sync_synchronize();
+	if (write(back, &n, sizeof(n)) != sizeof(n) || read(go, &c, 1) != 1)
+		_exit(1);
+	for (i = 0; i < n; i++) {
+		for (off = 0; off < HOLD_BO_SIZE; off += 4) {
+			memcpy(&v, b[i].p + off, 4);
+			if (v != HOLD_PATTERN)
+				break;
+		}
+		intact += off == HOLD_BO_SIZE;
+		ts_buf_free(&b[i]);
+	}
+	taihu_device_close(dev);
+	if (write(back, &intact, sizeof(intact)) != sizeof(intact))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * The security hole of a free racing a user-queue job: a job reads and
+ * writes buffer X; X's last handle is closed while the job runs (held on a
+ * semaphore after touching X, so its translations are cached), and
+ * another process allocates buffers that may get X's VRAM and fills them.
+ * X's VRAM must not be reused while the job runs (vram_used does not drop
+ * at the close), the job must fault when it touches X again, the other
+ * process's buffers stay intact, the job reads none of their contents, and
+ * X's VRAM is released once the job's user queue is stopped.
+ */
+TEST_F(uq, freed_buffer_is_held_while_an_entry_runs)
+{
+	const uint64_t sem = 0x30000, out = 0x10000;
+	uint32_t status, len, n, intact, v;
+	struct taihu_cmdbuf *cb;
+	int go[2], back[2], wst;
+	uint64_t before, held, xaddr;
+	struct ts_buf x;
+	int64_t end;
+	struct uq u;
+	size_t off;
+	pid_t pid;
+
+	/* First: a child that inherited X's mapping would keep X alive. */
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(back));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		close(go[1]);
+		close(back[0]);
+		hold_child(go[0], back[1]);
+	}
+	close(go[0]);
+	close(back[1]);
+	ASSERT_EQ(0, ts_buf_new(self->dev, HOLD_SIZE, &x));
+	memset(x.p, 0xa5, HOLD_SIZE);
+	ts_set64(&self->data, sem, 0);
+	ASSERT_EQ(0, uq_create(self->dev, 2, ENTRIES, &u));
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	ASSERT_LE(0, taihu_cmdbuf_copy(cb, x.addr, self->data.addr, HOLD_SIZE));
+	ASSERT_LE(0, taihu_cmdbuf_sem_wait(cb, self->data.addr + sem, 1, TAIHU_CMDBUF_SEM_GEQUAL));
+	ASSERT_LE(0, taihu_cmdbuf_copy(cb, x.addr, self->data.addr + out, HOLD_SIZE));
+	ASSERT_LE(0, taihu_cmdbuf_fill(cb, x.addr, HOLD_SIZE, 0xdead));
+	len = put_stream(&self->cmd, 0, cb);
+	uq_push(&u, self->cmd.addr, len, 1, DRM_TAIHU_UQ_ENTRY_IRQ, 0);
+	ASSERT_EQ(0, uq_kick(&u));
+	/* The first copy is done: the job waits, with X translated. */
+	ASSERT_TRUE(word_becomes(self->data.p + HOLD_SIZE - 4, 0xa5a5a5a5u));
+
+	before = vram_used(self->dev);
+	xaddr = x.addr;
+	ts_buf_free(&x);
+	held = vram_used(self->dev);
+	/* Held (interface 1.8: the entry runs; before: the head has not moved). */
+	EXPECT_EQ(before, held);
+	ASSERT_EQ(1, write(go[1], "a", 1));
+	ASSERT_EQ(sizeof(n), read(back[0], &n, sizeof(n)));
+	EXPECT_EQ(HOLD_BOS, n);
+
+	/* The job goes on: its next access to X faults. */
+	ts_set64(&self->data, sem, 1);
+	ASSERT_EQ(0, uq_wait(&u, 1, TT_JOB_TIMEOUT_NS, &status));
+	EXPECT_EQ(DRM_TAIHU_JOB_MMU_FAULT, status);
+	EXPECT_EQ(DRM_TAIHU_UQ_JOB_MMU_FAULT, u.compl[0].status);
+	EXPECT_EQ(xaddr, u.compl[0].error_addr);
+	ASSERT_EQ(1, write(go[1], "b", 1));
+	ASSERT_EQ(sizeof(intact), read(back[0], &intact, sizeof(intact)));
+	EXPECT_EQ(n, intact);
+	ASSERT_EQ(pid, waitpid(pid, &wst, 0));
+	EXPECT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	for (off = 0; off < HOLD_SIZE; off += 4) {
+		memcpy(&v, self->data.p + out + off, 4);
+		if (v == HOLD_PATTERN)
+			break;
+	}
+	EXPECT_EQ(HOLD_SIZE, off) TH_LOG("the job read another process's buffer");
+	close(go[1]);
+	close(back[0]);
+
+	/* The fault stopped the user queue on the card: X's VRAM goes. */
+	end = tt_now_ns() + TT_JOB_TIMEOUT_NS;
+	while (vram_used(self->dev) > before - HOLD_SIZE && tt_now_ns() < end)
+		tt_sleep_ms(10);
+	EXPECT_GE(before - HOLD_SIZE, vram_used(self->dev));
+	EXPECT_EQ(0, uq_destroy(&u));
+}
+
+/* With its user queues idle (interface 1.8), a context's freed buffer goes at once. */
+TEST_F(uq, freed_buffer_of_an_idle_context_goes_at_once)
+{
+	uint32_t status, len;
+	uint64_t before;
+	struct ts_buf x;
+	struct uq u;
+
+	if (self->info.card_if_minor < 8)
+		SKIP(return, "card interface 1.%u: held until the head moves",
+		     self->info.card_if_minor);
+	ASSERT_EQ(0, uq_create(self->dev, 1, ENTRIES, &u));
+	ASSERT_EQ(0, ts_buf_new(self->dev, HOLD_SIZE, &x));
+	len = fill_stream(&self->cmd, 0, x.addr, HOLD_SIZE, 7);
+	uq_push(&u, self->cmd.addr, len, 1, DRM_TAIHU_UQ_ENTRY_IRQ, 0);
+	ASSERT_EQ(0, uq_kick(&u));
+	ASSERT_EQ(0, uq_wait(&u, 1, TT_JOB_TIMEOUT_NS, &status));
+	EXPECT_EQ(0, status);
+	before = vram_used(self->dev);
+	ts_buf_free(&x);
+	/* At least X (page tables may go with it). */
+	EXPECT_GE(before - HOLD_SIZE, vram_used(self->dev));
+	EXPECT_EQ(0, uq_destroy(&u));
 }
 
 /* A process exits with a full ring of long jobs in flight; the card goes on. */

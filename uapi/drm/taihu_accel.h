@@ -566,11 +566,22 @@ struct drm_taihu_wait {
  *   memory alive (it is never handed to anybody else while mapped).
  * - Limits: DRM_TAIHU_MAX_UQ_PER_FILE user queues per file, and the card's
  *   32 per device.
- * - What is not enforced: the kernel does not know which buffers a queued
- *   job uses, so freeing (closing the last handle of) a buffer while a
- *   user-queue job still uses it can leave that job's access racing with
- *   the unmap, in the process's own context; wait for the jobs first.
- *   Host buffers are mapped for the card when a SUBMIT first uses them:
+ * - Freeing memory a job still uses: the kernel does not know which
+ *   buffers a queued job uses, so a process may close the last handle of a
+ *   buffer while an entry of one of its user queues still reads or writes
+ *   it. The unmap invalidates the card's TLB, so every later access faults
+ *   (DRM_TAIHU_JOB_MMU_FAULT, which stops the context's user queues); and
+ *   the memory (the buffer's VRAM or pinned host pages, and page tables
+ *   the unmap frees) is held, not given to anybody else, until every entry
+ *   of the context's user queues that was running at the unmap has ended,
+ *   or its user queue was stopped on the card, or the card was reset. So
+ *   the freed memory never reaches another process or the kernel while
+ *   the card may still touch it. A card of interface 1.8 on says when an
+ *   entry runs, and a context whose user queues are idle frees at once;
+ *   with an older card the memory is held until each of the context's
+ *   user queues has completed one more entry or is destroyed. Held memory
+ *   still counts in &drm_taihu_device_info.vram_used.
+ * - Host buffers are mapped for the card when a SUBMIT first uses them:
  *   a user-queue job can reach VRAM buffers, and host buffers that a
  *   SUBMIT has used, only.
  * - Jobs of user queues have no syncobjs, no fences on buffer

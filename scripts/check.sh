@@ -35,7 +35,7 @@ report() {	# report ok|not-ok DESC
 
 # suite LABEL COMMAND...: run one suite and report its tests as "LABEL: ..."
 suite() {
-	local label=$1 log=$logs/$1.log rc tests=0 fails=0 line desc
+	local label=$1 log=$logs/$1.log rc tests=0 fails=0 line desc start=$SECONDS
 	shift
 	echo "# $label: $*"
 	rm -f "$log.rc"
@@ -57,6 +57,7 @@ suite() {
 	done < <({ "$@"; echo $? >"$log.rc"; } 2>&1 </dev/null | tee "$log")
 	rc=$(cat "$log.rc" 2>/dev/null || echo 255)
 	rm -f "$log.rc"
+	echo "# $label: $tests tests in $((SECONDS - start))s"
 	if [ $tests -eq 0 ]; then
 		report not-ok "$label: no test ran (exit code $rc, see $log)"
 	elif [ $rc -ne 0 ] && [ $fails -eq 0 ]; then

@@ -47,13 +47,15 @@ t_check() {
 run_tap() {
 	name=$1; shift
 	tmo=$(cmdline_arg taihu_vm.tap_timeout)
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	echo "@@taihu begin $name" >&3
 	# tee keeps the live console view; the exit code comes back through a file
 	( timeout -s KILL "${tmo:-300}" "$@"; echo $? >/tmp/.rc ) 2>&1 |
 		tee -a "$RESULTS_DEV"
 	rc=$(cat /tmp/.rc 2>/dev/null || echo 255)
 	[ "$rc" != 137 ] || emit "# $name killed after ${tmo:-300}s"
-	echo "@@taihu end $name rc=$rc" >&3
+	# how long it ran, for people trimming make check (the verdict ignores it)
+	echo "@@taihu end $name rc=$rc secs=$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)" >&3
 }
 
 # load_driver: modprobe taihu once, remembering how it went for the job

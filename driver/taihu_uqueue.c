@@ -253,6 +253,13 @@ static bool taihu_uq_has_runs(struct taihu_device *tdev)
 	return tdev->card_if_minor >= TAIHU_CARD_IF_MINOR_UQ_RUNS;
 }
 
+/* Slot @i's progress mark: its runs word (odd while an entry runs), or its head. */
+static u32 taihu_uq_mark(struct taihu_device *tdev, u32 i, bool runs)
+{
+	return runs ? taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, runs)) :
+		      taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, head));
+}
+
 /*
  * Where @ctx_id's user queues are now, after a TLB_INVALIDATE answered.
  * Inside drm_dev_enter(). Return: true if some entry may still run.
@@ -271,8 +278,7 @@ static bool taihu_uq_fence_take(struct taihu_device *tdev, u32 ctx_id,
 
 		if (!uq || uq->ctx_id != ctx_id || !READ_ONCE(uq->enabled))
 			continue;
-		mark = runs ? taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, runs)) :
-			      taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, head));
+		mark = taihu_uq_mark(tdev, i, runs);
 		/* Even: no entry runs; the next one translates afresh. */
 		if (runs && !(mark & 1))
 			continue;
@@ -290,14 +296,12 @@ static bool taihu_uq_fence_passed(struct taihu_device *tdev,
 {
 	bool runs = taihu_uq_has_runs(tdev);
 	unsigned long mask = f->mask;
-	u32 i, now;
+	u32 i;
 
 	for_each_set_bit(i, &mask, TAIHU_MAX_USER_QUEUES) {
 		if (READ_ONCE(tdev->uq.epoch[i]) != f->epoch[i])
 			continue;
-		now = runs ? taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, runs)) :
-			     taihu_ctrl_rd32(tdev, TAIHU_UQDESC_REG(i, head));
-		if (now == f->mark[i])
+		if (taihu_uq_mark(tdev, i, runs) == f->mark[i])
 			return false;
 	}
 	return true;

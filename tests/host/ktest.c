@@ -11,6 +11,7 @@
 
 #include "cmdbuf.h"
 #include "kcheck.h"
+#include "kernels/kdnnl.h"
 #include "kernels/kref.h"
 #include "kernels/tensor.h"
 #include "ktest.h"
@@ -392,4 +393,12 @@ bool kt_fast_vs_ref(unsigned int kernel, const void *params, size_t psize, struc
 	}
 	kb_free(&yr);
 	return ok;
+}
+
+const char *kt_no_fast_path(unsigned int dtype)
+{
+	if (kd_fast_dtype(dtype))
+		return NULL;
+	return dtype == TAIHU_DTYPE_BF16 ? "oneDNN has no bf16 kernels for this CPU (AVX-512 needed)" :
+	       "no VNNI on this CPU: oneDNN's int8 products saturate, the card uses its reference";
 }

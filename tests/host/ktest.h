@@ -108,4 +108,10 @@ const char *kb_layout_name(enum kb_layout l);
 bool kt_fast_vs_ref(unsigned int kernel, const void *params, size_t psize, struct kbuf **t,
 		    unsigned int nin, double rtol, double atol, bool want_fast, const char *what);
 
+/*
+ * Why this CPU gives @dtype no fast path (kd_fast_dtype()): a test that
+ * wants the fast path skips with this; NULL when there is one.
+ */
+const char *kt_no_fast_path(unsigned int dtype);
+
 #endif /* TAIHU_KTEST_H */

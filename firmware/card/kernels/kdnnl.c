@@ -224,6 +224,19 @@ bool kd_int8_exact(void)
 	return (dnnl_get_effective_cpu_isa() & 0x440) != 0;	/* a *_vnni ISA */
 }
 
+bool kd_fast_dtype(unsigned int dtype)
+{
+	switch (dtype) {
+	case TAIHU_DTYPE_BF16:
+		return (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) ==
+		       dnnl_cpu_isa_avx512_core;
+	case TAIHU_DTYPE_INT8:
+	case TAIHU_DTYPE_UINT8:
+		return kd_int8_exact();
+	}
+	return true;
+}
+
 bool kd_act_faithful(const struct taihu_act *a)
 {
 	switch (a->op) {

@@ -112,4 +112,12 @@ int kd_reorder(const dnnl_memory_desc_t *smd, void *src, const dnnl_memory_desc_
  */
 bool kd_int8_exact(void);
 
+/*
+ * Whether this CPU gives products in @dtype a fast path at all: oneDNN has
+ * only its reference kernels (which kd_pd() refuses) for bf16 below
+ * AVX-512, and int8 needs kd_int8_exact(). Elsewhere the card computes
+ * with its own reference kernels, correct but slower.
+ */
+bool kd_fast_dtype(unsigned int dtype);
+
 #endif /* TAIHU_CARD_KERNELS_KDNNL_H */

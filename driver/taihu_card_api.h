@@ -21,13 +21,15 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		8
+#define TAIHU_CARD_IF_MINOR		9
 /* The first interface minor with &taihu_queue_desc.progress and the queue faults 10..12. */
 #define TAIHU_CARD_IF_MINOR_PROGRESS	6
 /* The first minor whose card takes TAIHU_RING_ENTRY_IRQ (interrupt moderation). */
 #define TAIHU_CARD_IF_MINOR_IRQ_FLAG	7
 /* The first minor whose card counts the entries it runs (&taihu_uq_desc.runs). */
 #define TAIHU_CARD_IF_MINOR_UQ_RUNS	8
+/* The first minor with the hardware reset (&taihu_card_id.hw_reset). */
+#define TAIHU_CARD_IF_MINOR_HW_RESET	9
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -128,7 +130,11 @@ enum taihu_boot_error {
  * @fw_abi_major: running firmware's ABI major
  * @fw_abi_minor: running firmware's ABI minor
  * @num_queues: queues the running firmware enables
- * @reserved0: zero
+ * @hw_reset: the card's reset line (interface 1.9): the driver writes
+ *	TAIHU_HW_RESET_MAGIC and kicks vector 0; the card's hardware, not its
+ *	firmware, resets the card as RESET does (whatever the firmware is
+ *	doing: hung, or never answering), drops any mailbox request not
+ *	answered, then clears this word. Zero otherwise.
  * @capabilities: TAIHU_CARD_CAP_* of the running firmware
  * @timestamp_ns: the card clock, in ns, updated with the heartbeat
  * @fw_version_str: NUL-terminated firmware version string
@@ -159,7 +165,7 @@ struct taihu_card_id {
 	__u16 fw_abi_major;
 	__u16 fw_abi_minor;
 	__u32 num_queues;
-	__u32 reserved0;
+	__u32 hw_reset;
 	__u64 capabilities;
 	__u64 timestamp_ns;
 	char fw_version_str[32];
@@ -168,6 +174,9 @@ struct taihu_card_id {
 	__u32 max_ring_entries;
 	__u64 reserved[7];
 };
+
+/* &taihu_card_id.hw_reset: "HRST"; any other value is ignored. */
+#define TAIHU_HW_RESET_MAGIC		0x54535248u
 
 /* Capabilities the firmware enables (TAIHU_CARD_CAP_*). */
 #define TAIHU_CARD_CAP_NOP		_BITULL(0)
@@ -392,7 +401,8 @@ struct taihu_mbox_power_cap {
  *	when it ends ABORTED (interface 1.3, as all below)
  * @TAIHU_FAULT_FW_HANG: after answering, the firmware stops serving the
  *	mailbox and the heartbeat for @arg ms (0: until the process ends);
- *	engines go on. Requests posted meanwhile are served afterwards
+ *	engines go on. Requests posted meanwhile are served afterwards; the
+ *	reset line (&taihu_card_id.hw_reset, interface 1.9) ends the hang
  * @TAIHU_FAULT_FW_CRASH: after answering, the firmware crashes: engines
  *	stop (a running job ends ABORTED), the heartbeat stops, the state
  *	becomes ERROR with error_code @arg (non-zero, at least
@@ -402,7 +412,9 @@ struct taihu_mbox_power_cap {
  *	restarts it
  * @TAIHU_FAULT_CORRUPT_COMPLETION: the next completion record of queue
  *	@arg names a wrong seqno
- * @TAIHU_FAULT_FAIL_BOOT: the next BOOT fails with TAIHU_BOOT_ERR_INJECTED
+ * @TAIHU_FAULT_FAIL_BOOT: the next BOOT fails with TAIHU_BOOT_ERR_INJECTED;
+ *	from interface 1.9, the next @arg BOOTs (0: one; at most
+ *	TAIHU_FAULT_FAIL_BOOT_MAX)
  * @TAIHU_FAULT_BUS_DROP: after answering, the card process exits: the
  *	card falls off the bus (its shared memory stays, nothing serves it)
  * @TAIHU_FAULT_QUEUE_SLOW: the next job of queue @arg first spends @count
@@ -428,6 +440,9 @@ enum taihu_fault {
 	TAIHU_FAULT_QUEUE_DISABLE_FAIL = 11,
 	TAIHU_FAULT_QUEUE_ENABLE_FAIL = 12,
 };
+
+/* The most boots one TAIHU_FAULT_FAIL_BOOT fails. */
+#define TAIHU_FAULT_FAIL_BOOT_MAX	16
 
 /* Firmware crash codes in &taihu_card_id.error_code are above the boot errors. */
 #define TAIHU_FW_CRASH_CODE_MIN		0x100

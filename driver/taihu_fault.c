@@ -15,13 +15,15 @@
  *   the next QUEUE_DISABLE (QUEUE_ENABLE) of queue Q fails: a queue reset
  *   that fails.
  * - fault_inject/fw_hang "[MS]": the firmware stops answering the mailbox
- *   and stops its heartbeat for MS milliseconds (default and 0: for good).
+ *   and stops its heartbeat for MS milliseconds (default and 0: for good;
+ *   the card's reset line ends it).
  * - fault_inject/fw_crash "[CODE]": the firmware crashes into its error
  *   state with CODE (default TAIHU_FW_CRASH_CODE_MIN).
  * - fault_inject/heartbeat_stop: the heartbeat stops, nothing else.
  * - fault_inject/corrupt_completion "Q": the next completion record of
  *   queue Q names the wrong job.
- * - fault_inject/fail_boot: the next firmware boot fails.
+ * - fault_inject/fail_boot "[N]": the next N firmware boots fail (default
+ *   and 0: one).
  * - fault_inject/bus_drop: the card process exits (the card falls off the
  *   bus).
  * The heartbeat watchdog (taihu_health.c) notices the faults that kill the
@@ -139,7 +141,7 @@ static const struct {
 	{ "fw_crash", TAIHU_FAULT_FW_CRASH, TAIHU_FW_CRASH_CODE_MIN, true },
 	{ "heartbeat_stop", TAIHU_FAULT_HEARTBEAT_STOP, 0, false },
 	{ "corrupt_completion", TAIHU_FAULT_CORRUPT_COMPLETION, 0, true },
-	{ "fail_boot", TAIHU_FAULT_FAIL_BOOT, 0, false },
+	{ "fail_boot", TAIHU_FAULT_FAIL_BOOT, 0, true },
 	{ "bus_drop", TAIHU_FAULT_BUS_DROP, 0, false },
 	{ "queue_disable_fail", TAIHU_FAULT_QUEUE_DISABLE_FAIL, 0, true },
 	{ "queue_enable_fail", TAIHU_FAULT_QUEUE_ENABLE_FAIL, 0, true },

@@ -8,12 +8,15 @@
  */
 
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/firmware.h>
+#include <linux/jiffies.h>
 #include <linux/string.h>
 
 #include "taihu_drv.h"
 #include "taihu_fw.h"
 #include "taihu_fw_image.h"
+#include "taihu_health.h"
 #include "taihu_mbox.h"
 
 static const char *const taihu_boot_reasons[] = {
@@ -34,8 +37,44 @@ static void taihu_fw_not_responding(struct taihu_device *tdev,
 		what, timeout_ms);
 }
 
+/*
+ * The card's reset line (&taihu_card_id.hw_reset): the card's hardware
+ * resets it whatever its firmware does, a hung one included. Under the
+ * mailbox lock, so that no request is in flight meanwhile: the card drops
+ * the one it had not answered.
+ */
+static int taihu_fw_hw_reset(struct taihu_device *tdev, unsigned int timeout_ms)
+{
+	unsigned long deadline;
+	int ret = 0;
+
+	mutex_lock(&tdev->mbox.lock);
+	if (taihu_health_dead(tdev)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	/* writel()s are ordered: the word is set before the doorbell. */
+	taihu_ctrl_wr32(tdev, TAIHU_ID_REG(hw_reset), TAIHU_HW_RESET_MAGIC);
+	taihu_kick(tdev, TAIHU_VECTOR_CONTROL);
+	while (taihu_ctrl_rd32(tdev, TAIHU_ID_REG(hw_reset)) == TAIHU_HW_RESET_MAGIC) {
+		if (time_after(jiffies, deadline)) {
+			/* A card that comes back later must not reset by itself. */
+			taihu_ctrl_wr32(tdev, TAIHU_ID_REG(hw_reset), 0);
+			ret = -ETIMEDOUT;
+			break;
+		}
+		usleep_range(500, 1000);
+	}
+out:
+	mutex_unlock(&tdev->mbox.lock);
+	return ret;
+}
+
 int taihu_fw_reset(struct taihu_device *tdev, unsigned int timeout_ms)
 {
+	if (tdev->card_if_minor >= TAIHU_CARD_IF_MINOR_HW_RESET)
+		return taihu_fw_hw_reset(tdev, timeout_ms);
 	return taihu_mbox_simple(tdev, TAIHU_MBOX_OP_RESET, NULL, 0, timeout_ms);
 }
 

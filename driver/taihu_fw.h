@@ -60,6 +60,9 @@ int taihu_fw_boot(struct taihu_device *tdev);
  * @tdev: the device
  * @timeout_ms: how long to wait for the answer
  *
+ * By the card's reset line from interface 1.9 on (a hung firmware does not
+ * stop it), else by the mailbox's RESET.
+ *
  * Return: 0 or a negative errno.
  */
 int taihu_fw_reset(struct taihu_device *tdev, unsigned int timeout_ms);

@@ -175,8 +175,15 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 	ret = taihu_fw_reset(tdev, TAIHU_RESET_PROBE_MS);
 	/* Reset or not, the card serves no user queue any more. */
 	taihu_uq_card_lost(tdev);
-	if (!ret)
+	if (!ret) {
 		ret = taihu_fw_boot(tdev);
+		/* A boot can fail once (fault_inject/fail_boot): once more. */
+		if (ret && ret != -ETIMEDOUT && ret != -ENODEV) {
+			dev_warn(tdev->drm.dev, "card reset: boot failed (%d), booting once more\n",
+				 ret);
+			ret = taihu_fw_boot(tdev);
+		}
+	}
 	if (!ret && tdev->num_queues != nq) {
 		dev_err(tdev->drm.dev, "card reset: firmware now has %u queues, had %u\n",
 			tdev->num_queues, nq);

@@ -16,7 +16,9 @@
 #include "dma.h"
 #include "engine.h"
 #include "events.h"
+#include "fault.h"
 #include "log.h"
+#include "mailbox.h"
 #include "mmu.h"
 #include "shm.h"
 #include "thermal.h"
@@ -47,6 +49,16 @@ void boot_reset(struct card *card)
 	card_log("reset: queues stopped, contexts forgotten, BAR2 rebuilt, waiting for firmware");
 }
 
+void boot_hw_reset(struct card *card)
+{
+	card_log("hardware reset (the reset line, not the firmware)");
+	mailbox_drop_pending(card);
+	fault_clear_on_reset(card);
+	boot_reset(card);
+	/* Last: the driver waits for this word to clear. */
+	shm_store32(&card->id->hw_reset, 0);
+}
+
 static int boot_fail(struct card *card, int code, const char *why)
 {
 	card_log("boot failed: %s (%s)", taihu_boot_error_name(code), why);
@@ -68,8 +80,8 @@ int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size)
 		return -EBUSY;
 	}
 	bar2_set_state(card, TAIHU_CARD_STATE_BOOTING, TAIHU_BOOT_OK);
-	if (card->fail_next_boot) {
-		card->fail_next_boot = false;
+	if (card->fail_boots) {
+		card->fail_boots--;
 		return boot_fail(card, TAIHU_BOOT_ERR_INJECTED, "failure injected");
 	}
 

@@ -17,6 +17,13 @@ void boot_reset(struct card *card);
  * Returns an enum taihu_boot_error (also published as state/error_code),
  * or -EBUSY when firmware is already running.
  */
+/*
+ * The reset line: whatever the firmware is doing (hung, busy with a
+ * bench), stop it, drop the mailbox request it did not answer and reset
+ * as boot_reset() does.
+ */
+void boot_hw_reset(struct card *card);
+
 int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size);
 
 #endif /* TAIHU_CARD_BOOT_H */

@@ -199,7 +199,7 @@ struct card {
 	atomic_bool hb_stopped;		/* HEARTBEAT_STOP: no beats until RESET */
 	_Atomic uint64_t fw_hung_until_ns;	/* FW_HANG: mailbox and heartbeat stop */
 	atomic_bool fw_crashed;		/* FW_CRASH: only RESET is answered */
-	bool fail_next_boot;		/* FAIL_BOOT; main thread only */
+	unsigned int fail_boots;	/* FAIL_BOOT: boots to fail; main thread only */
 	bool exit_requested;		/* BUS_DROP: leave the main loop */
 
 	struct engine engines[TAIHU_MAX_QUEUES];

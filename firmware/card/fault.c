@@ -95,10 +95,10 @@ int fault_inject(struct card *card, const struct taihu_mbox_fault *f)
 		card_log("fault injected: heartbeat stopped");
 		return 0;
 	case TAIHU_FAULT_FAIL_BOOT:
-		if (f->count != 1 || f->arg)
+		if (f->count != 1 || f->arg > TAIHU_FAULT_FAIL_BOOT_MAX)
 			return -EINVAL;
-		card->fail_next_boot = true;
-		card_log("fault injected: the next boot fails");
+		card->fail_boots = f->arg ? (unsigned int)f->arg : 1;
+		card_log("fault injected: the next %u boot(s) fail", card->fail_boots);
 		return 0;
 	case TAIHU_FAULT_BUS_DROP:
 		return f->count == 1 && !f->arg ? 0 : -EINVAL;
@@ -147,6 +147,7 @@ void fault_clear_on_reset(struct card *card)
 
 	atomic_store(&card->hb_stopped, false);
 	atomic_store(&card->fw_crashed, false);
+	atomic_store(&card->fw_hung_until_ns, 0);
 	for (q = 0; q < TAIHU_MAX_QUEUES; q++) {
 		atomic_store(&card->engines[q].fault_hang, false);
 		atomic_store(&card->engines[q].fault_corrupt, false);

@@ -353,3 +353,9 @@ void mailbox_cleanup(struct card *card)
 		pthread_join(card->bench_thread, NULL);
 	card->bench_started = false;
 }
+
+void mailbox_drop_pending(struct card *card)
+{
+	mailbox_cleanup(card);
+	card->last_req_seq = shm_load32(&card->mbox->req_seq);
+}

@@ -20,4 +20,7 @@ void mailbox_service(struct card *card);
 /* Wait for a MEMCPY_BENCH still running (before BAR2 goes away). */
 void mailbox_cleanup(struct card *card);
 
+/* The reset line: the request posted and not answered is never answered. */
+void mailbox_drop_pending(struct card *card);
+
 #endif /* TAIHU_CARD_MAILBOX_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bar2.h"
+#include "boot.h"
 #include "card.h"
 #include "clock.h"
 #include "dma.h"
@@ -127,8 +128,12 @@ static void mailbox_doorbell(struct card *card)
 	if (read(card->doorbell_fd[TAIHU_VECTOR_CONTROL], &count, sizeof(count)) !=
 	    sizeof(count))
 		return;
-	if (!card->opt.mute)
-		mailbox_service(card);
+	if (card->opt.mute)
+		return;
+	/* The reset line is the card's, not the firmware's: it always works. */
+	if (shm_load32(&card->id->hw_reset) == TAIHU_HW_RESET_MAGIC)
+		boot_hw_reset(card);
+	mailbox_service(card);
 }
 
 /* Returns false when the card should exit. */

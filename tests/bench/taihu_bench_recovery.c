@@ -14,10 +14,10 @@
  * - fw-crash, heartbeat-stop: the heartbeat watchdog resets the card
  *   (card_resets counts it) and the jobs run again;
  * - taihu-reset: a deliberate reset (taihu_card_reset(), as taihu reset);
- * - fw-hang: the firmware stops answering for 2 s; the watchdog finds a
- *   card that does not answer RESET and declares it dead; once the hang is
- *   over the device is unbound and bound again (a dead card's way back).
- *   Its figure includes the 2 s hang and the rebind.
+ * - fw-hang: the firmware stops answering for good; the heartbeat
+ *   watchdog resets the card by its reset line, which no firmware stops;
+ * - fail-boot: the next boot fails, then the firmware crashes: the
+ *   watchdog's reset boots twice.
  * The crash dumps the faults leave are freed after each run. Figures only:
  * a TAP line fails only when the card did not recover.
  *
@@ -37,8 +37,6 @@
 #define RUNS_FULL	5
 #define RTT_RUNS	200
 #define WAIT_NS		(30LL * 1000000000LL)
-#define FW_HANG_MS	2000
-#define PCI_DRIVER	"/sys/bus/pci/drivers/taihu"
 
 struct bench {
 	unsigned long index;
@@ -238,38 +236,13 @@ static int admin_reset(struct bench *b, int64_t *ns)
 	return ret;
 }
 
-/* The card is declared dead; after the hang, unbind and bind it again. */
-static int fw_hang(struct bench *b, int64_t *ns)
+/* The next boot fails: the watchdog's reset after a crash boots twice. */
+static int failed_boot(struct bench *b, int64_t *ns)
 {
-	char arg[16], slot[64];
-	int64_t t0;
-	int ret;
+	int ret = inject(b, "fail_boot", "1");
 
-	snprintf(arg, sizeof(arg), "%d", FW_HANG_MS);
-	ret = inject(b, "fw_hang", arg);
-	t0 = bench_now_ns();
-	while (!ret && !health_dead(b)) {
-		if (bench_now_ns() - t0 > WAIT_NS)
-			ret = -ETIMEDOUT;
-		usleep(1000);
-	}
-	while (!ret && bench_now_ns() - t0 < (FW_HANG_MS + 50) * 1000000LL)
-		usleep(1000);
-	snprintf(slot, sizeof(slot), "%s", b->slot);
-	close_card(b);
-	if (!ret)
-		ret = write_str(PCI_DRIVER "/unbind", slot);
-	if (!ret)
-		ret = write_str(PCI_DRIVER "/bind", slot);
-	/* The node comes back with the bind; udev may still be making it. */
-	while (!ret && (ret = open_card(b)) && bench_now_ns() - t0 < WAIT_NS) {
-		usleep(1000);
-		ret = 0;
-	}
-	if (!ret)
-		ret = nop_ok(b, 0);
-	*ns = bench_now_ns() - t0;
-	return ret;
+	*ns = 0;
+	return ret ? ret : watchdog_fault(b, "fw_crash", "0x1234", ns);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -296,7 +269,7 @@ int main(int argc, char **argv)
 	};
 	static const char *const names[] = {
 		"queue-hang", "corrupt-completion", "fw-crash", "heartbeat-stop",
-		"taihu-reset", "fw-hang",
+		"taihu-reset", "fw-hang", "fail-boot",
 	};
 	enum { NCLASS = sizeof(names) / sizeof(names[0]) };
 	int64_t rtt[RTT_RUNS], t[NCLASS][RUNS_FULL], rtt_med = 0, t0;
@@ -371,8 +344,11 @@ int main(int argc, char **argv)
 			case 4:
 				ret = admin_reset(&b, &t[c][r]);
 				break;
+			case 5:
+				ret = watchdog_fault(&b, "fw_hang", "0", &t[c][r]);
+				break;
 			default:
-				ret = fw_hang(&b, &t[c][r]);
+				ret = failed_boot(&b, &t[c][r]);
 				break;
 			}
 			if (ret) {

@@ -465,6 +465,20 @@ int cc_reset(struct card_client *c)
 	return status;
 }
 
+int cc_hw_reset(struct card_client *c, int ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)ms;
+
+	store32(&c->id->hw_reset, TAIHU_HW_RESET_MAGIC);
+	cc_kick(c, TAIHU_VECTOR_CONTROL);
+	while (load32(&c->id->hw_reset) == TAIHU_HW_RESET_MAGIC) {
+		if (now_ms() >= deadline)
+			return -1;
+		usleep(1000);
+	}
+	return 0;
+}
+
 int cc_boot(struct card_client *c, const void *img, size_t size, uint64_t vram_off,
 	    uint32_t boot_size)
 {

@@ -86,6 +86,8 @@ bool cc_wait_irq(struct card_client *c, unsigned int v, int ms);
 int cc_mbox(struct card_client *c, uint32_t op, const void *payload, uint32_t len,
 	    void *rsp, uint32_t rsp_size, int32_t *status, int ms);
 int cc_reset(struct card_client *c);
+/* Pull the card's reset line (interface 1.9); 0 once the card cleared it, -1 after @ms. */
+int cc_hw_reset(struct card_client *c, int ms);
 /* Copy @img to VRAM @vram_off and BOOT with @boot_size; returns the status or -1000 on timeout. */
 int cc_boot(struct card_client *c, const void *img, size_t size, uint64_t vram_off,
 	    uint32_t boot_size);

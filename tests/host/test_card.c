@@ -765,12 +765,48 @@ static void test_faults(struct card_client *c, const uint8_t *img, size_t size)
 	CHECK_EQ(&t, cc_reset(c), 0);
 	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_WAIT_FW);
 	CHECK(&t, beating(c));
+	/*
+	 * Hung for good, with a job hung on queue 0: the mailbox is gone, the
+	 * reset line still resets the card; the job ends ABORTED and the
+	 * request posted during the hang is never answered.
+	 */
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	CHECK_EQ(&t, cc_queue_enable(c, 0, RING_ADDR(0), COMPL_ADDR(0), RING_ENTRIES), 0);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_QUEUE_HANG, 0), 0);
+	memcpy(c->vram + CMD_ADDR, cb.data, cb.len);
+	cc_submit(c, 0, CMD_ADDR, cb.len, 0, ++c->seqno);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FW_HANG, 0), 0);
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 300) != 0);
+	CHECK(&t, still(c, 350));
+	CHECK_EQ(&t, cc_hw_reset(c, 5000), 0);
+	CHECK_EQ(&t, c->id->state, TAIHU_CARD_STATE_WAIT_FW);
+	cc_completion(c, 0, (c->q[0].tail - 1) % RING_ENTRIES, &rec);
+	CHECK_EQ(&t, rec.status, TAIHU_STATUS_ABORTED);
+	CHECK(&t, beating(c));
+	CHECK(&t, c->mbox->rsp_seq != c->mbox->req_seq);
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
+	CHECK_EQ(&t, status, 0);
+	/* Any other value of the word is not a reset. */
+	c->id->hw_reset = 1;
+	cc_kick(c, TAIHU_VECTOR_CONTROL);
+	CHECK(&t, cc_mbox(c, TAIHU_MBOX_OP_NOP, NULL, 0, NULL, 0, &status, 5000) == 0);
+	CHECK_EQ(&t, c->id->hw_reset, 1);
+	c->id->hw_reset = 0;
 	/* The next boot fails, the one after works. */
 	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FAIL_BOOT, 0), 0);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_ERR_INJECTED);
 	CHECK_EQ(&t, cc_reset(c), 0);
 	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
-	tap_result(t.ok, "injected faults: corrupt completion, queue hang, heartbeat stop, firmware hang, crash, boot failure");
+	/* The next two boots fail, the third works; more than 16 is refused. */
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FAIL_BOOT, TAIHU_FAULT_FAIL_BOOT_MAX + 1), -EINVAL);
+	CHECK_EQ(&t, inject(c, TAIHU_FAULT_FAIL_BOOT, 2), 0);
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ(&t, cc_reset(c), 0);
+		CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_ERR_INJECTED);
+	}
+	CHECK_EQ(&t, cc_reset(c), 0);
+	CHECK_EQ(&t, cc_boot(c, img, size, FW_ADDR, (uint32_t)size), TAIHU_BOOT_OK);
+	tap_result(t.ok, "injected faults: corrupt completion, queue hang, heartbeat stop, firmware hang, crash, firmware hung for good and the reset line, boot failures");
 }
 
 /* The guest scribbles on BAR2: the identity comes back by itself, RESET rebuilds the rest. */

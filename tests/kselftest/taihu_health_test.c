@@ -4,14 +4,15 @@
  *
  * Faults injected through debugfs (fault_inject/) and what the driver does
  * about them: a corrupted completion fails only its job; a hung queue
- * times its job out and runs the next one; a stopped heartbeat and a
- * crashed firmware make the heartbeat watchdog reset the card, and the jobs
- * in flight run again and succeed; a hung firmware (no answer to RESET)
- * gets the card declared dead (every waiter returns -ENODEV at once, later
- * ioctls fail with -ENODEV, sysfs counts it, a uevent and a card-dead
- * netlink event say so), and binding the device again brings it back; an
- * injected boot failure fails the next bind only. QUERY reports the
- * firmware's limits. Needs root.
+ * times its job out and runs the next one; a stopped heartbeat, a crashed
+ * firmware and a firmware hung for good (reset by the card's reset line)
+ * make the heartbeat watchdog reset the card, and the jobs in flight run
+ * again and succeed; a boot that fails during that reset is tried once
+ * more; a card that does not boot again is declared dead (every waiter
+ * returns -ENODEV at once, later ioctls fail with -ENODEV, sysfs counts it,
+ * a uevent and a card-dead netlink event say so), and binding the device
+ * again brings it back; an injected boot failure fails the next bind only.
+ * QUERY reports the firmware's limits. Needs root.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -748,14 +749,31 @@ TEST_F(health, crashed_firmware_resets_the_card_and_its_jobs_complete)
 	taihu_events_close(el);
 }
 
-TEST_F(health, hung_firmware_kills_the_card_and_comes_back_after_the_hang)
+TEST_F(health, hung_firmware_resets_the_card_and_its_jobs_complete)
 {
-	/* Hang for the timeout and 2 s: long enough to be declared dead. */
-	char ms[16];
+	/* Hung for good: only the card's reset line brings it back. */
+	card_resets(_metadata, self, "fw_hang", "0", "heartbeat", "heartbeat_losses");
+}
 
-	snprintf(ms, sizeof(ms), "%u", self->timeout_ms + 2000);
-	card_dies(_metadata, self, "fw_hang", ms, "heartbeat", "heartbeat_losses");
-	card_comes_back(_metadata, self, 2500);
+TEST_F(health, boot_failing_in_a_card_reset_is_tried_once_more)
+{
+	struct tt_klog k;
+
+	ASSERT_EQ(0, tt_klog_mark(&k));
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fail_boot", "1"));
+	card_resets(_metadata, self, "fw_crash", "0x1234", "fw-crash", "fw_crashes");
+	/* (one look: it reads the log to its end) */
+	EXPECT_EQ(1, tt_klog_since_contains(&k, "boot failed (-22), booting once more"));
+	tt_klog_close(&k);
+}
+
+TEST_F(health, card_that_does_not_boot_again_is_dead_until_bound_again)
+{
+	/* Hung for good, and both boots of the watchdog's reset fail. */
+	EXPECT_EQ(-EINVAL, tt_attr_write(self->fault_dir, "fail_boot", "17"));
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fail_boot", "2"));
+	card_dies(_metadata, self, "fw_hang", "0", "heartbeat", "heartbeat_losses");
+	card_comes_back(_metadata, self, 0);
 }
 
 TEST_F(health, injected_boot_failure_fails_the_next_bind_only)

@@ -30,6 +30,7 @@
 #include <linux/io.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -250,6 +251,14 @@ static void taihu_coredump_fwlog(struct seq_file *m, struct taihu_device *tdev)
 	kvfree(text);
 }
 
+/*
+ * devcoredump looks for a device's earlier dump and then links the new one
+ * to the device without a lock: two dumps at once (two queues timing out
+ * together) make the second link a duplicate, a sysfs warning with a stack
+ * trace. One dump at a time, and the later one is dropped as documented.
+ */
+static DEFINE_MUTEX(taihu_coredump_lock);
+
 static void taihu_coredump(struct taihu_device *tdev, const char *reason,
 			   struct taihu_job *job)
 {
@@ -290,7 +299,9 @@ static void taihu_coredump(struct taihu_device *tdev, const char *reason,
 
 	dev_info(tdev->drm.dev, "crash dump (%s) in /sys/class/devcoredump\n", reason);
 	/* devcoredump owns the buffer from here, also when it drops the dump. */
+	mutex_lock(&taihu_coredump_lock);
 	dev_coredumpv(tdev->drm.dev, m.buf, m.count, GFP_KERNEL);
+	mutex_unlock(&taihu_coredump_lock);
 }
 
 void taihu_coredump_card(struct taihu_device *tdev, const char *reason)

@@ -276,6 +276,8 @@ int main(int argc, char **argv)
 	struct bench b = { 0 };
 	struct bench_ping ping = { 0 };
 	int runs = RUNS_FULL, opt, ret, c, r, ok[NCLASS], have_ping;
+	char path[192], buf[32];
+	long long limit;
 	uint64_t seqno;
 	uint32_t status;
 
@@ -307,6 +309,12 @@ int main(int argc, char **argv)
 	printf("# device %lu: %s (%s), heartbeat timeout %lld ms, %d run%s per fault\n",
 	       b.index, taihu_device_desc_node(b.desc), b.slot,
 	       read_ll(&b, "heartbeat_timeout_ms"), runs, runs == 1 ? "" : "s");
+
+	/* Dozens of watchdog resets a minute, on purpose: no reset limit meanwhile. */
+	limit = read_ll(&b, "reset_limit");
+	snprintf(path, sizeof(path), "%s/reset_limit", b.pci_dir);
+	if (limit > 0)
+		write_str(path, "0");
 
 	have_ping = !bench_read_ping(b.desc, &ping);
 	bench_tap(have_ping, "platform round trip (debugfs ping): median %llu ns", ping.median);
@@ -378,6 +386,11 @@ int main(int argc, char **argv)
 		printf("# %-36s %9.1f ms %14.0f %12.0f\n", names[c], t[c][runs / 2] / 1e6,
 		       rtt_med ? (double)t[c][runs / 2] / (double)rtt_med : 0.0,
 		       ping.median ? (double)t[c][runs / 2] / (double)ping.median : 0.0);
+	}
+	if (limit > 0) {
+		snprintf(path, sizeof(path), "%s/reset_limit", b.pci_dir);
+		snprintf(buf, sizeof(buf), "%lld", limit);
+		write_str(path, buf);
 	}
 	taihu_telemetry_close(b.nl);
 	close_card(&b);

@@ -47,7 +47,7 @@ $(ONNX_LIB): $(ONNX_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(ONNX_TEST): $(ONNX_TEST_OBJS) $(filter-out %/session.o,$(ONNX_SAN_OBJS)) $(OBJ)/san/tests/tap.o
+$(ONNX_TEST): $(ONNX_TEST_OBJS) $(filter-out %/session.o %/uqueue.o,$(ONNX_SAN_OBJS)) $(OBJ)/san/tests/tap.o
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PROTOBUF_LIBS) -lm
 
@@ -66,7 +66,7 @@ $(ONNX_NODELIST): $(O)/obj/userspace/onnx/onnx_nodelist
 FUZZ_CC ?= clang
 ONNX_FUZZ_DIR := $(O)/onnx-fuzz
 ONNX_FUZZ := $(ONNX_FUZZ_DIR)/fuzz_onnx_load
-ONNX_FUZZ_SRCS := $(ONNX_DIR)/fuzz/fuzz_onnx_load.c $(filter-out %/session.c,$(ONNX_SRCS)) \
+ONNX_FUZZ_SRCS := $(ONNX_DIR)/fuzz/fuzz_onnx_load.c $(filter-out %/session.c %/uqueue.c,$(ONNX_SRCS)) \
 	$(ONNX_GEN)/onnx.pb-c.c
 ONNX_FUZZ_TIME ?= 10
 

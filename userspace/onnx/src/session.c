@@ -8,8 +8,9 @@
  * card reads and writes directly). The command stream is built once per
  * prepare with libtaihu's kernel appends and kept in a VRAM buffer; a run
  * writes the inputs, submits that one job, waits and reads the outputs
- * (nothing is built, patched or allocated per run, and after the first
- * run of a prepare the job lists no buffers: see taihu_onnx_session_run()).
+ * (nothing is built, patched or allocated per run). The job is one entry
+ * of a user queue when the card has them (uqueue.c), else a SUBMIT that,
+ * after the first run of a prepare, lists no buffers (see run_submit()).
  * Kernels of one job run in order and see each other's results, so the
  * stream needs no barriers between dependent kernels.
  */
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "plan.h"
+#include "uqueue.h"
 
 #define DEFAULT_TIMEOUT_NS (60LL * 1000000000LL)
 
@@ -46,6 +48,10 @@ struct taihu_onnx_session {
 	uint8_t *io_map;
 	uint64_t *kernel_ns;	/* per plan kernel, last profiled run */
 	bool listed;		/* a job of this prepare listed the buffers */
+	bool uq_wanted;		/* the card has user queues and we may use them */
+	bool uq_off;		/* SUBMIT until the next prepare (no queue to be had) */
+	struct taihu_uq *uq;	/* NULL: none yet, or it stopped */
+	uint64_t uq_seq;	/* echoed in the entry's completion */
 	struct taihu_onnx_stats st;
 	struct taihu_kernel_info *caps;	/* what the running firmware enables */
 	int n_caps;			/* -1: the card did not say */
@@ -59,10 +65,17 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static void drop_uq(struct taihu_onnx_session *s)
+{
+	taihu_uq_destroy(s->uq);
+	s->uq = NULL;
+}
+
 static void release_device(struct taihu_onnx_session *s)
 {
 	int i;
 
+	drop_uq(s);	/* before the buffers its entries use */
 	taihu_bo_free(s->cmd);
 	taihu_bo_free(s->io);
 	taihu_bo_free(s->arena);
@@ -108,6 +121,7 @@ OX_EXPORT int taihu_onnx_session_new(struct taihu_device *dev, const struct taih
 		s->opts.timeout_ns = DEFAULT_TIMEOUT_NS;
 	s->dev = dev;
 	s->m = m;
+	s->uq_wanted = ox_uq_wanted(dev, s->opts.flags);
 	/* An array of pointers, NULL-terminated. */
 	s->inputs = calloc((size_t)m->g->n_inputs + 1, sizeof(*s->inputs)); // NOLINT(bugprone-sizeof-expression)
 	if (!s->inputs) {
@@ -626,6 +640,7 @@ OX_EXPORT int taihu_onnx_session_prepare(struct taihu_onnx_session *s)
 	}
 	s->inputs_changed = false;
 	s->listed = false;
+	s->uq_off = !s->uq_wanted;
 	s->st.prepares++;
 	s->st.prepare_ns = (uint64_t)(now_ns() - t0);
 	return 0;
@@ -635,15 +650,123 @@ fail:
 	return err;
 }
 
+/* The session's buffers, for the job that lists them; returns how many. */
+static uint32_t session_bos(struct taihu_onnx_session *s, struct taihu_bo **bos)
+{
+	uint32_t n = 0;
+
+	if (s->weights)
+		bos[n++] = s->weights;
+	if (s->arena)
+		bos[n++] = s->arena;
+	bos[n++] = s->io;
+	return n;
+}
+
+/*
+ * A SUBMIT and a WAIT. The first job of a prepare lists the buffers:
+ * SUBMIT maps them in the file's context (and pins the host one), and
+ * they stay mapped until freed. Later jobs list none: nothing else uses
+ * these buffers and every run waits for its job, so the reservations have
+ * nothing to order, and SUBMIT then locks only the command buffer (no
+ * drm_exec, no BO array to copy). *@t2: when the submit returned.
+ */
+static int run_submit(struct taihu_onnx_session *s, struct taihu_job_result *res, int64_t *t2)
+{
+	struct taihu_bo *bos[3];
+	struct taihu_job job;
+	uint64_t seqno;
+	uint32_t n = s->listed ? 0 : session_bos(s, bos);
+	int err;
+
+	memset(&job, 0, sizeof(job));
+	job.size = sizeof(job);
+	job.queue = s->opts.queue;
+	job.priority = DRM_TAIHU_PRIORITY_NORMAL;
+	job.cmd_bo = s->cmd;
+	job.cmd_len = s->cmd_len;
+	job.bos = n ? bos : NULL;
+	job.bo_count = n;
+	err = taihu_submit(s->dev, &job, &seqno);
+	if (err)
+		return ox_err(err, "%s: submit failed: %s", s->m->path, taihu_strerror(err));
+	*t2 = now_ns();
+	err = taihu_wait(s->dev, seqno, taihu_deadline_ns(s->opts.timeout_ns), res);
+	if (err)
+		return ox_err(err, "%s: waiting for the job failed: %s", s->m->path,
+			      taihu_strerror(err));
+	return 0;
+}
+
+/*
+ * One entry of the session's user queue, started (and its buffers listed
+ * by a null SUBMIT) when there is none: at the first run of a prepare and
+ * after one stopped. A queue that cannot be created leaves the session on
+ * SUBMIT until the next prepare. A queue that stopped (-EIO) ends the job
+ * with the queue's reason in @res, as a SUBMIT's WAIT would report it;
+ * except once before the push, when it stopped while idle (a card reset
+ * between two runs) and this run's entry would never have run.
+ */
+static int run_uq(struct taihu_onnx_session *s, struct taihu_job_result *res, int64_t *t2)
+{
+	struct taihu_bo *bos[3];
+	uint32_t index;
+	int tries, err;
+
+	for (tries = 0;; tries++) {
+		if (!s->uq) {
+			err = ox_uq_start(s->dev, s->opts.queue, bos, session_bos(s, bos),
+					  s->opts.timeout_ns, &s->uq, res);
+			if (err > 0) {
+				s->uq_off = true;
+				return run_submit(s, res, t2);
+			}
+			if (err < 0)
+				return ox_err(err, "%s: submit failed: %s", s->m->path,
+					      taihu_strerror(err));
+			if (!s->uq) {
+				*t2 = now_ns();
+				return 0;	/* the null job failed: reported as the run's */
+			}
+		}
+		err = taihu_uq_push(s->uq, taihu_bo_dev_addr(s->cmd), s->cmd_len, ++s->uq_seq,
+				    &index);
+		if (err != -EIO || tries)
+			break;
+		drop_uq(s);
+	}
+	if (!err)
+		err = taihu_uq_kick(s->uq);
+	*t2 = now_ns();
+	if (!err) {
+		err = taihu_uq_wait(s->uq, index, s->opts.timeout_ns, res);
+		if (err && err != -EIO) {
+			/* the entry may still run: destroying the queue aborts it */
+			drop_uq(s);
+			return ox_err(err, "%s: waiting for the job failed: %s", s->m->path,
+				      taihu_strerror(err));
+		}
+	}
+	if (err == -EIO) {
+		ox_uq_stopped(s->uq, res);
+		return 0;
+	}
+	if (err) {
+		drop_uq(s);
+		return ox_err(err, "%s: submit failed: %s", s->m->path, taihu_strerror(err));
+	}
+	if (res->status != DRM_TAIHU_JOB_SUCCESS)
+		ox_uq_failed(s->uq, res);
+	return 0;
+}
+
 OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 {
-	struct taihu_bo *bos[4];
 	struct taihu_job_result res = { .size = sizeof(res) };
-	struct taihu_job job;
 	struct ox_plan *p;
-	uint64_t seqno;
-	int64_t t0, t1, t2, t3, t4;
-	int i, n = 0, err;
+	int64_t t0, t1, t2 = 0, t3, t4;
+	bool uq;
+	int i, err;
 
 	ox_err_clear();
 	if (!s)
@@ -663,43 +786,18 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 		st = &p->stores[p->in[i].store];
 		memcpy(s->io_map + st->offset, s->inputs[i]->data, s->inputs[i]->nbytes);
 	}
-	/*
-	 * The first job of a prepare lists the buffers: SUBMIT maps them in
-	 * the file's context (and pins the host one), and they stay mapped
-	 * until freed. Later jobs list none: nothing else uses these
-	 * buffers and every run waits for its job, so the reservations have
-	 * nothing to order, and SUBMIT then locks only the command buffer
-	 * (no drm_exec, no BO array to copy).
-	 */
-	if (!s->listed) {
-		if (s->weights)
-			bos[n++] = s->weights;
-		if (s->arena)
-			bos[n++] = s->arena;
-		bos[n++] = s->io;
-	}
 	t1 = now_ns();
-	memset(&job, 0, sizeof(job));
-	job.size = sizeof(job);
-	job.queue = s->opts.queue;
-	job.priority = DRM_TAIHU_PRIORITY_NORMAL;
-	job.cmd_bo = s->cmd;
-	job.cmd_len = s->cmd_len;
-	job.bos = n ? bos : NULL;
-	job.bo_count = (uint32_t)n;
-	err = taihu_submit(s->dev, &job, &seqno);
+	err = s->uq_off ? run_submit(s, &res, &t2) : run_uq(s, &res, &t2);
 	if (err)
-		return ox_err(err, "%s: submit failed: %s", s->m->path, taihu_strerror(err));
-	t2 = now_ns();
-	err = taihu_wait(s->dev, seqno, taihu_deadline_ns(s->opts.timeout_ns), &res);
-	if (err)
-		return ox_err(err, "%s: waiting for the job failed: %s", s->m->path,
-			      taihu_strerror(err));
+		return err;
+	uq = !s->uq_off;
 	t3 = now_ns();
 	if (res.status != DRM_TAIHU_JOB_SUCCESS) {
 		char why[256];
 
-		s->listed = false;	/* after a reset, map everything again */
+		/* after a reset, map everything again (and a stopped queue is no use) */
+		s->listed = false;
+		drop_uq(s);
 		taihu_job_error(&res, why, sizeof(why));
 		/* a kernel the firmware does not enable is unsupported, not wrong */
 		return ox_err(res.status == DRM_TAIHU_JOB_UNSUPPORTED ? -EOPNOTSUPP : -EIO,
@@ -721,6 +819,7 @@ OX_EXPORT int taihu_onnx_session_run(struct taihu_onnx_session *s)
 	s->st.last_wait_ns = (uint64_t)(t3 - t2);
 	s->st.last_output_ns = (uint64_t)(t4 - t3);
 	s->st.last_device_ns = res.end_ns > res.start_ns ? res.end_ns - res.start_ns : 0;
+	s->st.last_user_queue = uq;
 	if (s->opts.flags & TAIHU_ONNX_PROFILE) {
 		const uint64_t *ts = (const uint64_t *)(s->io_map + p->profile_offset);
 

@@ -181,6 +181,11 @@ int taihu_onnx_model_find_input(const struct taihu_onnx_model *m,
 /* Flags of &taihu_onnx_options.flags. */
 #define TAIHU_ONNX_PROFILE	(1u << 0)	/* time each kernel (timestamps) */
 #define TAIHU_ONNX_NO_FUSION	(1u << 1)	/* lower node by node */
+/*
+ * Submit each run with SUBMIT and WAIT even when the card has user queues
+ * (the environment's TAIHU_ONNX_NO_USER_QUEUE=1 does the same).
+ */
+#define TAIHU_ONNX_NO_USER_QUEUE	(1u << 2)
 
 /**
  * struct taihu_onnx_options - how a session runs (zero means default)
@@ -233,6 +238,13 @@ int taihu_onnx_session_prepare(struct taihu_onnx_session *s);
 /**
  * taihu_onnx_session_run() - one inference: write the inputs, one
  * submission, wait, read the outputs
+ *
+ * With a card that has user queues (DRM_TAIHU_CAP_USER_QUEUES) the
+ * submission is one entry of a user queue the session creates on
+ * &taihu_onnx_options.queue (after one null SUBMIT that maps its buffers);
+ * else, with TAIHU_ONNX_NO_USER_QUEUE, or when no user queue can be
+ * created, a SUBMIT and a WAIT. A failed or timed-out job fails the run the
+ * same way on both; the next run starts a new user queue.
  */
 int taihu_onnx_session_run(struct taihu_onnx_session *s);
 
@@ -267,10 +279,13 @@ int taihu_onnx_session_output(struct taihu_onnx_session *s, int index,
  * @precision: TAIHU_ONNX_PRECISION_* the session runs in
  * @last_input_ns: of @last_wall_ns, writing the inputs into the buffer
  *	the card reads
- * @last_submit_ns: of @last_wall_ns, the submit call (the SUBMIT ioctl)
+ * @last_submit_ns: of @last_wall_ns, the submit call (the SUBMIT ioctl, or
+ *	the user-queue push and kick)
  * @last_wait_ns: of @last_wall_ns, the wait call: the job on the card
  *	(@last_device_ns) and its completion reaching this process
  * @last_output_ns: of @last_wall_ns, reading the outputs
+ * @last_user_queue: 1 if the last run went through a user queue, 0 if it
+ *	went through SUBMIT
  */
 struct taihu_onnx_stats {
 	uint32_t size;
@@ -296,6 +311,7 @@ struct taihu_onnx_stats {
 	uint64_t last_submit_ns;
 	uint64_t last_wait_ns;
 	uint64_t last_output_ns;
+	uint32_t last_user_queue;
 };
 
 int taihu_onnx_session_stats(const struct taihu_onnx_session *s,

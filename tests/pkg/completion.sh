@@ -89,6 +89,7 @@ expect "taihu query --format=csv,no<TAB>" "csv,noheader csv,nounits" \
 expect "taihu run --priority <TAB>" "low normal high" taihu run --priority ""
 expect "taihu run --dst <TAB>" "vram host" taihu run --dst ""
 expect "taihu infer --precision <TAB>" "fp32 bf16 fp16" taihu infer --precision ""
+expect "taihu infer --no-u<TAB> is --no-user-queue" "--no-user-queue" taihu infer --no-u
 expect "taihu run fi<TAB> is a step" "fill=" taihu run fi
 expect "taihu diag --timeout <TAB> offers nothing" "" taihu diag --timeout ""
 exit $failed

@@ -66,6 +66,9 @@ static const char infer_usage[] =
 	"                            each kernel's device time (profiled runs) and\n"
 	"                            the wall time by part (inputs, submit, wait, outputs)\n"
 	"      --no-fusion           lower node by node\n"
+	"      --no-user-queue       submit each run with SUBMIT and WAIT, not as an\n"
+	"                            entry of a user queue (also: the environment's\n"
+	"                            TAIHU_ONNX_NO_USER_QUEUE=1)\n"
 	"  -v, --verbose             list the kernels of the plan\n"
 	"  -j, --json                print a JSON object\n"
 	"  -h, --help                show this help\n"
@@ -145,7 +148,7 @@ static int parse_double(const char *s, double *out)
 static int parse_args(int argc, char **argv, struct infer_opts *o, int *first)
 {
 	enum { OPT_SHAPE = 256, OPT_SEED, OPT_EXPECT, OPT_AGREE, OPT_LABELS, OPT_RTOL, OPT_ATOL,
-	       OPT_TAP, OPT_BYOP, OPT_NOFUSE };
+	       OPT_TAP, OPT_BYOP, OPT_NOFUSE, OPT_NOUQ };
 	static const struct option lopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "random", no_argument, NULL, 'r' },
@@ -165,6 +168,7 @@ static int parse_args(int argc, char **argv, struct infer_opts *o, int *first)
 		{ "precision", required_argument, NULL, 'p' },
 		{ "repeat", required_argument, NULL, 'n' },
 		{ "no-fusion", no_argument, NULL, OPT_NOFUSE },
+		{ "no-user-queue", no_argument, NULL, OPT_NOUQ },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -251,6 +255,9 @@ static int parse_args(int argc, char **argv, struct infer_opts *o, int *first)
 			break;
 		case OPT_NOFUSE:
 			o->t.run.flags |= TAIHU_ONNX_NO_FUSION;
+			break;
+		case OPT_NOUQ:
+			o->t.run.flags |= TAIHU_ONNX_NO_USER_QUEUE;
 			break;
 		case 'v':
 			o->t.verbose = true;
@@ -710,11 +717,15 @@ static int run_model(const char *path, struct infer_opts *o)
 		json_object_object_add(jo, "prepare_ns", json_object_new_int64((int64_t)st.prepare_ns));
 		json_object_object_add(jo, "wall_ns", json_object_new_int64((int64_t)st.last_wall_ns));
 		json_object_object_add(jo, "device_ns", json_object_new_int64((int64_t)st.last_device_ns));
+		json_object_object_add(jo, "submission",
+				       json_object_new_string(st.last_user_queue ? "user-queue" :
+							      "submit"));
 	} else {
 		printf("Model: %s (opset %d, %s)\n", path, taihu_onnx_model_opset(m),
 		       *taihu_onnx_model_producer(m) ? taihu_onnx_model_producer(m) : "no producer");
 		cli_device_label(taihu_device_get_desc(dev), buf, sizeof(buf));
 		printf("Device: %s\n", buf);
+		printf("Submission: %s\n", st.last_user_queue ? "user queue" : "SUBMIT");
 		if (o->t.verbose)
 			print_plan(s, &st, NULL);
 		else {

@@ -41,6 +41,18 @@ def main():
               ("", r["inferences_per_s"] * r["batch"], 1e9 / pt * ref[name]["batch"]))
     print("# card/pt: the card's job time over PyTorch's (target <= 1); overhead: guest wall "
           "time of one inference over the sum of its kernels' device times (target <= 1.3)")
+    print("# overhead by submission (guest wall / card kernels): one user-queue entry per "
+          "run, and SUBMIT + WAIT (TAIHU_ONNX_NO_USER_QUEUE=1)")
+    print("# %-12s %14s %14s %12s %12s" % ("model", "user queue", "SUBMIT", "wall uq",
+                                           "wall SUBMIT"))
+    for name in ("digits_b1", "digits_b64", "encoder"):
+        uq, sub = card.get(name, {}).get("repeat"), card.get(name + "_submit", {}).get("repeat")
+        if not uq or not sub:
+            print("# %-12s missing (user queue: %s, SUBMIT: %s)" % (name, bool(uq), bool(sub)))
+            continue
+        print("# %-12s %14.2f %14.2f %12s %12s" %
+              (name, uq["overhead"], sub["overhead"], fmt(uq["latency_median_ns"]),
+               fmt(sub["latency_median_ns"])))
 
 
 if __name__ == "__main__":

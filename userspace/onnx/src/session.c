@@ -739,7 +739,7 @@ static int run_uq(struct taihu_onnx_session *s, struct taihu_job_result *res, in
 		err = taihu_uq_kick(s->uq);
 	*t2 = now_ns();
 	if (!err) {
-		err = taihu_uq_wait(s->uq, index, s->opts.timeout_ns, res);
+		err = ox_uq_wait(s->uq, index, s->st.last_device_ns, s->opts.timeout_ns, res);
 		if (err && err != -EIO) {
 			/* the entry may still run: destroying the queue aborts it */
 			drop_uq(s);

@@ -18,7 +18,6 @@
 
 /* Longest wait for the reason of a stop (the card's answer to UQ_DISABLE). */
 #define STOP_WAIT_MS	2000
-
 bool ox_uq_wanted(struct taihu_device *dev, uint32_t flags)
 {
 	struct taihu_device_info info = { .size = sizeof(info) };
@@ -56,6 +55,40 @@ int ox_uq_start(struct taihu_device *dev, uint32_t queue, struct taihu_bo *const
 	}
 	*out = uq;
 	return 0;
+}
+
+/*
+ * How long a run polls its completion record before it sleeps in UQ_WAIT:
+ * the last run's device time and a half, plus SPIN_EXTRA_NS, at most
+ * SPIN_MAX_NS. A sleeping waiter is woken by the completion interrupt,
+ * some 200 us after the job's end in a TCG guest; a poll sees the record
+ * at once. Sleeping through most of a long job first (nanosleep) was
+ * worse: the guest's timers overslept by hundreds of us.
+ */
+#define SPIN_EXTRA_NS	(100 * 1000LL)
+#define SPIN_MAX_NS	(5 * 1000 * 1000LL)
+
+int ox_uq_wait(struct taihu_uq *uq, uint32_t index, uint64_t expect_ns, int64_t timeout_ns,
+	       struct taihu_job_result *res)
+{
+	int64_t spin = (int64_t)(expect_ns + expect_ns / 2) + SPIN_EXTRA_NS, start, end;
+	int err;
+
+	if (spin > SPIN_MAX_NS)
+		spin = SPIN_MAX_NS;
+	start = taihu_deadline_ns(0);
+	end = start + spin;
+	do {
+		err = taihu_uq_poll(uq, index, res);
+		if (err != -EBUSY)
+			return err;
+	} while (taihu_deadline_ns(0) < end);
+	if (timeout_ns >= 0) {
+		timeout_ns -= taihu_deadline_ns(0) - start;
+		if (timeout_ns < 0)
+			timeout_ns = 0;
+	}
+	return taihu_uq_wait(uq, index, timeout_ns, res);
 }
 
 void ox_uq_stopped(const struct taihu_uq *uq, struct taihu_job_result *res)

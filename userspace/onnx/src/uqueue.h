@@ -47,6 +47,21 @@ int ox_uq_start(struct taihu_device *dev, uint32_t queue, struct taihu_bo *const
 		struct taihu_job_result *res);
 
 /**
+ * ox_uq_wait() - wait for entry @index of @uq, kicked: poll its completion
+ *	for about as long as the job should take, then sleep
+ * @uq: the queue
+ * @index: from taihu_uq_push()
+ * @expect_ns: how long the job should take (the last run's device time;
+ *	0 when unknown)
+ * @timeout_ns: in all, relative, negative for none
+ * @res: as for taihu_uq_wait()
+ *
+ * Return: as taihu_uq_wait().
+ */
+int ox_uq_wait(struct taihu_uq *uq, uint32_t index, uint64_t expect_ns, int64_t timeout_ns,
+	       struct taihu_job_result *res);
+
+/**
  * ox_uq_stopped() - @res as a job that ended with the reason @uq stopped
  * @uq: a stopped queue (taihu_uq_push() or taihu_uq_wait() said -EIO)
  * @res: filled: that status, no error details

@@ -6,7 +6,8 @@
  * is one entry of a user queue the session made, and TAIHU_ONNX_NO_USER_QUEUE
  * (the flag, or the environment variable set to 1) selects SUBMIT and
  * WAIT; both give the same outputs for the digits CNN (the model staged in
- * /onnx). A hung queue (debugfs fault_inject/queue_hang) fails the run with
+ * /onnx). A file with all its user queues taken runs through SUBMIT until
+ * a prepare finds one free. A hung queue (debugfs fault_inject/queue_hang) fails the run with
  * a TIMEOUT on both paths; on the user-queue path the session's next run
  * makes a new queue and succeeds; on SUBMIT the hung job banned the
  * file's context, so its next run fails with -ECANCELED and a session on
@@ -160,6 +161,35 @@ TEST_F(onnx_uq, user_queue_and_submit_give_the_same_outputs)
 	free(uq);
 	free(sub);
 	free(env);
+}
+
+TEST_F(onnx_uq, a_file_without_a_free_user_queue_runs_through_submit)
+{
+	struct taihu_uq *held[DRM_TAIHU_MAX_UQ_PER_FILE];
+	struct taihu_onnx_session *s;
+	struct taihu_uq *extra;
+	int i, n = 0;
+
+	if (!self->uq)
+		SKIP(return, "the card has no user queues");
+	/* every user queue this file may have */
+	while (n < DRM_TAIHU_MAX_UQ_PER_FILE && !taihu_uq_create(self->dev, 0, 2, &held[n]))
+		n++;
+	ASSERT_EQ(DRM_TAIHU_MAX_UQ_PER_FILE, n);
+	ASSERT_EQ(-ENOSPC, taihu_uq_create(self->dev, 0, 2, &extra));
+	ASSERT_EQ(0, new_session(self->dev, self, 0, &s));
+	EXPECT_EQ(0, taihu_onnx_session_run(s)) TH_LOG("%s", taihu_onnx_last_error());
+	EXPECT_EQ(0u, last_path(s));
+	EXPECT_EQ(0, taihu_onnx_session_run(s)) TH_LOG("%s", taihu_onnx_last_error());
+	EXPECT_EQ(0u, last_path(s));
+	/* a queue free again: the next prepare takes it */
+	EXPECT_EQ(0, taihu_uq_destroy(held[--n]));
+	EXPECT_EQ(0, taihu_onnx_session_prepare(s)) TH_LOG("%s", taihu_onnx_last_error());
+	EXPECT_EQ(0, taihu_onnx_session_run(s)) TH_LOG("%s", taihu_onnx_last_error());
+	EXPECT_EQ(1u, last_path(s));
+	taihu_onnx_session_free(s);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, taihu_uq_destroy(held[i]));
 }
 
 /* Hang the next job of QUEUE: the run fails with the job's TIMEOUT. */

@@ -18,6 +18,7 @@
 
 /* Longest wait for the reason of a stop (the card's answer to UQ_DISABLE). */
 #define STOP_WAIT_MS	2000
+
 bool ox_uq_wanted(struct taihu_device *dev, uint32_t flags)
 {
 	struct taihu_device_info info = { .size = sizeof(info) };

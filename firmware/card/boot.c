@@ -26,6 +26,7 @@
 
 void boot_reset(struct card *card)
 {
+	fault_clear_on_reset(card);
 	engine_stop_all(card);
 	uqueue_reset(card);
 	mmu_reset(card);
@@ -45,6 +46,7 @@ void boot_reset(struct card *card)
 	bar2_publish_firmware(card, NULL);
 	thermal_set_table(card, NULL);
 	card_rearm_sensors(card);
+	card_rearm_heartbeat(card);
 	bar2_set_state(card, TAIHU_CARD_STATE_WAIT_FW, TAIHU_BOOT_OK);
 	card_log("reset: queues stopped, contexts forgotten, BAR2 rebuilt, waiting for firmware");
 }
@@ -53,7 +55,6 @@ void boot_hw_reset(struct card *card)
 {
 	card_log("hardware reset (the reset line, not the firmware)");
 	mailbox_drop_pending(card);
-	fault_clear_on_reset(card);
 	boot_reset(card);
 	/* Last: the driver waits for this word to clear. */
 	shm_store32(&card->id->hw_reset, 0);

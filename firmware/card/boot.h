@@ -9,14 +9,12 @@
 
 #include "card.h"
 
-/* Stop every queue (aborting running jobs), forget every context and the firmware, state WAIT_FW. */
+/*
+ * RESET: clear the injected faults, stop every queue (aborting running
+ * jobs), forget every context and the firmware, state WAIT_FW.
+ */
 void boot_reset(struct card *card);
 
-/*
- * Verify the image at VRAM [@image_addr, +@image_size) and start it.
- * Returns an enum taihu_boot_error (also published as state/error_code),
- * or -EBUSY when firmware is already running.
- */
 /*
  * The reset line: whatever the firmware is doing (hung, busy with a
  * bench), stop it, drop the mailbox request it did not answer and reset
@@ -24,6 +22,11 @@ void boot_reset(struct card *card);
  */
 void boot_hw_reset(struct card *card);
 
+/*
+ * Verify the image at VRAM [@image_addr, +@image_size) and start it.
+ * Returns an enum taihu_boot_error (also published as state/error_code),
+ * or -EBUSY when firmware is already running.
+ */
 int boot_firmware(struct card *card, uint64_t image_addr, uint32_t image_size);
 
 #endif /* TAIHU_CARD_BOOT_H */

@@ -273,9 +273,7 @@ static void dispatch(struct card *card, const struct mbox_request *req,
 		rsp->status = 0;
 		break;
 	case TAIHU_MBOX_OP_RESET:
-		fault_clear_on_reset(card);
 		boot_reset(card);
-		card_rearm_heartbeat(card);
 		rsp->status = 0;
 		break;
 	case TAIHU_MBOX_OP_BOOT:

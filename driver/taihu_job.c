@@ -6,7 +6,8 @@
  * open file has an entity per queue and priority. The scheduler's run_job
  * writes the job's ring entry (taihu_queue.c), whose hardware fence then
  * carries the job's outcome; free_job and the timeout handler release what
- * the job holds. How jobs are built is taihu_submit.c's business.
+ * the job holds. How jobs are built is taihu_submit.c's business; a job
+ * with nothing to wait for may skip the scheduler (taihu_direct.c).
  *
  * A job runs in its file's device context and holds that context, its
  * buffers and their mappings there until it is freed, so nothing it may
@@ -26,6 +27,7 @@
 #include <drm/taihu_accel.h>
 
 #include "taihu_coredump.h"
+#include "taihu_direct.h"
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_job.h"
@@ -164,7 +166,7 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(-ECANCELED);
 
 	ret = taihu_queue_submit(job->queue, job->hw_fence, job->cmd_addr,
-				 job->cmd_len, job->ctx);
+				 job->cmd_len, job->ctx, false);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -182,9 +184,18 @@ static void taihu_job_free_work(struct work_struct *work)
 
 	llist_for_each_entry_safe(job, next, llist_del_all(&tdev->jobs_to_free),
 				  free_node) {
-		drm_sched_job_cleanup(&job->base);
+		if (!job->direct)
+			drm_sched_job_cleanup(&job->base);
 		taihu_job_destroy(job);
 	}
+}
+
+void taihu_job_free_later(struct taihu_job *job)
+{
+	struct taihu_device *tdev = job->tdev;
+
+	if (llist_add(&job->free_node, &tdev->jobs_to_free))
+		queue_work(system_wq, &tdev->jobs_free_work);
 }
 
 /*
@@ -194,11 +205,7 @@ static void taihu_job_free_work(struct work_struct *work)
  */
 static void taihu_job_free(struct drm_sched_job *sched_job)
 {
-	struct taihu_job *job = to_taihu_job(sched_job);
-	struct taihu_device *tdev = job->tdev;
-
-	if (llist_add(&job->free_node, &tdev->jobs_to_free))
-		queue_work(system_wq, &tdev->jobs_free_work);
+	taihu_job_free_later(to_taihu_job(sched_job));
 }
 
 /*
@@ -265,6 +272,7 @@ static const struct drm_sched_backend_ops taihu_sched_ops = {
 static void taihu_job_sched_fini(struct drm_device *drm, void *arg)
 {
 	struct taihu_device *tdev = arg;
+	struct taihu_queue *q;
 	u32 i;
 
 	/*
@@ -283,9 +291,16 @@ static void taihu_job_sched_fini(struct drm_device *drm, void *arg)
 	flush_work(&tdev->jobs_free_work);
 
 	for (i = 0; i < TAIHU_MAX_QUEUES; i++) {
-		if (tdev->queues[i].sched_ready) {
-			drm_sched_fini(&tdev->queues[i].sched);
-			tdev->queues[i].sched_ready = false;
+		q = &tdev->queues[i];
+		if (q->sched_ready) {
+			drm_sched_fini(&q->sched);
+			q->sched_ready = false;
+		}
+		if (q->tdr_wq) {
+			/* No direct job is left to re-arm it. */
+			cancel_delayed_work_sync(&q->direct_tick);
+			destroy_workqueue(q->tdr_wq);
+			q->tdr_wq = NULL;
 		}
 	}
 }
@@ -295,7 +310,7 @@ int taihu_job_sched_init(struct taihu_device *tdev)
 	struct drm_sched_init_args args = {
 		.ops = &taihu_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = TAIHU_RING_ENTRIES,
+		.credit_limit = TAIHU_RING_SCHED_ENTRIES,
 		.timeout = msecs_to_jiffies(TAIHU_JOB_TICK_MS),
 		.dev = tdev->drm.dev,
 	};
@@ -312,7 +327,13 @@ int taihu_job_sched_init(struct taihu_device *tdev)
 	for (i = 0; i < tdev->num_queues; i++) {
 		q = &tdev->queues[i];
 		snprintf(q->name, sizeof(q->name), "taihu-q%u", i);
+		q->tdr_wq = alloc_ordered_workqueue("%s-tdr", WQ_MEM_RECLAIM,
+						    q->name);
+		if (!q->tdr_wq)
+			return -ENOMEM;
+		taihu_direct_queue_init(q);
 		args.name = q->name;
+		args.timeout_wq = q->tdr_wq;
 		ret = drm_sched_init(&q->sched, &args);
 		if (ret) {
 			dev_err(tdev->drm.dev, "queue %u: scheduler init failed: %d\n",
@@ -378,7 +399,9 @@ bool taihu_job_outcome(struct taihu_device *tdev, struct dma_fence *f,
 {
 	struct drm_sched_fence *s_fence = to_drm_sched_fence(f);
 
-	if (!s_fence || f != &s_fence->finished || !dma_fence_is_signaled(f))
+	if (!s_fence)
+		return taihu_fence_outcome(f, out);
+	if (f != &s_fence->finished || !dma_fence_is_signaled(f))
 		return false;
 	/* Stable once finished has signalled; NULL if it never ran. */
 	if (s_fence->parent && taihu_fence_outcome(s_fence->parent, out))

@@ -11,6 +11,9 @@
 #ifndef __TAIHU_JOB_H__
 #define __TAIHU_JOB_H__
 
+#include <linux/dma-fence.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/types.h>
 
@@ -53,6 +56,13 @@ struct taihu_queue;
  *	the job is freed
  * @map_count: entries of @maps taken
  * @free_node: entry in &taihu_device.jobs_to_free once the job has ended
+ * @direct: written to the ring by SUBMIT itself (taihu_direct.c), not by
+ *	the scheduler: @base was never initialised and the job's done fence
+ *	is @hw_fence
+ * @direct_link: entry in &taihu_queue.direct_jobs until @hw_fence ends
+ * @direct_ref: of a direct job: one for its end, one while its queue's
+ *	timeout tick looks at it; the last frees the job
+ * @direct_cb: of a direct job: on @hw_fence, drops the end's reference
  */
 struct taihu_job {
 	struct drm_sched_job base;
@@ -72,6 +82,10 @@ struct taihu_job {
 	struct taihu_bo_map **maps;
 	u32 map_count;
 	struct llist_node free_node;
+	bool direct;
+	struct list_head direct_link;
+	struct kref direct_ref;
+	struct dma_fence_cb direct_cb;
 };
 
 /**
@@ -117,6 +131,14 @@ struct taihu_job *taihu_job_alloc(struct taihu_device *tdev);
 void taihu_job_abort(struct taihu_job *job, bool inited);
 
 /**
+ * taihu_job_free_later() - free an ended job from a work item
+ * @job: the job, scheduled or direct
+ *
+ * May be called in any context, hard IRQ included.
+ */
+void taihu_job_free_later(struct taihu_job *job);
+
+/**
  * taihu_job_deps_want_irq() - have the jobs a scheduled job waits for
  *	report their end at once
  * @job: an armed job about to be pushed
@@ -136,9 +158,10 @@ void taihu_job_deps_want_irq(struct taihu_job *job);
  *
  * A job that ran is known by its hardware fence, of any Taihu device; one
  * that never ran (cancelled, killed, its context faulted) ended as
- * DRM_TAIHU_JOB_CANCELLED.
+ * DRM_TAIHU_JOB_CANCELLED. A direct job's done fence is its hardware fence.
  *
- * Return: true if @finished is the signalled finished fence of a Taihu job.
+ * Return: true if @finished is the signalled finished fence of a Taihu job
+ * or a signalled Taihu hardware fence.
  */
 bool taihu_job_outcome(struct taihu_device *tdev, struct dma_fence *finished,
 		       struct taihu_outcome *out);

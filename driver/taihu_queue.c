@@ -211,6 +211,17 @@ static bool taihu_queue_aborted_innocent(struct taihu_queue *q, u32 slot,
 	       rec.status == TAIHU_STATUS_ABORTED;
 }
 
+/* The card is past slot @slot, the oldest: it may be written again. */
+static void taihu_queue_retire(struct taihu_queue *q, u32 slot)
+{
+	lockdep_assert_held(&q->lock);
+
+	q->inflight[slot] = NULL;
+	if (__test_and_clear_bit(slot, q->direct_slots))
+		q->direct_used--;
+	q->done_idx++;
+}
+
 /* End the entries up to the card's head; false if there were none. */
 static bool __taihu_queue_process_once(struct taihu_queue *q)
 {
@@ -237,8 +248,7 @@ static bool __taihu_queue_process_once(struct taihu_queue *q)
 		/* Left in flight: the reset makes the card run it again. */
 		if (fence && taihu_queue_aborted_innocent(q, slot, fence))
 			return false;
-		q->inflight[slot] = NULL;
-		q->done_idx++;
+		taihu_queue_retire(q, slot);
 		/* NULL: the entry was cancelled, its record is stale. */
 		if (fence)
 			taihu_queue_complete(q, slot, fence);
@@ -342,7 +352,8 @@ struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
 }
 
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx)
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
+		       bool direct)
 {
 	struct taihu_device *tdev = q->tdev;
 	void __iomem *entry;
@@ -360,7 +371,8 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	}
 	/* Free the slots the card is done with even if its IRQ is pending. */
 	__taihu_queue_process(q);
-	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES) {
+	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES ||
+	    (direct && q->direct_used >= TAIHU_RING_DIRECT_ENTRIES)) {
 		ret = -EBUSY;
 		goto out;
 	}
@@ -385,6 +397,11 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	q->inflight[slot] = fence;
 	dma_fence_get(&fence->base);
 	q->submitted++;
+	if (direct) {
+		__set_bit(slot, q->direct_slots);
+		q->direct_used++;
+		q->direct++;
+	}
 
 	/* The entry must be in VRAM before the card sees the new tail. */
 	wmb();
@@ -402,6 +419,26 @@ out:
 		taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
 	drm_dev_exit(idx);
 	return ret;
+}
+
+struct taihu_fence *taihu_queue_oldest(struct taihu_queue *q)
+{
+	struct taihu_fence *fence = NULL;
+	unsigned long flags;
+	u32 i;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->enabled)
+		__taihu_queue_process(q);
+	for (i = q->done_idx; i != q->tail; i++) {
+		fence = q->inflight[i & TAIHU_RING_MASK];
+		if (fence) {
+			dma_fence_get(&fence->base);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return fence;
 }
 
 bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
@@ -473,8 +510,7 @@ static void __taihu_queue_skip_guilty(struct taihu_queue *q,
 		fence = q->inflight[slot];
 		if (fence && fence != guilty)
 			break;
-		q->inflight[slot] = NULL;
-		q->done_idx++;
+		taihu_queue_retire(q, slot);
 		if (fence)
 			taihu_queue_end_error(q, fence, DRM_TAIHU_JOB_TIMEOUT,
 					      -ETIMEDOUT);
@@ -568,11 +604,11 @@ void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 		q = &tdev->queues[i];
 		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
 		spin_lock_irq(&q->lock);
-		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u\n",
+		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u direct %llu\n",
 			   i, q->enabled, q->submitted, q->irq_asked,
 			   q->completed, q->failed,
 			   q->timeouts, q->resets, atomic_read(&q->jobs),
-			   q->tail - q->done_idx, head, q->tail);
+			   q->tail - q->done_idx, head, q->tail, q->direct);
 		spin_unlock_irq(&q->lock);
 	}
 }
@@ -588,6 +624,8 @@ void taihu_queues_early_init(struct taihu_device *tdev)
 		q->index = i;
 		spin_lock_init(&q->lock);
 		spin_lock_init(&q->fence_lock);
+		spin_lock_init(&q->direct_lock);
+		INIT_LIST_HEAD(&q->direct_jobs);
 	}
 }
 
@@ -625,6 +663,8 @@ static int taihu_queue_enable(struct taihu_queue *q)
 	q->tail = 0;
 	q->done_idx = 0;
 	q->seqno = 0;
+	bitmap_zero(q->direct_slots, TAIHU_RING_ENTRIES);
+	q->direct_used = 0;
 	q->fence_ctx = dma_fence_context_alloc(1);
 
 	memset_io(tdev->hw.ctrl + desc, 0, sizeof(struct taihu_queue_desc));

@@ -10,10 +10,12 @@
 #define __TAIHU_QUEUE_H__
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/dma-fence.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_mm.h>
 #include <drm/gpu_scheduler.h>
@@ -24,6 +26,14 @@ struct taihu_device;
 
 /* Ring slots per hardware queue (a power of two). */
 #define TAIHU_RING_ENTRIES		64
+
+/*
+ * Of them, the slots that direct submission (taihu_direct.c) may hold at
+ * once; the scheduler's credit limit is the rest, so that its run_job
+ * never finds the ring full.
+ */
+#define TAIHU_RING_DIRECT_ENTRIES	32
+#define TAIHU_RING_SCHED_ENTRIES	(TAIHU_RING_ENTRIES - TAIHU_RING_DIRECT_ENTRIES)
 
 /*
  * Interrupt moderation (card interface minor 7, TAIHU_RING_ENTRY_IRQ): an
@@ -80,6 +90,8 @@ struct taihu_fence {
  * @name: scheduler name
  * @sched: the scheduler feeding this queue
  * @sched_ready: @sched was initialised
+ * @tdr_wq: ordered workqueue of the queue's job timeouts: the scheduler's
+ *	and the direct jobs' tick, so that one hang is handled once
  * @fence_ctx: dma_fence context of the hardware fences
  * @fence_lock: lock of the hardware fences
  * @lock: protects the fields below; taken in hard IRQ context
@@ -97,6 +109,9 @@ struct taihu_fence {
  *	plus those flagged later by taihu_queue_irq_get()
  * @since_irq: entries written without TAIHU_RING_ENTRY_IRQ since the last
  *	one with it
+ * @direct: of @submitted, entries written by direct submission
+ * @direct_slots: ring slots holding an entry written by direct submission
+ * @direct_used: bits set in @direct_slots, at most TAIHU_RING_DIRECT_ENTRIES
  * @completed: entries ended by a completion record, whatever their status
  * @failed: entries ended with a status other than success, by the card or
  *	by the driver
@@ -111,6 +126,10 @@ struct taihu_fence {
  * @irq_wanted: waiters (WAIT, jobs of this device waiting for one of the
  *	queue's) that want completions reported at once: while non-zero,
  *	every entry asks for its interrupt; atomic, outside @lock
+ * @direct_lock: protects @direct_jobs; taken where fences signal, inside
+ *	@lock, so never take @lock under it
+ * @direct_jobs: direct jobs on the ring, not ended yet (taihu_direct.c)
+ * @direct_tick: looks at the oldest of @direct_jobs while there are some
  */
 struct taihu_queue {
 	struct taihu_device *tdev;
@@ -118,6 +137,7 @@ struct taihu_queue {
 	char name[16];
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;
+	struct workqueue_struct *tdr_wq;
 	u64 fence_ctx;
 	spinlock_t fence_lock; /* lock of the hardware fences */
 
@@ -131,6 +151,9 @@ struct taihu_queue {
 	u64 submitted;
 	u64 irq_asked;
 	u32 since_irq;
+	u64 direct;
+	DECLARE_BITMAP(direct_slots, TAIHU_RING_ENTRIES);
+	u32 direct_used;
 	u64 completed;
 	u64 failed;
 	u64 timeouts;
@@ -141,6 +164,10 @@ struct taihu_queue {
 
 	atomic_t jobs;
 	atomic_t irq_wanted;
+
+	spinlock_t direct_lock; /* direct jobs; inside @lock */
+	struct list_head direct_jobs;
+	struct delayed_work direct_tick;
 };
 
 /**
@@ -174,13 +201,26 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * @cmd_addr: device virtual address of the command stream
  * @cmd_len: its length
  * @ctx: device context of the job
+ * @direct: written by direct submission, into one of its slots
  *
  * Does not sleep or allocate, so it may run in the scheduler's run_job.
  *
- * Return: 0; -EBUSY if the ring is full; -ENODEV if the queue is stopped.
+ * Return: 0; -EBUSY if the ring is full or, for @direct, the direct slots
+ * are all taken; -ENODEV if the queue is stopped.
  */
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
-		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx);
+		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
+		       bool direct);
+
+/**
+ * taihu_queue_oldest() - the entry the card runs or runs next
+ * @q: the queue
+ *
+ * What has ended is processed first; cancelled entries are passed over.
+ *
+ * Return: the fence of the oldest entry in flight, referenced, or NULL.
+ */
+struct taihu_fence *taihu_queue_oldest(struct taihu_queue *q);
 
 /**
  * taihu_queue_process() - process the completion records the card wrote

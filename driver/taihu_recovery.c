@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The Taihu authors
  *
  * Job timeouts that look before they shoot. A queue's oldest job is looked
- * at every TAIHU_JOB_TICK_MS while it runs (the scheduler's timeout); it
+ * at every TAIHU_JOB_TICK_MS while it runs (the scheduler's timeout, or
+ * direct submission's tick for a job SUBMIT wrote itself); it
  * is declared hung only once the card showed no progress on its queue for
  * job_timeout_ms (sysfs) and the card itself looks healthy. A long kernel
  * that keeps moving the queue's progress word is left to run; a card whose
@@ -75,10 +76,14 @@ bool taihu_recovery_hung(struct taihu_queue *q, struct taihu_fence *fence)
 	struct taihu_recovery_watch *w = &r->watch[q->index];
 	u64 now, progress, timeout_ns, stalled_ns;
 	bool suspect, long_job = false, deferred = false;
+	struct taihu_fence *oldest;
 
-	/* A lost interrupt is not a timeout. */
-	taihu_queue_process(q);
-	if (dma_fence_is_signaled(&fence->base))
+	/* A lost interrupt is not a timeout (taihu_queue_oldest() processes). */
+	oldest = taihu_queue_oldest(q);
+	if (oldest)
+		dma_fence_put(&oldest->base);
+	/* Compared, not dereferenced. */
+	if (oldest != fence)
 		return false;
 
 	suspect = taihu_health_suspect(tdev);

@@ -90,10 +90,13 @@ void taihu_recovery_init(struct taihu_device *tdev);
 /**
  * taihu_recovery_hung() - is the oldest job of a queue hung?
  * @q: the queue
- * @fence: hardware fence of its oldest job not ended, on the ring
+ * @fence: hardware fence of a job on the ring, not ended
  *
  * Called periodically (every TAIHU_JOB_TICK_MS or so) while @fence has not
- * ended. Catches a lost completion interrupt first. A job is hung once the
+ * ended, by the scheduler's timeout for its oldest job and by direct
+ * submission's tick for the oldest direct job. Catches a lost completion
+ * interrupt first. Only the oldest entry of the ring can be hung: a job
+ * behind it waits, whichever way either was submitted. A job is hung once the
  * queue's progress word (&taihu_queue_desc.progress, cards of interface
  * 1.5 on; older cards: the job's completion) has not moved for
  * job_timeout_ms since the job was first seen. Time during which the card

@@ -128,6 +128,13 @@ int taihu_results_reserve(struct taihu_file *tfile, u64 seqno)
 	return xa_reserve(&tfile->results.table, seqno, GFP_KERNEL);
 }
 
+void taihu_results_unreserve(struct taihu_file *tfile, u64 seqno)
+{
+	lockdep_assert_held(&tfile->submit_lock);
+
+	xa_release(&tfile->results.table, seqno);
+}
+
 void taihu_results_add(struct taihu_file *tfile, struct taihu_result *result,
 		       u64 seqno, u32 qi, struct dma_fence *done)
 {
@@ -140,7 +147,7 @@ void taihu_results_add(struct taihu_file *tfile, struct taihu_result *result,
 	/* Reserved: storing cannot fail. */
 	xa_store(&tfile->results.table, seqno, result, GFP_KERNEL);
 	atomic_inc(&tfile->tdev->queues[qi].jobs);
-	/* Not pushed yet, so not signalled: the callback always runs. */
+	/* A direct job may have ended already: account it now. */
 	if (dma_fence_add_callback(done, &result->ended_cb, taihu_result_ended))
 		taihu_result_ended(done, &result->ended_cb);
 }

@@ -139,12 +139,20 @@ void taihu_result_put(struct taihu_result *result);
 int taihu_results_reserve(struct taihu_file *tfile, u64 seqno);
 
 /**
- * taihu_results_add() - enter an armed job, not pushed yet
+ * taihu_results_unreserve() - give back a slot no job was entered in
+ * @tfile: the file, with &taihu_file.submit_lock held
+ * @seqno: reserved with taihu_results_reserve()
+ */
+void taihu_results_unreserve(struct taihu_file *tfile, u64 seqno);
+
+/**
+ * taihu_results_add() - enter an armed job, not pushed yet, or a direct one
  * @tfile: the file, with &taihu_file.submit_lock held
  * @result: from taihu_result_alloc(); the table takes that reference
  * @seqno: the job's seqno, reserved with taihu_results_reserve()
  * @qi: the job's queue
- * @done: the job's finished fence; the result takes a reference
+ * @done: the job's finished fence (a direct job's: its hardware fence,
+ *	which may have signalled already); the result takes a reference
  *
  * The job's end is then accounted when @done signals: its busy time, its
  * place on the queue, and its result joins the ended ones.

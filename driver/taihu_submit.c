@@ -2,10 +2,13 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * SUBMIT. A job's dependencies are resolved (in-syncobjs and the
- * reservations of its buffers), it is armed, its finished fence published
- * (buffers, out-syncobj, the file's result table) and it is pushed to its
- * entity; the scheduler's run_job writes the ring entry (taihu_job.c).
+ * SUBMIT. A job's dependencies are looked at (in-syncobjs and the
+ * reservations of its buffers). A job with none left unsignalled is
+ * written to the ring here when its entity has no job in the scheduler
+ * (direct submission, taihu_direct.c); any other is made a scheduler job
+ * waiting for them and armed. Its done fence is then published (buffers,
+ * out-syncobj, the file's result table) and a scheduler job is pushed to
+ * its entity, whose run_job writes the ring entry (taihu_job.c).
  *
  * Before the job is queued, each buffer it uses (the command buffer and
  * the listed ones) is mapped in the file's context (host buffers are
@@ -31,6 +34,7 @@
 #include <drm/gpu_scheduler.h>
 #include <drm/taihu_accel.h>
 
+#include "taihu_direct.h"
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_job.h"
@@ -38,11 +42,16 @@
 #include "taihu_results.h"
 #include "taihu_submit.h"
 
-static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
-				  u64 user_ptr, u32 count)
+/* The fences of a job's in-syncs, referenced until consumed or put. */
+struct taihu_in_fences {
+	struct dma_fence **fences;
+	u32 count;
+};
+
+static int taihu_in_fences_get(struct taihu_in_fences *in,
+			       struct drm_file *file, u64 user_ptr, u32 count)
 {
 	struct drm_taihu_sync *syncs;
-	struct dma_fence *fence;
 	u32 i;
 	int ret = 0;
 
@@ -50,8 +59,11 @@ static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
 		return 0;
 
 	syncs = kvmalloc_array(count, sizeof(*syncs), GFP_KERNEL);
-	if (!syncs)
-		return -ENOMEM;
+	in->fences = kvcalloc(count, sizeof(*in->fences), GFP_KERNEL);
+	if (!syncs || !in->fences) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	if (copy_from_user(syncs, u64_to_user_ptr(user_ptr),
 			   count * sizeof(*syncs))) {
 		ret = -EFAULT;
@@ -64,29 +76,33 @@ static int taihu_job_add_in_syncs(struct taihu_job *job, struct drm_file *file,
 			goto out;
 		}
 		ret = drm_syncobj_find_fence(file, syncs[i].handle,
-					     syncs[i].point, 0, &fence);
+					     syncs[i].point, 0,
+					     &in->fences[in->count]);
 		if (ret)
 			goto out;
-		/* Consumes the reference, also on error. */
-		ret = drm_sched_job_add_dependency(&job->base, fence);
-		if (ret)
-			goto out;
+		in->count++;
 	}
 out:
 	kvfree(syncs);
 	return ret;
 }
 
+static void taihu_in_fences_put(struct taihu_in_fences *in)
+{
+	u32 i;
+
+	for (i = 0; i < in->count; i++)
+		dma_fence_put(in->fences[i]);
+	kvfree(in->fences);
+}
+
 /*
- * Lock the job's buffers and make the job wait for their users. The command
- * buffer is only read: the job waits for its writers only. The listed
- * buffers count as written: simple, and never wrong.
- *
- * A job that lists no buffers (a null job, a stream that only touches
- * memory mapped for the file) locks just its command buffer's reservation,
- * without drm_exec and its allocation: SUBMIT's most common case. Then
- * *@single is that buffer, referenced (as drm_exec references what it
- * locks): the job may be freed before the caller unlocks.
+ * Lock the job's buffers. A job that lists no buffers (a null job, a
+ * stream that only touches memory mapped for the file) locks just its
+ * command buffer's reservation, without drm_exec and its allocation:
+ * SUBMIT's most common case. Then *@single is that buffer, referenced (as
+ * drm_exec references what it locks): the job may be freed before the
+ * caller unlocks.
  */
 static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec,
 			      struct drm_gem_object **single)
@@ -100,10 +116,6 @@ static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec,
 		if (ret)
 			return ret;
 		ret = dma_resv_reserve_fences(job->cmd_bo->resv, 1);
-		if (!ret)
-			ret = drm_sched_job_add_implicit_dependencies(&job->base,
-								      job->cmd_bo,
-								      false);
 		if (ret) {
 			dma_resv_unlock(job->cmd_bo->resv);
 			return ret;
@@ -129,17 +141,6 @@ static int taihu_job_lock_bos(struct taihu_job *job, struct drm_exec *exec,
 				goto err;
 		}
 	}
-
-	ret = drm_sched_job_add_implicit_dependencies(&job->base, job->cmd_bo,
-						      false);
-	if (ret)
-		goto err;
-	for (i = 0; i < job->bo_count; i++) {
-		ret = drm_sched_job_add_implicit_dependencies(&job->base,
-							      job->bos[i], true);
-		if (ret)
-			goto err;
-	}
 	return 0;
 err:
 	drm_exec_fini(exec);
@@ -156,6 +157,73 @@ static void taihu_job_unlock_bos(struct drm_exec *exec,
 	} else {
 		drm_exec_fini(exec);
 	}
+}
+
+/*
+ * Has everything the job must wait for ended? Its in-syncs, and the users
+ * of its locked buffers: of the command buffer, which is only read, its
+ * writers; the listed buffers count as written (simple, and never wrong),
+ * so every user of theirs.
+ */
+static bool taihu_job_deps_signalled(struct taihu_job *job,
+				     const struct taihu_in_fences *in)
+{
+	u32 i;
+
+	for (i = 0; i < in->count; i++)
+		if (!dma_fence_is_signaled(in->fences[i]))
+			return false;
+	if (!dma_resv_test_signaled(job->cmd_bo->resv,
+				    dma_resv_usage_rw(false)))
+		return false;
+	for (i = 0; i < job->bo_count; i++)
+		if (!dma_resv_test_signaled(job->bos[i]->resv,
+					    dma_resv_usage_rw(true)))
+			return false;
+	return true;
+}
+
+/*
+ * Make the job a scheduler job of @entity waiting for what
+ * taihu_job_deps_signalled() looks at; the buffers are locked. The
+ * in-fences are consumed, also on error; *@inited tells whether the job
+ * must be cleaned up as a scheduler job.
+ */
+static int taihu_submit_sched_init(struct taihu_job *job,
+				   struct drm_sched_entity *entity,
+				   struct drm_file *file,
+				   struct taihu_in_fences *in, bool *inited)
+{
+	u32 i;
+	int ret;
+
+	ret = drm_sched_job_init(&job->base, entity, 1, file->driver_priv,
+				 file->client_id);
+	if (ret)
+		return ret;
+	*inited = true;
+
+	for (; in->count; in->count--) {
+		/* Consumes the reference, also on error. */
+		ret = drm_sched_job_add_dependency(&job->base,
+						   in->fences[in->count - 1]);
+		if (ret) {
+			in->count--;
+			return ret;
+		}
+	}
+
+	ret = drm_sched_job_add_implicit_dependencies(&job->base, job->cmd_bo,
+						      false);
+	if (ret)
+		return ret;
+	for (i = 0; i < job->bo_count; i++) {
+		ret = drm_sched_job_add_implicit_dependencies(&job->base,
+							      job->bos[i], true);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* Publish the job's finished fence on the buffers it uses, all locked. */
@@ -249,12 +317,41 @@ static int taihu_submit_prepare(struct taihu_job *job, struct drm_file *file,
 	return 0;
 }
 
+/*
+ * The job's way to the ring, under the submit lock: written by SUBMIT
+ * itself when it may be (taihu_direct.c), else armed for the scheduler,
+ * which it is made a job of now if it was not yet. Return: the job's done
+ * fence, not referenced, or an ERR_PTR when the job could not be
+ * initialised for the scheduler.
+ */
+static struct dma_fence *taihu_submit_commit(struct taihu_job *job,
+					     struct drm_sched_entity *entity,
+					     struct drm_file *file,
+					     struct taihu_in_fences *in,
+					     bool *inited)
+{
+	int ret;
+
+	if (!*inited && taihu_direct_entity_idle(entity) &&
+	    !taihu_direct_run(job))
+		return &job->hw_fence->base;
+
+	if (!*inited) {
+		ret = taihu_submit_sched_init(job, entity, file, in, inited);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	drm_sched_job_arm(&job->base);
+	return &job->base.s_fence->finished;
+}
+
 /* One job of SUBMIT or SUBMIT_BATCH; args->seqno is set on success. */
 static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 			    struct drm_taihu_submit *args)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile = file->driver_priv;
+	struct taihu_in_fences in = {};
 	struct dma_fence_chain *chain = NULL;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_sched_entity *entity;
@@ -294,13 +391,8 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		goto err_job;
 
 	entity = &tfile->entities[args->queue][args->priority];
-	ret = drm_sched_job_init(&job->base, entity, 1, tfile, file->client_id);
-	if (ret)
-		goto err_job;
-	job_inited = true;
-
-	ret = taihu_job_add_in_syncs(job, file, args->in_syncs,
-				     args->in_sync_count);
+	ret = taihu_in_fences_get(&in, file, args->in_syncs,
+				  args->in_sync_count);
 	if (ret)
 		goto err_job;
 
@@ -323,6 +415,13 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 	if (ret)
 		goto err_job;
 
+	/* Something to wait for: the scheduler's job, decided now. */
+	if (!taihu_job_deps_signalled(job, &in)) {
+		ret = taihu_submit_sched_init(job, entity, file, &in, &job_inited);
+		if (ret)
+			goto err_exec;
+	}
+
 	mutex_lock(&tfile->submit_lock);
 	seqno = tfile->next_seqno;
 	/* After arming there is no way back: reserve the result slot now. */
@@ -332,8 +431,13 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		goto err_exec;
 	}
 
-	drm_sched_job_arm(&job->base);
-	done = &job->base.s_fence->finished;
+	done = taihu_submit_commit(job, entity, file, &in, &job_inited);
+	if (IS_ERR(done)) {
+		taihu_results_unreserve(tfile, seqno);
+		mutex_unlock(&tfile->submit_lock);
+		ret = PTR_ERR(done);
+		goto err_exec;
+	}
 	taihu_results_add(tfile, result, seqno, args->queue, done);
 	result = NULL;
 	tfile->next_seqno++;
@@ -348,13 +452,18 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		drm_syncobj_replace_fence(out_sync, done);
 	}
 
-	/* The jobs it waits for report their end at once. */
-	taihu_job_deps_want_irq(job);
-	drm_sched_entity_push_job(&job->base);
+	if (job->direct) {
+		taihu_direct_commit(job);
+	} else {
+		/* The jobs it waits for report their end at once. */
+		taihu_job_deps_want_irq(job);
+		drm_sched_entity_push_job(&job->base);
+	}
 	taihu_results_evict(tfile);
 	mutex_unlock(&tfile->submit_lock);
 
 	taihu_job_unlock_bos(&exec, single);
+	taihu_in_fences_put(&in);
 	args->seqno = seqno;
 	ret = 0;
 	goto out_put;
@@ -364,6 +473,7 @@ err_exec:
 err_job:
 	if (job)
 		taihu_job_abort(job, job_inited);
+	taihu_in_fences_put(&in);
 	taihu_result_put(result);
 	taihu_results_unthrottle(tfile, args->queue);
 out_put:

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The Taihu authors
  *
- * Job submission: ordering within a queue, dependencies across queues
+ * Job submission: ordering within a queue (direct submission and the
+ * scheduler mixed), dependencies across queues
  * through syncobjs, semaphores between queues, timeline points, sync_file
  * export, BARRIER and priorities, WAIT on a buffer, waits that really time
  * out, a waiter woken by its job's own interrupt under interrupt
@@ -185,6 +186,95 @@ TEST_F_TIMEOUT(submit, order_within_queue, 120)
 	EXPECT_EQ(0, bad);
 	taihu_cmdbuf_free(cb);
 	ts_pool_free(&pool);
+}
+
+/* A job that logs the counter at @ctr into @slot, then adds 1 to it. */
+static int submit_logged(struct taihu_device *dev, struct taihu_cmdbuf *cb,
+			 uint64_t ctr, uint64_t slot, struct taihu_job *j,
+			 uint64_t *seqno)
+{
+	taihu_cmdbuf_reset(cb);
+	if (taihu_cmdbuf_copy(cb, ctr, slot, 8) < 0 ||
+	    taihu_cmdbuf_barrier(cb) < 0 ||
+	    taihu_cmdbuf_sem_signal(cb, ctr, 1, TAIHU_CMDBUF_SEM_ADD) < 0)
+		return -EINVAL;
+	return ts_submit(dev, cb, j, seqno);
+}
+
+/*
+ * Direct submission and the scheduler on one queue (debugfs "direct"
+ * counts the entries SUBMIT wrote itself). On queue 1: A, with nothing to
+ * wait for, is written directly; B waits for the out-syncobj of a gate on
+ * queue 0 and goes through the scheduler; C, with nothing to wait for, is
+ * behind B in the same entity and must not pass it, so it goes through
+ * the scheduler too; H, of high priority (another entity), is written
+ * directly and runs while B waits. Once the gate opens B and C run, and D
+ * is written directly again. Each job logs the queue's counter and adds 1.
+ */
+TEST_F(submit, direct_and_scheduled_in_order)
+{
+	enum { A, H, B, C, D, NJOBS };
+	const uint32_t q = 1;
+	const uint64_t ctr = self->sem.addr + SEM(20);
+	struct taihu_job_result res[NJOBS];
+	uint64_t d0[8] = { 0 }, d1[8] = { 0 }, d2[8] = { 0 };
+	struct drm_taihu_sync in = { 0 };
+	uint64_t gate, seq[NJOBS];
+	struct taihu_cmdbuf *cb;
+	struct taihu_job j;
+	uint32_t sync;
+	int i;
+
+	tt_results_init(res, NJOBS);
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d0, 8))
+		TH_LOG("no direct counter in debugfs queues");
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &sync));
+	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(20),
+				    sync, &gate));
+
+	j = job_on(q);
+	ASSERT_EQ(0, submit_logged(self->dev, cb, ctr, self->data.addr + 8 * A,
+				   &j, &seq[A]));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[A], &res[A]));
+
+	in.handle = sync;
+	j.in_syncs = &in;
+	j.in_sync_count = 1;
+	ASSERT_EQ(0, submit_logged(self->dev, cb, ctr, self->data.addr + 8 * B,
+				   &j, &seq[B]));
+	j = job_on(q);
+	ASSERT_EQ(0, submit_logged(self->dev, cb, ctr, self->data.addr + 8 * C,
+				   &j, &seq[C]));
+	j.priority = DRM_TAIHU_PRIORITY_HIGH;
+	ASSERT_EQ(0, submit_logged(self->dev, cb, ctr, self->data.addr + 8 * H,
+				   &j, &seq[H]));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[H], &res[H]));
+	EXPECT_EQ(-ETIME, taihu_wait(self->dev, seq[C], 0, &res[C]))
+		TH_LOG("C passed B, which waits for the gate");
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d1, 8));
+	EXPECT_EQ(d0[q] + 2, d1[q]) TH_LOG("A and H written directly, not B or C");
+
+	ts_set64(&self->sem, GATE(20), 1);
+	ASSERT_EQ(0, tt_wait_ok(self->dev, gate, &res[D]));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[B], &res[B]));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[C], &res[C]));
+	j = job_on(q);
+	ASSERT_EQ(0, submit_logged(self->dev, cb, ctr, self->data.addr + 8 * D,
+				   &j, &seq[D]));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seq[D], &res[D]));
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d2, 8));
+	EXPECT_EQ(d1[q] + 1, d2[q]) TH_LOG("D written directly once C had run");
+
+	/* A, H, B, C, D: the order of the enum. */
+	for (i = 0; i < NJOBS; i++)
+		EXPECT_EQ((uint64_t)i, ts_get64(&self->data, 8ULL * i))
+			TH_LOG("job %d ran as number %llu", i,
+			       (unsigned long long)ts_get64(&self->data, 8ULL * i));
+	EXPECT_LE(res[B].end_ns, res[C].start_ns);
+	EXPECT_LE(res[C].end_ns, res[D].start_ns);
+	taihu_syncobj_destroy(self->dev, sync);
+	taihu_cmdbuf_free(cb);
 }
 
 /*
@@ -680,8 +770,9 @@ TEST_F(submit, waits_really_time_out)
 
 /*
  * The job timeout (5 s without progress): a job stalled for good on a
- * semaphore ends TIMEOUT, its queue is reset, the job queued behind it on
- * the same queue still completes; its context is banned (later submits
+ * semaphore ends TIMEOUT, its queue is reset, the jobs queued behind it on
+ * the same queue still complete, one written directly by SUBMIT like the
+ * stalled one, one that came through the scheduler; its context is banned (later submits
  * fail with -ECANCELED, CONTEXT_INFO says so), while the queue stays
  * usable for other contexts. Takes about 5 s.
  */
@@ -692,9 +783,12 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 	struct taihu_device *other;
 	struct taihu_job_result ra = { .size = sizeof(ra) };
 	struct taihu_job_result rb = { .size = sizeof(rb) };
+	struct taihu_job_result rc = { .size = sizeof(rc) };
+	struct drm_taihu_sync in = { 0 };
 	struct taihu_cmdbuf *cb;
 	uint32_t q = self->nq - 1;
-	uint64_t a, b;
+	uint64_t a, b, c, gate;
+	uint32_t sync;
 	struct taihu_job j;
 	int64_t t0, dt;
 	int have_counters;
@@ -710,10 +804,32 @@ TEST_F_TIMEOUT(submit, job_timeout, 90)
 	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 16, 0xbeef,
 					     TAIHU_CMDBUF_SEM_SET));
 	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &b));
+	/*
+	 * C reaches the ring through the scheduler (it waits for a gate on
+	 * queue 0), behind A: the scheduler's timeout of C must not take C,
+	 * which waits, for the hung one.
+	 */
+	ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &sync));
+	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(21),
+				    sync, &gate));
+	taihu_cmdbuf_reset(cb);
+	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, self->data.addr + 24, 0xc0de,
+					     TAIHU_CMDBUF_SEM_SET));
+	in.handle = sync;
+	j.in_syncs = &in;
+	j.in_sync_count = 1;
+	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &c));
+	ts_set64(&self->sem, GATE(21), 1);
+	ASSERT_EQ(0, tt_wait_ok(self->dev, gate, &rc));
 
 	ASSERT_EQ(0, tt_wait_ok(self->dev, b, &rb))
 		TH_LOG("the job behind the stalled one: %s",
 		       taihu_job_status_name(rb.status));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, c, &rc))
+		TH_LOG("the scheduled job behind the stalled one: %s",
+		       taihu_job_status_name(rc.status));
+	EXPECT_EQ(0xc0de, ts_get64(&self->data, 24));
+	taihu_syncobj_destroy(self->dev, sync);
 	dt = tt_now_ns() - t0;
 	EXPECT_EQ(0xbeef, ts_get64(&self->data, 16));
 	ASSERT_EQ(0, taihu_wait(self->dev, a, 0, &ra));

@@ -373,6 +373,8 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	__taihu_queue_process(q);
 	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES ||
 	    (direct && q->direct_used >= TAIHU_RING_DIRECT_ENTRIES)) {
+		if (direct)
+			q->direct_full++;
 		ret = -EBUSY;
 		goto out;
 	}
@@ -604,11 +606,12 @@ void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 		q = &tdev->queues[i];
 		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
 		spin_lock_irq(&q->lock);
-		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u direct %llu\n",
+		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u direct %llu direct_full %llu behind %lld\n",
 			   i, q->enabled, q->submitted, q->irq_asked,
 			   q->completed, q->failed,
 			   q->timeouts, q->resets, atomic_read(&q->jobs),
-			   q->tail - q->done_idx, head, q->tail, q->direct);
+			   q->tail - q->done_idx, head, q->tail, q->direct,
+			   q->direct_full, (s64)atomic64_read(&q->behind));
 		spin_unlock_irq(&q->lock);
 	}
 }
@@ -626,6 +629,7 @@ void taihu_queues_early_init(struct taihu_device *tdev)
 		spin_lock_init(&q->fence_lock);
 		spin_lock_init(&q->direct_lock);
 		INIT_LIST_HEAD(&q->direct_jobs);
+		atomic64_set(&q->behind, 0);
 	}
 }
 

@@ -112,6 +112,8 @@ struct taihu_fence {
  * @direct: of @submitted, entries written by direct submission
  * @direct_slots: ring slots holding an entry written by direct submission
  * @direct_used: bits set in @direct_slots, at most TAIHU_RING_DIRECT_ENTRIES
+ * @direct_full: direct writes refused because the ring or the direct slots
+ *	were full (the job went through the scheduler)
  * @completed: entries ended by a completion record, whatever their status
  * @failed: entries ended with a status other than success, by the card or
  *	by the driver
@@ -129,6 +131,8 @@ struct taihu_fence {
  * @direct_lock: protects @direct_jobs; taken where fences signal, inside
  *	@lock, so never take @lock under it
  * @direct_jobs: direct jobs on the ring, not ended yet (taihu_direct.c)
+ * @behind: jobs with nothing to wait for that went through the scheduler
+ *	because an earlier job of their entity was still there; atomic
  * @direct_tick: looks at the oldest of @direct_jobs while there are some
  */
 struct taihu_queue {
@@ -154,6 +158,7 @@ struct taihu_queue {
 	u64 direct;
 	DECLARE_BITMAP(direct_slots, TAIHU_RING_ENTRIES);
 	u32 direct_used;
+	u64 direct_full;
 	u64 completed;
 	u64 failed;
 	u64 timeouts;
@@ -168,6 +173,7 @@ struct taihu_queue {
 	spinlock_t direct_lock; /* direct jobs; inside @lock */
 	struct list_head direct_jobs;
 	struct delayed_work direct_tick;
+	atomic64_t behind;
 };
 
 /**

@@ -332,9 +332,12 @@ static struct dma_fence *taihu_submit_commit(struct taihu_job *job,
 {
 	int ret;
 
-	if (!*inited && taihu_direct_entity_idle(entity) &&
-	    !taihu_direct_run(job))
-		return &job->hw_fence->base;
+	if (!*inited) {
+		if (!taihu_direct_entity_idle(entity))
+			atomic64_inc(&job->queue->behind);
+		else if (!taihu_direct_run(job))
+			return &job->hw_fence->base;
+	}
 
 	if (!*inited) {
 		ret = taihu_submit_sched_init(job, entity, file, in, inited);

@@ -122,6 +122,39 @@ int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count)
 	return 0;
 }
 
+int bench_queue_counter(const struct taihu_device_desc *desc, const char *key,
+			unsigned int queue, uint64_t *val)
+{
+	char path[128], *line = NULL, *tok, *save;
+	unsigned int q;
+	size_t cap = 0;
+	int ret = -ENOENT;
+	FILE *f;
+
+	bench_debugfs_path(desc, "queues", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (ret && getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "queue %u:", &q) != 1 || q != queue)
+			continue;
+		/* "key value" pairs after the colon. */
+		for (tok = strtok_r(strchr(line, ':') + 1, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			char *v = strtok_r(NULL, " \n", &save);
+
+			if (v && !strcmp(tok, key)) {
+				*val = strtoull(v, NULL, 0);
+				ret = 0;
+				break;
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
 int bench_read_ping(const struct taihu_device_desc *desc, struct bench_ping *p)
 {
 	char path[128];

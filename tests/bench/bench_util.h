@@ -36,6 +36,13 @@ void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
  */
 int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count);
 
+/*
+ * Counter @key of queue @queue in the debugfs "queues" file of @desc
+ * ("queue N: key value key value ..."). 0 or a negative errno.
+ */
+int bench_queue_counter(const struct taihu_device_desc *desc, const char *key,
+			unsigned int queue, uint64_t *val);
+
 /* The driver's platform round trip, debugfs ping: "count N min_ns X ...". */
 struct bench_ping {
 	unsigned long long count, min, median, mean;

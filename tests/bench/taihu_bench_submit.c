@@ -12,7 +12,9 @@
  *   the last), on one queue and over all queues, against the rate of a
  *   trivial ioctl (DRM_IOCTL_TAIHU_QUERY asking only for a size), and the
  *   interrupts the queue vectors took per job of the one-queue stream
- *   (/proc/interrupts), and the same one-queue stream submitted in batches
+ *   (/proc/interrupts) and the share of its ring entries that SUBMIT
+ *   wrote itself (direct submission, debugfs queues), and the same
+ *   one-queue stream submitted in batches
  *   of BATCH jobs (taihu_submit_batch(), one SUBMIT_BATCH each);
  * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
  *   its own open file, submitting over all queues at once;
@@ -384,12 +386,14 @@ int main(int argc, char **argv)
 	struct taihu_device *dev = NULL;
 	struct bench_ping ping = { 0 };
 	double ioctl_rate = 0, rate1 = 0, rate_all = 0, rate_batch = 0, agg[4] = { 0 };
-	double irqs_per_job = 0, uq_rate = 0;
+	double irqs_per_job = 0, uq_rate = 0, direct_share = 0;
 	int64_t uq_med = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
+	uint64_t direct0 = 0, direct1 = 0, sub0 = 0, sub1 = 0;
+	uint64_t full0 = 0, full1 = 0, behind0 = 0, behind1 = 0;
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
-	int opt, ret, have_ping, have_irqs, i;
+	int opt, ret, have_ping, have_irqs, have_direct, i;
 
 	while ((opt = getopt_long(argc, argv, "qd:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -409,7 +413,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("TAP version 13\n1..%d\n", 7 + 4 + 2);
+	printf("TAP version 13\n1..%d\n", 8 + 4 + 2);
 	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
@@ -438,14 +442,27 @@ int main(int argc, char **argv)
 	    sz->ioctls, ioctl_rate, ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
 	have_irqs = !bench_queue_irqs(desc, &irqs0);
+	have_direct = !bench_queue_counter(desc, "direct", 0, &direct0) &&
+		      !bench_queue_counter(desc, "submitted", 0, &sub0) &&
+		      !bench_queue_counter(desc, "direct_full", 0, &full0) &&
+		      !bench_queue_counter(desc, "behind", 0, &behind0);
 	ret = pipelined(dev, sz->pipelined, 0, info.num_queues, &rate1);
 	have_irqs = have_irqs && !bench_queue_irqs(desc, &irqs1);
+	have_direct = have_direct &&
+		      !bench_queue_counter(desc, "direct", 0, &direct1) &&
+		      !bench_queue_counter(desc, "submitted", 0, &sub1) &&
+		      !bench_queue_counter(desc, "direct_full", 0, &full1) &&
+		      !bench_queue_counter(desc, "behind", 0, &behind1);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    sz->pipelined, rate1, ratio(rate1, ioctl_rate), ret ? ": " : "",
 	    ret ? taihu_strerror(ret) : "");
 	irqs_per_job = (double)(irqs1 - irqs0) / sz->pipelined;
 	bench_tap(have_irqs, "queue interrupts during that stream: %" PRIu64 " (%.3f per job)",
 	    irqs1 - irqs0, irqs_per_job);
+	direct_share = ratio((double)(direct1 - direct0), (double)(sub1 - sub0));
+	bench_tap(have_direct, "of that stream, ring entries written directly by SUBMIT: %" PRIu64 " of %" PRIu64 " (%.3f); through the scheduler: %" PRIu64 " because the direct slots were full, %" PRIu64 " behind a job of theirs there",
+	    direct1 - direct0, sub1 - sub0, direct_share, full1 - full0,
+	    behind1 - behind0);
 
 	ret = pipelined_batched(dev, sz->pipelined, 0, &rate_batch);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0, batches of %d (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
@@ -490,6 +507,8 @@ int main(int argc, char **argv)
 	       ratio(rate1, ioctl_rate));
 	printf("# %-44s %14.3f %10s\n", "queue interrupts per job, 1 process, 1 queue",
 	       irqs_per_job, "");
+	printf("# %-44s %14.3f %10s\n", "direct share of ring entries, 1 queue",
+	       direct_share, "");
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, 1 q, batched",
 	       rate_batch, ratio(rate_batch, ioctl_rate));
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, all queues",

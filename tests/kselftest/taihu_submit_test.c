@@ -203,7 +203,8 @@ static int submit_logged(struct taihu_device *dev, struct taihu_cmdbuf *cb,
 
 /*
  * Direct submission and the scheduler on one queue (debugfs "direct"
- * counts the entries SUBMIT wrote itself). On queue 1: A, with nothing to
+ * counts the entries SUBMIT wrote itself, "behind" the jobs that went
+ * through the scheduler only to stay behind their entity's). On queue 1: A, with nothing to
  * wait for, is written directly; B waits for the out-syncobj of a gate on
  * queue 0 and goes through the scheduler; C, with nothing to wait for, is
  * behind B in the same entity and must not pass it, so it goes through
@@ -218,6 +219,7 @@ TEST_F(submit, direct_and_scheduled_in_order)
 	const uint64_t ctr = self->sem.addr + SEM(20);
 	struct taihu_job_result res[NJOBS];
 	uint64_t d0[8] = { 0 }, d1[8] = { 0 }, d2[8] = { 0 };
+	uint64_t b0[8] = { 0 }, b1[8] = { 0 };
 	struct drm_taihu_sync in = { 0 };
 	uint64_t gate, seq[NJOBS];
 	struct taihu_cmdbuf *cb;
@@ -228,6 +230,7 @@ TEST_F(submit, direct_and_scheduled_in_order)
 	tt_results_init(res, NJOBS);
 	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d0, 8))
 		TH_LOG("no direct counter in debugfs queues");
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "behind", b0, 8));
 	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
 	ASSERT_EQ(0, taihu_syncobj_create(self->dev, 0, &sync));
 	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(20),
@@ -254,6 +257,8 @@ TEST_F(submit, direct_and_scheduled_in_order)
 		TH_LOG("C passed B, which waits for the gate");
 	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "direct", d1, 8));
 	EXPECT_EQ(d0[q] + 2, d1[q]) TH_LOG("A and H written directly, not B or C");
+	ASSERT_LT((int)q, ts_queue_counters(&self->desc, "behind", b1, 8));
+	EXPECT_EQ(b0[q] + 1, b1[q]) TH_LOG("C went through the scheduler behind B");
 
 	ts_set64(&self->sem, GATE(20), 1);
 	ASSERT_EQ(0, tt_wait_ok(self->dev, gate, &res[D]));

@@ -13,9 +13,12 @@
  *   one request per open file;
  * - mmu: one line per device context: id, mappings, page-table pages,
  *   bytes of VRAM and host buffers, live jobs, first fault address or "-";
+ * - quarantine: "bytes <n> entries <n> total <n>", the memory held
+ *   because a TLB invalidation or CTX_DESTROY failed (taihu_quarantine.c);
  * - queues: one line per hardware queue,
- *   "queue <n>: enabled <0|1> submitted <n> completed <n> failed <n>
- *   timeouts <n> resets <n> jobs <n> depth <n> head <n> tail <n>";
+ *   "queue <n>: enabled <0|1> submitted <n> irq_asked <n> completed <n>
+ *   failed <n> timeouts <n> resets <n> jobs <n> depth <n> head <n> tail <n>
+ *   direct <n> direct_full <n> behind <n>";
  * - ping: reading it runs TAIHU_PING_COUNT mailbox PINGs one after the
  *   other (doorbell -> card -> MSI-X -> interrupt -> waiter) and prints
  *   "count <n> min_ns <ns> median_ns <ns> mean_ns <ns> max_ns <ns>", the
@@ -41,6 +44,7 @@
 #include "taihu_fault.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
+#include "taihu_quarantine.h"
 #include "taihu_queue.h"
 
 /* Generous: the card copies at host memory speed, 64 MiB in milliseconds. */
@@ -176,6 +180,14 @@ static const struct file_operations taihu_kbench_fops = {
 	.llseek = noop_llseek,
 };
 
+static int taihu_debugfs_quarantine(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	taihu_quarantine_debugfs_show(to_taihu_device(entry->dev), m);
+	return 0;
+}
+
 static int taihu_debugfs_mmu(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -236,6 +248,7 @@ static int taihu_debugfs_ping(struct seq_file *m, void *data)
 static const struct drm_debugfs_info taihu_debugfs_list[] = {
 	{ "card_memcpy_bench", taihu_debugfs_memcpy_bench, 0 },
 	{ "mmu", taihu_debugfs_mmu, 0 },
+	{ "quarantine", taihu_debugfs_quarantine, 0 },
 	{ "queues", taihu_debugfs_queues, 0 },
 	{ "ping", taihu_debugfs_ping, 0 },
 };

@@ -401,6 +401,7 @@ static int taihu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	taihu_health_init(tdev);
 	taihu_recovery_init(tdev);
 	taihu_uq_init(tdev);
+	taihu_quarantine_init(tdev);
 	atomic_set(&tdev->jobs_alive, 0);
 	init_waitqueue_head(&tdev->jobs_wq);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_ida_fini, tdev);
@@ -511,6 +512,9 @@ static void taihu_pci_remove(struct pci_dev *pdev)
 	 * job still on a ring; the schedulers drain the rest.
 	 */
 	taihu_stop_card(tdev, "remove");
+	/* Reset or gone, the card reaches nothing any more. */
+	taihu_quarantine_release_all(tdev);
+	taihu_quarantine_flush(tdev);
 }
 
 /*

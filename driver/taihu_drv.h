@@ -31,6 +31,7 @@
 #include "taihu_mmu.h"
 #include "taihu_recovery.h"
 #include "taihu_netlink.h"
+#include "taihu_quarantine.h"
 #include "taihu_queue.h"
 #include "taihu_results.h"
 #include "taihu_telemetry.h"
@@ -74,6 +75,7 @@
  * @health: the heartbeat watchdog and the dead state (taihu_health.h)
  * @recovery: job timeouts and the recovery ladder (taihu_recovery.h)
  * @uq: user-mode submission queues (taihu_uqueue.h)
+ * @quarantine: memory the card may still reach through stale translations
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -102,6 +104,7 @@ struct taihu_device {
 	struct taihu_health health;
 	struct taihu_recovery recovery;
 	struct taihu_uq_dev uq;
+	struct taihu_quarantine quarantine;
 };
 
 /**

@@ -47,6 +47,7 @@
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_mmu.h"
+#include "taihu_quarantine.h"
 #include "taihu_pin.h"
 
 static void taihu_vram_fini(struct drm_device *drm, void *arg)
@@ -209,9 +210,11 @@ static void taihu_bo_map_put_locked(struct taihu_bo_map *map)
 		return;
 
 	list_del(&map->link);
-	taihu_ctx_va_free(map->ctx, &map->va, map->mapped);
-	/* A user-queue entry of the context may still be using it. */
-	if (map->mapped)
+	/* The card may still translate to it, or a user-queue entry use it. */
+	if (taihu_ctx_va_free(map->ctx, &map->va, map->mapped))
+		taihu_quarantine_object(map->ctx->tdev, map->ctx->id,
+					&map->bo->base.base);
+	else if (map->mapped)
 		taihu_uq_hold_object(map->ctx, &map->bo->base.base);
 	taihu_ctx_put(map->ctx);
 	kfree(map);

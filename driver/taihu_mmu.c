@@ -15,12 +15,17 @@
  * invalidation; removing them does, before their tables or pages are
  * reused. It is skipped when no job of the context can have run since the
  * last full invalidation (&taihu_ctx.tlb_dirty), which keeps buffer
- * create/destroy cycles off the mailbox.
+ * create/destroy cycles off the mailbox. When an invalidation fails, the
+ * card may go on translating what was unmapped: what such unmaps free (the
+ * buffers and page tables) is quarantined (taihu_quarantine.c) until an
+ * invalidation of the context succeeds, CTX_DESTROY does, or the card is
+ * reset.
  *
  * Locking: &taihu_ctx.lock protects the VA space, the tables and the
  * counters, and is held across the table writes and the TLB invalidation
  * (asserted where tables change; a context being released has no lock)
- * (so it nests outside &taihu_vram.lock and &taihu_mailbox.lock). It is
+ * (so it nests outside &taihu_vram.lock, &taihu_mailbox.lock and
+ * &taihu_quarantine.lock). It is
  * taken inside &taihu_bo.lock. &taihu_device.ctx_lock protects the list of
  * contexts and nests outside &taihu_ctx.lock. &taihu_ctx.fault_lock is an
  * IRQ-safe spinlock for the fault state, written by completion processing.
@@ -38,6 +43,7 @@
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_netlink.h"
+#include "taihu_quarantine.h"
 
 /**
  * struct taihu_pt - shadow of one page-table page
@@ -186,7 +192,12 @@ static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
 	}
 }
 
-/* Drop the card's cached translations of the context, if it may have any. */
+/*
+ * Drop the card's cached translations of the context, if it may have any.
+ * If the card does not, it may go on using them: the context's TLB is
+ * stale, and what its unmaps free is quarantined until an invalidation
+ * succeeds (which releases it) or the card is reset.
+ */
 static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 {
 	struct taihu_mbox_tlb req = { .context = ctx->id };
@@ -197,17 +208,27 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 
 	if (!ctx->tlb_dirty && !ctx->tlb_sticky && !atomic_read(&ctx->uqs))
 		return;
-	/* Unplugged: the card was reset and has forgotten the context. */
-	if (!drm_dev_enter(&tdev->drm, &idx))
+	/*
+	 * Unplugged: the card is reset on the way out and forgets the
+	 * context; the removal releases what was quarantined before.
+	 */
+	if (!drm_dev_enter(&tdev->drm, &idx)) {
+		ctx->tlb_stale = false;
 		return;
+	}
 	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_TLB_INVALIDATE, &req,
 				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
 	drm_dev_exit(idx);
 	if (ret) {
 		dev_err_ratelimited(tdev->drm.dev,
-				    "context %u: TLB invalidation failed: %d\n",
+				    "context %u: TLB invalidation failed: %d, unmapped memory quarantined\n",
 				    ctx->id, ret);
+		ctx->tlb_stale = true;
 		return;
+	}
+	if (ctx->tlb_stale) {
+		ctx->tlb_stale = false;
+		taihu_quarantine_release_ctx(tdev, ctx->id);
 	}
 	/* With no job alive, nothing can refill the TLB. */
 	if (!atomic_read(&ctx->jobs) && !atomic_read(&ctx->uqs) &&
@@ -217,7 +238,8 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 
 /*
  * After the TLB invalidation: a user-queue entry may still be in a walk
- * through them, so they may be held until it ends (taihu_uq_hold_vram()).
+ * through them, so they may be held until it ends (taihu_uq_hold_vram());
+ * after a failed one, the card may walk them still (quarantined).
  */
 static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 				  struct list_head *freed)
@@ -225,7 +247,11 @@ static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 	struct taihu_pt *pt, *tmp;
 
 	list_for_each_entry_safe(pt, tmp, freed, free_link) {
-		if (taihu_uq_hold_vram(ctx, &pt->node)) {
+		if (ctx->tlb_stale) {
+			taihu_quarantine_vram(ctx->tdev, ctx->id, &pt->node);
+			kfree(pt);
+			ctx->pt_pages--;
+		} else if (taihu_uq_hold_vram(ctx, &pt->node)) {
 			kfree(pt);
 			ctx->pt_pages--;
 		} else {
@@ -234,17 +260,27 @@ static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 	}
 }
 
-/* Free the whole table tree, for a context the card no longer walks. */
+/*
+ * Free the whole table tree of a released context, or quarantine it if
+ * the card may still walk it (@hold).
+ */
 static void taihu_pt_free_tree(struct taihu_ctx *ctx, struct taihu_pt *pt,
-			       unsigned int level)
+			       unsigned int level, bool hold)
 {
 	u32 i;
 
 	if (level < TAIHU_PT_LEAF_LEVEL)
 		for (i = 0; i < TAIHU_MMU_ENTRIES; i++)
 			if (pt->child[i])
-				taihu_pt_free_tree(ctx, pt->child[i], level + 1);
-	taihu_pt_free(ctx, pt);
+				taihu_pt_free_tree(ctx, pt->child[i], level + 1,
+						   hold);
+	if (hold) {
+		taihu_quarantine_vram(ctx->tdev, ctx->id, &pt->node);
+		kfree(pt);
+		ctx->pt_pages--;
+	} else {
+		taihu_pt_free(ctx, pt);
+	}
 }
 
 struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)
@@ -315,6 +351,7 @@ static void taihu_ctx_release(struct kref *ref)
 	struct taihu_ctx *ctx = container_of(ref, struct taihu_ctx, ref);
 	struct taihu_mbox_ctx req = { .context = ctx->id };
 	struct taihu_device *tdev = ctx->tdev;
+	bool hold = false;
 	int idx, ret;
 
 	mutex_lock(&tdev->ctx_lock);
@@ -327,17 +364,28 @@ static void taihu_ctx_release(struct kref *ref)
 					sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
 		if (ret)
 			dev_err_ratelimited(tdev->drm.dev,
-					    "context %u: CTX_DESTROY failed: %d\n",
+					    "context %u: CTX_DESTROY failed: %d, its id and page tables quarantined\n",
 					    ctx->id, ret);
+		/*
+		 * A card that still knows the context may walk its tables:
+		 * they and its id wait for the card reset. One that forgot
+		 * it forgot its translations too.
+		 */
+		hold = ret;
+		if (!ret && ctx->tlb_stale)
+			taihu_quarantine_release_ctx(tdev, ctx->id);
 		drm_dev_exit(idx);
 	}
 
-	taihu_pt_free_tree(ctx, ctx->root, 0);
+	taihu_pt_free_tree(ctx, ctx->root, 0, hold);
 	drm_mm_takedown(&ctx->va);
 	mutex_destroy(&ctx->lock);
 	/* Events about this context no longer name its process. */
 	taihu_nl_ctx_closed(tdev, ctx->id);
-	ida_free(&tdev->ctx_ida, ctx->id);
+	if (hold)
+		taihu_quarantine_ctx_id(tdev, ctx->id);
+	else
+		ida_free(&tdev->ctx_ida, ctx->id);
 	kfree(ctx);
 }
 
@@ -466,11 +514,11 @@ int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
 	return ret;
 }
 
-void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+bool taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		       u64 mapped)
 {
 	LIST_HEAD(freed);
-	bool entered;
+	bool entered, stale = false;
 	int idx;
 
 	/* Gone: keep the shadow consistent, leave BAR2 alone. */
@@ -484,12 +532,14 @@ void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		wmb();
 		taihu_ctx_tlb_flush(ctx);
 		taihu_ctx_free_tables(ctx, &freed);
+		stale = ctx->tlb_stale;
 	}
 	drm_mm_remove_node(node);
 	ctx->mappings--;
 	mutex_unlock(&ctx->lock);
 	if (entered)
 		drm_dev_exit(idx);
+	return stale;
 }
 
 int taihu_ctx_job_begin(struct taihu_ctx *ctx)
@@ -593,6 +643,9 @@ int taihu_ctx_restore_all(struct taihu_device *tdev)
 		}
 	}
 	mutex_unlock(&tdev->ctx_lock);
+	/* The reset card has forgotten every translation. */
+	if (!ret)
+		taihu_quarantine_release_all(tdev);
 	return ret;
 }
 

@@ -55,6 +55,9 @@ struct taihu_pt;
  *	there are any, every unmap invalidates the TLB
  * @hw_gone: the device was unplugged and BAR2 may be unmapped: only the
  *	shadow tables are updated
+ * @tlb_stale: a TLB invalidation failed, so the card may still translate
+ *	what was unmapped since: what unmaps free is quarantined
+ *	(taihu_quarantine.c) until an invalidation succeeds
  * @fault_lock: protects the fault state; taken in hard IRQ context
  * @faulted: the context took an MMU fault
  * @fault_addr: VA of the first fault
@@ -80,6 +83,7 @@ struct taihu_ctx {
 	atomic_t jobs;
 	atomic_t uqs;
 	bool hw_gone;
+	bool tlb_stale;
 
 	spinlock_t fault_lock; /* fault state; IRQ-safe */
 	bool faulted;
@@ -175,8 +179,12 @@ int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
  * @mapped: bytes mapped at its start (0 if none)
  *
  * Invalidates the card's TLB when a job may have cached the translations.
+ *
+ * Return: true if the context's TLB is stale (an invalidation failed) and
+ * the memory that was mapped must be quarantined, not freed
+ * (taihu_quarantine_object()).
  */
-void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+bool taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		       u64 mapped);
 
 /**

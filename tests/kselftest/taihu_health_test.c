@@ -7,7 +7,8 @@
  * times its job out and runs the next one; a stopped heartbeat, a crashed
  * firmware and a firmware hung for good (reset by the card's reset line)
  * make the heartbeat watchdog reset the card, and the jobs in flight run
- * again and succeed; a boot that fails during that reset is tried once
+ * again and succeed; memory freed while the firmware hangs is quarantined
+ * until that reset; a boot that fails during that reset is tried once
  * more; a card that does not boot again is declared dead (every waiter
  * returns -ENODEV at once, later ioctls fail with -ENODEV, sysfs counts it,
  * a uevent and a card-dead netlink event say so), and binding the device
@@ -753,6 +754,84 @@ TEST_F(health, hung_firmware_resets_the_card_and_its_jobs_complete)
 {
 	/* Hung for good: only the card's reset line brings it back. */
 	card_resets(_metadata, self, "fw_hang", "0", "heartbeat", "heartbeat_losses");
+}
+
+/* debugfs quarantine: "bytes N entries N total N". */
+static int quarantine_read(FIXTURE_DATA(health) *self, long long *bytes,
+			   long long *total)
+{
+	long long entries;
+	char path[300];
+	uint8_t *data;
+	size_t len;
+	int ret;
+
+	ts_debugfs_path(&self->desc, "quarantine", path, sizeof(path));
+	ret = tt_read_file(path, &data, &len);
+	if (ret)
+		return ret;
+	ret = sscanf((char *)data, "bytes %lld entries %lld total %lld", bytes,
+		     &entries, total) == 3 ? 0 : -EPROTO;
+	free(data);
+	return ret;
+}
+
+/*
+ * A buffer freed while the firmware hangs for good: its TLB invalidation
+ * times out, so the card may still translate to it (a job of the context,
+ * held by a gate, is alive). Its memory is quarantined (debugfs
+ * quarantine), not freed, until the card reset that ends the hang releases
+ * it; the held job runs again after the reset and the card goes on.
+ */
+TEST_F(health, memory_freed_during_a_firmware_hang_waits_for_the_reset)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	long long resets = tt_attr_ll(self->pci_dir, "card_resets");
+	long long bytes0, total0, bytes, total, timeout;
+	struct taihu_job j = { .size = sizeof(j) };
+	struct ts_buf buf, sem;
+	struct taihu_cmdbuf *cb;
+	uint64_t gate, seqno;
+	char val[32];
+	int64_t end;
+
+	ASSERT_EQ(0, quarantine_read(self, &bytes0, &total0))
+		TH_LOG("no debugfs quarantine");
+	/* The gate must outlive the hang and the reset. */
+	timeout = tt_attr_ll(self->pci_dir, "job_timeout_ms");
+	ASSERT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", "60000"));
+	ASSERT_EQ(0, ts_buf_new(self->dev, 4096, &sem));
+	ASSERT_EQ(0, ts_buf_new(self->dev, 1 << 20, &buf));
+	ASSERT_EQ(0, ts_submit_gate(self->dev, 1, sem.addr, 0, &gate));
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	ASSERT_LE(0, taihu_cmdbuf_sem_signal(cb, buf.addr, 1, TAIHU_CMDBUF_SEM_SET));
+	j.priority = DRM_TAIHU_PRIORITY_NORMAL;
+	ASSERT_EQ(0, ts_submit(self->dev, cb, &j, &seqno));
+	ASSERT_EQ(0, tt_wait_ok(self->dev, seqno, &res));
+
+	ASSERT_EQ(0, tt_attr_write(self->fault_dir, "fw_hang", "0"));
+	ts_buf_free(&buf);
+	ASSERT_EQ(0, quarantine_read(self, &bytes, &total));
+	EXPECT_LT(total0, total) TH_LOG("nothing quarantined");
+
+	EXPECT_EQ(resets + 1, attr_reaches(self->pci_dir, "card_resets", resets + 1));
+	end = tt_now_ns() + (int64_t)EVENT_WAIT_MS * 1000000;
+	do {
+		ASSERT_EQ(0, quarantine_read(self, &bytes, &total));
+		if (bytes == bytes0)
+			break;
+		tt_sleep_ms(20);
+	} while (tt_now_ns() < end);
+	EXPECT_EQ(bytes0, bytes) TH_LOG("still quarantined after the reset");
+
+	ts_set64(&sem, 0, 1);
+	ASSERT_EQ(0, tt_wait_ok(self->dev, gate, &res));
+	ASSERT_EQ(0, tt_run_nop(self->dev, 0, &res));
+	EXPECT_EQ(DRM_TAIHU_JOB_SUCCESS, res.status);
+	snprintf(val, sizeof(val), "%lld", timeout);
+	EXPECT_EQ(0, tt_attr_write(self->pci_dir, "job_timeout_ms", val));
+	taihu_cmdbuf_free(cb);
+	ts_buf_free(&sem);
 }
 
 TEST_F(health, boot_failing_in_a_card_reset_is_tried_once_more)

@@ -37,9 +37,11 @@
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_mm.h>
 
 #include "taihu_drv.h"
 #include "taihu_gem.h"
+#include "taihu_health.h"
 #include "taihu_mbox.h"
 #include "taihu_mmu.h"
 #include "taihu_netlink.h"
@@ -57,6 +59,15 @@ struct taihu_pt {
 	u32 valid;
 	struct list_head free_link;
 	struct taihu_pt *child[];
+};
+
+/* How long a TLB invalidation waits on a card in trouble (see below). */
+#define TAIHU_TLB_SUSPECT_TIMEOUT_MS	20
+
+/* A VA range unmapped while the TLB was stale, kept out of reuse. */
+struct taihu_stale_va {
+	struct drm_mm_node node;
+	struct list_head link;
 };
 
 #define TAIHU_PT_LEAF_LEVEL	(TAIHU_MMU_LEVELS - 1)
@@ -192,6 +203,18 @@ static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
 	}
 }
 
+/* An invalidation succeeded: the held VA ranges may be reused. */
+static void taihu_ctx_stale_va_free(struct taihu_ctx *ctx)
+{
+	struct taihu_stale_va *sv, *tmp;
+
+	list_for_each_entry_safe(sv, tmp, &ctx->stale_va, link) {
+		drm_mm_remove_node(&sv->node);
+		list_del(&sv->link);
+		kfree(sv);
+	}
+}
+
 /*
  * Drop the card's cached translations of the context, if it may have any.
  * If the card does not, it may go on using them: the context's TLB is
@@ -202,6 +225,7 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 {
 	struct taihu_mbox_tlb req = { .context = ctx->id };
 	struct taihu_device *tdev = ctx->tdev;
+	unsigned int timeout;
 	int idx, ret;
 
 	lockdep_assert_held(&ctx->lock);
@@ -214,10 +238,21 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 	 */
 	if (!drm_dev_enter(&tdev->drm, &idx)) {
 		ctx->tlb_stale = false;
+		taihu_ctx_stale_va_free(ctx);
 		return;
 	}
+	/*
+	 * A card in trouble (its heartbeat late, a reset under way) or a
+	 * context whose last invalidation failed gets a short wait: an
+	 * unanswered request only quarantines the memory, while the full
+	 * timeout would make every free wait behind it until the reset (and
+	 * VRAM run out meanwhile). Never skipped: the card's walk cache may
+	 * point at a table freed since, which a new mapping would not use.
+	 */
+	timeout = ctx->tlb_stale || taihu_health_suspect(tdev) ?
+		  TAIHU_TLB_SUSPECT_TIMEOUT_MS : TAIHU_MBOX_TIMEOUT_MS;
 	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_TLB_INVALIDATE, &req,
-				sizeof(req), TAIHU_MBOX_TIMEOUT_MS);
+				sizeof(req), timeout);
 	drm_dev_exit(idx);
 	if (ret) {
 		dev_err_ratelimited(tdev->drm.dev,
@@ -228,6 +263,7 @@ static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
 	}
 	if (ctx->tlb_stale) {
 		ctx->tlb_stale = false;
+		taihu_ctx_stale_va_free(ctx);
 		taihu_quarantine_release_ctx(tdev, ctx->id);
 	}
 	/* With no job alive, nothing can refill the TLB. */
@@ -308,6 +344,7 @@ struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)
 	atomic_set(&ctx->jobs, 0);
 	atomic_set(&ctx->uqs, 0);
 	drm_mm_init(&ctx->va, TAIHU_VA_START, TAIHU_VA_END - TAIHU_VA_START);
+	INIT_LIST_HEAD(&ctx->stale_va);
 
 	ctx->root = taihu_pt_alloc(ctx, true);
 	if (!ctx->root) {
@@ -336,6 +373,7 @@ struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)
 err_root:
 	taihu_pt_free(ctx, ctx->root);
 err_free:
+	taihu_ctx_stale_va_free(ctx);
 	drm_mm_takedown(&ctx->va);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
@@ -378,6 +416,7 @@ static void taihu_ctx_release(struct kref *ref)
 	}
 
 	taihu_pt_free_tree(ctx, ctx->root, 0, hold);
+	taihu_ctx_stale_va_free(ctx);
 	drm_mm_takedown(&ctx->va);
 	mutex_destroy(&ctx->lock);
 	/* Events about this context no longer name its process. */
@@ -534,7 +573,24 @@ bool taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
 		taihu_ctx_free_tables(ctx, &freed);
 		stale = ctx->tlb_stale;
 	}
+	/*
+	 * The card may still translate the range to the old pages (also
+	 * after a partial mapping undone): a new mapping there would read
+	 * and write them, so it is not reused before an invalidation succeeds.
+	 */
 	drm_mm_remove_node(node);
+	if (ctx->tlb_stale) {
+		struct taihu_stale_va *sv;
+
+		/* Under the lock: nobody took the range meanwhile. */
+		sv = kzalloc(sizeof(*sv), GFP_KERNEL | __GFP_NOFAIL);
+		sv->node.start = node->start;
+		sv->node.size = node->size;
+		if (drm_mm_reserve_node(&ctx->va, &sv->node))
+			kfree(sv);
+		else
+			list_add_tail(&sv->link, &ctx->stale_va);
+	}
 	ctx->mappings--;
 	mutex_unlock(&ctx->lock);
 	if (entered)

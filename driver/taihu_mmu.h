@@ -58,6 +58,8 @@ struct taihu_pt;
  * @tlb_stale: a TLB invalidation failed, so the card may still translate
  *	what was unmapped since: what unmaps free is quarantined
  *	(taihu_quarantine.c) until an invalidation succeeds
+ * @stale_va: VA ranges unmapped while @tlb_stale, kept out of reuse until
+ *	an invalidation succeeds
  * @fault_lock: protects the fault state; taken in hard IRQ context
  * @faulted: the context took an MMU fault
  * @fault_addr: VA of the first fault
@@ -84,6 +86,7 @@ struct taihu_ctx {
 	atomic_t uqs;
 	bool hw_gone;
 	bool tlb_stale;
+	struct list_head stale_va;
 
 	spinlock_t fault_lock; /* fault state; IRQ-safe */
 	bool faulted;

@@ -384,13 +384,39 @@ static const struct soak_class {
 	{ "fw_crash", "fw_crash", "0x1234", SOAK_RESET, 0, NULL },
 	/*
 	 * Not here yet: fw_hang for good (taihu_health_test resets it with
-	 * jobs in flight). With these workers' buffer churn meanwhile, their
-	 * BO creations fail with -ENOMEM while the TLB invalidations time out.
+	 * jobs in flight). During each hang every buffer free waits for its
+	 * TLB invalidation to time out (20 ms once the card is suspect), the
+	 * frees fall behind these workers' churn, and VRAM runs out: their
+	 * BO creations fail with -ENOMEM (the memory report below).
 	 */
 	{ "fw_hang of 100 ms", "fw_hang", NULL, SOAK_PAUSE, 0, NULL },
 	/* the reset's first boot fails, the driver boots once more */
 	{ "fail_boot then fw_crash", "fw_crash", "0x1234", SOAK_RESET, 0, "fail_boot" },
 };
+
+/*
+ * The most VRAM allocated and the most memory quarantined (debugfs
+ * quarantine: a TLB invalidation failed) seen so far, for the class's report.
+ */
+static void sample_memory(struct taihu_device *dev, const char *fault_dir,
+			  unsigned long long *vram_max, unsigned long long *quar_max)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+	unsigned long long bytes;
+	char path[320];
+	FILE *f;
+
+	if (!taihu_device_info(dev, &info) && info.vram_used > *vram_max)
+		*vram_max = info.vram_used;
+	/* fault_inject/ sits in the device's debugfs directory. */
+	snprintf(path, sizeof(path), "%s/../quarantine", fault_dir);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fscanf(f, "bytes %llu", &bytes) == 1 && bytes > *quar_max)
+		*quar_max = bytes;
+	fclose(f);
+}
 
 /* Wait up to 10 s for @name in @pci_dir to exceed @than. */
 static int counter_above(const char *pci_dir, const char *name, long long than)
@@ -497,6 +523,7 @@ static int do_soak(const char *slot, unsigned int rounds)
 	for (ci = 0; ci < sizeof(soak_classes) / sizeof(soak_classes[0]); ci++) {
 		const struct soak_class *c = &soak_classes[ci];
 		unsigned int done = 0, guilty_ok = 0, wrong = 0, failed = 0, errs = 0;
+		unsigned long long vram_max = 0, quar_max = 0;
 		int64_t t0 = tt_now_ns();
 		struct workers w = { 0 };
 		int got, i, status[GUILTY_QUEUES] = { 0 }, ret = 0;
@@ -508,6 +535,7 @@ static int do_soak(const char *slot, unsigned int rounds)
 			if (ret < 0)
 				break;
 			done += (unsigned int)ret;
+			sample_memory(dev, fault_dir, &vram_max, &quar_max);
 			for (i = 0; c->kind == SOAK_GUILTY && i < GUILTY_QUEUES; i++)
 				if (c->guilty_status < 0 ? status[i] != DRM_TAIHU_JOB_SUCCESS :
 				    status[i] == c->guilty_status)
@@ -533,6 +561,8 @@ static int do_soak(const char *slot, unsigned int rounds)
 			       c->name, guilty_ok, done, status[0]);
 		all_ok = all_ok && ok;
 		print_counters(pci_dir, c->name);
+		printf("# %s: at most %llu KiB of VRAM allocated, %llu KiB quarantined (after a round)\n",
+		       c->name, vram_max >> 10, quar_max >> 10);
 		/* the card must still work before the next class */
 		if (recovered_ms(desc.node, info.num_queues) < 0)
 			break;
@@ -555,6 +585,8 @@ int main(int argc, char **argv)
 {
 	unsigned int rounds;
 
+	/* Lines, not blocks: a soak killed by its time limit keeps its reports. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 4 && !strcmp(argv[1], "scribble")) {
 		printf("TAP version 13\n1..%d\n", 3 + 8 + 5);
 		return do_scribble(argv[2], argv[3]);

@@ -31,7 +31,6 @@
 
 #include <drm/drm_drv.h>
 #include <drm/gpu_scheduler.h>
-#include <drm/taihu_accel.h>
 
 #include "taihu_coredump.h"
 #include "taihu_direct.h"
@@ -161,13 +160,7 @@ static void taihu_direct_timeout(struct taihu_job *job)
 	if (taihu_recovery_hung(q, job->hw_fence)) {
 		taihu_coredump_job(job);
 		ret = taihu_recovery_hang(q, job->hw_fence);
-		if (taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
-				       -ETIMEDOUT)) {
-			job->abandoned = true;
-			dev_warn_ratelimited(job->tdev->drm.dev,
-					     "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
-					     q->index, job->ctx->id, ret);
-		}
+		taihu_job_cancel_timed_out(job, ret);
 	}
 	drm_dev_exit(idx);
 }

@@ -208,6 +208,20 @@ static void taihu_job_free(struct drm_sched_job *sched_job)
 	taihu_job_free_later(to_taihu_job(sched_job));
 }
 
+void taihu_job_cancel_timed_out(struct taihu_job *job, int reset)
+{
+	struct taihu_queue *q = job->queue;
+
+	if (!job->hw_fence_live ||
+	    !taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
+				-ETIMEDOUT))
+		return;
+	/* The entry stays on the ring: its context's TLB may refill. */
+	job->abandoned = true;
+	dev_warn_ratelimited(job->tdev->drm.dev, "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
+			     q->index, job->ctx->id, reset);
+}
+
 /*
  * The scheduler's timeout is a tick (TAIHU_JOB_TICK_MS): the oldest job
  * of the queue has run for a while. taihu_recovery.c decides whether it is
@@ -227,7 +241,6 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 {
 	struct taihu_job *job = to_taihu_job(sched_job);
 	struct taihu_queue *q = job->queue;
-	struct device *dev = job->tdev->drm.dev;
 	bool gone = true;
 	int idx, ret = -ENODEV;
 
@@ -247,14 +260,7 @@ static enum drm_gpu_sched_stat taihu_job_timedout(struct drm_sched_job *sched_jo
 		drm_dev_exit(idx);
 	}
 
-	if (job->hw_fence_live &&
-	    taihu_queue_cancel(q, job->hw_fence, DRM_TAIHU_JOB_TIMEOUT,
-			       -ETIMEDOUT)) {
-		/* The entry stays on the ring: its context's TLB may refill. */
-		job->abandoned = true;
-		dev_warn_ratelimited(dev, "queue %u: job of context %u timed out, cancelled (reset: %d)\n",
-				     q->index, job->ctx->id, ret);
-	}
+	taihu_job_cancel_timed_out(job, ret);
 
 	/* Signalled now, or about to be by the scheduler's run_job work. */
 	dma_fence_wait(&sched_job->s_fence->finished, false);

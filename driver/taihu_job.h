@@ -139,6 +139,17 @@ void taihu_job_abort(struct taihu_job *job, bool inited);
 void taihu_job_free_later(struct taihu_job *job);
 
 /**
+ * taihu_job_cancel_timed_out() - end a timed-out job the card did not end
+ * @job: a job whose timeout was handled (scheduled or direct)
+ * @reset: the recovery's result, for the log
+ *
+ * If the job's ring entry has not ended (the queue reset failed, the card
+ * is gone), it ends with DRM_TAIHU_JOB_TIMEOUT without the card. The entry
+ * stays on the ring until the card moves past it, so the job is abandoned.
+ */
+void taihu_job_cancel_timed_out(struct taihu_job *job, int reset);
+
+/**
  * taihu_job_deps_want_irq() - have the jobs a scheduled job waits for
  *	report their end at once
  * @job: an armed job about to be pushed

@@ -111,11 +111,24 @@ static struct taihu_pt *taihu_pt_alloc(struct taihu_ctx *ctx, bool dir)
 	return pt;
 }
 
+/* Drop a table's shadow once its VRAM was freed or handed over. */
+static void taihu_pt_forget(struct taihu_ctx *ctx, struct taihu_pt *pt)
+{
+	kfree(pt);
+	ctx->pt_pages--;
+}
+
 static void taihu_pt_free(struct taihu_ctx *ctx, struct taihu_pt *pt)
 {
 	taihu_vram_free(ctx->tdev, &pt->node);
-	kfree(pt);
-	ctx->pt_pages--;
+	taihu_pt_forget(ctx, pt);
+}
+
+/* A table the card may still walk waits in the quarantine. */
+static void taihu_pt_quarantine(struct taihu_ctx *ctx, struct taihu_pt *pt)
+{
+	taihu_quarantine_vram(ctx->tdev, ctx->id, &pt->node);
+	taihu_pt_forget(ctx, pt);
 }
 
 /* Find or create the leaf table covering @va. */
@@ -283,16 +296,12 @@ static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 	struct taihu_pt *pt, *tmp;
 
 	list_for_each_entry_safe(pt, tmp, freed, free_link) {
-		if (ctx->tlb_stale) {
-			taihu_quarantine_vram(ctx->tdev, ctx->id, &pt->node);
-			kfree(pt);
-			ctx->pt_pages--;
-		} else if (taihu_uq_hold_vram(ctx, &pt->node)) {
-			kfree(pt);
-			ctx->pt_pages--;
-		} else {
+		if (ctx->tlb_stale)
+			taihu_pt_quarantine(ctx, pt);
+		else if (taihu_uq_hold_vram(ctx, &pt->node))
+			taihu_pt_forget(ctx, pt);
+		else
 			taihu_pt_free(ctx, pt);
-		}
 	}
 }
 
@@ -310,13 +319,10 @@ static void taihu_pt_free_tree(struct taihu_ctx *ctx, struct taihu_pt *pt,
 			if (pt->child[i])
 				taihu_pt_free_tree(ctx, pt->child[i], level + 1,
 						   hold);
-	if (hold) {
-		taihu_quarantine_vram(ctx->tdev, ctx->id, &pt->node);
-		kfree(pt);
-		ctx->pt_pages--;
-	} else {
+	if (hold)
+		taihu_pt_quarantine(ctx, pt);
+	else
 		taihu_pt_free(ctx, pt);
-	}
 }
 
 struct taihu_ctx *taihu_ctx_create(struct taihu_device *tdev, u32 id)

@@ -122,20 +122,19 @@ int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count)
 	return 0;
 }
 
-int bench_queue_counter(const struct taihu_device_desc *desc, const char *key,
-			unsigned int queue, uint64_t *val)
+int bench_queue_counters(const struct taihu_device_desc *desc, unsigned int queue,
+			 const char *const *keys, uint64_t *vals, unsigned int n)
 {
 	char path[128], *line = NULL, *tok, *save;
-	unsigned int q;
+	unsigned int q, i, found = 0;
 	size_t cap = 0;
-	int ret = -ENOENT;
 	FILE *f;
 
 	bench_debugfs_path(desc, "queues", path, sizeof(path));
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while (ret && getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, f) > 0) {
 		if (sscanf(line, "queue %u:", &q) != 1 || q != queue)
 			continue;
 		/* "key value" pairs after the colon. */
@@ -143,16 +142,18 @@ int bench_queue_counter(const struct taihu_device_desc *desc, const char *key,
 		     tok = strtok_r(NULL, " \n", &save)) {
 			char *v = strtok_r(NULL, " \n", &save);
 
-			if (v && !strcmp(tok, key)) {
-				*val = strtoull(v, NULL, 0);
-				ret = 0;
-				break;
+			for (i = 0; v && i < n; i++) {
+				if (!strcmp(tok, keys[i])) {
+					vals[i] = strtoull(v, NULL, 0);
+					found++;
+				}
 			}
 		}
+		break;
 	}
 	free(line);
 	fclose(f);
-	return ret;
+	return found == n ? 0 : -ENOENT;
 }
 
 int bench_read_ping(const struct taihu_device_desc *desc, struct bench_ping *p)

@@ -37,11 +37,12 @@ void bench_debugfs_path(const struct taihu_device_desc *desc, const char *file,
 int bench_queue_irqs(const struct taihu_device_desc *desc, uint64_t *count);
 
 /*
- * Counter @key of queue @queue in the debugfs "queues" file of @desc
- * ("queue N: key value key value ..."). 0 or a negative errno.
+ * The counters @keys[0..@n) of queue @queue, read at once from the debugfs
+ * "queues" file of @desc ("queue N: key value key value ..."). 0, or a
+ * negative errno (-ENOENT: a key is missing).
  */
-int bench_queue_counter(const struct taihu_device_desc *desc, const char *key,
-			unsigned int queue, uint64_t *val);
+int bench_queue_counters(const struct taihu_device_desc *desc, unsigned int queue,
+			 const char *const *keys, uint64_t *vals, unsigned int n);
 
 /* The driver's platform round trip, debugfs ping: "count N min_ns X ...". */
 struct bench_ping {

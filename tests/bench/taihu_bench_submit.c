@@ -389,8 +389,12 @@ int main(int argc, char **argv)
 	double irqs_per_job = 0, uq_rate = 0, direct_share = 0;
 	int64_t uq_med = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
-	uint64_t direct0 = 0, direct1 = 0, sub0 = 0, sub1 = 0;
-	uint64_t full0 = 0, full1 = 0, behind0 = 0, behind1 = 0;
+	/* debugfs queue counters around the one-queue stream */
+	enum { QK_DIRECT, QK_SUBMITTED, QK_FULL, QK_BEHIND, QK_COUNT };
+	static const char *const qkeys[QK_COUNT] = {
+		"direct", "submitted", "direct_full", "behind",
+	};
+	uint64_t q0[QK_COUNT] = { 0 }, q1[QK_COUNT] = { 0 };
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
 	int opt, ret, have_ping, have_irqs, have_direct, i;
@@ -442,27 +446,22 @@ int main(int argc, char **argv)
 	    sz->ioctls, ioctl_rate, ret ? ": " : "", ret ? taihu_strerror(ret) : "");
 
 	have_irqs = !bench_queue_irqs(desc, &irqs0);
-	have_direct = !bench_queue_counter(desc, "direct", 0, &direct0) &&
-		      !bench_queue_counter(desc, "submitted", 0, &sub0) &&
-		      !bench_queue_counter(desc, "direct_full", 0, &full0) &&
-		      !bench_queue_counter(desc, "behind", 0, &behind0);
+	have_direct = !bench_queue_counters(desc, 0, qkeys, q0, QK_COUNT);
 	ret = pipelined(dev, sz->pipelined, 0, info.num_queues, &rate1);
 	have_irqs = have_irqs && !bench_queue_irqs(desc, &irqs1);
 	have_direct = have_direct &&
-		      !bench_queue_counter(desc, "direct", 0, &direct1) &&
-		      !bench_queue_counter(desc, "submitted", 0, &sub1) &&
-		      !bench_queue_counter(desc, "direct_full", 0, &full1) &&
-		      !bench_queue_counter(desc, "behind", 0, &behind1);
+		      !bench_queue_counters(desc, 0, qkeys, q1, QK_COUNT);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0 (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    sz->pipelined, rate1, ratio(rate1, ioctl_rate), ret ? ": " : "",
 	    ret ? taihu_strerror(ret) : "");
 	irqs_per_job = (double)(irqs1 - irqs0) / sz->pipelined;
 	bench_tap(have_irqs, "queue interrupts during that stream: %" PRIu64 " (%.3f per job)",
 	    irqs1 - irqs0, irqs_per_job);
-	direct_share = ratio((double)(direct1 - direct0), (double)(sub1 - sub0));
+	direct_share = ratio((double)(q1[QK_DIRECT] - q0[QK_DIRECT]),
+			     (double)(q1[QK_SUBMITTED] - q0[QK_SUBMITTED]));
 	bench_tap(have_direct, "of that stream, ring entries written directly by SUBMIT: %" PRIu64 " of %" PRIu64 " (%.3f); through the scheduler: %" PRIu64 " because the direct slots were full, %" PRIu64 " behind a job of theirs there",
-	    direct1 - direct0, sub1 - sub0, direct_share, full1 - full0,
-	    behind1 - behind0);
+	    q1[QK_DIRECT] - q0[QK_DIRECT], q1[QK_SUBMITTED] - q0[QK_SUBMITTED],
+	    direct_share, q1[QK_FULL] - q0[QK_FULL], q1[QK_BEHIND] - q0[QK_BEHIND]);
 
 	ret = pipelined_batched(dev, sz->pipelined, 0, &rate_batch);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0, batches of %d (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",

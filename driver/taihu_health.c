@@ -158,6 +158,9 @@ static int taihu_health_reset_card(struct taihu_device *tdev, enum taihu_death w
 	u64 t0 = ktime_get_ns();
 	int ret;
 
+	/* A request waiting on the card in trouble holds what we need. */
+	if (why != TAIHU_DEATH_ADMIN && why != TAIHU_DEATH_QUEUE_RESET)
+		taihu_mbox_abandon(tdev);
 	down_write(&h->reset_lock);
 	/* An administrator's reset is neither limited nor counted. */
 	if (why != TAIHU_DEATH_ADMIN && !taihu_health_reset_allowed(h, t0)) {
@@ -238,6 +241,8 @@ static void taihu_health_trouble(struct taihu_device *tdev, enum taihu_death why
 		dev_err(tdev->drm.dev, "no heartbeat for %llu ms: resetting the card\n",
 			stale_ms);
 	}
+	/* The dump takes context locks that waiting requests may hold. */
+	taihu_mbox_abandon(tdev);
 	taihu_coredump_card(tdev, taihu_death_names[why]);
 	ret = taihu_health_reset_card(tdev, why, NULL, NULL);
 	if (ret) {
@@ -330,11 +335,11 @@ bool taihu_health_suspect(struct taihu_device *tdev)
 		return true;
 	if (taihu_ctrl_rd32(tdev, TAIHU_ID_REG(state)) == TAIHU_CARD_STATE_ERROR)
 		return true;
-	/* The card's word: never trust it beyond the heartbeat timeout. */
-	period = min(taihu_ctrl_rd32(tdev, TAIHU_ID_REG(heartbeat_period_ms)),
-		     READ_ONCE(h->timeout_ms));
+	/* The card's word, but never later than the watchdog's own verdict. */
+	period = taihu_ctrl_rd32(tdev, TAIHU_ID_REG(heartbeat_period_ms));
 	stale_ms = div_u64(ktime_get_ns() - READ_ONCE(h->last_change_ns), NSEC_PER_MSEC);
-	return stale_ms > 2 * (u64)period + 2 * TAIHU_HEALTH_POLL_MS;
+	return stale_ms > min(2 * (u64)period + 2 * TAIHU_HEALTH_POLL_MS,
+			      (u64)READ_ONCE(h->timeout_ms));
 }
 
 void taihu_health_kick(struct taihu_device *tdev)

@@ -30,6 +30,7 @@ void taihu_mbox_init(struct taihu_device *tdev)
 	mutex_init(&mbox->lock);
 	init_waitqueue_head(&mbox->wq);
 	spin_lock_init(&mbox->event_lock);
+	atomic_set(&mbox->abandons, 0);
 	/* Continue after the last request posted, by us or a previous load. */
 	mbox->seq = taihu_ctrl_rd32(tdev, TAIHU_MBOX_REG(req_seq));
 }
@@ -47,15 +48,22 @@ int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 	void __iomem *ctrl = tdev->hw.ctrl;
 	unsigned long deadline;
 	u32 seq, len;
+	int abandons;
 	int ret = 0;
 
 	if (req_len > TAIHU_MBOX_PAYLOAD_SIZE || (req_len && !req))
 		return -EINVAL;
 
+	/* Before the lock: a request queued behind a hung one is abandoned too. */
+	abandons = atomic_read(&mbox->abandons);
 	mutex_lock(&mbox->lock);
 	/* Nobody would answer. */
 	if (taihu_health_dead(tdev)) {
 		ret = -ENODEV;
+		goto out;
+	}
+	if (atomic_read(&mbox->abandons) != abandons) {
+		ret = -ECANCELED;
 		goto out;
 	}
 
@@ -82,10 +90,17 @@ int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 			goto out;
 		}
 		wait_event_timeout(mbox->wq, taihu_mbox_answered(tdev, seq) ||
-				   taihu_health_dead(tdev),
+				   taihu_health_dead(tdev) ||
+				   atomic_read(&mbox->abandons) != abandons,
 				   msecs_to_jiffies(TAIHU_MBOX_POLL_MS));
-		if (taihu_health_dead(tdev) && !taihu_mbox_answered(tdev, seq)) {
+		if (taihu_mbox_answered(tdev, seq))
+			break;
+		if (taihu_health_dead(tdev)) {
 			ret = -ENODEV;
+			goto out;
+		}
+		if (atomic_read(&mbox->abandons) != abandons) {
+			ret = -ECANCELED;
 			goto out;
 		}
 	}
@@ -140,6 +155,12 @@ int taihu_mbox_ping(struct taihu_device *tdev, u64 cookie, u64 *rtt_ns)
 	if (status || rsp.cookie != cookie)
 		return -EIO;
 	return 0;
+}
+
+void taihu_mbox_abandon(struct taihu_device *tdev)
+{
+	atomic_inc(&tdev->mbox.abandons);
+	wake_up_all(&tdev->mbox.wq);
 }
 
 /* Card events that userspace hears about, on the netlink events group. */

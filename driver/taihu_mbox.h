@@ -7,6 +7,7 @@
 #ifndef __TAIHU_MBOX_H__
 #define __TAIHU_MBOX_H__
 
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -24,11 +25,14 @@ struct taihu_device;
  * @wq: woken by the control interrupt
  * @seq: sequence number of the last request posted, under @lock
  * @event_lock: serialises draining of the event ring (IRQ and re-scan)
+ * @abandons: bumped by taihu_mbox_abandon(); a request that sees it change
+ *	while it waits gives up
  */
 struct taihu_mailbox {
 	struct mutex lock; /* one request at a time */
 	wait_queue_head_t wq;
 	u32 seq;
+	atomic_t abandons;
 	spinlock_t event_lock; /* event ring draining */
 };
 
@@ -56,7 +60,9 @@ void taihu_mbox_init(struct taihu_device *tdev);
  *
  * Return: 0 when the card answered (its verdict is in @status),
  * -ETIMEDOUT if it did not answer in time, -ENODEV at once when the card is
- * (or is declared, meanwhile) dead, -EINVAL for a bad request.
+ * (or is declared, meanwhile) dead, -ECANCELED at once when the watchdog
+ * abandoned the requests waiting (taihu_mbox_abandon()), -EINVAL for a bad
+ * request.
  */
 int taihu_mbox_request(struct taihu_device *tdev, u32 op,
 		       const void *req, u32 req_len, void *rsp, u32 rsp_size,
@@ -88,6 +94,18 @@ int taihu_mbox_simple(struct taihu_device *tdev, u32 op, const void *req,
  * Return: 0, -ETIMEDOUT, or -EIO if the card answered wrongly.
  */
 int taihu_mbox_ping(struct taihu_device *tdev, u64 cookie, u64 *rtt_ns);
+
+/**
+ * taihu_mbox_abandon() - make the requests waiting now give up
+ * @tdev: the device
+ *
+ * For the watchdog, once it knows the card is in trouble: requests posted
+ * before, or waiting for the mailbox lock, end with -ECANCELED at once
+ * rather than each waiting out its timeout on a card that will not answer,
+ * while they hold locks the recovery needs. Requests that start afterwards
+ * (the reset's own) are not affected.
+ */
+void taihu_mbox_abandon(struct taihu_device *tdev);
 
 /**
  * taihu_mbox_irq() - control vector handler: wake the waiter, drain events

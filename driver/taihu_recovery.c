@@ -125,7 +125,8 @@ bool taihu_recovery_hung(struct taihu_queue *q, struct taihu_fence *fence)
  * taihu_queue_reset()'s steps, except that a failed QUEUE_ENABLE leaves the
  * entries in flight, and the queue in its reset, for the card reset that
  * follows. Return: 0; -ENODEV if the queue was stopped meanwhile (every
- * entry has ended); else the error of the failed mailbox request.
+ * entry has ended); -ECANCELED if the watchdog abandoned the request for a
+ * card reset of its own; else the error of the failed mailbox request.
  */
 static int taihu_recovery_queue_reset(struct taihu_queue *q,
 				      struct taihu_fence *guilty)
@@ -210,15 +211,18 @@ int taihu_recovery_hang(struct taihu_queue *q, struct taihu_fence *guilty)
 		dev_warn_ratelimited(dev, "queue %u: job of context %u made no progress for %u ms, queue reset\n",
 				     q->index, ctx_id, READ_ONCE(r->job_timeout_ms));
 		taihu_recovery_uevent(q, ctx_id, "queue-reset");
-	} else if (ret != -ENODEV) {
+	} else if (ret != -ENODEV && ret != -ECANCELED) {
 		atomic64_inc(&r->queue_reset_failures);
 		dev_err_ratelimited(dev, "queue %u: job of context %u hung, queue reset failed: %d\n",
 				    q->index, ctx_id, ret);
 	}
 out:
 	up_read(&tdev->health.reset_lock);
-	/* The last rung: the whole card, the innocent jobs run again. */
-	if (ret && ret != -ENODEV) {
+	/*
+	 * The last rung: the whole card, the innocent jobs run again. Not if
+	 * the watchdog abandoned the reset's request: its card reset follows.
+	 */
+	if (ret && ret != -ENODEV && ret != -ECANCELED) {
 		atomic64_inc(&r->escalations);
 		ret = taihu_health_escalate(tdev, q, guilty);
 	}

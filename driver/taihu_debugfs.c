@@ -15,6 +15,9 @@
  *   bytes of VRAM and host buffers, live jobs, first fault address or "-";
  * - quarantine: "bytes <n> entries <n> total <n>", the memory held
  *   because a TLB invalidation or CTX_DESTROY failed (taihu_quarantine.c);
+ * - tlb: "sent <n> failed <n> deferred <n>", TLB invalidations sent to
+ *   the card and failed, and unmaps whose invalidation was shared with a
+ *   batch of frees (taihu_mmu.c);
  * - queues: one line per hardware queue,
  *   "queue <n>: enabled <0|1> submitted <n> irq_asked <n> completed <n>
  *   failed <n> timeouts <n> resets <n> jobs <n> depth <n> head <n> tail <n>
@@ -196,6 +199,14 @@ static int taihu_debugfs_mmu(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int taihu_debugfs_tlb(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	taihu_tlb_debugfs_show(to_taihu_device(entry->dev), m);
+	return 0;
+}
+
 static int taihu_debugfs_queues(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -250,6 +261,7 @@ static const struct drm_debugfs_info taihu_debugfs_list[] = {
 	{ "mmu", taihu_debugfs_mmu, 0 },
 	{ "quarantine", taihu_debugfs_quarantine, 0 },
 	{ "queues", taihu_debugfs_queues, 0 },
+	{ "tlb", taihu_debugfs_tlb, 0 },
 	{ "ping", taihu_debugfs_ping, 0 },
 };
 

@@ -76,6 +76,7 @@
  * @recovery: job timeouts and the recovery ladder (taihu_recovery.h)
  * @uq: user-mode submission queues (taihu_uqueue.h)
  * @quarantine: memory the card may still reach through stale translations
+ * @tlb: TLB invalidation counters (taihu_mmu.c)
  */
 struct taihu_device {
 	struct drm_device drm;
@@ -105,6 +106,7 @@ struct taihu_device {
 	struct taihu_recovery recovery;
 	struct taihu_uq_dev uq;
 	struct taihu_quarantine quarantine;
+	struct taihu_tlb_stats tlb;
 };
 
 /**

@@ -47,7 +47,6 @@
 #include "taihu_drv.h"
 #include "taihu_gem.h"
 #include "taihu_mmu.h"
-#include "taihu_quarantine.h"
 #include "taihu_pin.h"
 
 static void taihu_vram_fini(struct drm_device *drm, void *arg)
@@ -186,7 +185,7 @@ static struct taihu_bo_map *taihu_bo_map_create(struct taihu_bo *bo,
 		ret = taihu_ctx_map_vram(ctx, &map->va, bo->node.start,
 					 obj->size);
 		if (ret) {
-			taihu_ctx_va_free(ctx, &map->va, 0);
+			taihu_ctx_va_free(ctx, &map->va, 0, NULL);
 			goto err_free;
 		}
 		map->mapped = obj->size;
@@ -211,11 +210,7 @@ static void taihu_bo_map_put_locked(struct taihu_bo_map *map)
 
 	list_del(&map->link);
 	/* The card may still translate to it, or a user-queue entry use it. */
-	if (taihu_ctx_va_free(map->ctx, &map->va, map->mapped))
-		taihu_quarantine_object(map->ctx->tdev, map->ctx->id,
-					&map->bo->base.base);
-	else if (map->mapped)
-		taihu_uq_hold_object(map->ctx, &map->bo->base.base);
+	taihu_ctx_va_free(map->ctx, &map->va, map->mapped, &map->bo->base.base);
 	taihu_ctx_put(map->ctx);
 	kfree(map);
 }

@@ -176,17 +176,40 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 	return &job->hw_fence->base;
 }
 
+/*
+ * Contexts whose unmaps one free pass batches: every job's command buffer
+ * is a buffer of its own, and one TLB invalidation per buffer would make
+ * freeing lag far behind the jobs while the card is slow to answer.
+ */
+#define TAIHU_FREE_BATCH_CTXS	8
+
 static void taihu_job_free_work(struct work_struct *work)
 {
 	struct taihu_device *tdev = container_of(work, struct taihu_device,
 						 jobs_free_work);
+	struct taihu_ctx *batch[TAIHU_FREE_BATCH_CTXS];
 	struct taihu_job *job, *next;
+	struct llist_node *list;
+	u32 n = 0, i;
 
-	llist_for_each_entry_safe(job, next, llist_del_all(&tdev->jobs_to_free),
-				  free_node) {
+	list = llist_del_all(&tdev->jobs_to_free);
+	llist_for_each_entry(job, list, free_node) {
+		for (i = 0; i < n && batch[i] != job->ctx; i++)
+			;
+		if (i < n || n == ARRAY_SIZE(batch))
+			continue;
+		/* Held past the jobs' own references, to the batch's end. */
+		batch[n++] = taihu_ctx_get(job->ctx);
+		taihu_ctx_batch_begin(job->ctx);
+	}
+	llist_for_each_entry_safe(job, next, list, free_node) {
 		if (!job->direct)
 			drm_sched_job_cleanup(&job->base);
 		taihu_job_destroy(job);
+	}
+	for (i = 0; i < n; i++) {
+		taihu_ctx_batch_end(batch[i]);
+		taihu_ctx_put(batch[i]);
 	}
 }
 

@@ -7,7 +7,7 @@
  * page table in VRAM (taihu_card_api.h) and a kernel-side shadow of it, so
  * the driver never reads tables back from the card: directory levels keep
  * pointers to their children, every table counts its valid entries. Tables
- * are allocated on demand and freed when they become empty.
+ * are allocated on demand and freed when they become empty (see below).
  *
  * The card caches translations (and the last table walked) per engine and
  * drops them on TLB_INVALIDATE. Entries only ever go from invalid to valid
@@ -15,9 +15,15 @@
  * invalidation; removing them does, before their tables or pages are
  * reused. It is skipped when no job of the context can have run since the
  * last full invalidation (&taihu_ctx.tlb_dirty), which keeps buffer
- * create/destroy cycles off the mailbox. When an invalidation fails, the
- * card may go on translating what was unmapped: what such unmaps free (the
- * buffers and page tables) is quarantined (taihu_quarantine.c) until an
+ * create/destroy cycles off the mailbox. Until it is done, an unmapped VA
+ * range stays reserved (&taihu_ctx.stale_va) and the page tables it emptied
+ * stay linked: the card's walk cache may point at them, and a new mapping
+ * nearby must go through the same tables, not new ones. Each invalidation
+ * first unlinks the empty tables of every range waiting, then frees them
+ * if the card answered and links them back if not. A batch of frees
+ * (taihu_ctx_batch_begin(), the buffers of ended jobs) shares one
+ * invalidation. When one fails, the card may go on translating what was
+ * unmapped: the buffers are quarantined (taihu_quarantine.c) until an
  * invalidation of the context succeeds, CTX_DESTROY does, or the card is
  * reset.
  *
@@ -52,12 +58,16 @@
  * @node: its VRAM
  * @valid: entries that are valid
  * @free_link: on the list of tables to free after a TLB invalidation
+ * @parent: the directory that points to it; NULL for the root
+ * @parent_idx: its entry in @parent
  * @child: next-level tables (directory levels only)
  */
 struct taihu_pt {
 	struct drm_mm_node node;
 	u32 valid;
 	struct list_head free_link;
+	struct taihu_pt *parent;
+	u32 parent_idx;
 	struct taihu_pt *child[];
 };
 
@@ -131,6 +141,15 @@ static void taihu_pt_quarantine(struct taihu_ctx *ctx, struct taihu_pt *pt)
 	taihu_pt_forget(ctx, pt);
 }
 
+/* Point @pt's parent entry at it again. */
+static void taihu_pt_link(struct taihu_ctx *ctx, struct taihu_pt *pt)
+{
+	taihu_pt_write(ctx, pt->parent, pt->parent_idx,
+		       pt->node.start | TAIHU_PTE_VALID);
+	pt->parent->child[pt->parent_idx] = pt;
+	pt->parent->valid++;
+}
+
 /* Find or create the leaf table covering @va. */
 static struct taihu_pt *taihu_pt_leaf(struct taihu_ctx *ctx, u64 va)
 {
@@ -149,10 +168,9 @@ static struct taihu_pt *taihu_pt_leaf(struct taihu_ctx *ctx, u64 va)
 				return NULL;
 			/* The zeroed table before the entry that points to it. */
 			wmb();
-			taihu_pt_write(ctx, dir, idx,
-				       next->node.start | TAIHU_PTE_VALID);
-			dir->child[idx] = next;
-			dir->valid++;
+			next->parent = dir;
+			next->parent_idx = idx;
+			taihu_pt_link(ctx, next);
 		}
 		dir = next;
 	}
@@ -189,7 +207,31 @@ static void taihu_pt_prune(struct taihu_ctx *ctx, u64 va,
 	}
 }
 
-/* Invalidate [va, va + size), which must all be valid, and prune. */
+/* Unlink the empty tables covering [va, va + size). */
+static void taihu_pt_prune_range(struct taihu_ctx *ctx, u64 va, u64 size,
+				 struct list_head *freed)
+{
+	u64 end = va + size;
+
+	for (; va < end; va = round_down(va, TAIHU_PT_LEAF_SPAN) + TAIHU_PT_LEAF_SPAN)
+		taihu_pt_prune(ctx, va, freed);
+}
+
+/*
+ * The card was not made to forget: link the tables unlinked meanwhile
+ * back, parents first (prune queued children before their parents).
+ */
+static void taihu_pt_relink(struct taihu_ctx *ctx, struct list_head *freed)
+{
+	struct taihu_pt *pt, *tmp;
+
+	list_for_each_entry_safe_reverse(pt, tmp, freed, free_link) {
+		list_del(&pt->free_link);
+		taihu_pt_link(ctx, pt);
+	}
+}
+
+/* Invalidate [va, va + size), which must all be valid; prune if @freed. */
 static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
 			   struct list_head *freed)
 {
@@ -211,7 +253,8 @@ static void taihu_pt_clear(struct taihu_ctx *ctx, u64 va, u64 size,
 				leaf->valid--;
 			}
 		}
-		taihu_pt_prune(ctx, stop - 1, freed);
+		if (freed)
+			taihu_pt_prune(ctx, stop - 1, freed);
 		va = stop;
 	}
 }
@@ -228,67 +271,15 @@ static void taihu_ctx_stale_va_free(struct taihu_ctx *ctx)
 	}
 }
 
-/*
- * Drop the card's cached translations of the context, if it may have any.
- * If the card does not, it may go on using them: the context's TLB is
- * stale, and what its unmaps free is quarantined until an invalidation
- * succeeds (which releases it) or the card is reset.
- */
-static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx)
+/* May the card hold translations of the context? */
+static bool taihu_ctx_tlb_needed(struct taihu_ctx *ctx)
 {
-	struct taihu_mbox_tlb req = { .context = ctx->id };
-	struct taihu_device *tdev = ctx->tdev;
-	unsigned int timeout;
-	int idx, ret;
-
-	lockdep_assert_held(&ctx->lock);
-
-	if (!ctx->tlb_dirty && !ctx->tlb_sticky && !atomic_read(&ctx->uqs))
-		return;
-	/*
-	 * Unplugged: the card is reset on the way out and forgets the
-	 * context; the removal releases what was quarantined before.
-	 */
-	if (!drm_dev_enter(&tdev->drm, &idx)) {
-		ctx->tlb_stale = false;
-		taihu_ctx_stale_va_free(ctx);
-		return;
-	}
-	/*
-	 * A card in trouble (its heartbeat late, a reset under way) or a
-	 * context whose last invalidation failed gets a short wait: an
-	 * unanswered request only quarantines the memory, while the full
-	 * timeout would make every free wait behind it until the reset (and
-	 * VRAM run out meanwhile). Never skipped: the card's walk cache may
-	 * point at a table freed since, which a new mapping would not use.
-	 */
-	timeout = ctx->tlb_stale || taihu_health_suspect(tdev) ?
-		  TAIHU_TLB_SUSPECT_TIMEOUT_MS : TAIHU_MBOX_TIMEOUT_MS;
-	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_TLB_INVALIDATE, &req,
-				sizeof(req), timeout);
-	drm_dev_exit(idx);
-	if (ret) {
-		dev_err_ratelimited(tdev->drm.dev,
-				    "context %u: TLB invalidation failed: %d, unmapped memory quarantined\n",
-				    ctx->id, ret);
-		ctx->tlb_stale = true;
-		return;
-	}
-	if (ctx->tlb_stale) {
-		ctx->tlb_stale = false;
-		taihu_ctx_stale_va_free(ctx);
-		taihu_quarantine_release_ctx(tdev, ctx->id);
-	}
-	/* With no job alive, nothing can refill the TLB. */
-	if (!atomic_read(&ctx->jobs) && !atomic_read(&ctx->uqs) &&
-	    !ctx->tlb_sticky)
-		ctx->tlb_dirty = false;
+	return ctx->tlb_dirty || ctx->tlb_sticky || atomic_read(&ctx->uqs);
 }
 
 /*
  * After the TLB invalidation: a user-queue entry may still be in a walk
- * through them, so they may be held until it ends (taihu_uq_hold_vram());
- * after a failed one, the card may walk them still (quarantined).
+ * through them, so they may be held until it ends (taihu_uq_hold_vram()).
  */
 static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 				  struct list_head *freed)
@@ -296,13 +287,100 @@ static void taihu_ctx_free_tables(struct taihu_ctx *ctx,
 	struct taihu_pt *pt, *tmp;
 
 	list_for_each_entry_safe(pt, tmp, freed, free_link) {
-		if (ctx->tlb_stale)
-			taihu_pt_quarantine(ctx, pt);
-		else if (taihu_uq_hold_vram(ctx, &pt->node))
+		if (taihu_uq_hold_vram(ctx, &pt->node))
 			taihu_pt_forget(ctx, pt);
 		else
 			taihu_pt_free(ctx, pt);
 	}
+}
+
+/*
+ * The card cannot reach what was unmapped: free it all. Once the device is
+ * gone, its removal released (or releases) the quarantine instead.
+ */
+static void taihu_ctx_tlb_clean(struct taihu_ctx *ctx, struct list_head *freed)
+{
+	taihu_ctx_free_tables(ctx, freed);
+	taihu_ctx_stale_va_free(ctx);
+	if (!ctx->hw_gone && (ctx->tlb_stale || ctx->batch_held))
+		taihu_quarantine_release_ctx(ctx->tdev, ctx->id);
+	ctx->tlb_stale = false;
+	ctx->batch_held = false;
+}
+
+/*
+ * Drop the card's cached translations of the context, if it may have any,
+ * and free what the unmaps since the last time left: the tables on @freed
+ * and the empty ones of the ranges waiting. If the card does not answer,
+ * it may go on using them: the context's TLB is stale, the tables are
+ * linked back, and the buffers are quarantined until an invalidation
+ * succeeds (which releases them) or the card is reset.
+ */
+static void taihu_ctx_tlb_flush(struct taihu_ctx *ctx, struct list_head *freed)
+{
+	struct taihu_mbox_tlb req = { .context = ctx->id };
+	struct taihu_device *tdev = ctx->tdev;
+	struct taihu_stale_va *sv;
+	unsigned int timeout;
+	bool entered;
+	int idx, ret;
+
+	lockdep_assert_held(&ctx->lock);
+
+	if (!taihu_ctx_tlb_needed(ctx)) {
+		taihu_ctx_free_tables(ctx, freed);
+		return;
+	}
+	/*
+	 * Unplugged: the card is reset on the way out and forgets the
+	 * context; the removal releases what was quarantined before.
+	 */
+	entered = drm_dev_enter(&tdev->drm, &idx);
+	if (!entered)
+		ctx->hw_gone = true;
+	list_for_each_entry(sv, &ctx->stale_va, link)
+		taihu_pt_prune_range(ctx, sv->node.start, sv->node.size, freed);
+	if (ctx->hw_gone) {
+		taihu_ctx_tlb_clean(ctx, freed);
+		if (entered)
+			drm_dev_exit(idx);
+		return;
+	}
+	/* The unlinked tables before the card re-walks them. */
+	wmb();
+	/*
+	 * A card in trouble (its heartbeat late, a reset under way) or a
+	 * context whose last invalidation failed gets a short wait: an
+	 * unanswered request only holds the memory, while the full timeout
+	 * would make every free wait behind it until the reset (and VRAM run
+	 * out meanwhile). Never skipped: the card's walk cache may point at a
+	 * table unlinked since, which a new mapping would not use.
+	 */
+	timeout = ctx->tlb_stale || taihu_health_suspect(tdev) ?
+		  TAIHU_TLB_SUSPECT_TIMEOUT_MS : TAIHU_MBOX_TIMEOUT_MS;
+	atomic64_inc(&tdev->tlb.sent);
+	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_TLB_INVALIDATE, &req,
+				sizeof(req), timeout);
+	drm_dev_exit(idx);
+	if (ret) {
+		atomic64_inc(&tdev->tlb.failed);
+		dev_err_ratelimited(tdev->drm.dev,
+				    "context %u: TLB invalidation failed: %d, unmapped memory quarantined\n",
+				    ctx->id, ret);
+		taihu_pt_relink(ctx, freed);
+		/* Their tables are linked again: the card may still walk them. */
+		wmb();
+		ctx->tlb_stale = true;
+		if (ctx->batch_held)
+			taihu_quarantine_keep_ctx(tdev, ctx->id);
+		ctx->batch_held = false;
+		return;
+	}
+	taihu_ctx_tlb_clean(ctx, freed);
+	/* With no job alive, nothing can refill the TLB. */
+	if (!atomic_read(&ctx->jobs) && !atomic_read(&ctx->uqs) &&
+	    !ctx->tlb_sticky)
+		ctx->tlb_dirty = false;
 }
 
 /*
@@ -472,8 +550,7 @@ static void taihu_ctx_map_undo(struct taihu_ctx *ctx, u64 start, u64 done,
 	taihu_pt_prune(ctx, va_fail, &freed);
 	/* A racing job of the context may have used the new entries. */
 	wmb();
-	taihu_ctx_tlb_flush(ctx);
-	taihu_ctx_free_tables(ctx, &freed);
+	taihu_ctx_tlb_flush(ctx, &freed);
 }
 
 /* Where a mapping of @node has got to; @leaf covers the last page written. */
@@ -559,49 +636,87 @@ int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
 	return ret;
 }
 
-bool taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
-		       u64 mapped)
+/* Keep [start, start + size) out of reuse until the TLB is clean. */
+static void taihu_ctx_va_hold(struct taihu_ctx *ctx, u64 start, u64 size)
 {
+	struct taihu_stale_va *sv;
+
+	/* Under the lock: nobody took the range meanwhile. */
+	sv = kzalloc(sizeof(*sv), GFP_KERNEL | __GFP_NOFAIL);
+	sv->node.start = start;
+	sv->node.size = size;
+	if (drm_mm_reserve_node(&ctx->va, &sv->node))
+		kfree(sv);
+	else
+		list_add_tail(&sv->link, &ctx->stale_va);
+}
+
+void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 mapped, struct drm_gem_object *obj)
+{
+	u64 start = node->start, size = node->size;
+	struct taihu_device *tdev = ctx->tdev;
+	bool entered, need, defer;
 	LIST_HEAD(freed);
-	bool entered, stale = false;
 	int idx;
 
 	/* Gone: keep the shadow consistent, leave BAR2 alone. */
-	entered = drm_dev_enter(&ctx->tdev->drm, &idx);
+	entered = drm_dev_enter(&tdev->drm, &idx);
 	mutex_lock(&ctx->lock);
 	if (!entered)
 		ctx->hw_gone = true;
+	need = mapped && taihu_ctx_tlb_needed(ctx);
+	/*
+	 * User-queue entries run at any time: theirs cannot wait. Gone: the
+	 * removal does not see what is held afterwards.
+	 */
+	defer = need && entered && ctx->batch && !atomic_read(&ctx->uqs);
 	if (mapped) {
-		taihu_pt_clear(ctx, node->start, mapped, &freed);
+		taihu_pt_clear(ctx, start, mapped, need ? NULL : &freed);
 		/* The cleared entries before the card re-walks them. */
 		wmb();
-		taihu_ctx_tlb_flush(ctx);
-		taihu_ctx_free_tables(ctx, &freed);
-		stale = ctx->tlb_stale;
 	}
+	drm_mm_remove_node(node);
 	/*
 	 * The card may still translate the range to the old pages (also
-	 * after a partial mapping undone): a new mapping there would read
-	 * and write them, so it is not reused before an invalidation succeeds.
+	 * after a partial mapping undone, while the TLB is stale): a new
+	 * mapping there would read and write them.
 	 */
-	drm_mm_remove_node(node);
-	if (ctx->tlb_stale) {
-		struct taihu_stale_va *sv;
-
-		/* Under the lock: nobody took the range meanwhile. */
-		sv = kzalloc(sizeof(*sv), GFP_KERNEL | __GFP_NOFAIL);
-		sv->node.start = node->start;
-		sv->node.size = node->size;
-		if (drm_mm_reserve_node(&ctx->va, &sv->node))
-			kfree(sv);
-		else
-			list_add_tail(&sv->link, &ctx->stale_va);
+	if (need || ctx->tlb_stale)
+		taihu_ctx_va_hold(ctx, start, size);
+	if (defer) {
+		atomic64_inc(&tdev->tlb.deferred);
+		if (obj)
+			taihu_quarantine_object(tdev, ctx->id, obj, true);
+		ctx->batch_held |= !!obj;
+	} else if (mapped) {
+		taihu_ctx_tlb_flush(ctx, &freed);
+		if (obj && ctx->tlb_stale)
+			taihu_quarantine_object(tdev, ctx->id, obj, false);
+		else if (obj)
+			taihu_uq_hold_object(ctx, obj);
 	}
 	ctx->mappings--;
 	mutex_unlock(&ctx->lock);
 	if (entered)
 		drm_dev_exit(idx);
-	return stale;
+}
+
+void taihu_ctx_batch_begin(struct taihu_ctx *ctx)
+{
+	mutex_lock(&ctx->lock);
+	ctx->batch++;
+	mutex_unlock(&ctx->lock);
+}
+
+void taihu_ctx_batch_end(struct taihu_ctx *ctx)
+{
+	LIST_HEAD(freed);
+
+	mutex_lock(&ctx->lock);
+	if (!--ctx->batch && !list_empty(&ctx->stale_va))
+		taihu_ctx_tlb_flush(ctx, &freed);
+	mutex_unlock(&ctx->lock);
 }
 
 int taihu_ctx_job_begin(struct taihu_ctx *ctx)
@@ -709,6 +824,13 @@ int taihu_ctx_restore_all(struct taihu_device *tdev)
 	if (!ret)
 		taihu_quarantine_release_all(tdev);
 	return ret;
+}
+
+void taihu_tlb_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
+{
+	seq_printf(m, "sent %lld failed %lld deferred %lld\n",
+		   atomic64_read(&tdev->tlb.sent), atomic64_read(&tdev->tlb.failed),
+		   atomic64_read(&tdev->tlb.deferred));
 }
 
 void taihu_mmu_debugfs_show(struct taihu_device *tdev, struct seq_file *m)

@@ -8,6 +8,7 @@
 #ifndef __TAIHU_MMU_H__
 #define __TAIHU_MMU_H__
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -19,6 +20,7 @@
 
 #include "taihu_card_api.h"
 
+struct drm_gem_object;
 struct seq_file;
 struct taihu_device;
 struct taihu_pt;
@@ -32,6 +34,19 @@ struct taihu_pt;
 
 /* Unmapped VA left after each buffer, so that overruns fault. */
 #define TAIHU_VA_GUARD			TAIHU_MMU_PAGE_SIZE
+
+/**
+ * struct taihu_tlb_stats - TLB invalidations of a device
+ * @sent: TLB_INVALIDATE requests sent
+ * @failed: of those, not answered or answered with an error
+ * @deferred: unmaps whose invalidation waited for the end of a batch of
+ *	frees and was shared with the rest of the batch
+ */
+struct taihu_tlb_stats {
+	atomic64_t sent;
+	atomic64_t failed;
+	atomic64_t deferred;
+};
 
 /**
  * struct taihu_ctx - a device context
@@ -58,8 +73,12 @@ struct taihu_pt;
  * @tlb_stale: a TLB invalidation failed, so the card may still translate
  *	what was unmapped since: what unmaps free is quarantined
  *	(taihu_quarantine.c) until an invalidation succeeds
- * @stale_va: VA ranges unmapped while @tlb_stale, kept out of reuse until
- *	an invalidation succeeds
+ * @stale_va: VA ranges unmapped since the last successful invalidation
+ *	(while @tlb_stale, or in a batch), kept out of reuse, and their empty
+ *	page tables linked, until an invalidation succeeds
+ * @batch: taihu_ctx_batch_begin() calls not yet ended: unmaps meanwhile
+ *	put their TLB invalidation off to the last taihu_ctx_batch_end()
+ * @batch_held: buffers wait in the quarantine for the batch's invalidation
  * @fault_lock: protects the fault state; taken in hard IRQ context
  * @faulted: the context took an MMU fault
  * @fault_addr: VA of the first fault
@@ -87,6 +106,8 @@ struct taihu_ctx {
 	bool hw_gone;
 	bool tlb_stale;
 	struct list_head stale_va;
+	u32 batch;
+	bool batch_held;
 
 	spinlock_t fault_lock; /* fault state; IRQ-safe */
 	bool faulted;
@@ -180,15 +201,34 @@ int taihu_ctx_map_sgt(struct taihu_ctx *ctx, struct drm_mm_node *node,
  * @ctx: the context
  * @node: VA from taihu_ctx_va_alloc(), mapped or not
  * @mapped: bytes mapped at its start (0 if none)
+ * @obj: the buffer that was mapped there, or NULL
  *
- * Invalidates the card's TLB when a job may have cached the translations.
- *
- * Return: true if the context's TLB is stale (an invalidation failed) and
- * the memory that was mapped must be quarantined, not freed
- * (taihu_quarantine_object()).
+ * Invalidates the card's TLB when a job may have cached the translations,
+ * at once or, inside a batch, at taihu_ctx_batch_end(). Until then, or
+ * when the invalidation failed, @obj (referenced) and the VA range are
+ * held (taihu_quarantine.c); a user queue's entry may also hold @obj.
  */
-bool taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
-		       u64 mapped);
+void taihu_ctx_va_free(struct taihu_ctx *ctx, struct drm_mm_node *node,
+		       u64 mapped, struct drm_gem_object *obj);
+
+/**
+ * taihu_ctx_batch_begin() - put the TLB invalidations of unmaps off
+ * @ctx: the context
+ *
+ * For freeing many buffers at once (the buffers of many ended jobs): the
+ * card is asked once, at the matching taihu_ctx_batch_end(), instead of
+ * once per buffer. Not while the context has user queues, whose entries
+ * need each unmap invalidated at once. Nests; sleeps.
+ */
+void taihu_ctx_batch_begin(struct taihu_ctx *ctx);
+
+/**
+ * taihu_ctx_batch_end() - end a batch: one invalidation for its unmaps
+ * @ctx: the context
+ *
+ * Sleeps; takes &taihu_ctx.lock and sends a mailbox request.
+ */
+void taihu_ctx_batch_end(struct taihu_ctx *ctx);
 
 /**
  * taihu_ctx_job_begin() - account a job of the context before it is queued
@@ -251,6 +291,13 @@ bool taihu_ctx_banned(struct taihu_ctx *ctx);
  * Return: true once an MMU fault was recorded.
  */
 bool taihu_ctx_faulted(struct taihu_ctx *ctx);
+
+/**
+ * taihu_tlb_debugfs_show() - "sent N failed N deferred N"
+ * @tdev: the device
+ * @m: the seq_file
+ */
+void taihu_tlb_debugfs_show(struct taihu_device *tdev, struct seq_file *m);
 
 /**
  * taihu_mmu_debugfs_show() - print every context's mappings and tables

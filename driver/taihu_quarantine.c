@@ -12,9 +12,10 @@
  * context (or the kernel) gets next. They are held here instead, with the
  * id of the context whose TLB may reach them, until a later invalidation of
  * that context succeeds or the card is reset (it forgets every
- * translation). A context whose CTX_DESTROY failed keeps its id (and its
- * page tables) until the reset, so that no other process gets the id while
- * the card may remember it.
+ * translation). Buffers a batch of frees unmapped wait here too, not
+ * counted as held, until the batch's one invalidation. A context whose
+ * CTX_DESTROY failed keeps its id (and its page tables) until the reset,
+ * so that no other process gets the id while the card may remember it.
  *
  * Locking: &taihu_quarantine.lock is a spinlock, taken inside the MMU's
  * context lock; the references and VRAM are dropped from a work item, so
@@ -38,6 +39,7 @@
  * @obj: a buffer, referenced; or NULL
  * @node: VRAM taken over; or not allocated
  * @id_only: nothing but @ctx_id itself, whose CTX_DESTROY failed
+ * @batched: waits for its batch's invalidation, not counted as held
  * @bytes: what it holds
  */
 struct taihu_quarantined {
@@ -46,6 +48,7 @@ struct taihu_quarantined {
 	struct drm_gem_object *obj;
 	struct drm_mm_node node;
 	bool id_only;
+	bool batched;
 	u64 bytes;
 };
 
@@ -92,28 +95,39 @@ static struct taihu_quarantined *taihu_quarantined_new(u32 ctx_id)
 	return e;
 }
 
+/* Under &taihu_quarantine.lock: @e counts as held from now on. */
+static void taihu_quarantine_count(struct taihu_quarantine *qt,
+				   struct taihu_quarantined *e)
+{
+	e->batched = false;
+	qt->bytes += e->bytes;
+	qt->entries++;
+	qt->total++;
+}
+
 static void taihu_quarantine_add(struct taihu_device *tdev,
-				 struct taihu_quarantined *e, u64 bytes)
+				 struct taihu_quarantined *e, u64 bytes,
+				 bool batched)
 {
 	struct taihu_quarantine *qt = &tdev->quarantine;
 
 	e->bytes = bytes;
+	e->batched = batched;
 	spin_lock(&qt->lock);
 	list_add_tail(&e->link, &qt->held);
-	qt->bytes += bytes;
-	qt->entries++;
-	qt->total++;
+	if (!batched)
+		taihu_quarantine_count(qt, e);
 	spin_unlock(&qt->lock);
 }
 
 void taihu_quarantine_object(struct taihu_device *tdev, u32 ctx_id,
-			     struct drm_gem_object *obj)
+			     struct drm_gem_object *obj, bool batched)
 {
 	struct taihu_quarantined *e = taihu_quarantined_new(ctx_id);
 
 	drm_gem_object_get(obj);
 	e->obj = obj;
-	taihu_quarantine_add(tdev, e, obj->size);
+	taihu_quarantine_add(tdev, e, obj->size, batched);
 }
 
 void taihu_quarantine_vram(struct taihu_device *tdev, u32 ctx_id,
@@ -122,7 +136,7 @@ void taihu_quarantine_vram(struct taihu_device *tdev, u32 ctx_id,
 	struct taihu_quarantined *e = taihu_quarantined_new(ctx_id);
 
 	taihu_vram_move(tdev, node, &e->node);
-	taihu_quarantine_add(tdev, e, e->node.size);
+	taihu_quarantine_add(tdev, e, e->node.size, false);
 }
 
 void taihu_quarantine_ctx_id(struct taihu_device *tdev, u32 ctx_id)
@@ -130,7 +144,7 @@ void taihu_quarantine_ctx_id(struct taihu_device *tdev, u32 ctx_id)
 	struct taihu_quarantined *e = taihu_quarantined_new(ctx_id);
 
 	e->id_only = true;
-	taihu_quarantine_add(tdev, e, 0);
+	taihu_quarantine_add(tdev, e, 0, false);
 }
 
 /* Move the entries @all or of @ctx_id (ids excepted) to the released list. */
@@ -146,13 +160,27 @@ static void taihu_quarantine_release(struct taihu_device *tdev, bool all,
 		if (!all && (e->ctx_id != ctx_id || e->id_only))
 			continue;
 		list_move_tail(&e->link, &qt->released);
-		qt->bytes -= e->bytes;
-		qt->entries--;
+		if (!e->batched) {
+			qt->bytes -= e->bytes;
+			qt->entries--;
+		}
 		any = true;
 	}
 	spin_unlock(&qt->lock);
 	if (any)
 		queue_work(system_wq, &qt->release_work);
+}
+
+void taihu_quarantine_keep_ctx(struct taihu_device *tdev, u32 ctx_id)
+{
+	struct taihu_quarantine *qt = &tdev->quarantine;
+	struct taihu_quarantined *e;
+
+	spin_lock(&qt->lock);
+	list_for_each_entry(e, &qt->held, link)
+		if (e->ctx_id == ctx_id && e->batched)
+			taihu_quarantine_count(qt, e);
+	spin_unlock(&qt->lock);
 }
 
 void taihu_quarantine_release_ctx(struct taihu_device *tdev, u32 ctx_id)

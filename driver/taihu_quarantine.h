@@ -49,9 +49,12 @@ void taihu_quarantine_init(struct taihu_device *tdev);
  * @tdev: the device
  * @ctx_id: the context whose TLB may still translate to it
  * @obj: the object; the quarantine takes a reference
+ * @batched: the invalidation was not tried yet, only put off to the end of
+ *	a batch of frees (taihu_ctx_batch_end()): not counted as held unless
+ *	it fails (taihu_quarantine_keep_ctx())
  */
 void taihu_quarantine_object(struct taihu_device *tdev, u32 ctx_id,
-			     struct drm_gem_object *obj);
+			     struct drm_gem_object *obj, bool batched);
 
 /**
  * taihu_quarantine_vram() - keep VRAM (a page-table page) of a context
@@ -68,6 +71,15 @@ void taihu_quarantine_vram(struct taihu_device *tdev, u32 ctx_id,
  * @ctx_id: the id, not freed to &taihu_device.ctx_ida; freed at release
  */
 void taihu_quarantine_ctx_id(struct taihu_device *tdev, u32 ctx_id);
+
+/**
+ * taihu_quarantine_keep_ctx() - the batch's TLB invalidation of @ctx_id failed
+ * @tdev: the device
+ * @ctx_id: the context
+ *
+ * What its batch put off is held, and counted, like the rest.
+ */
+void taihu_quarantine_keep_ctx(struct taihu_device *tdev, u32 ctx_id);
 
 /**
  * taihu_quarantine_release_ctx() - a TLB invalidation of @ctx_id succeeded

@@ -20,9 +20,9 @@
  *	uncorrected), a hung queue and a corrupted completion (guilty jobs on
  *	queues 2 and 3 at once, each of which must end with its status: a
  *	hung one TIMEOUT, a corrupted one anything but SUCCESS), a stopped
- *	heartbeat and a firmware crash (the card is reset and the jobs in
- *	flight run again), a firmware hang shorter than the heartbeat timeout
- *	(100 ms of 400). Every innocent job must succeed with the right data,
+ *	heartbeat, a firmware crash and a firmware hang for good (the card is
+ *	reset and the jobs in flight run again), a firmware hang shorter than
+ *	the heartbeat timeout (100 ms of 400). Every innocent job must succeed with the right data,
  *	the card must work afterwards and be "alive". The heartbeat timeout
  *	is 400 ms for the run, and job_timeout_ms 500 when the driver has it
  *	(else its 5 s); the card reset limit (reset_limit) is lifted.
@@ -383,12 +383,11 @@ static const struct soak_class {
 	{ "heartbeat_stop", "heartbeat_stop", "1", SOAK_RESET, 0, NULL },
 	{ "fw_crash", "fw_crash", "0x1234", SOAK_RESET, 0, NULL },
 	/*
-	 * Not here yet: fw_hang for good (taihu_health_test resets it with
-	 * jobs in flight). During each hang every buffer free waits for its
-	 * TLB invalidation to time out (20 ms once the card is suspect), the
-	 * frees fall behind these workers' churn, and VRAM runs out: their
-	 * BO creations fail with -ENOMEM (the memory report below).
+	 * The firmware stops answering for good: the heartbeat watchdog
+	 * resets the card. Meanwhile the workers' buffers are freed while no
+	 * TLB invalidation is answered (the memory report below).
 	 */
+	{ "fw_hang for good", "fw_hang", "0", SOAK_RESET, 0, NULL },
 	{ "fw_hang of 100 ms", "fw_hang", NULL, SOAK_PAUSE, 0, NULL },
 	/* the reset's first boot fails, the driver boots once more */
 	{ "fail_boot then fw_crash", "fw_crash", "0x1234", SOAK_RESET, 0, "fail_boot" },
@@ -594,7 +593,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "soak")) {
 		rounds = argc > 3 ? (unsigned int)strtoul(argv[3], NULL, 0) : 20;
 		/* 2 + one per class + one per guilty class + 2 */
-		printf("TAP version 13\n1..%d\n", 2 + 8 + 2 + 2);
+		printf("TAP version 13\n1..%d\n", 2 + 9 + 2 + 2);
 		return do_soak(argv[2], rounds ? rounds : 20);
 	}
 	fprintf(stderr, "usage: %s scribble PCI_SLOT CARD | soak PCI_SLOT [ROUNDS]\n", argv[0]);

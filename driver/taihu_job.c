@@ -194,6 +194,8 @@ static void taihu_job_free_work(struct work_struct *work)
 
 	list = llist_del_all(&tdev->jobs_to_free);
 	llist_for_each_entry(job, list, free_node) {
+		if (!job->ctx)
+			continue;
 		for (i = 0; i < n && batch[i] != job->ctx; i++)
 			;
 		if (i < n || n == ARRAY_SIZE(batch))

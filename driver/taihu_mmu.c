@@ -714,7 +714,7 @@ void taihu_ctx_batch_end(struct taihu_ctx *ctx)
 	LIST_HEAD(freed);
 
 	mutex_lock(&ctx->lock);
-	if (!--ctx->batch && !list_empty(&ctx->stale_va))
+	if (!--ctx->batch && (!list_empty(&ctx->stale_va) || ctx->batch_held))
 		taihu_ctx_tlb_flush(ctx, &freed);
 	mutex_unlock(&ctx->lock);
 }

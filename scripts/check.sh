@@ -18,6 +18,7 @@ passed=0
 failed=0
 skipped=0
 n=0
+failures=()	# the failed tests' lines, repeated before the summary
 
 report() {	# report ok|not-ok DESC
 	n=$((n + 1))
@@ -29,6 +30,7 @@ report() {	# report ok|not-ok DESC
 		echo "ok $n $2"
 	else
 		failed=$((failed + 1))
+		failures+=("not ok $n $2")
 		echo "not ok $n $2"
 	fi
 }
@@ -95,6 +97,11 @@ suite lint "$top/scripts/lint.sh" --no-generated
 suite onnx $make -C "$top/userspace" O="$build" onnx-check
 suite vm vm_result
 
+# Again at the end: a CI log that keeps only its head and tail still shows them.
+if [ $failed -gt 0 ]; then
+	echo "# the failed tests:"
+	printf '# %s\n' "${failures[@]}"
+fi
 summary="$passed passed, $failed failed"
 [ $skipped -eq 0 ] || summary+=", $skipped skipped"
 echo "$summary"

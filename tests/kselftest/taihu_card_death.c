@@ -21,51 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "taihu_test_util.h"
 
 #define WAITERS		4	/* one per queue of t1.bin */
-#define WAIT_S		30	/* far past the job timeout */
-
-/* What one waiter reports back through its pipe. */
-struct waiter_report {
-	int ret[2];		/* of the two waits */
-	int64_t back_ns[2];	/* CLOCK_MONOTONIC when each returned */
-};
-
-/*
- * One waiter process: open the card, submit a hung job and one behind it
- * on @queue, say so on @ready, wait for both, report on @out.
- */
-static void waiter(const char *node, uint32_t queue, int ready, int out)
-{
-	struct taihu_job_result res = { .size = sizeof(res) };
-	struct waiter_report r = { .ret = { -1, -1 } };
-	struct taihu_device *dev;
-	uint64_t seqno[2];
-	int i, ok = 0;
-
-	if (!taihu_device_open(node, &dev) && !tt_submit_nop(dev, queue, &seqno[0]) &&
-	    !tt_submit_nop(dev, queue, &seqno[1]))
-		ok = 1;
-	if (write(ready, &ok, sizeof(ok)) != sizeof(ok) || !ok)
-		_exit(1);
-	for (i = 0; i < 2; i++) {
-		r.ret[i] = taihu_wait(dev, seqno[i], tt_now_ns() + WAIT_S * 1000000000LL, &res);
-		r.back_ns[i] = tt_now_ns();
-	}
-	if (write(out, &r, sizeof(r)) != sizeof(r))
-		_exit(1);
-	_exit(0);
-}
 
 int main(int argc, char **argv)
 {
 	struct taihu_device_info dinfo = { .size = sizeof(dinfo) };
-	struct waiter_report r[WAITERS];
-	int out[2], i, ok, ret, all_enodev = 1, got = 0;
+	int out[2], ok, ret, all_enodev, got;
 	char pci_dir[300], fault_dir[300], state[64];
 	struct taihu_device *dev;
 	int64_t t0, last = 0;
@@ -95,7 +60,8 @@ int main(int argc, char **argv)
 
 	if (pipe(out))
 		return 1;
-	ret = tt_start_hung_waiters(desc.pci_slot, desc.node, WAITERS, waiter, out[1], pids);
+	ret = tt_start_hung_waiters(desc.pci_slot, desc.node, WAITERS, tt_nop_waiter, out[1],
+				    pids);
 	ok = !ret;
 	tt_tap(ok, "%d processes have a job running and one queued", WAITERS);
 
@@ -107,17 +73,8 @@ int main(int argc, char **argv)
 	} else if (tt_attr_write(fault_dir, "bus_drop", "1")) {
 		tt_tap(0, "fault_inject/bus_drop written");
 	}
-	for (i = 0; i < WAITERS; i++) {
-		if (read(out[0], &r[got], sizeof(r[got])) != sizeof(r[got]))
-			continue;
-		if (r[got].ret[0] != -ENODEV || r[got].ret[1] != -ENODEV)
-			all_enodev = 0;
-		if (r[got].back_ns[1] > last)
-			last = r[got].back_ns[1];
-		got++;
-	}
-	for (i = 0; i < WAITERS; i++)
-		waitpid(pids[i], NULL, 0);
+	close(out[1]);
+	got = tt_collect_waiters(out[0], pids, WAITERS, -ENODEV, &all_enodev, &last);
 	tt_tap(got == WAITERS && all_enodev, "all %d waiters got -ENODEV (%d reported)",
 	    2 * WAITERS, got);
 	printf("# %s: every waiter back %lld ms after the card was told to die (heartbeat timeout %ld ms)\n",

@@ -26,6 +26,15 @@
  *	the card must work afterwards and be "alive". The heartbeat timeout
  *	is 400 ms for the run, and job_timeout_ms 500 when the driver has it
  *	(else its 5 s); the card reset limit (reset_limit) is lifted.
+ *   taihu_fault_soak bus-drop SURVIVOR_SLOT PCI_SLOT...
+ *	Each card PCI_SLOT falls off the bus in turn (fault_inject/bus_drop:
+ *	its process exits) with four processes waiting on it, each with a
+ *	job running (hung) and one queued, and its heartbeat timeout at 500
+ *	ms; meanwhile worker processes run checked jobs on the card at
+ *	SURVIVOR_SLOT. Every waiter must get -ENODEV within the heartbeat
+ *	timeout + 1 s, the dead card's ioctls -ENODEV and its health "dead
+ *	heartbeat"; every job on the survivor must succeed with the right
+ *	data, and the survivor must work on every queue afterwards.
  * A checked job FILLs a VRAM buffer with a pattern of its own and COPYs it
  * to a host buffer, which the worker compares: a job that reports SUCCESS
  * with wrong data fails the test, whatever happened around it.
@@ -48,6 +57,8 @@
 #define JOB_TIMEOUT_NS	(30LL * 1000000000LL)
 #define RECOVER_MS	30000
 #define REQUEST_MS	30000
+#define DROP_WAITERS	4		/* on queues 0..3 of a card that drops */
+#define DROP_HB_MS	500		/* its heartbeat timeout */
 
 /* What a worker counts; written to its pipe when told to stop. */
 struct worker_report {
@@ -580,6 +591,110 @@ static int do_soak(const char *slot, unsigned int rounds)
 	return all_ok ? 0 : 1;
 }
 
+/*
+ * One card of the bus-drop soak falls off the bus (its process exits)
+ * with DROP_WAITERS processes waiting on it; 0 when each got -ENODEV
+ * within its heartbeat timeout (lowered to DROP_HB_MS) + 1 s, ioctls fail
+ * with -ENODEV and sysfs says "dead heartbeat".
+ */
+static int drop_one(const char *slot)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+	char pci_dir[300], fault_dir[300], health[64] = "", hb[16];
+	int out[2], got = 0, all_enodev = 0, info_ret = 0, ret;
+	pid_t pids[DROP_WAITERS];
+	struct taihu_device *dev;
+	struct tt_device desc;
+	int64_t t0 = 0, last = 0;
+
+	ret = tt_wait_device(slot, TT_DEVICE_WAIT_MS, &desc);
+	if (!ret)
+		ret = taihu_device_open(desc.node, &dev);
+	if (ret) {
+		tt_tap(0, "card %s is there", slot);
+		return 1;
+	}
+	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
+	snprintf(fault_dir, sizeof(fault_dir), "/sys/kernel/debug/accel/%s/fault_inject",
+		 desc.pci_slot);
+	snprintf(hb, sizeof(hb), "%d", DROP_HB_MS);
+	ret = tt_attr_write(pci_dir, "heartbeat_timeout_ms", hb);
+	if (!ret)
+		ret = pipe(out) ? -errno : 0;
+	if (!ret) {
+		ret = tt_start_hung_waiters(desc.pci_slot, desc.node, DROP_WAITERS, tt_nop_waiter,
+					    out[1], pids);
+		t0 = tt_now_ns();
+		if (!ret)
+			ret = tt_attr_write(fault_dir, "bus_drop", "1");
+		close(out[1]);
+		/* Whatever failed, the waiters started are reaped. */
+		got = tt_collect_waiters(out[0], pids, DROP_WAITERS, -ENODEV, &all_enodev, &last);
+		close(out[0]);
+	}
+	if (!ret) {
+		info_ret = taihu_device_info(dev, &info);
+		tt_attr_line(pci_dir, "health", health, sizeof(health));
+	}
+	taihu_device_close(dev);
+	ret = ret || got != DROP_WAITERS || !all_enodev ||
+	      last - t0 >= (DROP_HB_MS + 1000) * 1000000LL || info_ret != -ENODEV ||
+	      strcmp(health, "dead heartbeat");
+	tt_tap(!ret, "%s fell off the bus: %d of %d waiters got -ENODEV, the last %lld ms after the drop (heartbeat timeout %d ms), info %d, health '%s'",
+	       slot, all_enodev ? got : 0, DROP_WAITERS, (long long)(last - t0) / 1000000,
+	       DROP_HB_MS, info_ret, health);
+	return ret;
+}
+
+/*
+ * The bus-drop soak: each card at @slots falls off the bus in turn while
+ * the workers run checked jobs on the card at @survivor, which must not
+ * notice: every job right, the card alive, every queue working afterwards.
+ */
+static int do_bus_drop(const char *survivor, char *const *slots, int n)
+{
+	struct taihu_device_info info = { .size = sizeof(info) };
+	char pci_dir[300], health[64];
+	int ok, got, i, dropped = 0, bad = 0;
+	struct taihu_device *dev;
+	struct tt_device desc;
+	struct workers w;
+	int64_t t0;
+	long ms;
+
+	ok = !tt_wait_device(survivor, TT_DEVICE_WAIT_MS, &desc) &&
+	     !taihu_device_open(desc.node, &dev) && !taihu_device_info(dev, &info);
+	tt_tap(ok, "card %s, which stays, is there", survivor);
+	if (!ok)
+		return 1;
+	taihu_device_close(dev);
+	snprintf(pci_dir, sizeof(pci_dir), "/sys/bus/pci/devices/%s", desc.pci_slot);
+	ok = !workers_start(&w, desc.node, WORKERS);
+	tt_tap(ok, "%d workers run checked jobs on %s's queues 0..%d", WORKERS, survivor,
+	       WORKERS - 1);
+	if (!ok)
+		return 1;
+	tt_sleep_ms(200);
+	t0 = tt_now_ns();
+	for (i = 0; i < n; i++)
+		if (!drop_one(slots[i]))
+			dropped++;
+	ms = (long)((tt_now_ns() - t0) / 1000000);
+	got = workers_stop(&w);
+	workers_print(&w, got);
+	for (i = 0; i < got; i++)
+		if (w.r[i].wrong || w.r[i].failed || w.r[i].errors || !w.r[i].ok)
+			bad++;
+	tt_tap(got == WORKERS && !bad,
+	       "bus_drop x%d (%ld ms): every job on %s succeeded with the right data",
+	       dropped, ms, survivor);
+	ms = recovered_ms(desc.node, info.num_queues);
+	ok = !tt_attr_line(pci_dir, "health", health, sizeof(health)) && !strcmp(health, "alive");
+	tt_tap(ms >= 0 && ok, "%s works on every queue afterwards (%ld ms), health '%s'",
+	       survivor, ms, health);
+	return dropped == n && got == WORKERS && !bad && ms >= 0 && ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int rounds;
@@ -596,6 +711,11 @@ int main(int argc, char **argv)
 		printf("TAP version 13\n1..%d\n", 2 + 9 + 2 + 2);
 		return do_soak(argv[2], rounds ? rounds : 20);
 	}
-	fprintf(stderr, "usage: %s scribble PCI_SLOT CARD | soak PCI_SLOT [ROUNDS]\n", argv[0]);
+	if (argc >= 4 && !strcmp(argv[1], "bus-drop")) {
+		printf("TAP version 13\n1..%d\n", 2 + (argc - 3) + 2);
+		return do_bus_drop(argv[2], argv + 3, argc - 3);
+	}
+	fprintf(stderr, "usage: %s scribble PCI_SLOT CARD | soak PCI_SLOT [ROUNDS] | bus-drop SURVIVOR_SLOT PCI_SLOT...\n",
+		argv[0]);
 	return 2;
 }

@@ -590,6 +590,51 @@ int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
 	return ret;
 }
 
+void tt_nop_waiter(const char *node, uint32_t queue, int ready_fd, int out_fd)
+{
+	struct taihu_job_result res = { .size = sizeof(res) };
+	struct tt_waiter_report r = { .ret = { -1, -1 } };
+	struct taihu_device *dev;
+	uint64_t seqno[2];
+	int i, ok = 0;
+
+	if (!taihu_device_open(node, &dev) && !tt_submit_nop(dev, queue, &seqno[0]) &&
+	    !tt_submit_nop(dev, queue, &seqno[1]))
+		ok = 1;
+	if (write(ready_fd, &ok, sizeof(ok)) != sizeof(ok) || !ok)
+		_exit(1);
+	for (i = 0; i < 2; i++) {
+		r.ret[i] = taihu_wait(dev, seqno[i], tt_now_ns() + 30 * 1000000000LL, &res);
+		r.back_ns[i] = tt_now_ns();
+	}
+	if (write(out_fd, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+int tt_collect_waiters(int fd, const pid_t *pids, unsigned int n, int want,
+		       int *all_want, int64_t *last_ns)
+{
+	struct tt_waiter_report r;
+	unsigned int i;
+	int got = 0;
+
+	*all_want = 1;
+	*last_ns = 0;
+	for (i = 0; i < n; i++) {
+		if (read(fd, &r, sizeof(r)) != sizeof(r))
+			continue;
+		if (r.ret[0] != want || r.ret[1] != want)
+			*all_want = 0;
+		if (r.back_ns[1] > *last_ns)
+			*last_ns = r.back_ns[1];
+		got++;
+	}
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	return got;
+}
+
 char *tt_run_cli(const char *args, int *status)
 {
 	const char *cli = getenv("TAIHU_CLI") ? getenv("TAIHU_CLI") :

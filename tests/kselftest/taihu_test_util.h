@@ -131,6 +131,27 @@ typedef void (*tt_waiter_fn)(const char *node, uint32_t queue, int ready_fd, int
 int tt_start_hung_waiters(const char *slot, const char *node, unsigned int n,
 			  tt_waiter_fn child, int out_fd, pid_t *pids);
 
+/* What tt_nop_waiter() writes to its out_fd. */
+struct tt_waiter_report {
+	int ret[2];		/* of the two waits */
+	int64_t back_ns[2];	/* CLOCK_MONOTONIC when each returned */
+};
+
+/*
+ * A tt_waiter_fn: open the card, submit a job (hung, when started by
+ * tt_start_hung_waiters()) and one behind it on @queue, wait up to 30 s
+ * for each and report how the waits ended.
+ */
+void tt_nop_waiter(const char *node, uint32_t queue, int ready_fd, int out_fd);
+
+/*
+ * Read the reports of @n tt_nop_waiter()s from @fd and reap @pids. The
+ * number of reports read; *@all_want whether every wait returned @want,
+ * *@last_ns the latest return.
+ */
+int tt_collect_waiters(int fd, const pid_t *pids, unsigned int n, int want,
+		       int *all_want, int64_t *last_ns);
+
 /*
  * Run "taihu ARGS" (/usr/bin/taihu, or $TAIHU_CLI) through the shell; its
  * stdout (malloc'd, NULL if it could not run), *@status its exit code.

@@ -80,14 +80,14 @@ int tt_open_first(struct taihu_device **dev, struct tt_device *desc)
 int tt_wait_device(const char *slot, unsigned int timeout_ms,
 		   struct tt_device *desc)
 {
-	struct tt_device d[8];
+	struct tt_device d[TT_MAX_DEVICES];
 	unsigned int waited = 0;
 	struct stat st;
 	int n, i;
 
 	for (;;) {
-		n = tt_enumerate(d, 8);
-		for (i = 0; i < n && i < 8; i++) {
+		n = tt_enumerate(d, TT_MAX_DEVICES);
+		for (i = 0; i < n && i < TT_MAX_DEVICES; i++) {
 			if (slot && *slot && strcmp(d[i].pci_slot, slot))
 				continue;
 			/* devtmpfs creates the node asynchronously. */

@@ -39,6 +39,9 @@ struct tt_device {
 };
 
 void tt_device_copy(const struct taihu_device_desc *from, struct tt_device *to);
+/* As many cards as the accel class has minors (the card-death boot has 22). */
+#define TT_MAX_DEVICES	64
+
 /* Copy up to @max enumerated devices to @out; the count found or -errno. */
 int tt_enumerate(struct tt_device *out, unsigned int max);
 

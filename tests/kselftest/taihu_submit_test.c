@@ -744,14 +744,16 @@ TEST_F(submit, waits_really_time_out)
 	EXPECT_GE(dt, 100 * TS_MS) TH_LOG("WAIT gave up after %lld ns", (long long)dt);
 
 	/*
-	 * The DRM core rounds a syncobj deadline to jiffies, down: it may
-	 * give up up to a tick (at most 10 ms) early. Not ours to judge.
+	 * The DRM core turns a syncobj deadline into jiffies, and a guest's
+	 * jiffies can lag its clock by a few ticks when its vCPU was not run
+	 * (seen: 11 ms early under TCG on a loaded host). Not ours to judge
+	 * beyond "not at once": the other two waits are the driver's own.
 	 */
 	t0 = tt_now_ns();
 	EXPECT_EQ(-ETIME, taihu_syncobj_wait(self->dev, &sync, 1, t0 + 100 * TS_MS,
 					     0, NULL));
 	dt = tt_now_ns() - t0;
-	EXPECT_GE(dt, 90 * TS_MS) TH_LOG("syncobj wait gave up after %lld ns",
+	EXPECT_GE(dt, 70 * TS_MS) TH_LOG("syncobj wait gave up after %lld ns",
 					(long long)dt);
 
 	t0 = tt_now_ns();

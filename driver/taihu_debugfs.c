@@ -21,7 +21,7 @@
  * - queues: one line per hardware queue,
  *   "queue <n>: enabled <0|1> submitted <n> irq_asked <n> completed <n>
  *   failed <n> timeouts <n> resets <n> jobs <n> depth <n> head <n> tail <n>
- *   direct <n> direct_full <n> behind <n>";
+ *   direct <n> direct_full <n> behind <n> kicks <n>";
  * - ping: reading it runs TAIHU_PING_COUNT mailbox PINGs one after the
  *   other (doorbell -> card -> MSI-X -> interrupt -> waiter) and prints
  *   "count <n> min_ns <ns> median_ns <ns> mean_ns <ns> max_ns <ns>", the

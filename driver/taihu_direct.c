@@ -83,7 +83,7 @@ static void taihu_direct_ended(struct dma_fence *f, struct dma_fence_cb *cb)
 	kref_put(&job->direct_ref, taihu_direct_release);
 }
 
-int taihu_direct_run(struct taihu_job *job)
+int taihu_direct_run(struct taihu_job *job, bool kick)
 {
 	struct taihu_queue *q = job->queue;
 	unsigned long flags;
@@ -94,7 +94,7 @@ int taihu_direct_run(struct taihu_job *job)
 		return -ECANCELED;
 
 	ret = taihu_queue_submit(q, job->hw_fence, job->cmd_addr, job->cmd_len,
-				 job->ctx, true);
+				 job->ctx, true, kick);
 	if (ret)
 		return ret;
 

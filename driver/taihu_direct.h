@@ -34,6 +34,8 @@ bool taihu_direct_entity_idle(struct drm_sched_entity *entity);
  * taihu_direct_run() - write a job's ring entry from SUBMIT
  * @job: a prepared job whose dependencies have all signalled, never
  *	initialised as a scheduler job
+ * @kick: ring the doorbell now; if false the caller rings it later with
+ *	taihu_queue_kick() (a batch rings it once for all its entries)
  *
  * On success the job's done fence is its hardware fence, and the job
  * belongs to its queue's direct list; once its fence is published the
@@ -43,7 +45,7 @@ bool taihu_direct_entity_idle(struct drm_sched_entity *entity);
  * the queue is stopped, -ECANCELED if the job's context may run no more
  * jobs: submit it through the scheduler instead, which deals with each.
  */
-int taihu_direct_run(struct taihu_job *job);
+int taihu_direct_run(struct taihu_job *job, bool kick);
 
 /**
  * taihu_direct_commit() - let a direct job be freed once it has ended

@@ -166,7 +166,7 @@ static struct dma_fence *taihu_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(-ECANCELED);
 
 	ret = taihu_queue_submit(job->queue, job->hw_fence, job->cmd_addr,
-				 job->cmd_len, job->ctx, false);
+				 job->cmd_len, job->ctx, false, true);
 	if (ret)
 		return ERR_PTR(ret);
 

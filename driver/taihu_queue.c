@@ -351,9 +351,25 @@ struct taihu_queue *taihu_fence_queue(struct taihu_device *tdev,
 	return NULL;
 }
 
+void taihu_queue_kick(struct taihu_queue *q)
+{
+	struct taihu_device *tdev = q->tdev;
+	unsigned long flags;
+	int idx;
+
+	if (!drm_dev_enter(&tdev->drm, &idx))
+		return;
+	spin_lock_irqsave(&q->lock, flags);
+	q->kicks++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* Outside the lock, as in taihu_queue_submit(). */
+	taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
+	drm_dev_exit(idx);
+}
+
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
-		       bool direct)
+		       bool direct, bool kick)
 {
 	struct taihu_device *tdev = q->tdev;
 	void __iomem *entry;
@@ -409,6 +425,8 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	wmb();
 	q->tail++;
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
+	if (kick)
+		q->kicks++;
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
 	/*
@@ -417,7 +435,7 @@ out:
 	 * takes the lock. A kick that sees a tail moved further by a later
 	 * submit is harmless: kicks coalesce.
 	 */
-	if (!ret)
+	if (!ret && kick)
 		taihu_kick(tdev, TAIHU_VECTOR_QUEUE(q->index));
 	drm_dev_exit(idx);
 	return ret;
@@ -606,12 +624,13 @@ void taihu_queue_debugfs_show(struct taihu_device *tdev, struct seq_file *m)
 		q = &tdev->queues[i];
 		head = taihu_ctrl_rd32(tdev, TAIHU_QDESC_REG(i, head));
 		spin_lock_irq(&q->lock);
-		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u direct %llu direct_full %llu behind %lld\n",
+		seq_printf(m, "queue %u: enabled %u submitted %llu irq_asked %llu completed %llu failed %llu timeouts %llu resets %llu jobs %d depth %u head %u tail %u direct %llu direct_full %llu behind %lld kicks %llu\n",
 			   i, q->enabled, q->submitted, q->irq_asked,
 			   q->completed, q->failed,
 			   q->timeouts, q->resets, atomic_read(&q->jobs),
 			   q->tail - q->done_idx, head, q->tail, q->direct,
-			   q->direct_full, (s64)atomic64_read(&q->behind));
+			   q->direct_full, (s64)atomic64_read(&q->behind),
+			   q->kicks);
 		spin_unlock_irq(&q->lock);
 	}
 }

@@ -114,6 +114,8 @@ struct taihu_fence {
  * @direct_used: bits set in @direct_slots, at most TAIHU_RING_DIRECT_ENTRIES
  * @direct_full: direct writes refused because the ring or the direct slots
  *	were full (the job went through the scheduler)
+ * @kicks: doorbells rung for ring entries; fewer than @submitted when a
+ *	batch's entries share one (taihu_queue_kick())
  * @completed: entries ended by a completion record, whatever their status
  * @failed: entries ended with a status other than success, by the card or
  *	by the driver
@@ -159,6 +161,7 @@ struct taihu_queue {
 	DECLARE_BITMAP(direct_slots, TAIHU_RING_ENTRIES);
 	u32 direct_used;
 	u64 direct_full;
+	u64 kicks;
 	u64 completed;
 	u64 failed;
 	u64 timeouts;
@@ -208,6 +211,9 @@ void taihu_queues_stop(struct taihu_device *tdev);
  * @cmd_len: its length
  * @ctx: device context of the job
  * @direct: written by direct submission, into one of its slots
+ * @kick: ring the doorbell; if false the caller must call
+ *	taihu_queue_kick() before it waits for anything the entry leads to
+ *	(the card does not look at the ring until its doorbell rings)
  *
  * Does not sleep or allocate, so it may run in the scheduler's run_job.
  *
@@ -216,7 +222,16 @@ void taihu_queues_stop(struct taihu_device *tdev);
  */
 int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 		       u64 cmd_addr, u32 cmd_len, struct taihu_ctx *ctx,
-		       bool direct);
+		       bool direct, bool kick);
+
+/**
+ * taihu_queue_kick() - ring the queue's doorbell for entries written unkicked
+ * @q: the queue
+ *
+ * One doorbell makes the card take every entry up to the tail: the entries
+ * of a batch share it. Callable from any context.
+ */
+void taihu_queue_kick(struct taihu_queue *q);
 
 /**
  * taihu_queue_oldest() - the entry the card runs or runs next

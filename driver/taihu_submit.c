@@ -21,6 +21,7 @@
  * in-flight limit is waited for before anything is locked.
  */
 
+#include <linux/bitops.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
@@ -39,8 +40,51 @@
 #include "taihu_gem.h"
 #include "taihu_job.h"
 #include "taihu_mmu.h"
+#include "taihu_queue.h"
 #include "taihu_results.h"
 #include "taihu_submit.h"
+
+/*
+ * What the jobs of one SUBMIT_BATCH share: the doorbell of each queue they
+ * were written to directly, rung once for many of them (as a ring's tail
+ * tells the card about every entry before it): when the batch ends, before
+ * it sleeps in the in-flight limit (entries the card has not been told
+ * about would never end), and every TAIHU_BATCH_KICK_EVERY entries, so
+ * that the card works on a long batch's first entries while the rest are
+ * written, and frees their direct slots for them.
+ */
+#define TAIHU_BATCH_KICK_EVERY	(TAIHU_RING_DIRECT_ENTRIES / 2)
+
+struct taihu_submit_batch {
+	unsigned long unkicked;	/* queues with entries whose doorbell is owed */
+	u32 owed[DRM_TAIHU_MAX_QUEUES];	/* those entries, per queue */
+};
+
+static void taihu_submit_batch_kick(struct taihu_device *tdev,
+				    struct taihu_submit_batch *batch)
+{
+	unsigned int qi;
+
+	BUILD_BUG_ON(DRM_TAIHU_MAX_QUEUES > BITS_PER_LONG);
+	for_each_set_bit(qi, &batch->unkicked, tdev->num_queues) {
+		taihu_queue_kick(&tdev->queues[qi]);
+		batch->owed[qi] = 0;
+	}
+	batch->unkicked = 0;
+}
+
+/* A direct entry of the batch on @q was written without its doorbell. */
+static void taihu_submit_batch_owe(struct taihu_queue *q,
+				   struct taihu_submit_batch *batch)
+{
+	if (++batch->owed[q->index] < TAIHU_BATCH_KICK_EVERY) {
+		__set_bit(q->index, &batch->unkicked);
+		return;
+	}
+	taihu_queue_kick(q);
+	batch->owed[q->index] = 0;
+	__clear_bit(q->index, &batch->unkicked);
+}
 
 /* The fences of a job's in-syncs, referenced until consumed or put. */
 struct taihu_in_fences {
@@ -328,14 +372,14 @@ static struct dma_fence *taihu_submit_commit(struct taihu_job *job,
 					     struct drm_sched_entity *entity,
 					     struct drm_file *file,
 					     struct taihu_in_fences *in,
-					     bool *inited)
+					     bool *inited, bool kick)
 {
 	int ret;
 
 	if (!*inited) {
 		if (!taihu_direct_entity_idle(entity))
 			atomic64_inc(&job->queue->behind);
-		else if (!taihu_direct_run(job))
+		else if (!taihu_direct_run(job, kick))
 			return &job->hw_fence->base;
 	}
 
@@ -348,9 +392,35 @@ static struct dma_fence *taihu_submit_commit(struct taihu_job *job,
 	return &job->base.s_fence->finished;
 }
 
-/* One job of SUBMIT or SUBMIT_BATCH; args->seqno is set on success. */
+/*
+ * The file's in-flight limit for the job's queue. A batch rings the
+ * doorbells it owes before it sleeps there: the jobs it waits for may be
+ * among them.
+ */
+static int taihu_submit_throttle(struct taihu_device *tdev,
+				 struct taihu_file *tfile,
+				 const struct drm_taihu_submit *args,
+				 struct taihu_submit_batch *batch)
+{
+	bool nonblock = args->flags & DRM_TAIHU_SUBMIT_NONBLOCK;
+	int ret;
+
+	if (batch && batch->unkicked) {
+		ret = taihu_results_throttle(tfile, args->queue, true);
+		if (ret != -EAGAIN || nonblock)
+			return ret;
+		taihu_submit_batch_kick(tdev, batch);
+	}
+	return taihu_results_throttle(tfile, args->queue, nonblock);
+}
+
+/*
+ * One job of SUBMIT or SUBMIT_BATCH (@batch, else NULL); args->seqno is
+ * set on success.
+ */
 static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
-			    struct drm_taihu_submit *args)
+			    struct drm_taihu_submit *args,
+			    struct taihu_submit_batch *batch)
 {
 	struct taihu_device *tdev = to_taihu_device(drm);
 	struct taihu_file *tfile = file->driver_priv;
@@ -372,8 +442,7 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		return ret;
 
 	/* Before anything is allocated or locked: this may sleep long. */
-	ret = taihu_results_throttle(tfile, args->queue,
-				     args->flags & DRM_TAIHU_SUBMIT_NONBLOCK);
+	ret = taihu_submit_throttle(tdev, tfile, args, batch);
 	if (ret)
 		return ret;
 
@@ -434,7 +503,7 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 		goto err_exec;
 	}
 
-	done = taihu_submit_commit(job, entity, file, &in, &job_inited);
+	done = taihu_submit_commit(job, entity, file, &in, &job_inited, !batch);
 	if (IS_ERR(done)) {
 		taihu_results_unreserve(tfile, seqno);
 		mutex_unlock(&tfile->submit_lock);
@@ -456,6 +525,8 @@ static int taihu_submit_job(struct drm_device *drm, struct drm_file *file,
 	}
 
 	if (job->direct) {
+		if (batch)
+			taihu_submit_batch_owe(job->queue, batch);
 		taihu_direct_commit(job);
 	} else {
 		/* The jobs it waits for report their end at once. */
@@ -490,7 +561,7 @@ out_put:
 int taihu_submit_ioctl(struct drm_device *drm, void *data,
 		       struct drm_file *file)
 {
-	return taihu_submit_job(drm, file, data);
+	return taihu_submit_job(drm, file, data, NULL);
 }
 
 /*
@@ -500,6 +571,8 @@ int taihu_submit_ioctl(struct drm_device *drm, void *data,
  * the first job has been tried does the ioctl fail, so that a restart
  * submits nothing twice. Each job's error slot is written before the job
  * is tried, so a job is never submitted without its slot being writable.
+ * The jobs written to the ring directly share one doorbell per queue
+ * (struct taihu_submit_batch).
  */
 int taihu_submit_batch_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
@@ -507,10 +580,11 @@ int taihu_submit_batch_ioctl(struct drm_device *drm, void *data,
 	struct drm_taihu_submit_batch *args = data;
 	u8 __user *jobs = u64_to_user_ptr(args->jobs);
 	s32 __user *errors = u64_to_user_ptr(args->errors);
+	struct taihu_submit_batch batch = {};
 	struct drm_taihu_submit job;
 	u64 __user *seqno;
 	u32 i;
-	int ret;
+	int ret = 0;
 
 	if (args->flags || args->processed || !args->count ||
 	    args->stride < sizeof(job) || !IS_ALIGNED(args->stride, 8))
@@ -522,22 +596,28 @@ int taihu_submit_batch_ioctl(struct drm_device *drm, void *data,
 		u8 __user *entry = jobs + (size_t)i * args->stride;
 
 		if (copy_from_user(&job, entry, sizeof(job)) ||
-		    put_user(0, &errors[i]))
-			return i ? 0 : -EFAULT;
-		ret = taihu_submit_job(drm, file, &job);
+		    put_user(0, &errors[i])) {
+			ret = i ? 0 : -EFAULT;
+			break;
+		}
+		ret = taihu_submit_job(drm, file, &job, &batch);
 		if (ret == -ERESTARTSYS || ret == -EINTR) {
 			if (!i)
-				return ret;
+				break;
 			ret = -EINTR;
 		}
 		seqno = (u64 __user *)(entry +
 				       offsetof(struct drm_taihu_submit, seqno));
 		if (put_user(ret, &errors[i]) ||
-		    (!ret && put_user(job.seqno, seqno)))
-			return 0;
+		    (!ret && put_user(job.seqno, seqno))) {
+			ret = 0;
+			break;
+		}
 		args->processed++;
 		if (ret == -EINTR)
 			break;
+		ret = 0;
 	}
-	return 0;
+	taihu_submit_batch_kick(to_taihu_device(drm), &batch);
+	return ret;
 }

@@ -15,7 +15,8 @@
  *   (/proc/interrupts) and the share of its ring entries that SUBMIT
  *   wrote itself (direct submission, debugfs queues), and the same
  *   one-queue stream submitted in batches
- *   of BATCH jobs (taihu_submit_batch(), one SUBMIT_BATCH each);
+ *   of BATCH jobs (taihu_submit_batch(), one SUBMIT_BATCH each), with
+ *   its interrupts and doorbells per job;
  * - aggregate null jobs per second with 1, 2, 4 and 8 processes, each with
  *   its own open file, submitting over all queues at once;
  * - with user-mode queues (DRM_TAIHU_CAP_USER_QUEUES): the null-job round
@@ -390,11 +391,14 @@ int main(int argc, char **argv)
 	int64_t uq_med = 0;
 	uint64_t irqs0 = 0, irqs1 = 0;
 	/* debugfs queue counters around the one-queue stream */
-	enum { QK_DIRECT, QK_SUBMITTED, QK_FULL, QK_BEHIND, QK_COUNT };
+	enum { QK_DIRECT, QK_SUBMITTED, QK_FULL, QK_BEHIND, QK_KICKS, QK_COUNT };
 	static const char *const qkeys[QK_COUNT] = {
-		"direct", "submitted", "direct_full", "behind",
+		"direct", "submitted", "direct_full", "behind", "kicks",
 	};
-	uint64_t q0[QK_COUNT] = { 0 }, q1[QK_COUNT] = { 0 };
+	uint64_t q0[QK_COUNT] = { 0 }, q1[QK_COUNT] = { 0 }, q2[QK_COUNT] = { 0 };
+	double batch_irqs = 0, batch_kicks = 0, kicks_per_job = 0;
+	uint64_t irqs2 = 0;
+	int have_batch;
 	int64_t rtt_min = 0, rtt_med = 0;
 	unsigned long index = 0;
 	int opt, ret, have_ping, have_irqs, have_direct, i;
@@ -417,7 +421,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("TAP version 13\n1..%d\n", 8 + 4 + 2);
+	printf("TAP version 13\n1..%d\n", 9 + 4 + 2);
 	ret = bench_open_device(index, &dev, &desc);
 	if (!ret)
 		ret = taihu_device_info(dev, &info);
@@ -463,10 +467,19 @@ int main(int argc, char **argv)
 	    q1[QK_DIRECT] - q0[QK_DIRECT], q1[QK_SUBMITTED] - q0[QK_SUBMITTED],
 	    direct_share, q1[QK_FULL] - q0[QK_FULL], q1[QK_BEHIND] - q0[QK_BEHIND]);
 
+	kicks_per_job = ratio((double)(q1[QK_KICKS] - q0[QK_KICKS]), sz->pipelined);
 	ret = pipelined_batched(dev, sz->pipelined, 0, &rate_batch);
+	have_batch = have_irqs && have_direct && !bench_queue_irqs(desc, &irqs2) &&
+		     !bench_queue_counters(desc, 0, qkeys, q2, QK_COUNT);
 	bench_tap(!ret, "pipelined null jobs, one process, queue 0, batches of %d (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
 	    BATCH, sz->pipelined, rate_batch, ratio(rate_batch, ioctl_rate),
 	    ret ? ": " : "", ret ? taihu_strerror(ret) : "");
+	batch_irqs = ratio((double)(irqs2 - irqs1), sz->pipelined);
+	batch_kicks = ratio((double)(q2[QK_KICKS] - q1[QK_KICKS]), sz->pipelined);
+	bench_tap(have_batch, "the batched stream: %.3f queue interrupts and %.3f doorbells per job (single SUBMITs: %.3f doorbells per job); ring entries written directly: %" PRIu64 " of %" PRIu64 ", through the scheduler: %" PRIu64 " because the direct slots were full, %" PRIu64 " behind a job of theirs there",
+	    batch_irqs, batch_kicks, kicks_per_job, q2[QK_DIRECT] - q1[QK_DIRECT],
+	    q2[QK_SUBMITTED] - q1[QK_SUBMITTED], q2[QK_FULL] - q1[QK_FULL],
+	    q2[QK_BEHIND] - q1[QK_BEHIND]);
 
 	ret = pipelined(dev, sz->pipelined, -1, info.num_queues, &rate_all);
 	bench_tap(!ret, "pipelined null jobs, one process, %u queues (%d jobs): %.0f jobs/s (%.3f x trivial ioctl)%s%s",
@@ -510,6 +523,8 @@ int main(int argc, char **argv)
 	       direct_share, "");
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, 1 q, batched",
 	       rate_batch, ratio(rate_batch, ioctl_rate));
+	printf("# %-44s %14.3f %10s\n", "queue interrupts per job, batched", batch_irqs, "");
+	printf("# %-44s %14.3f %10s\n", "doorbells per job, batched", batch_kicks, "");
 	printf("# %-44s %11.0f /s %10.3f\n", "pipelined null jobs, 1 process, all queues",
 	       rate_all, ratio(rate_all, ioctl_rate));
 	for (i = 0; i < 4; i++) {

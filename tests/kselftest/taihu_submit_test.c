@@ -1205,7 +1205,9 @@ TEST_F_TIMEOUT(submit, freed_command_buffers_share_tlb_invalidations, 120)
  * 1 to it, except job BAD_ARG (an out-syncobj this file does not have: it
  * gets -ENOENT and no seqno) and job BAD_CMD (a malformed stream: queued,
  * it ends as INVALID_CMD). The others run, in array order, with
- * consecutive seqnos.
+ * consecutive seqnos. Behind the gate, which SUBMIT wrote to the ring
+ * itself, the batch's eleven queued jobs are written directly too, and
+ * share one doorbell (debugfs queues: "direct", "kicks").
  */
 TEST_F(submit, batch_with_bad_jobs)
 {
@@ -1216,6 +1218,7 @@ TEST_F(submit, batch_with_bad_jobs)
 	struct taihu_job_result prev = { .size = sizeof(prev) };
 	struct taihu_job_result res = { .size = sizeof(res) };
 	uint64_t seq[N], gate_seq, ctr = self->sem.addr + SEM(0), want = 0;
+	uint64_t d0[8], d1[8], k0[8], k1[8];
 	struct taihu_cmdbuf *cb;
 	struct ts_pool pool;
 	int err[N], i, last = -1;
@@ -1243,7 +1246,14 @@ TEST_F(submit, batch_with_bad_jobs)
 	}
 	ASSERT_EQ(0, ts_submit_gate(self->dev, 0, self->sem.addr + GATE(0), 0,
 				    &gate_seq));
+	ASSERT_LT(0, ts_queue_counters(&self->desc, "direct", d0, 8));
+	ASSERT_LT(0, ts_queue_counters(&self->desc, "kicks", k0, 8))
+		TH_LOG("no kicks counter in debugfs queues");
 	ASSERT_EQ(0, taihu_submit_batch(self->dev, jobs, N, seq, err));
+	ASSERT_LT(0, ts_queue_counters(&self->desc, "direct", d1, 8));
+	ASSERT_LT(0, ts_queue_counters(&self->desc, "kicks", k1, 8));
+	EXPECT_EQ(d0[0] + N - 1, d1[0]) TH_LOG("the queued jobs written directly");
+	EXPECT_EQ(k0[0] + 1, k1[0]) TH_LOG("one doorbell for the batch");
 	for (i = 0; i < N; i++) {
 		if (i == BAD_ARG) {
 			EXPECT_EQ(-ENOENT, err[i]);

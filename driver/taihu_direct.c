@@ -7,7 +7,7 @@
  * SUBMIT itself (as ivpu submits without drm_sched): the scheduler's
  * workqueue hop (push, run_job, the previous job's free_job first) is off
  * the job's path. Otherwise, or when the queue's direct slots
- * (TAIHU_RING_DIRECT_ENTRIES) are taken, the job goes through the
+ * (taihu_ring_direct_entries()) are taken, the job goes through the
  * scheduler; the scheduler's credit limit is the rest of the ring.
  *
  * Order: SUBMIT holds the file's submit lock across the idle check and the

@@ -177,7 +177,7 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	info->va_size = TAIHU_VA_END;
 	info->max_inflight = TAIHU_MAX_INFLIGHT;
 	info->max_cmd_len = tdev->fw.max_cmd_len;
-	info->ring_entries = TAIHU_RING_ENTRIES;
+	info->ring_entries = tdev->ring_entries;
 }
 
 static void taihu_query_context_info(struct taihu_ctx *ctx,

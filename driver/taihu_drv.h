@@ -57,6 +57,9 @@
  * @card_if_minor: interface minor the card implements
  * @device_id: card model from the ID page
  * @revision: silicon revision from the ID page
+ * @ring_entries: slots of each hardware queue's ring, chosen when the
+ *	queues are first enabled (taihu_queues_enable()) and kept across
+ *	card resets
  * @queues: the hardware queues, the first @num_queues in use
  * @ctx_ida: device context ids, 1..TAIHU_MAX_CONTEXTS-1; an id is freed
  *	when its context is destroyed
@@ -89,6 +92,7 @@ struct taihu_device {
 	u32 card_if_minor;
 	u32 device_id;
 	u32 revision;
+	u32 ring_entries;
 	struct taihu_queue queues[TAIHU_MAX_QUEUES];
 	struct ida ctx_ida;
 	struct mutex ctx_lock; /* protects ctx_list */

@@ -143,9 +143,12 @@ static int taihu_fw_check_limits(struct taihu_device *tdev)
 
 	if (tdev->card_if_minor < 3)
 		return 0;
-	if (fw->max_ring_entries < TAIHU_RING_ENTRIES) {
+	/* Rings keep their length across resets; at probe, the shortest. */
+	if (fw->max_ring_entries < max_t(u32, tdev->ring_entries,
+					 TAIHU_RING_MIN_ENTRIES)) {
 		dev_err(dev, "boot failed: firmware max_ring_entries %u below the driver's %u-entry rings\n",
-			fw->max_ring_entries, TAIHU_RING_ENTRIES);
+			fw->max_ring_entries,
+			max_t(u32, tdev->ring_entries, TAIHU_RING_MIN_ENTRIES));
 		return -EINVAL;
 	}
 	if (!fw->capabilities) {

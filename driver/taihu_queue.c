@@ -28,6 +28,8 @@
 
 #include <linux/dma-fence.h>
 #include <linux/io.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -41,9 +43,20 @@
 #include "taihu_mmu.h"
 #include "taihu_queue.h"
 
-#define TAIHU_RING_MASK		(TAIHU_RING_ENTRIES - 1)
+static_assert((TAIHU_RING_MIN_ENTRIES & (TAIHU_RING_MIN_ENTRIES - 1)) == 0 &&
+	      (TAIHU_RING_MAX_ENTRIES & (TAIHU_RING_MAX_ENTRIES - 1)) == 0 &&
+	      TAIHU_RING_SCHED_ENTRIES < TAIHU_RING_MIN_ENTRIES);
 
-static_assert((TAIHU_RING_ENTRIES & TAIHU_RING_MASK) == 0);
+/* The ring slot of free-running index @idx. */
+static u32 taihu_ring_slot(const struct taihu_queue *q, u32 idx)
+{
+	return idx & (q->tdev->ring_entries - 1);
+}
+
+u32 taihu_ring_direct_entries(const struct taihu_device *tdev)
+{
+	return tdev->ring_entries - TAIHU_RING_SCHED_ENTRIES;
+}
 
 static struct taihu_fence *to_taihu_fence(struct dma_fence *f)
 {
@@ -243,7 +256,7 @@ static bool __taihu_queue_process_once(struct taihu_queue *q)
 	rmb();
 
 	while (q->done_idx != head) {
-		slot = q->done_idx & TAIHU_RING_MASK;
+		slot = taihu_ring_slot(q, q->done_idx);
 		fence = q->inflight[slot];
 		/* Left in flight: the reset makes the card run it again. */
 		if (fence && taihu_queue_aborted_innocent(q, slot, fence))
@@ -317,7 +330,7 @@ void taihu_queue_irq_get(struct taihu_queue *q)
 	if (q->enabled) {
 		for (i = q->done_idx; i != q->tail; i++) {
 			writel(TAIHU_RING_ENTRY_IRQ,
-			       ring + (i & TAIHU_RING_MASK) *
+			       ring + taihu_ring_slot(q, i) *
 			       sizeof(struct taihu_ring_entry) +
 			       offsetof(struct taihu_ring_entry, flags));
 			q->irq_asked++;
@@ -387,8 +400,8 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	}
 	/* Free the slots the card is done with even if its IRQ is pending. */
 	__taihu_queue_process(q);
-	if (q->tail - q->done_idx >= TAIHU_RING_ENTRIES ||
-	    (direct && q->direct_used >= TAIHU_RING_DIRECT_ENTRIES)) {
+	if (q->tail - q->done_idx >= tdev->ring_entries ||
+	    (direct && q->direct_used >= taihu_ring_direct_entries(tdev))) {
 		if (direct)
 			q->direct_full++;
 		ret = -EBUSY;
@@ -400,7 +413,7 @@ int taihu_queue_submit(struct taihu_queue *q, struct taihu_fence *fence,
 	fence->ctx = ctx;
 	fence->ring_idx = q->tail;
 
-	slot = q->tail & TAIHU_RING_MASK;
+	slot = taihu_ring_slot(q, q->tail);
 	entry = tdev->hw.vram + q->ring_node.start +
 		slot * sizeof(struct taihu_ring_entry);
 	writeq(cmd_addr, entry + offsetof(struct taihu_ring_entry, cmd_addr));
@@ -451,7 +464,7 @@ struct taihu_fence *taihu_queue_oldest(struct taihu_queue *q)
 	if (q->enabled)
 		__taihu_queue_process(q);
 	for (i = q->done_idx; i != q->tail; i++) {
-		fence = q->inflight[i & TAIHU_RING_MASK];
+		fence = q->inflight[taihu_ring_slot(q, i)];
 		if (fence) {
 			dma_fence_get(&fence->base);
 			break;
@@ -464,7 +477,7 @@ struct taihu_fence *taihu_queue_oldest(struct taihu_queue *q)
 bool taihu_queue_cancel(struct taihu_queue *q, struct taihu_fence *fence,
 			u32 status, int error)
 {
-	u32 slot = fence->ring_idx & TAIHU_RING_MASK;
+	u32 slot = taihu_ring_slot(q, fence->ring_idx);
 	unsigned long flags;
 	bool cancelled = false;
 
@@ -489,7 +502,7 @@ static void __taihu_queue_stop(struct taihu_queue *q, int error)
 	lockdep_assert_held(&q->lock);
 
 	q->enabled = false;
-	for (slot = 0; slot < TAIHU_RING_ENTRIES; slot++) {
+	for (slot = 0; slot < TAIHU_RING_MAX_ENTRIES; slot++) {
 		fence = q->inflight[slot];
 		if (!fence)
 			continue;
@@ -526,7 +539,7 @@ static void __taihu_queue_skip_guilty(struct taihu_queue *q,
 	lockdep_assert_held(&q->lock);
 
 	while (q->done_idx != q->tail) {
-		slot = q->done_idx & TAIHU_RING_MASK;
+		slot = taihu_ring_slot(q, q->done_idx);
 		fence = q->inflight[slot];
 		if (fence && fence != guilty)
 			break;
@@ -587,7 +600,7 @@ void taihu_queue_write_desc(struct taihu_queue *q)
 	spin_lock_irq(&q->lock);
 	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, ring_addr), q->ring_node.start);
 	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, compl_addr), q->compl_node.start);
-	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, ring_entries), TAIHU_RING_ENTRIES);
+	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, ring_entries), tdev->ring_entries);
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, head), q->done_idx);
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, tail), q->tail);
 	spin_unlock_irq(&q->lock);
@@ -665,11 +678,11 @@ static void taihu_queues_release(struct drm_device *drm, void *arg)
 
 static int taihu_queue_enable(struct taihu_queue *q)
 {
-	const size_t ring_bytes = TAIHU_RING_ENTRIES *
-				  sizeof(struct taihu_ring_entry);
-	const size_t compl_bytes = TAIHU_RING_ENTRIES *
-				   sizeof(struct taihu_completion);
 	struct taihu_device *tdev = q->tdev;
+	const size_t ring_bytes = tdev->ring_entries *
+				  sizeof(struct taihu_ring_entry);
+	const size_t compl_bytes = tdev->ring_entries *
+				   sizeof(struct taihu_completion);
 	struct taihu_mbox_queue req = { .queue = q->index };
 	u32 desc = TAIHU_QDESC_REG(q->index, ring_addr);
 	int ret;
@@ -686,7 +699,7 @@ static int taihu_queue_enable(struct taihu_queue *q)
 	q->tail = 0;
 	q->done_idx = 0;
 	q->seqno = 0;
-	bitmap_zero(q->direct_slots, TAIHU_RING_ENTRIES);
+	bitmap_zero(q->direct_slots, TAIHU_RING_MAX_ENTRIES);
 	q->direct_used = 0;
 	q->fence_ctx = dma_fence_context_alloc(1);
 
@@ -696,7 +709,7 @@ static int taihu_queue_enable(struct taihu_queue *q)
 	taihu_ctrl_wr64(tdev, TAIHU_QDESC_REG(q->index, compl_addr),
 			q->compl_node.start);
 	taihu_ctrl_wr32(tdev, TAIHU_QDESC_REG(q->index, ring_entries),
-			TAIHU_RING_ENTRIES);
+			tdev->ring_entries);
 	/* The descriptor must be complete before the card reads it. */
 	wmb();
 
@@ -714,11 +727,25 @@ static int taihu_queue_enable(struct taihu_queue *q)
 	return 0;
 }
 
+/*
+ * The ring length: what the firmware takes (card interface 1.3 says; an
+ * older card takes the smallest), up to TAIHU_RING_MAX_ENTRIES.
+ */
+static u32 taihu_ring_entries_for(const struct taihu_device *tdev)
+{
+	u32 max = tdev->fw.max_ring_entries;
+
+	if (tdev->card_if_minor < 3 || max < TAIHU_RING_MIN_ENTRIES)
+		return TAIHU_RING_MIN_ENTRIES;
+	return rounddown_pow_of_two(min_t(u32, max, TAIHU_RING_MAX_ENTRIES));
+}
+
 int taihu_queues_enable(struct taihu_device *tdev)
 {
 	u32 i;
 	int ret;
 
+	tdev->ring_entries = taihu_ring_entries_for(tdev);
 	ret = drmm_add_action_or_reset(&tdev->drm, taihu_queues_release, tdev);
 	if (ret)
 		return ret;

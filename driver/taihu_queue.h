@@ -24,16 +24,22 @@ struct seq_file;
 struct taihu_ctx;
 struct taihu_device;
 
-/* Ring slots per hardware queue (a power of two). */
-#define TAIHU_RING_ENTRIES		64
+/*
+ * Ring slots per hardware queue: as many as the firmware takes, a power of
+ * two between these (&taihu_device.ring_entries). A ring much longer than
+ * the scheduler's share keeps a pipelined stream direct: once one job has
+ * to go through the scheduler, every later one of its entity follows it
+ * there until the scheduler has caught up, which a busy submitter never
+ * lets it do.
+ */
+#define TAIHU_RING_MIN_ENTRIES		64
+#define TAIHU_RING_MAX_ENTRIES		256
 
 /*
- * Of them, the slots that direct submission (taihu_direct.c) may hold at
- * once; the scheduler's credit limit is the rest, so that its run_job
- * never finds the ring full.
+ * Of them, the scheduler's credit limit, so that its run_job never finds
+ * the ring full; direct submission (taihu_direct.c) may hold the rest.
  */
-#define TAIHU_RING_DIRECT_ENTRIES	32
-#define TAIHU_RING_SCHED_ENTRIES	(TAIHU_RING_ENTRIES - TAIHU_RING_DIRECT_ENTRIES)
+#define TAIHU_RING_SCHED_ENTRIES	32
 
 /*
  * Interrupt moderation (card interface minor 7, TAIHU_RING_ENTRY_IRQ): an
@@ -111,7 +117,7 @@ struct taihu_fence {
  *	one with it
  * @direct: of @submitted, entries written by direct submission
  * @direct_slots: ring slots holding an entry written by direct submission
- * @direct_used: bits set in @direct_slots, at most TAIHU_RING_DIRECT_ENTRIES
+ * @direct_used: bits set in @direct_slots, at most taihu_ring_direct_entries()
  * @direct_full: direct writes refused because the ring or the direct slots
  *	were full (the job went through the scheduler)
  * @kicks: doorbells rung for ring entries; fewer than @submitted when a
@@ -158,7 +164,7 @@ struct taihu_queue {
 	u64 irq_asked;
 	u32 since_irq;
 	u64 direct;
-	DECLARE_BITMAP(direct_slots, TAIHU_RING_ENTRIES);
+	DECLARE_BITMAP(direct_slots, TAIHU_RING_MAX_ENTRIES);
 	u32 direct_used;
 	u64 direct_full;
 	u64 kicks;
@@ -166,7 +172,7 @@ struct taihu_queue {
 	u64 failed;
 	u64 timeouts;
 	u64 resets;
-	struct taihu_fence *inflight[TAIHU_RING_ENTRIES];
+	struct taihu_fence *inflight[TAIHU_RING_MAX_ENTRIES];
 	struct drm_mm_node ring_node;
 	struct drm_mm_node compl_node;
 
@@ -178,6 +184,14 @@ struct taihu_queue {
 	struct delayed_work direct_tick;
 	atomic64_t behind;
 };
+
+/**
+ * taihu_ring_direct_entries() - ring slots direct submission may hold at once
+ * @tdev: the device, its queues enabled
+ *
+ * Return: &taihu_device.ring_entries less the scheduler's share.
+ */
+u32 taihu_ring_direct_entries(const struct taihu_device *tdev);
 
 /**
  * taihu_queues_early_init() - initialise locks so that interrupts may arrive

@@ -53,7 +53,8 @@
  * that the card works on a long batch's first entries while the rest are
  * written, and frees their direct slots for them.
  */
-#define TAIHU_BATCH_KICK_EVERY	(TAIHU_RING_DIRECT_ENTRIES / 2)
+#define TAIHU_BATCH_KICK_EVERY \
+	((TAIHU_RING_MIN_ENTRIES - TAIHU_RING_SCHED_ENTRIES) / 2)
 
 struct taihu_submit_batch {
 	unsigned long unkicked;	/* queues with entries whose doorbell is owed */

@@ -643,7 +643,7 @@ int taihu_uq_create_ioctl(struct drm_device *drm, void *data,
 
 	if (!taihu_uq_available(tdev))
 		return -EOPNOTSUPP;
-	max_entries = min_t(u32, tdev->fw.max_ring_entries ?: TAIHU_RING_ENTRIES,
+	max_entries = min_t(u32, tdev->fw.max_ring_entries ?: TAIHU_RING_MIN_ENTRIES,
 			    TAIHU_UQ_MAX_ENTRIES);
 	if (args->flags || args->queue >= tdev->num_queues ||
 	    args->entries < 2 || args->entries > max_entries ||

@@ -430,6 +430,7 @@ static int run_norm(struct taihu_device *dev, uint32_t dt, bool layernorm,
 TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
 {
 	uint32_t t1_kernels, alt_kernels, t1_dt[TAIHU_KERNEL_COUNT], alt_dt[TAIHU_KERNEL_COUNT];
+	struct taihu_device_info info;
 	struct taihu_job_result res;
 	struct taihu_device *dev = NULL;
 	char text[200];
@@ -442,6 +443,10 @@ TEST_F_TIMEOUT(alt, alt_image_enables_fewer_kernels, 180)
 	ret = boot_image(self->slot, ALT_PATH, &dev);
 	ASSERT_EQ(0, ret) TH_LOG("t1-alt.bin: %s", taihu_strerror(ret));
 	kernel_table(dev, &alt_kernels, alt_dt);
+	/* Its max_ring_entries is 64: the driver's rings are that long. */
+	info = (struct taihu_device_info){ .size = sizeof(info) };
+	ASSERT_EQ(0, taihu_device_info(dev, &info));
+	EXPECT_EQ(64, info.ring_entries);
 
 	/* QUERY: the two tables differ; t1 has bf16 GEMM, alt does not. */
 	EXPECT_TRUE(t1_kernels & (1u << TAIHU_KERNEL_GEMM));

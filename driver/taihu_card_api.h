@@ -21,7 +21,7 @@
 #include <linux/types.h>
 
 #define TAIHU_CARD_IF_MAJOR		1
-#define TAIHU_CARD_IF_MINOR		9
+#define TAIHU_CARD_IF_MINOR		10
 /* The first interface minor with &taihu_queue_desc.progress and the queue faults 10..12. */
 #define TAIHU_CARD_IF_MINOR_PROGRESS	6
 /* The first minor whose card takes TAIHU_RING_ENTRY_IRQ (interrupt moderation). */
@@ -30,6 +30,8 @@
 #define TAIHU_CARD_IF_MINOR_UQ_RUNS	8
 /* The first minor with the hardware reset (&taihu_card_id.hw_reset). */
 #define TAIHU_CARD_IF_MINOR_HW_RESET	9
+/* The first minor whose card takes &taihu_uq_desc.irq_head. */
+#define TAIHU_CARD_IF_MINOR_UQ_IRQ_HEAD	10
 
 /* "TAIHU-T1" as a little-endian 64-bit word at BAR2 offset 0. */
 #define TAIHU_CARD_SIGNATURE		0x31542d5548494154ULL
@@ -777,6 +779,11 @@ struct taihu_uq_ctrl {
  *	entry's last memory access is over (even); zero at UQ_ENABLE. Seen odd
  *	after a TLB_INVALIDATE of the context answered and different later,
  *	the entry that ran then no longer touches memory unmapped before it
+ * @irq_head: written by the driver at any time (interface 1.10): the card
+ *	raises @queue's interrupt when it writes this value to @head, whatever
+ *	the entry's flags. The card reads it after each @head it writes (a full
+ *	barrier between), so a driver that writes it and then reads @head
+ *	either sees the head there or gets the interrupt
  * @reserved: zero
  *
  * The driver fills the first six fields, zeroes the control words and
@@ -795,7 +802,8 @@ struct taihu_uq_desc {
 	__u32 status;
 	__u32 head;
 	__u32 runs;
-	__u32 reserved[4];
+	__u32 irq_head;
+	__u32 reserved[3];
 };
 
 /**

@@ -170,6 +170,8 @@ static void taihu_query_device_info(struct taihu_device *tdev,
 	info->capabilities = taihu_uapi_caps(tdev->fw.capabilities);
 	if (taihu_uq_available(tdev))
 		info->capabilities |= DRM_TAIHU_CAP_USER_QUEUES;
+	if (taihu_uq_wait_asks_irq(tdev))
+		info->capabilities |= DRM_TAIHU_CAP_UQ_WAIT_IRQ;
 	strscpy(info->fw_version_str, tdev->fw.version_str,
 		sizeof(info->fw_version_str));
 	strscpy(info->serial, tdev->fw.serial, sizeof(info->serial));

@@ -80,6 +80,8 @@ static_assert(DRM_TAIHU_UQ_ENTRY_IRQ == TAIHU_UQ_ENTRY_IRQ);
  * @last_head: the card's head the watchdog saw last
  * @progress: jiffies when @last_head last changed, or of the first kick
  *	after the queue was idle
+ * @irq_lock: serialises the waiters' writes of &taihu_uq_desc.irq_head
+ * @irq_head: the head last written there, under @irq_lock
  */
 struct taihu_uq {
 	struct kref ref;
@@ -97,6 +99,8 @@ struct taihu_uq {
 	u32 kicked_tail;
 	u32 last_head;
 	unsigned long progress;
+	spinlock_t irq_lock; /* the waiters' writes of irq_head */
+	u32 irq_head;
 };
 
 /**
@@ -154,6 +158,12 @@ bool taihu_uq_available(struct taihu_device *tdev)
 {
 	return tdev->card_if_minor >= 5 &&
 	       (tdev->fw.capabilities & TAIHU_CARD_CAP_MMU);
+}
+
+bool taihu_uq_wait_asks_irq(struct taihu_device *tdev)
+{
+	return taihu_uq_available(tdev) &&
+	       tdev->card_if_minor >= TAIHU_CARD_IF_MINOR_UQ_IRQ_HEAD;
 }
 
 /* The card's stop codes as the uapi's job statuses. */
@@ -614,6 +624,9 @@ static int taihu_uq_enable_locked(struct taihu_uq *uq)
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, status), 0);
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, head), 0);
 	taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, runs), 0);
+	uq->irq_head = 0;
+	if (taihu_uq_wait_asks_irq(tdev))
+		taihu_ctrl_wr32(tdev, TAIHU_UQDESC_REG(i, irq_head), 0);
 	memset_io(tdev->hw.ctrl + TAIHU_UQDESC_REG(i, reserved), 0,
 		  sizeof_field(struct taihu_uq_desc, reserved));
 	ret = taihu_mbox_simple(tdev, TAIHU_MBOX_OP_UQ_ENABLE, &req,
@@ -656,6 +669,7 @@ int taihu_uq_create_ioctl(struct drm_device *drm, void *data,
 	if (!uq)
 		return -ENOMEM;
 	kref_init(&uq->ref);
+	spin_lock_init(&uq->irq_lock);
 	uq->tdev = tdev;
 	uq->ctx = tfile->ctx;
 	uq->ctx_id = tfile->ctx->id;
@@ -778,6 +792,35 @@ static bool taihu_uq_reached(struct taihu_uq *uq, u32 head, u32 *card_head)
 	       taihu_health_dead(uq->tdev);
 }
 
+/*
+ * Ask the card (interface 1.10) for the interrupt when its head reaches
+ * @head, then look at the head: either it is there or the interrupt comes
+ * (see &taihu_uq_desc.irq_head). One value per user queue: an earlier head
+ * still to come keeps it, and its waiter, woken first, asks for the next
+ * on behalf of the rest, which re-arm each time they are woken. So a
+ * process asks for no interrupt when it polls the head itself, and a
+ * waiter still gets one for an entry pushed without DRM_TAIHU_UQ_ENTRY_IRQ.
+ */
+static bool taihu_uq_reached_or_armed(struct taihu_uq *uq, u32 head,
+				      u32 *card_head)
+{
+	if (taihu_uq_reached(uq, head, card_head))
+		return true;
+	if (!taihu_uq_wait_asks_irq(uq->tdev) || !READ_ONCE(uq->enabled))
+		return false;
+	spin_lock(&uq->irq_lock);
+	if ((s32)(uq->irq_head - *card_head) <= 0 ||
+	    (s32)(head - uq->irq_head) < 0) {
+		uq->irq_head = head;
+		taihu_ctrl_wr32(uq->tdev, TAIHU_UQDESC_REG(uq->slot, irq_head),
+				head);
+	}
+	spin_unlock(&uq->irq_lock);
+	/* The write before the head's read; the card orders the reverse. */
+	mb();
+	return taihu_uq_reached(uq, head, card_head);
+}
+
 int taihu_uq_wait_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
 {
@@ -798,8 +841,8 @@ int taihu_uq_wait_ioctl(struct drm_device *drm, void *data,
 			break;
 		}
 		left = wait_event_interruptible_timeout(uq->tdev->uq.wq,
-							taihu_uq_reached(uq, args->head,
-									 &card_head),
+							taihu_uq_reached_or_armed(uq, args->head,
+										  &card_head),
 							left);
 		if (left < 0) {
 			ret = left;

@@ -84,6 +84,15 @@ void taihu_uq_fini(struct taihu_device *tdev);
 bool taihu_uq_available(struct taihu_device *tdev);
 
 /**
+ * taihu_uq_wait_asks_irq() - whether UQ_WAIT asks the card for its interrupt
+ * @tdev: the device, booted
+ *
+ * Return: true for a card with user queues of interface 1.10 or later
+ * (&taihu_uq_desc.irq_head).
+ */
+bool taihu_uq_wait_asks_irq(struct taihu_device *tdev);
+
+/**
  * taihu_uq_file_init() - initialise a file's user-queue table
  * @tfile: the file
  */

@@ -67,7 +67,7 @@ int uqueue_enable(struct card *card, uint32_t index)
 	    overlap(d.ring_addr, ring_bytes, d.ctrl_addr, ctrl_bytes) ||
 	    overlap(d.compl_addr, compl_bytes, d.ctrl_addr, ctrl_bytes) ||
 	    d.queue >= card->cfg.num_queues || d.status || d.head ||
-	    d.runs || d.reserved[0] || d.reserved[1] || d.reserved[2] || d.reserved[3]) {
+	    d.runs || d.reserved[0] || d.reserved[1] || d.reserved[2]) {
 		card_log("user queue %u: bad descriptor (ring 0x%llx, compl 0x%llx, ctrl 0x%llx, %u entries, queue %u)",
 			 index, (unsigned long long)d.ring_addr, (unsigned long long)d.compl_addr,
 			 (unsigned long long)d.ctrl_addr, n, d.queue);
@@ -239,7 +239,9 @@ static bool uq_serve(struct engine *e, struct uqueue *u, uint32_t index, bool *m
 		u->head++;
 		shm_store32(&ctrl->head, u->head);
 		shm_store32(&d->head, u->head);
-		if (entry.flags & TAIHU_UQ_ENTRY_IRQ)
+		/* After the head: a waiter that armed too late for us saw it. */
+		atomic_thread_fence(memory_order_seq_cst);
+		if ((entry.flags & TAIHU_UQ_ENTRY_IRQ) || shm_load32(&d->irq_head) == u->head)
 			irq = true;
 		if (u->stopped) {
 			uq_stop_event(card, u, index);

@@ -586,6 +586,55 @@ static void test_runs_counter(struct card_client *c)
 	tap_result(t.ok, "runs: odd while an entry runs (through TLB_INVALIDATE), even after, aborts too");
 }
 
+/*
+ * irq_head (interface 1.10): the interrupt for the entry that brings the
+ * head there, whatever its flags, also when written while the entry runs.
+ */
+static void test_irq_head(struct card_client *c)
+{
+	const uint64_t sem = DATA_VA + 0xa0000, sem_vram = UDATA(1) + 0xa0000;
+	struct tap_check t = { true };
+	struct cmdbuf cb, nop;
+	struct uq u;
+	int waited;
+
+	CHECK(&t, c->id->if_minor >= TAIHU_CARD_IF_MINOR_UQ_IRQ_HEAD);
+	CHECK_EQ(&t, uq_open(&u, c, 12, 1, 1), 0);
+	cc_wait_irq(c, TAIHU_VECTOR_QUEUE(1), 0);
+	cb_init(&nop);
+	cb_nop(&nop, 8);
+	store32(&uq_desc(&u)->irq_head, 2);
+	uq_push(&u, &nop, 0, 0, 0);
+	uq_push(&u, &nop, 0, 0, 0);
+	uq_push(&u, &nop, 0, 0, 0);
+	uq_kick(&u);
+	CHECK(&t, cc_wait_irq(c, TAIHU_VECTOR_QUEUE(1), 5000));
+	CHECK_EQ(&t, uq_wait(&u, 3, 1000), 0);
+
+	/* Asked for while the entry waits on a semaphore. */
+	store32(c->vram + sem_vram, 0);
+	cb_init(&cb);
+	cb_sem_wait(&cb, sem, 1, TAIHU_SEM_GEQUAL);
+	uq_push(&u, &cb, 1, 0, 0);
+	uq_kick(&u);
+	CHECK(&t, runs_reach(&u, 7, 5000));
+	cc_wait_irq(c, TAIHU_VECTOR_QUEUE(1), 0);
+	store32(&uq_desc(&u)->irq_head, 4);
+	store32(c->vram + sem_vram, 1);
+	CHECK(&t, cc_wait_irq(c, TAIHU_VECTOR_QUEUE(1), 5000));
+	CHECK_EQ(&t, load32(&uq_desc(&u)->head), 4);
+
+	/* Not asked for: none. */
+	uq_push(&u, &nop, 0, 0, 0);
+	uq_kick(&u);
+	for (waited = 0; waited < 5000 && load32(&uq_ctrl(&u)->head) != 5; waited++)
+		cc_wait_irq(c, TAIHU_VECTOR_CONTROL, 1);
+	CHECK_EQ(&t, load32(&uq_ctrl(&u)->head), 5);
+	CHECK(&t, !cc_wait_irq(c, TAIHU_VECTOR_QUEUE(1), 100));
+	CHECK_EQ(&t, uq_mbox(c, TAIHU_MBOX_OP_UQ_DISABLE, 12), 0);
+	tap_result(t.ok, "user queue: an interrupt when the head reaches irq_head, asked for late too");
+}
+
 static void test_queue_disable_and_reset(struct card_client *c, const uint8_t *img, size_t size,
 					 struct pt *pts)
 {
@@ -650,6 +699,7 @@ int main(void)
 		test_desc_checks(&c);
 		test_order_and_context(&c);
 		test_irq_only_when_asked(&c);
+		test_irq_head(&c);
 		test_hostile(&c);
 		test_hang_and_disable(&c);
 		test_runs_counter(&c);

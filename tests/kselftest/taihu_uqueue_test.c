@@ -580,6 +580,56 @@ TEST_F(uq, freed_buffer_of_an_idle_context_goes_at_once)
 	EXPECT_EQ(0, uq_destroy(&u));
 }
 
+/*
+ * An entry pushed without DRM_TAIHU_UQ_ENTRY_IRQ raises no interrupt for a
+ * process that polls; a waiter that sleeps in UQ_WAIT while the entry runs
+ * asks the card for one (DRM_TAIHU_CAP_UQ_WAIT_IRQ) and wakes when the
+ * entry ends, not at its timeout (-ETIME).
+ */
+TEST_F(uq, sleeping_waiter_gets_the_interrupt)
+{
+	const uint64_t sem = 0x30000, mark = 0x20000;
+	struct taihu_cmdbuf *cb;
+	uint32_t status, len, v;
+	struct uq u;
+	int wst;
+	pid_t pid;
+
+	if (!(self->info.capabilities & DRM_TAIHU_CAP_UQ_WAIT_IRQ))
+		SKIP(return, "UQ_WAIT does not ask for the interrupt (card interface 1.%u)",
+		     self->info.card_if_minor);
+	ts_set64(&self->data, sem, 0);
+	ts_set64(&self->data, mark, 0);
+	ASSERT_EQ(0, uq_create(self->dev, 1, ENTRIES, &u));
+	ASSERT_EQ(0, taihu_cmdbuf_new(&cb));
+	ASSERT_LE(0, taihu_cmdbuf_fill(cb, self->data.addr + mark, 4, 1));
+	ASSERT_LE(0, taihu_cmdbuf_sem_wait(cb, self->data.addr + sem, 1, TAIHU_CMDBUF_SEM_GEQUAL));
+	ASSERT_LE(0, taihu_cmdbuf_fill(cb, self->data.addr + mark, 4, 2));
+	len = put_stream(&self->cmd, 0, cb);
+	uq_push(&u, self->cmd.addr, len, 7, 0, 0);
+	ASSERT_EQ(0, uq_kick(&u));
+	/* The entry runs and waits for the semaphore. */
+	ASSERT_TRUE(word_becomes(self->data.p + mark, 1));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* Long enough for the parent to be asleep in UQ_WAIT. */
+		tt_sleep_ms(300);
+		ts_set64(&self->data, sem, 1);
+		_exit(0);
+	}
+	EXPECT_EQ(0, uq_wait(&u, 1, 10LL * 1000000000LL, &status));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(1, __atomic_load_n(&u.ctrl->head, __ATOMIC_ACQUIRE));
+	EXPECT_EQ(7, u.compl[0].seqno);
+	EXPECT_EQ(DRM_TAIHU_UQ_JOB_SUCCESS, u.compl[0].status);
+	memcpy(&v, self->data.p + mark, 4);
+	EXPECT_EQ(2, v);
+	ASSERT_EQ(pid, waitpid(pid, &wst, 0));
+	EXPECT_TRUE(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	EXPECT_EQ(0, uq_destroy(&u));
+}
+
 /* A process exits with a full ring of long jobs in flight; the card goes on. */
 TEST_F(uq, close_with_jobs_in_flight)
 {

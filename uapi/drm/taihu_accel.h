@@ -106,6 +106,11 @@ struct drm_taihu_query {
 #define DRM_TAIHU_CAP_KERNEL		_BITULL(7)
 /* User-mode submission queues (DRM_IOCTL_TAIHU_UQ_CREATE) are available. */
 #define DRM_TAIHU_CAP_USER_QUEUES	_BITULL(8)
+/*
+ * DRM_IOCTL_TAIHU_UQ_WAIT asks the card for the interrupt it sleeps for:
+ * user-queue entries need no DRM_TAIHU_UQ_ENTRY_IRQ to wake a waiter.
+ */
+#define DRM_TAIHU_CAP_UQ_WAIT_IRQ	_BITULL(9)
 
 /**
  * struct drm_taihu_device_info - DRM_TAIHU_QUERY_DEVICE_INFO result
@@ -524,8 +529,10 @@ struct drm_taihu_wait {
  * tail (&struct drm_taihu_uq_ctrl), makes one DRM_IOCTL_TAIHU_UQ_KICK for
  * the whole batch, and reads completions (&struct drm_taihu_uq_completion)
  * and the head from the same mapping. DRM_IOCTL_TAIHU_UQ_WAIT sleeps until
- * the head passes a point; the card raises an interrupt only for an entry
- * with DRM_TAIHU_UQ_ENTRY_IRQ, so a waiter must have asked for one on the
+ * the head passes a point. With DRM_TAIHU_CAP_UQ_WAIT_IRQ, UQ_WAIT asks the
+ * card for the interrupt itself, so a process that polls the head raises
+ * no interrupt at all; without it the card raises one only for an entry
+ * with DRM_TAIHU_UQ_ENTRY_IRQ, and a waiter must have asked for one on the
  * entry it waits for (or a later one). Available when
  * &drm_taihu_device_info.capabilities has DRM_TAIHU_CAP_USER_QUEUES.
  *

@@ -86,6 +86,8 @@ TAIHU_EXPORT const char *taihu_cap_name(unsigned int bit)
 		[5] = "SEMAPHORE",
 		[6] = "BARRIER",
 		[7] = "KERNEL",
+		[8] = "USER_QUEUES",
+		[9] = "UQ_WAIT_IRQ",
 	};
 
 	if (bit >= sizeof(names) / sizeof(names[0]))

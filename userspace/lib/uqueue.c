@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -32,6 +33,7 @@ struct taihu_uq {
 	struct drm_taihu_uq_completion *compl;
 	uint32_t tail;		/* next entry to push */
 	uint32_t kicked;	/* tail at the last kick */
+	bool entry_irq;		/* UQ_WAIT needs DRM_TAIHU_UQ_ENTRY_IRQ */
 };
 
 static int uq_ioctl(struct taihu_uq *uq, unsigned long req, void *arg)
@@ -57,6 +59,7 @@ TAIHU_EXPORT int taihu_uq_create(struct taihu_device *dev, uint32_t queue, uint3
 {
 	struct drm_taihu_uq_create c = { .queue = queue, .entries = entries };
 	struct drm_taihu_uq_destroy d = { 0 };
+	struct taihu_device_info info = { .size = sizeof(info) };
 	struct taihu_uq *uq;
 	int ret;
 
@@ -66,6 +69,9 @@ TAIHU_EXPORT int taihu_uq_create(struct taihu_device *dev, uint32_t queue, uint3
 	if (!uq)
 		return -ENOMEM;
 	uq->dev = dev;
+	/* Else the kernel asks for the interrupt when a waiter sleeps. */
+	uq->entry_irq = taihu_device_info(dev, &info) ||
+			!(info.capabilities & DRM_TAIHU_CAP_UQ_WAIT_IRQ);
 	ret = uq_ioctl(uq, DRM_IOCTL_TAIHU_UQ_CREATE, &c);
 	if (ret) {
 		free(uq);
@@ -137,8 +143,12 @@ TAIHU_EXPORT int taihu_uq_kick(struct taihu_uq *uq)
 		return -EINVAL;
 	if (uq->tail == uq->kicked)
 		return 0;
-	/* The batch's last entry wakes a sleeper; the others raise nothing. */
-	uq->ring[(uq->tail - 1) & (uq->entries - 1)].flags = DRM_TAIHU_UQ_ENTRY_IRQ;
+	/*
+	 * Without DRM_TAIHU_CAP_UQ_WAIT_IRQ the batch's last entry wakes a
+	 * sleeper; with it nothing is raised unless a waiter sleeps.
+	 */
+	if (uq->entry_irq)
+		uq->ring[(uq->tail - 1) & (uq->entries - 1)].flags = DRM_TAIHU_UQ_ENTRY_IRQ;
 	/* Entries (write-combined) before the tail, the tail before the kick. */
 	__sync_synchronize();
 	__atomic_store_n(&uq->ctrl->tail, uq->tail, __ATOMIC_RELEASE);

@@ -596,8 +596,9 @@ int taihu_uq_push(struct taihu_uq *uq, uint64_t cmd_addr, uint32_t cmd_len,
 /**
  * taihu_uq_kick() - make the card run what was pushed since the last kick
  *
- * The last job of the batch asks for a completion interrupt (so that
- * taihu_uq_wait() can sleep); the others raise none.
+ * No job raises a completion interrupt unless a waiter sleeps for it
+ * (DRM_TAIHU_CAP_UQ_WAIT_IRQ); on a kernel or card without that, the last
+ * job of the batch asks for one (so that taihu_uq_wait() can sleep).
  *
  * Return: 0 or the kernel's error.
  */
